@@ -1,0 +1,100 @@
+import type { CodebookRef, Evidence, Utterance } from "../core/schemas.js";
+
+/**
+ * One classifier's answer for one utterance: a code of its codebook, a confidence in [0, 1], the
+ * classifier's id as `source`, and the evidence for it. Structurally a `Coding`, plus the
+ * distribution over codes when the classifier has one.
+ * @category Classifiers
+ */
+export interface Prediction<C extends string = string> {
+  readonly utteranceId: string;
+  readonly codeId: C;
+  readonly confidence: number;
+  readonly source: string;
+  readonly evidence?: Evidence;
+  /** Probability per code, when the classifier computes a distribution. */
+  readonly probabilities?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Options every classifier accepts.
+ * @category Classifiers
+ */
+export interface ClassifyOptions {
+  /**
+   * Turns that precede the first utterance of the batch (e.g. the earlier part of a session that is
+   * coded in chunks). Within the batch, each utterance's context is the utterances before it in the
+   * same session.
+   */
+  readonly context?: readonly Utterance[];
+}
+
+interface ClassifierBase {
+  /** A stable id, used as `source` on every prediction (e.g. `rules@rapport-1.0.0`). */
+  readonly id: string;
+  /** The codebook whose codes this classifier outputs. */
+  readonly codebook: CodebookRef;
+}
+
+/**
+ * A local classifier: synchronous and batched. `classify` returns exactly one prediction per input
+ * utterance, in input order, with the same ids.
+ * @category Classifiers
+ */
+export interface SyncClassifier<C extends string = string> extends ClassifierBase {
+  readonly mode: "sync";
+  classify(utterances: readonly Utterance[], options?: ClassifyOptions): Prediction<C>[];
+}
+
+/**
+ * A classifier that needs to wait (an LLM or embedding adapter, or a combinator over one). Same
+ * contract as {@link SyncClassifier}, asynchronously.
+ * @category Classifiers
+ */
+export interface AsyncClassifier<C extends string = string> extends ClassifierBase {
+  readonly mode: "async";
+  classify(utterances: readonly Utterance[], options?: ClassifyOptions): Promise<Prediction<C>[]>;
+}
+
+/** Either kind of classifier. @category Classifiers */
+export type Classifier<C extends string = string> = SyncClassifier<C> | AsyncClassifier<C>;
+
+/**
+ * Runs any classifier and always gives a promise.
+ * @category Classifiers
+ */
+export async function classifyAsync<C extends string>(
+  classifier: Classifier<C>,
+  utterances: readonly Utterance[],
+  options?: ClassifyOptions,
+): Promise<Prediction<C>[]> {
+  return classifier.classify(utterances, options);
+}
+
+/**
+ * The preceding turns of `utterances[i]`: earlier utterances of the same session in the batch,
+ * after any `options.context` of that session.
+ * @category Classifiers
+ */
+export function precedingTurns(
+  utterances: readonly Utterance[],
+  i: number,
+  options?: ClassifyOptions,
+  max = 10,
+): Utterance[] {
+  const u = utterances[i];
+  if (!u) return [];
+  const out: Utterance[] = [];
+  for (let j = i - 1; j >= 0 && out.length < max; j--) {
+    const p = utterances[j] as Utterance;
+    if (p.session === u.session) out.push(p);
+  }
+  const ctx = options?.context;
+  if (ctx) {
+    for (let j = ctx.length - 1; j >= 0 && out.length < max; j--) {
+      const p = ctx[j] as Utterance;
+      if (p.session === u.session) out.push(p);
+    }
+  }
+  return out.reverse();
+}

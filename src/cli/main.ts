@@ -1,0 +1,132 @@
+import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
+import { formatIssue, isRapportkitError } from "../core/errors.js";
+import { commands } from "./commands/index.js";
+import { type CliIO, InputError, UsageError } from "./io.js";
+
+const VERSION = "0.0.0";
+
+/** The root command: its sub-commands are in `commands/`, one file each. */
+export const root = {
+  meta: {
+    name: "rapportkit",
+    version: VERSION,
+    description: "Code therapist utterances for rapport-building behaviours and score sessions.",
+  },
+  subCommands: commands,
+} satisfies CommandDef<ArgsDef>;
+
+async function resolve<T>(v: T | Promise<T> | (() => T) | (() => Promise<T>)): Promise<T> {
+  return typeof v === "function" ? await (v as () => T | Promise<T>)() : await v;
+}
+
+/** Checks options against the command's declared args: citty itself lets unknown options through. */
+function checkOptions(args: ArgsDef, rawArgs: readonly string[]): void {
+  const known = new Set<string>(["help", "h"]);
+  for (const [name, def] of Object.entries(args)) {
+    known.add(name);
+    // citty accepts camelCase and kebab-case spellings of the same option.
+    known.add(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    const alias = (def as { alias?: string | string[] }).alias;
+    for (const a of Array.isArray(alias) ? alias : alias ? [alias] : []) known.add(a);
+    if ((def as { type?: string }).type === "boolean") known.add(`no-${name}`);
+  }
+  for (const raw of rawArgs) {
+    if (raw === "--") break;
+    if (!raw.startsWith("-") || raw === "-") continue;
+    const name = raw.replace(/^--?/, "").split("=")[0] ?? "";
+    if (!known.has(name))
+      throw new UsageError(`unknown option '${raw.split("=")[0]}' (see --help)`);
+  }
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code:
+ * 0 ok, 1 bad input, 2 usage error. Never throws for a user's mistake.
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+      io.out(`${await renderUsage(root as CommandDef<ArgsDef>)}\n`);
+      return first === undefined ? 2 : 0;
+    }
+    if (first === "--version" || first === "-v") {
+      io.out(`${VERSION}\n`);
+      return 0;
+    }
+    const sub = Object.hasOwn(commands, first) ? commands[first] : undefined;
+    if (!sub)
+      throw new UsageError(
+        `unknown command '${first}' (commands: ${Object.keys(commands).join(", ")})`,
+      );
+    const cmd = (await resolve(sub)) as CommandDef<ArgsDef>;
+    return await runSub(cmd, [...rest], io, root as CommandDef<ArgsDef>);
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+async function runSub(
+  cmd: CommandDef<ArgsDef>,
+  rawArgs: string[],
+  io: CliIO,
+  parent: CommandDef<ArgsDef>,
+): Promise<number> {
+  const subs = cmd.subCommands ? await resolve(cmd.subCommands) : undefined;
+  const [first, ...rest] = rawArgs;
+  if (subs && first !== undefined && !first.startsWith("-")) {
+    const sub = Object.hasOwn(subs, first) ? subs[first] : undefined;
+    if (!sub)
+      throw new UsageError(
+        `unknown sub-command '${first}' (one of: ${Object.keys(subs).join(", ")})`,
+      );
+    return runSub((await resolve(sub)) as CommandDef<ArgsDef>, rest, io, cmd);
+  }
+  if (rawArgs.includes("--help") || rawArgs.includes("-h") || (subs && !cmd.run)) {
+    io.out(`${await renderUsage(cmd, parent)}\n`);
+    return rawArgs.includes("--help") || rawArgs.includes("-h") ? 0 : 2;
+  }
+  checkOptions(cmd.args ? await resolve(cmd.args) : {}, rawArgs);
+  const { result } = await runCommand(cmd, { rawArgs, data: io });
+  return typeof result === "number" ? result : 0;
+}
+
+/** Turns an error into one line on stderr and an exit code. Stack traces only for real bugs. */
+function report(e: unknown, io: CliIO): number {
+  if (e instanceof UsageError || (e instanceof Error && e.name === "CLIError")) {
+    io.err(`rapportkit: ${stripAnsi(e.message)}\n`);
+    return 2;
+  }
+  if (isRapportkitError(e)) {
+    const first = e.issues[0];
+    const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more)` : "";
+    io.err(`rapportkit: ${first ? formatIssue(first) : e.message}${more}\n`);
+    return 1;
+  }
+  if (e instanceof InputError) {
+    io.err(`rapportkit: ${e.message}\n`);
+    return 1;
+  }
+  const code = (e as { code?: unknown })?.code;
+  if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
+    const path = (e as { path?: string }).path ?? "";
+    const what =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : "permission denied";
+    io.err(`rapportkit: ${path}: ${what}\n`);
+    return 1;
+  }
+  // A bug in rapportkit, not the user's mistake: say so, with the stack.
+  io.err(
+    `rapportkit: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
+  return 70;
+}
+
+function stripAnsi(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI colour codes from citty's messages
+  return s.replace(/\u001b\[[0-9;]*m/g, "");
+}

@@ -1,1 +1,21 @@
-export {};
+/**
+ * The self-contained HTML report (SVG charts made in code). Browser-safe.
+ * @module
+ */
+export { escapeHtml } from "./escape.js";
+export { type CodeFamily, codeFamily, NEUTRAL_GREY, OKABE_ITO } from "./palette.js";
+export { renderReport } from "./render.js";
+export {
+  type BandRow,
+  type Bar,
+  bandChartSvg,
+  barChartSvg,
+  type ChartText,
+  type LineSeries,
+  lineChartSvg,
+  type ProfileValues,
+  profileSvg,
+  type TimelineMark,
+  timelineSvg,
+} from "./svg.js";
+export * from "./types.js";

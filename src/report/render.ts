@@ -1,0 +1,605 @@
+import type { Coding, Utterance } from "../core/schemas.js";
+import { escapeHtml as esc, fmt, truncate } from "./escape.js";
+import { codeFamily, OKABE_ITO } from "./palette.js";
+import {
+  type BandRow,
+  type Bar,
+  bandChartSvg,
+  barChartSvg,
+  type LineSeries,
+  lineChartSvg,
+  profileSvg,
+  type TimelineMark,
+  timelineSvg,
+} from "./svg.js";
+import {
+  REPORT_CHARTS,
+  type ReportChart,
+  type ReportOptions,
+  type ReportSession,
+  type ReportValue,
+} from "./types.js";
+
+/**
+ * The one inline script of the report: when a mark gets focus or the pointer, its text is shown in
+ * the status box (so keyboard users see what hover shows). It only sets `textContent`.
+ */
+const SCRIPT =
+  '(function(){var t=document.getElementById("rk-tip");function show(e){var m=e.target&&e.target.closest?e.target.closest(".mark"):null;if(m&&t){t.textContent=m.getAttribute("aria-label")||"";}}document.addEventListener("focusin",show);document.addEventListener("mouseover",show);})();';
+/** sha256 of {@link SCRIPT}, base64, for the Content-Security-Policy (checked by a test). @internal */
+export const REPORT_SCRIPT_SHA256 = "PhDBNJfFbPxRae3ko7lxPb/zuChJKpVpzZJTJpERHDc=";
+/** @internal */
+export const REPORT_SCRIPT = SCRIPT;
+
+/**
+ * No network at all: nothing may be fetched (`default-src 'none'`), only the inline style and the
+ * one inline script (by hash) run, and forms and base URLs are off.
+ */
+const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${REPORT_SCRIPT_SHA256}'; img-src data:; base-uri 'none'; form-action 'none'`;
+
+const CSS = `
+:root{color-scheme:light;--fg:#1a1a1a;--muted:#555;--line:#ccc}
+*{box-sizing:border-box}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff;margin:0;padding:0 1rem 5rem}
+header,main{max-width:1000px;margin:0 auto}
+h1{font-size:1.6rem;margin:1rem 0 .25rem}h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--fg)}h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
+.note{color:var(--muted);margin:.25rem 0}
+figure.chart{margin:.75rem 0 1rem;padding:.5rem;border:1px solid var(--line);border-radius:4px}
+figcaption{font-weight:600;margin-bottom:.25rem}
+.chart-svg{display:block;width:100%;height:auto;max-width:100%}
+.chart-svg .mark{cursor:pointer}
+.chart-svg .mark:focus{outline:none}
+.chart-svg .mark:focus rect,.chart-svg .mark:focus-visible rect,.chart-svg circle.mark:focus{stroke:#000;stroke-width:3}
+.chart-svg a.mark:hover rect{stroke:#000;stroke-width:2}
+details.data{margin-top:.5rem}summary{cursor:pointer;color:#0b4f8a}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px solid var(--line);padding:.2rem .45rem;text-align:left;vertical-align:top}th{background:#f3f3f3}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr:target{outline:3px solid #0072B2;background:#eef6fb}
+.legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
+.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border:1px solid #555}
+.swatch.harms{border:2px solid #000}
+.tip{position:fixed;left:0;right:0;bottom:0;background:#111;color:#fff;padding:.5rem 1rem;font-size:.9rem;min-height:2.4rem;z-index:2}
+a{color:#0b4f8a}a:focus-visible,summary:focus-visible{outline:3px solid #E69F00;outline-offset:2px}
+.flags li{margin:.25rem 0}
+.empty{color:var(--muted);font-style:italic}
+`;
+
+type Role = "therapist" | "client" | "other";
+
+/** A resolved coding per utterance (the chosen one when there are several). */
+function chooseCodings(
+  utterances: readonly Utterance[],
+  codings: readonly Coding[] | undefined,
+  source: string | undefined,
+): Map<string, Coding> {
+  const ids = new Set(utterances.map((u) => u.id));
+  const out = new Map<string, Coding>();
+  for (const c of codings ?? []) {
+    if (!ids.has(c.utteranceId)) continue;
+    if (source !== undefined && c.source !== source) continue;
+    const prev = out.get(c.utteranceId);
+    if (!prev || c.confidence > prev.confidence) out.set(c.utteranceId, c);
+  }
+  return out;
+}
+
+/** Reads a {@link ReportValue}: the number, or null with its reason. */
+function read(v: ReportValue | undefined): { value: number | null; reason?: string } | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) return { value: null, reason: "not computed" };
+  if (typeof v === "number")
+    return Number.isFinite(v) ? { value: v } : { value: null, reason: "not a finite number" };
+  if (v.value !== null && !Number.isFinite(v.value))
+    return { value: null, reason: "not a finite number" };
+  return v.reason === undefined ? { value: v.value } : { value: v.value, reason: v.reason };
+}
+
+function roleLabel(r: Role): string {
+  return r === "therapist" ? "Therapist" : r === "client" ? "Client" : "Other";
+}
+
+function countWords(text: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0;
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/**
+ * Talk-time share per role: from utterance times when every utterance has a start and an end, else
+ * from word counts (the rule `summarizeSession` documents).
+ */
+function talkShares(utterances: readonly Utterance[]): {
+  share: Record<Role, number>;
+  basis: "time" | "words";
+} {
+  const timed =
+    utterances.length > 0 && utterances.every((u) => u.start !== undefined && u.end !== undefined);
+  const totals: Record<Role, number> = { therapist: 0, client: 0, other: 0 };
+  for (const u of utterances)
+    totals[u.role] += timed ? (u.end as number) - (u.start as number) : countWords(u.text);
+  const sum = totals.therapist + totals.client + totals.other;
+  const share: Record<Role, number> = { therapist: 0, client: 0, other: 0 };
+  if (sum > 0)
+    for (const r of ["therapist", "client", "other"] as const) share[r] = totals[r] / sum;
+  return { share, basis: timed ? "time" : "words" };
+}
+
+function figure(
+  chart: ReportChart,
+  session: number | "all",
+  caption: string,
+  svg: string,
+  table: string,
+  extra = "",
+): string {
+  return (
+    `<figure class="chart" data-chart="${chart}" data-session="${session}">` +
+    `<figcaption>${esc(caption)}</figcaption>${extra}${svg}` +
+    `<details class="data"><summary>Data table: ${esc(caption)}</summary>${table}</details></figure>`
+  );
+}
+
+function tableOf(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: readonly number[] = [],
+): string {
+  const num = new Set(numeric);
+  return (
+    `<table><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>` +
+    rows
+      .map(
+        (r) =>
+          `<tr>${r.map((c, i) => `<td${num.has(i) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`,
+      )
+      .join("") +
+    "</tbody></table>"
+  );
+}
+
+const MITI_DEFAULTS = {
+  rqRatio: { fair: 1, good: 2 },
+  pctComplexReflections: { fair: 40, good: 50 },
+  technical: { fair: 3, good: 4 },
+  relational: { fair: 3.5, good: 4 },
+} as const;
+
+/**
+ * Renders one self-contained HTML page for one or several coded sessions: a timeline per session
+ * (each utterance a mark coloured by code, therapist above and client below, its text and
+ * confidence on hover and on keyboard focus), the code distribution, talk-time shares, the MITI
+ * summary against its competency bands, the goal/task/bond profile and the flags linked to their
+ * utterances; for several sessions, trend lines of the profile and of questionnaire totals with
+ * ruptures marked.
+ *
+ * The page makes no network request (a Content-Security-Policy forbids it), loads no external
+ * script, style or font, and works without its one tiny inline script. Each chart is an SVG with a
+ * title and description and a data-table fallback; the palette is Okabe–Ito. All utterance text is
+ * HTML-escaped. Browser-safe: no `node:` imports, so apps can render reports client-side.
+ *
+ * The page contains the transcripts' text: treat the file as the health data it is.
+ * @category Report
+ * @example
+ * const html = renderReport([{ transcript, codings }], { title: "Session 3" });
+ * // write it to a file (rapportkit/node) or open it in a new tab:
+ * // URL.createObjectURL(new Blob([html], { type: "text/html" }))
+ */
+export function renderReport(
+  sessions: readonly ReportSession[],
+  options: ReportOptions = {},
+): string {
+  const charts = new Set(options.charts ?? REPORT_CHARTS);
+  const title = options.title ?? "rapportkit session report";
+  const body: string[] = [];
+  if (sessions.length > 1 && charts.has("trends")) body.push(renderTrends(sessions, options));
+  sessions.forEach((s, i) => {
+    body.push(renderSession(s, i, charts, options));
+  });
+  if (sessions.length === 0) body.push('<p class="empty">No sessions to report.</p>');
+  return (
+    "<!doctype html>\n" +
+    `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}">` +
+    `<meta name="referrer" content="no-referrer"><meta name="generator" content="rapportkit">` +
+    `<title>${esc(title)}</title><style>${CSS}</style></head><body>` +
+    `<header><h1>${esc(title)}</h1>` +
+    (options.subtitle ? `<p class="note">${esc(options.subtitle)}</p>` : "") +
+    `<p class="note">${sessions.length} session${sessions.length === 1 ? "" : "s"}. This file contains transcript text: keep it as private as the transcripts themselves. It makes no network requests.</p>` +
+    `<nav aria-label="Sessions"><ul>${sessions
+      .map((s, i) => `<li><a href="#s-${i}">${esc(s.transcript.id)}</a></li>`)
+      .join("")}</ul></nav></header>` +
+    `<main>${body.join("\n")}</main>` +
+    `<div id="rk-tip" class="tip" role="status" aria-live="polite">Point at or tab to a mark to read it here.</div>` +
+    `<script>${SCRIPT}</script></body></html>\n`
+  );
+}
+
+function renderSession(
+  s: ReportSession,
+  si: number,
+  charts: ReadonlySet<ReportChart>,
+  options: ReportOptions,
+): string {
+  const utts = s.transcript.utterances;
+  const chosen = chooseCodings(utts, s.codings, options.source);
+  const codes = options.codebook?.codes ?? [];
+  const byId = new Map(codes.map((c) => [c.id, c]));
+  const anchor = (i: number) => `u-${si}-${i}`;
+  const posOf = new Map(utts.map((u, i) => [u.id, i]));
+  const flagged = new Set<string>();
+  for (const f of s.flags ?? []) for (const id of f.utteranceIds) flagged.add(id);
+  const parts: string[] = [];
+  parts.push(
+    `<section id="s-${si}" class="session" aria-labelledby="s-${si}-h"><h2 id="s-${si}-h">Session ${esc(s.transcript.id)}</h2>` +
+      `<p class="note">${utts.length} utterances, ${chosen.size} coded.</p>`,
+  );
+
+  // Timeline
+  if (charts.has("timeline")) {
+    const legend = new Map<string, { color: string; harms: boolean }>();
+    const marks: TimelineMark[] = utts.map((u, i) => {
+      const c = chosen.get(u.id);
+      const code = c ? byId.get(c.codeId) : undefined;
+      const fam = codeFamily(c?.codeId, code?.valence);
+      const name = c ? (code ? `${code.label} (${c.codeId})` : c.codeId) : "uncoded";
+      if (c) legend.set(c.codeId, { color: fam.color, harms: fam.harms });
+      const conf = c ? `, confidence ${fmt(c.confidence)}` : "";
+      const label = `#${i + 1} ${roleLabel(u.role)} ${u.speaker ? `(${u.speaker})` : ""}: ${name}${conf}${flagged.has(u.id) ? ", flagged" : ""}. “${truncate(u.text, 280)}”`;
+      const mark: TimelineMark = {
+        role: u.role,
+        color: fam.color,
+        harms: fam.harms,
+        label,
+        href: `#${anchor(i)}`,
+        flagged: flagged.has(u.id),
+        ...(c ? { confidence: c.confidence } : {}),
+      };
+      return mark;
+    });
+    const legendHtml = `<ul class="legend" aria-label="Colour key">${[...legend]
+      .map(
+        ([id, v]) =>
+          `<li><span class="swatch${v.harms ? " harms" : ""}" style="background:${esc(v.color)}"></span>${esc(id)}${v.harms ? " (harms rapport)" : ""}</li>`,
+      )
+      .join("")}</ul>`;
+    const svg = timelineSvg({
+      id: `s${si}-timeline`,
+      title: `Timeline of session ${s.transcript.id}`,
+      desc: `${utts.length} utterances in order, one mark each, coloured by code: therapist above the line, client below. Taller marks have higher confidence; a triangle marks a flagged utterance. Each mark links to its row in the transcript table below.`,
+      marks,
+    });
+    parts.push(
+      figure(
+        "timeline",
+        si,
+        "Session timeline",
+        svg,
+        `<p>The transcript table below lists every utterance with its code and confidence.</p>`,
+        legendHtml,
+      ),
+    );
+  }
+
+  // Code distribution
+  if (charts.has("codes")) {
+    const counts = new Map<string, number>();
+    for (const c of chosen.values()) counts.set(c.codeId, (counts.get(c.codeId) ?? 0) + 1);
+    const order = codes.map((c) => c.id);
+    const ids = [...counts.keys()].sort((a, b) => {
+      const ia = order.indexOf(a);
+      const ib = order.indexOf(b);
+      if (ia !== ib) return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib);
+      return (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || (a < b ? -1 : 1);
+    });
+    const total = chosen.size;
+    const bars: Bar[] = ids.map((id) => {
+      const fam = codeFamily(id, byId.get(id)?.valence);
+      const k = counts.get(id) ?? 0;
+      return {
+        label: id,
+        value: k,
+        color: fam.color,
+        harms: fam.harms,
+        valueLabel: `${k} (${fmt((100 * k) / Math.max(1, total), 0)}%)`,
+      };
+    });
+    const svg =
+      bars.length > 0
+        ? barChartSvg({
+            id: `s${si}-codes`,
+            title: `Code distribution, session ${s.transcript.id}`,
+            desc: `How many utterances got each code (${total} coded utterances).`,
+            bars,
+          })
+        : '<p class="empty">No codings.</p>';
+    parts.push(
+      figure(
+        "codes",
+        si,
+        "Code distribution",
+        svg,
+        tableOf(
+          ["Code", "Utterances", "Share"],
+          bars.map((b) => [
+            b.label,
+            String(b.value),
+            `${fmt((100 * b.value) / Math.max(1, total), 1)}%`,
+          ]),
+          [1, 2],
+        ),
+      ),
+    );
+  }
+
+  // Talk time
+  if (charts.has("talk")) {
+    const computed = talkShares(utts);
+    const share = s.talkShare
+      ? {
+          therapist: s.talkShare.therapist ?? 0,
+          client: s.talkShare.client ?? 0,
+          other: s.talkShare.other ?? 0,
+        }
+      : computed.share;
+    const basis = s.talkShare ? (s.talkBasis ?? "words") : computed.basis;
+    const roles = (["therapist", "client", "other"] as const).filter(
+      (r) => r !== "other" || share.other > 0,
+    );
+    const colors = { therapist: OKABE_ITO.blue, client: OKABE_ITO.orange, other: "#999999" };
+    const bars: Bar[] = roles.map((r) => ({
+      label: roleLabel(r),
+      value: 100 * share[r],
+      color: colors[r],
+      valueLabel: `${fmt(100 * share[r], 0)}%`,
+    }));
+    const svg = barChartSvg({
+      id: `s${si}-talk`,
+      title: `Talk-time shares, session ${s.transcript.id}`,
+      desc: `Share of the session's talk per speaker role, measured in ${basis === "time" ? "seconds" : "words"}.`,
+      bars,
+      max: 100,
+    });
+    parts.push(
+      figure(
+        "talk",
+        si,
+        `Talk-time shares (by ${basis === "time" ? "time" : "words"})`,
+        svg,
+        tableOf(
+          ["Role", "Share"],
+          bars.map((b) => [b.label, `${fmt(b.value, 1)}%`]),
+          [1],
+        ),
+      ),
+    );
+  }
+
+  // MITI
+  if (charts.has("miti") && s.miti) {
+    const m = s.miti;
+    const th = { ...MITI_DEFAULTS, ...(m.thresholds ?? {}) };
+    const rows: BandRow[] = [];
+    const add = (
+      label: string,
+      v: ReportValue | undefined,
+      t: { fair: number; good: number } | undefined,
+      maxOf: (x: number) => number,
+      suffix = "",
+    ) => {
+      const r = read(v);
+      if (!r) return;
+      const max = maxOf(r.value ?? 0);
+      rows.push({
+        label,
+        value: r.value,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        ...(t ? { fair: t.fair, good: t.good } : {}),
+        max,
+        ...(r.value !== null ? { valueLabel: `${fmt(r.value)}${suffix}` } : {}),
+      });
+    };
+    add("Reflection:question ratio", m.rqRatio, th.rqRatio, (x) => Math.max(3, Math.ceil(x * 1.1)));
+    add("% complex reflections", m.pctComplexReflections, th.pctComplexReflections, () => 100, "%");
+    add("Technical global", m.technical, th.technical, () => 5);
+    add("Relational global", m.relational, th.relational, () => 5);
+    add("MI-adherent (count)", m.miAdherent, undefined, (x) => Math.max(10, Math.ceil(x * 1.2)));
+    add("MI-non-adherent (count)", m.miNonAdherent, undefined, (x) =>
+      Math.max(10, Math.ceil(x * 1.2)),
+    );
+    const svg = bandChartSvg({
+      id: `s${si}-miti`,
+      title: `MITI 4.2.1 summary scores, session ${s.transcript.id}`,
+      desc: "Each score against the manual's competency bands: below fair, fair (basic competence) and good (proficiency). MI-adherent and non-adherent totals have no published thresholds.",
+      rows,
+    });
+    parts.push(
+      figure(
+        "miti",
+        si,
+        "MITI summary against competency bands",
+        svg,
+        tableOf(
+          ["Score", "Value", "Fair from", "Good from"],
+          rows.map((r) => [
+            r.label,
+            r.value === null
+              ? `undefined (${r.reason ?? "no value"})`
+              : (r.valueLabel ?? fmt(r.value)),
+            r.fair === undefined ? "–" : fmt(r.fair),
+            r.good === undefined ? "–" : fmt(r.good),
+          ]),
+          [1, 2, 3],
+        ),
+        '<p class="note">Thresholds: Moyers, Manuel &amp; Ernst, MITI 4.2.1 (2015) — expert opinion, not norms.</p>',
+      ),
+    );
+  }
+
+  // Profile
+  if (charts.has("profile") && s.profile) {
+    const p = s.profile;
+    const vals = {
+      goal: read(p.goal)?.value ?? null,
+      task: read(p.task)?.value ?? null,
+      bond: read(p.bond)?.value ?? null,
+      ...(p.overall !== undefined ? { overall: read(p.overall)?.value ?? null } : {}),
+    };
+    const svg = profileSvg({
+      id: `s${si}-profile`,
+      title: `Rapport profile, session ${s.transcript.id}`,
+      desc: "Goal, task and bond (Bordin's working alliance), each 0–100, and the overall index: a behavioural estimate from the codes, not a validated instrument.",
+      profile: vals,
+    });
+    parts.push(
+      figure(
+        "profile",
+        si,
+        "Goal / task / bond profile",
+        svg,
+        tableOf(
+          ["Dimension", "Score (0–100)"],
+          Object.entries(vals).map(([k, v]) => [k, v === null ? "not computed" : fmt(v, 1)]),
+          [1],
+        ),
+      ),
+    );
+  }
+
+  // Flags
+  if (charts.has("flags")) {
+    const flags = s.flags ?? [];
+    const items = flags
+      .map((f) => {
+        const links = f.utteranceIds
+          .map((id) => {
+            const pos = posOf.get(id);
+            return pos === undefined
+              ? `<span>${esc(id)}</span>`
+              : `<a class="flag-link" href="#${anchor(pos)}">#${pos + 1}</a>`;
+          })
+          .join(", ");
+        return `<li><strong>${esc(f.kind)}</strong>: ${esc(f.message)}${links ? ` — utterances ${links}` : ""}</li>`;
+      })
+      .join("");
+    parts.push(
+      `<section class="flags" data-chart="flags" data-session="${si}" aria-labelledby="s-${si}-flags"><h3 id="s-${si}-flags">Flags</h3>` +
+        (flags.length > 0 ? `<ul>${items}</ul>` : '<p class="empty">No flags raised.</p>') +
+        "</section>",
+    );
+  }
+
+  // Transcript table (the timeline's data table and the anchors flags link to)
+  parts.push(
+    `<h3 id="s-${si}-transcript">Transcript with codes</h3><table class="transcript"><thead><tr><th scope="col">#</th><th scope="col">Speaker</th><th scope="col">Code</th><th scope="col">Confidence</th><th scope="col">Text</th></tr></thead><tbody>` +
+      utts
+        .map((u, i) => {
+          const c = chosen.get(u.id);
+          return `<tr id="${anchor(i)}"${flagged.has(u.id) ? ' class="flagged"' : ""}><td class="num">${i + 1}</td><td>${esc(u.speaker || roleLabel(u.role))} <small>(${u.role})</small></td><td>${c ? esc(c.codeId) : "—"}${flagged.has(u.id) ? " ⚑" : ""}</td><td class="num">${c ? fmt(c.confidence) : "—"}</td><td>${esc(u.text)}</td></tr>`;
+        })
+        .join("") +
+      "</tbody></table></section>",
+  );
+  return parts.join("\n");
+}
+
+function renderTrends(sessions: readonly ReportSession[], options: ReportOptions): string {
+  const xLabels = sessions.map((s) => s.transcript.id);
+  const ruptures = options.ruptures ?? {};
+  const parts: string[] = [
+    '<section id="trends" aria-labelledby="trends-h"><h2 id="trends-h">Trends across sessions</h2>',
+  ];
+  const dims = [
+    ["goal", OKABE_ITO.orange, false],
+    ["task", OKABE_ITO.reddishPurple, true],
+    ["bond", OKABE_ITO.blue, false],
+    ["overall", OKABE_ITO.black, true],
+  ] as const;
+  if (sessions.some((s) => s.profile)) {
+    const series: LineSeries[] = dims
+      .map(([k, color, dashed]) => ({
+        label: k,
+        color,
+        dashed,
+        values: sessions.map((s) => (s.profile ? (read(s.profile[k])?.value ?? null) : null)),
+        ruptures: ruptures[k] ?? [],
+      }))
+      .filter((s) => s.values.some((v) => v !== null));
+    parts.push(
+      figure(
+        "trends",
+        "all",
+        "Rapport profile over sessions",
+        lineChartSvg({
+          id: "trend-profile",
+          title: "Rapport profile over sessions",
+          desc: `Goal, task, bond and overall (0–100) for ${sessions.length} sessions; triangles mark ruptures.`,
+          xLabels,
+          series,
+          yMin: 0,
+          yMax: 100,
+        }),
+        trendTable(xLabels, series),
+      ),
+    );
+  }
+  const instruments = [
+    ...new Set(sessions.flatMap((s) => (s.questionnaires ?? []).map((q) => q.instrument))),
+  ];
+  instruments.forEach((inst, k) => {
+    const qs = sessions.map((s) => s.questionnaires?.find((q) => q.instrument === inst));
+    const anyQ = qs.find((q) => q !== undefined);
+    const values = qs.map((q) => (q ? (read(q.total)?.value ?? null) : null));
+    const finite = values.filter((v): v is number => v !== null);
+    const yMin = anyQ?.min ?? Math.min(0, ...finite);
+    const yMax = anyQ?.max ?? Math.max(1, ...finite);
+    const series: LineSeries[] = [
+      { label: inst, color: OKABE_ITO.bluishGreen, values, ruptures: ruptures[inst] ?? [] },
+    ];
+    const cutoff = anyQ?.cutoff;
+    parts.push(
+      figure(
+        "trends",
+        "all",
+        `${inst} totals over sessions`,
+        lineChartSvg({
+          id: `trend-q${k}`,
+          title: `${inst} totals over sessions`,
+          desc: `The ${inst} total per session${cutoff !== undefined ? `, with its cutoff at ${fmt(cutoff)}` : ""}; triangles mark ruptures.`,
+          xLabels,
+          series,
+          yMin,
+          yMax,
+          ...(cutoff !== undefined
+            ? { cutoff: { value: cutoff, label: `cutoff ${fmt(cutoff)}` } }
+            : {}),
+        }),
+        trendTable(xLabels, series),
+      ),
+    );
+  });
+  if (parts.length === 1)
+    parts.push('<p class="empty">No profiles or questionnaire totals to trend.</p>');
+  parts.push("</section>");
+  return parts.join("\n");
+}
+
+function trendTable(xLabels: readonly string[], series: readonly LineSeries[]): string {
+  return tableOf(
+    ["Session", ...series.map((s) => s.label)],
+    xLabels.map((x, i) => [
+      x,
+      ...series.map((s) => {
+        const v = s.values[i];
+        const r = s.ruptures?.includes(i) ? " (rupture)" : "";
+        return v === null || v === undefined ? "–" : `${fmt(v)}${r}`;
+      }),
+    ]),
+    series.map((_, i) => i + 1),
+  );
+}

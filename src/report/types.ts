@@ -1,0 +1,124 @@
+import type { Codebook, Coding, Transcript } from "../core/schemas.js";
+
+/**
+ * A number that may be undefined for a stated reason, as rapportkit's statistics return them:
+ * a plain number, `null`, or `{ value, reason }`.
+ * @category Report
+ */
+export type ReportValue =
+  | number
+  | null
+  | { readonly value: number | null; readonly reason?: string };
+
+/** MITI 4.2.1 summary scores to show against their competency bands. @category Report */
+export interface ReportMiti {
+  /** Reflection-to-question ratio (SR + CR) / Q. */
+  readonly rqRatio?: ReportValue;
+  /** Percent complex reflections, CR / (SR + CR), as a percentage 0–100. */
+  readonly pctComplexReflections?: ReportValue;
+  /** Seek + AF + Emphasize (no published threshold). */
+  readonly miAdherent?: ReportValue;
+  /** Confront + Persuade (no published threshold). */
+  readonly miNonAdherent?: ReportValue;
+  /** (CCT + SST) / 2, when global ratings were supplied. */
+  readonly technical?: ReportValue;
+  /** (Partnership + Empathy) / 2, when global ratings were supplied. */
+  readonly relational?: ReportValue;
+  /**
+   * Fair/good thresholds; defaults are the manual's (Moyers et al. 2015, MITI 4.2.1 §I):
+   * R:Q 1 and 2, %CR 40 and 50, technical 3 and 4, relational 3.5 and 4.
+   */
+  readonly thresholds?: Partial<
+    Record<
+      "rqRatio" | "pctComplexReflections" | "technical" | "relational",
+      { readonly fair: number; readonly good: number }
+    >
+  >;
+}
+
+/** The rapport profile: goal, task and bond (0–100) and the overall index. @category Report */
+export interface ReportProfile {
+  readonly goal: ReportValue;
+  readonly task: ReportValue;
+  readonly bond: ReportValue;
+  readonly overall?: ReportValue;
+}
+
+/** A flag raised on a session, with the utterances that raised it. @category Report */
+export interface ReportFlag {
+  /** The kind of flag, e.g. `oversharing`, `unsolicited_advice`, `judgement_run`. */
+  readonly kind: string;
+  /** What the flag says (never utterance text). */
+  readonly message: string;
+  /** The utterances that raised it (ids of the session's transcript). */
+  readonly utteranceIds: readonly string[];
+}
+
+/** A questionnaire total for a session (e.g. SRS or WAI-SR), for the trend lines. @category Report */
+export interface ReportQuestionnaire {
+  /** Instrument id, e.g. `srs`; sessions' totals of one instrument make one trend line. */
+  readonly instrument: string;
+  readonly total: ReportValue;
+  /** Scale range, for the chart's axis. */
+  readonly min?: number;
+  readonly max?: number;
+  /** The instrument's concern cutoff (e.g. 36 for the SRS), drawn as a line. */
+  readonly cutoff?: number;
+}
+
+/**
+ * One session to report: its transcript and codings, plus whatever scores you have. Anything missing
+ * is left out of the report (the timeline, code distribution and talk-time shares need only the
+ * transcript and codings).
+ * @category Report
+ */
+export interface ReportSession {
+  readonly transcript: Transcript;
+  /** Codings of the transcript's utterances; with several per utterance, see `ReportOptions.source`. */
+  readonly codings?: readonly Coding[];
+  readonly miti?: ReportMiti;
+  readonly profile?: ReportProfile;
+  readonly flags?: readonly ReportFlag[];
+  readonly questionnaires?: readonly ReportQuestionnaire[];
+  /**
+   * Talk-time share per role in [0, 1], if you computed it (e.g. with `summarizeSession`);
+   * otherwise the report computes it from utterance times when every utterance has them, else from
+   * word counts.
+   */
+  readonly talkShare?: Readonly<Partial<Record<"therapist" | "client" | "other", number>>>;
+  /** Whether `talkShare` was measured in time or in words. */
+  readonly talkBasis?: "time" | "words";
+}
+
+/** The report's charts; pass a subset as `ReportOptions.charts` to leave some out. @category Report */
+export type ReportChart = "timeline" | "codes" | "talk" | "miti" | "profile" | "flags" | "trends";
+
+/** Every chart the report can draw, in page order. @category Report */
+export const REPORT_CHARTS: readonly ReportChart[] = [
+  "trends",
+  "timeline",
+  "codes",
+  "talk",
+  "miti",
+  "profile",
+  "flags",
+];
+
+/** Options of {@link renderReport}. @category Report */
+export interface ReportOptions {
+  /** The page title (default "rapportkit session report"). */
+  readonly title?: string;
+  /** The codebook of the codings: gives code labels, order and valence. */
+  readonly codebook?: Codebook;
+  /** With several codings per utterance, use those from this source (classifier id or coder). */
+  readonly source?: string;
+  /** Which charts to draw (default: all that the data allows). */
+  readonly charts?: readonly ReportChart[];
+  /** A line printed under the title, e.g. when and how the report was made. No date is added by default, so output is reproducible. */
+  readonly subtitle?: string;
+  /**
+   * Ruptures per trend line, by series label (`goal`, `task`, `bond`, `overall` or an instrument
+   * id) → indices of the sessions where a rupture was flagged (e.g. from `trend`).
+   */
+  readonly ruptures?: Readonly<Record<string, readonly number[]>>;
+}

@@ -1,0 +1,305 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { Coding, Transcript } from "../../src/core/index.js";
+import {
+  bandChartSvg,
+  codeFamily,
+  escapeHtml,
+  lineChartSvg,
+  OKABE_ITO,
+  type ReportSession,
+  renderReport,
+  timelineSvg,
+} from "../../src/report/index.js";
+import { REPORT_SCRIPT, REPORT_SCRIPT_SHA256 } from "../../src/report/render.js";
+
+function session(id: string, texts: ReadonlyArray<[string, string]>, timed = false): Transcript {
+  return {
+    id,
+    utterances: texts.map(([role, text], i) => ({
+      id: `${id}:${i}`,
+      session: id,
+      index: i,
+      speaker: role === "T" ? "Therapist" : "Client",
+      role: role === "T" ? "therapist" : "client",
+      text,
+      ...(timed ? { start: i * 10, end: i * 10 + (role === "T" ? 3 : 7) } : {}),
+    })),
+  };
+}
+
+const code = (utteranceId: string, codeId: string, confidence = 0.8, source = "test"): Coding => ({
+  utteranceId,
+  codeId,
+  confidence,
+  source,
+});
+
+const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+/** The `<figure>` (or flags `<section>`) of one chart, by data-chart and session. */
+function chartHtml(html: string, chart: string, sessionIdx: number | "all" = 0): string {
+  const start = html.indexOf(`data-chart="${chart}" data-session="${sessionIdx}"`);
+  if (start < 0) return "";
+  const end = html.indexOf(chart === "flags" ? "</section>" : "</figure>", start);
+  return html.slice(start, end);
+}
+
+const t = session("s1", [
+  ["T", "What brings you here today?"],
+  ["C", "I want to drink less."],
+  ["T", "You want to cut down."],
+  ["C", "Yes, but it's hard."],
+  ["T", "You should just stop."],
+]);
+const codings = [
+  code("s1:0", "question.open", 0.9),
+  code("s1:1", "change_talk", 0.7),
+  code("s1:2", "reflection.simple", 0.6),
+  code("s1:3", "sustain_talk", 0.5),
+  code("s1:4", "advice.unsolicited", 0.85),
+];
+
+describe("renderReport", () => {
+  it("escapes utterance text, speaker names, ids and flag messages against HTML injection", () => {
+    const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+    const tr: Transcript = {
+      id: `<b>${evil}`,
+      utterances: [
+        { id: "u1", session: "s", index: 0, speaker: evil, role: "client", text: evil },
+        { id: "u2", session: "s", index: 1, speaker: "T", role: "therapist", text: `"'&${evil}` },
+      ],
+    };
+    const html = renderReport(
+      [
+        {
+          transcript: tr,
+          codings: [code("u1", evil), code("u2", "validation")],
+          flags: [{ kind: evil, message: evil, utteranceIds: ["u2", evil] }],
+        },
+      ],
+      { title: evil, subtitle: evil },
+    );
+    // Only the report's own script tag; no injected element survives.
+    expect(count(html, "<script")).toBe(1);
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("<b>");
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(html).toContain("&quot;&#39;&amp;&lt;script&gt;");
+  });
+
+  it("escapes control characters and quotes in escapeHtml", () => {
+    expect(escapeHtml(`a\u0000b"c'<>&`)).toBe("a\ufffdb&quot;c&#39;&lt;&gt;&amp;");
+    expect(escapeHtml("tab\tand\nnewline")).toBe("tab\tand\nnewline");
+  });
+
+  it("is self-contained: no external resource, a CSP that forbids the network, the script pinned by hash", () => {
+    const html = renderReport([{ transcript: t, codings }]);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/\bsrc\s*=/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    const urls = html.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
+    expect(new Set(urls)).toEqual(new Set(["http://www.w3.org/2000/svg"]));
+    expect(html).toContain("default-src 'none'");
+    const sha = createHash("sha256").update(REPORT_SCRIPT).digest("base64");
+    expect(sha).toBe(REPORT_SCRIPT_SHA256);
+    expect(html).toContain(`<script>${REPORT_SCRIPT}</script>`);
+    expect(html).toContain(`'sha256-${sha}'`);
+  });
+
+  it("draws one focusable, labelled timeline mark per utterance: therapist above, client below", () => {
+    const html = renderReport([{ transcript: t, codings }]);
+    const tl = chartHtml(html, "timeline");
+    expect(count(tl, 'class="mark"')).toBe(5);
+    expect(count(tl, 'data-role="therapist"')).toBe(3);
+    expect(count(tl, 'data-role="client"')).toBe(2);
+    // links (focusable by keyboard) to the transcript rows, with a label and a hover title
+    for (let i = 0; i < 5; i++) expect(tl).toContain(`href="#u-0-${i}"`);
+    expect(html).toContain('<tr id="u-0-4"');
+    expect(tl).toMatch(
+      /aria-label="#1 Therapist \(Therapist\): question\.open, confidence 0\.9\. “What brings you here today\?”"/,
+    );
+    expect(count(tl, "<title")).toBe(6); // chart title + 5 marks
+    expect(tl).toContain('<desc id="s0-timeline-desc">');
+    // harmful code drawn with a dark outline, colour from the Okabe–Ito palette
+    expect(tl).toContain(`fill="${OKABE_ITO.vermillion}" stroke="#000"`);
+  });
+
+  it("counts the code distribution and shows a data table", () => {
+    const html = renderReport([
+      {
+        transcript: t,
+        codings: [...codings, code("s1:2", "reflection.complex", 0.95, "other"), code("zz", "x")],
+      },
+    ]);
+    const fig = chartHtml(html, "codes");
+    // s1:2 has two codings: the more confident wins; a coding of an unknown utterance is ignored
+    expect(fig).toContain('<td>reflection.complex</td><td class="num">1</td>');
+    expect(fig).not.toContain("reflection.simple");
+    expect(count(fig, 'class="mark"')).toBe(5);
+    // `source` picks one coder's codings
+    const only = renderReport(
+      [{ transcript: t, codings: [...codings, code("s1:2", "summary", 0.99, "human")] }],
+      {
+        source: "test",
+      },
+    );
+    expect(chartHtml(only, "codes")).not.toContain("<td>summary</td>");
+  });
+
+  it("computes talk-time shares from times when all utterances have them, else from words", () => {
+    const timed = session(
+      "s2",
+      [
+        ["T", "one two"],
+        ["C", "three"],
+      ],
+      true,
+    );
+    const byTime = chartHtml(renderReport([{ transcript: timed }]), "talk");
+    expect(byTime).toContain("by time");
+    expect(byTime).toContain('<td>Therapist</td><td class="num">30%</td>');
+    const byWords = chartHtml(
+      renderReport([
+        {
+          transcript: session("s3", [
+            ["T", "one two three"],
+            ["C", "four"],
+          ]),
+        },
+      ]),
+      "talk",
+    );
+    expect(byWords).toContain("by words");
+    expect(byWords).toContain('<td>Therapist</td><td class="num">75%</td>');
+    expect(byWords).toContain('<td>Client</td><td class="num">25%</td>');
+  });
+
+  it("places MITI scores against the manual's bands and says why an undefined one is undefined", () => {
+    const html = renderReport([
+      {
+        transcript: t,
+        codings,
+        miti: {
+          rqRatio: { value: null, reason: "no questions" },
+          pctComplexReflections: 45,
+          miAdherent: 2,
+          miNonAdherent: Number.NaN,
+        },
+      },
+    ]);
+    const fig = chartHtml(html, "miti");
+    expect(fig).toContain("undefined: no questions");
+    expect(fig).toContain("45% (fair)");
+    expect(fig).toContain("undefined (not a finite number)");
+    expect(fig).not.toMatch(/NaN|Infinity/);
+    // %CR: below fair / fair / good bands at the manual's 40 and 50
+    expect(fig).toContain("below fair (0–40)");
+    expect(fig).toContain("fair (40–50)");
+    expect(count(fig, 'class="mark"')).toBe(2); // %CR and MI-adherent have values
+  });
+
+  it("draws the profile, links flags to their utterances, and leaves out charts not asked for", () => {
+    const s: ReportSession = {
+      transcript: t,
+      codings,
+      profile: {
+        goal: 60,
+        task: { value: null, reason: "no task codes" },
+        bond: 72.4,
+        overall: 55,
+      },
+      flags: [
+        {
+          kind: "unsolicited_advice",
+          message: "advice with no permission asked",
+          utteranceIds: ["s1:4"],
+        },
+      ],
+    };
+    const html = renderReport([s]);
+    const prof = chartHtml(html, "profile");
+    expect(prof).toContain("60 / 100");
+    expect(prof).toContain("not computed");
+    expect(prof).toContain("72 / 100");
+    const flags = chartHtml(html, "flags");
+    expect(flags).toContain('<a class="flag-link" href="#u-0-4">#5</a>');
+    // the flagged mark gets a triangle on the timeline
+    expect(chartHtml(html, "timeline")).toContain(", flagged.");
+    const without = renderReport([s], { charts: ["timeline", "codes", "talk", "flags"] });
+    expect(without).not.toContain('data-chart="profile"');
+    expect(without).toContain('data-chart="timeline"');
+  });
+
+  it("draws trend lines of the profile and questionnaire totals across sessions, with ruptures", () => {
+    const sessions: ReportSession[] = [60, 35, 58].map((overall, i) => ({
+      transcript: session(`w${i + 1}`, [
+        ["T", "Hello."],
+        ["C", "Hi."],
+      ]),
+      profile: { goal: 50, task: 50, bond: 50 + i, overall },
+      questionnaires: [
+        { instrument: "srs", total: [38, 31, 37][i] ?? null, min: 0, max: 40, cutoff: 36 },
+      ],
+    }));
+    const html = renderReport(sessions, { ruptures: { overall: [1], srs: [1] } });
+    const trends = html.slice(html.indexOf('id="trends"'), html.indexOf('id="s-0"'));
+    expect(count(trends, 'data-chart="trends"')).toBe(2);
+    expect(count(trends, 'class="mark rupture"')).toBe(2);
+    expect(trends).toContain("overall, w2: 35 (rupture)");
+    expect(trends).toContain("cutoff 36");
+    // 4 profile series x 3 points + 3 srs points + 2 rupture markers
+    expect(count(trends, 'class="mark"') + count(trends, 'class="mark rupture"')).toBe(17);
+    // one session: no trends section
+    expect(renderReport([sessions[0] as ReportSession])).not.toContain('id="trends"');
+  });
+
+  it("never writes NaN or Infinity and handles an empty session list", () => {
+    const empty = renderReport([]);
+    expect(empty).toContain("No sessions to report.");
+    const html = renderReport([{ transcript: { id: "e", utterances: [] } }]);
+    expect(html).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe("chart functions", () => {
+  it("timelineSvg without links makes focusable groups", () => {
+    const svg = timelineSvg({
+      id: "1 bad id<",
+      title: "T",
+      desc: "D",
+      marks: [{ role: "other", color: "#000", label: "x" }],
+    });
+    expect(svg).toContain('id="c1_bad_id_"');
+    expect(svg).toContain('tabindex="0"');
+  });
+
+  it("bandChartSvg rows without thresholds have one band; lineChartSvg leaves gaps for null", () => {
+    const b = bandChartSvg({
+      id: "b",
+      title: "B",
+      desc: "D",
+      rows: [{ label: "x", value: 3, max: 10 }],
+    });
+    expect(count(b, 'class="band"')).toBe(1);
+    const l = lineChartSvg({
+      id: "l",
+      title: "L",
+      desc: "D",
+      xLabels: ["a", "b", "c"],
+      yMin: 0,
+      yMax: 10,
+      series: [{ label: "s", color: "#000", values: [1, null, 3] }],
+    });
+    expect(count(l, 'class="mark"')).toBe(2);
+    expect(l).toMatch(/d="M\S+ \S+ M\S+ \S+"/); // two separate moves, no line across the gap
+  });
+
+  it("codeFamily gives the built-in codes fixed Okabe–Ito colours and other codes a stable one", () => {
+    expect(codeFamily("reflection.complex").color).toBe(OKABE_ITO.blue);
+    expect(codeFamily("judgement").harms).toBe(true);
+    expect(codeFamily("my.code")).toEqual(codeFamily("my.code"));
+    expect(Object.values(OKABE_ITO)).toContain(codeFamily("my.code").color);
+    expect(codeFamily("my.bad", "harms").harms).toBe(true);
+  });
+});

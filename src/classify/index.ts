@@ -1,1 +1,18 @@
+export * from "./adapters/index.js";
+export {
+  type CascadeOptions,
+  type CascadeReport,
+  cascade,
+  type EnsembleOptions,
+  type EnsembleStrategy,
+  ensemble,
+} from "./combinators.js";
+export * from "./evaluate.js";
+export * from "./linear/index.js";
+export {
+  codeTranscript,
+  codeTranscriptAsync,
+  codeTranscripts,
+  codeTranscriptsAsync,
+} from "./session.js";
 export * from "./types.js";

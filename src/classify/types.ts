@@ -27,6 +27,11 @@ export interface ClassifyOptions {
    * same session.
    */
   readonly context?: readonly Utterance[];
+  /**
+   * Cancels a classification in progress. Local classifiers may ignore it; adapters pass it on to
+   * the user's function and stop waiting when it fires.
+   */
+  readonly signal?: AbortSignal;
 }
 
 interface ClassifierBase {

@@ -1,0 +1,240 @@
+import { ClassifierError, type Issue } from "../../core/errors.js";
+import type { Codebook, Utterance } from "../../core/schemas.js";
+import type { AsyncClassifier, ClassifyOptions, Prediction } from "../types.js";
+import {
+  parseSoftmaxHead,
+  type SoftmaxHead,
+  type SoftmaxTrainOptions,
+  softmaxProbabilities,
+  trainSoftmaxHead,
+} from "./softmax.js";
+
+/**
+ * The user's embedding function: one vector per text, all of the same length, in order. The
+ * library never calls a network itself; whatever `embed` does is up to the caller.
+ * @category Adapters
+ */
+export type EmbedFunction = (texts: string[]) => Promise<number[][]>;
+
+/** Options of {@link embeddingClassifier}. @category Adapters */
+export interface EmbeddingClassifierOptions {
+  readonly codebook: Codebook;
+  readonly embed: EmbedFunction;
+  /** The classifier id used as `source` (default `embedding@<codebook id>-<version>`). */
+  readonly id?: string;
+  /** Texts per call of `embed` (default 64). */
+  readonly batchSize?: number;
+  /** Options of the softmax head's training. */
+  readonly train?: SoftmaxTrainOptions;
+}
+
+/** One training example: an utterance text and its gold code. @category Adapters */
+export interface EmbeddingExample {
+  readonly text: string;
+  readonly codeId: string;
+}
+
+/**
+ * An embedding classifier with a trained head. `head` is plain JSON: save it with
+ * `JSON.stringify(classifier.head)` and load it with {@link EmbeddingClassifierFactory.fromHead}.
+ * @category Adapters
+ */
+export interface EmbeddingClassifier extends AsyncClassifier {
+  readonly head: SoftmaxHead;
+}
+
+/** What {@link embeddingClassifier} returns. @category Adapters */
+export interface EmbeddingClassifierFactory {
+  /** Embeds the examples and fits the softmax head on them. */
+  train(examples: readonly EmbeddingExample[]): Promise<EmbeddingClassifier>;
+  /** A classifier from a saved head (validated; must be for the same codebook id). */
+  fromHead(head: unknown): EmbeddingClassifier;
+}
+
+/**
+ * A classifier over embeddings the user's `embed` function returns: `train(examples)` embeds the
+ * texts and fits a dense multinomial logistic-regression head (deterministic, seeded); the trained
+ * classifier embeds each utterance's text (not its context) and returns the most probable code, its
+ * probability as confidence, and the full distribution in `probabilities`.
+ *
+ * Errors are `ClassifierError`s naming the utterance id or example index, never the text: `embed`
+ * throwing, returning the wrong number of vectors, vectors of the wrong dimension, or non-finite
+ * numbers.
+ * @category Adapters
+ * @example
+ * const factory = embeddingClassifier({ codebook, embed: async (texts) => myModel.embed(texts) });
+ * const classifier = await factory.train([{ text: "How are you?", codeId: "question.open" }, ...]);
+ * const predictions = await classifier.classify(utterances);
+ */
+export function embeddingClassifier(
+  options: EmbeddingClassifierOptions,
+): EmbeddingClassifierFactory {
+  const { codebook, embed } = options;
+  const id = options.id ?? `embedding@${codebook.id}-${codebook.version}`;
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
+  const codeOrder = codebook.codes.map((c) => c.id);
+  const known = new Set(codeOrder);
+
+  async function embedAll(
+    texts: readonly string[],
+    names: readonly string[],
+    pathRoot: string,
+    dim: number | undefined,
+    signal?: AbortSignal,
+  ): Promise<number[][]> {
+    const out: number[][] = [];
+    let expected = dim;
+    for (let start = 0; start < texts.length; start += batchSize) {
+      if (signal?.aborted)
+        throw new ClassifierError(id, [
+          { code: "classifier_failed", path: [], message: "classification was aborted" },
+        ]);
+      const slice = texts.slice(start, start + batchSize);
+      let vectors: unknown;
+      try {
+        vectors = await embed(slice);
+      } catch (e) {
+        throw new ClassifierError(
+          id,
+          [
+            {
+              code: "classifier_failed",
+              path: [pathRoot, start],
+              message: `embed() threw (${e instanceof Error ? e.name : typeof e}) for the batch starting at ${names[start]}`,
+            },
+          ],
+          { cause: e },
+        );
+      }
+      if (!Array.isArray(vectors) || vectors.length !== slice.length)
+        throw new ClassifierError(id, [
+          {
+            code: "classifier_failed",
+            path: [pathRoot, start],
+            message: `embed() must return ${slice.length} vectors for the batch starting at ${names[start]}, got ${Array.isArray(vectors) ? vectors.length : typeof vectors}`,
+          },
+        ]);
+      for (let j = 0; j < slice.length; j++) {
+        const v: unknown = vectors[j];
+        const where = names[start + j];
+        const issue = (message: string): Issue => ({
+          code: "model_mismatch",
+          path: [pathRoot, start + j],
+          message: `${where}: ${message}`,
+        });
+        if (!Array.isArray(v) || v.length === 0)
+          throw new ClassifierError(id, [issue("embed() returned no vector")]);
+        if (expected === undefined) expected = v.length;
+        if (v.length !== expected)
+          throw new ClassifierError(id, [
+            issue(`embedding has dimension ${v.length}, expected ${expected}`),
+          ]);
+        for (const n of v)
+          if (typeof n !== "number" || !Number.isFinite(n))
+            throw new ClassifierError(id, [issue("embedding contains a non-finite number")]);
+        out.push(v as number[]);
+      }
+    }
+    return out;
+  }
+
+  function make(head: SoftmaxHead): EmbeddingClassifier {
+    return {
+      id,
+      mode: "async",
+      codebook: { id: codebook.id, version: codebook.version },
+      head,
+      async classify(
+        utterances: readonly Utterance[],
+        opts?: ClassifyOptions,
+      ): Promise<Prediction[]> {
+        if (utterances.length === 0) return [];
+        const vectors = await embedAll(
+          utterances.map((u) => u.text),
+          utterances.map((u) => `utterance ${u.id}`),
+          "utterances",
+          head.dim,
+          opts?.signal,
+        );
+        return utterances.map((u, i) => {
+          const p = softmaxProbabilities(head, vectors[i] as number[]);
+          let best = 0;
+          for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
+          const probabilities: Record<string, number> = {};
+          head.codes.forEach((c, k) => {
+            probabilities[c] = p[k] as number;
+          });
+          return {
+            utteranceId: u.id,
+            codeId: head.codes[best] as string,
+            confidence: Math.min(1, Math.max(0, p[best] as number)),
+            source: id,
+            probabilities,
+          };
+        });
+      },
+    };
+  }
+
+  return {
+    async train(examples) {
+      if (examples.length === 0)
+        throw new ClassifierError(id, [
+          {
+            code: "insufficient_data",
+            path: ["examples"],
+            message: "training needs at least one example",
+          },
+        ]);
+      examples.forEach((e, i) => {
+        if (!known.has(e.codeId))
+          throw new ClassifierError(id, [
+            {
+              code: "unknown_code",
+              path: ["examples", i, "codeId"],
+              message: `code '${e.codeId}' is not in codebook ${codebook.id}`,
+            },
+          ]);
+      });
+      const vectors = await embedAll(
+        examples.map((e) => e.text),
+        examples.map((_, i) => `example ${i}`),
+        "examples",
+        undefined,
+      );
+      const present = new Set(examples.map((e) => e.codeId));
+      const head = trainSoftmaxHead(
+        vectors,
+        examples.map((e) => e.codeId),
+        {
+          ...options.train,
+          codes: codeOrder.filter((c) => present.has(c)),
+          codebook: { id: codebook.id, version: codebook.version },
+        },
+      );
+      return make(head);
+    },
+    fromHead(input) {
+      const head = parseSoftmaxHead(input);
+      if (head.codebook.id !== codebook.id)
+        throw new ClassifierError(id, [
+          {
+            code: "model_mismatch",
+            path: ["codebook", "id"],
+            message: `head is for codebook '${head.codebook.id}', not '${codebook.id}'`,
+          },
+        ]);
+      head.codes.forEach((c, k) => {
+        if (!known.has(c))
+          throw new ClassifierError(id, [
+            {
+              code: "model_mismatch",
+              path: ["codes", k],
+              message: `code '${c}' is not in codebook ${codebook.id}`,
+            },
+          ]);
+      });
+      return make(head);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export * from "./embedding.js";
+export * from "./llm.js";
+export {
+  parseSoftmaxHead,
+  type SoftmaxHead,
+  SoftmaxHeadSchema,
+  type SoftmaxTrainOptions,
+  softmaxProbabilities,
+  trainSoftmaxHead,
+} from "./softmax.js";

@@ -1,0 +1,376 @@
+import { ClassifierError } from "../core/errors.js";
+import type { Utterance } from "../core/schemas.js";
+import type {
+  AsyncClassifier,
+  Classifier,
+  ClassifyOptions,
+  Prediction,
+  SyncClassifier,
+} from "./types.js";
+
+/** Preceding turns passed along when a combinator sends part of a batch to another classifier. */
+const CONTEXT_WINDOW = 64;
+
+/**
+ * Checks that a classifier kept its contract: one prediction per utterance, same ids, same order.
+ * @internal
+ */
+export function checkPredictions(
+  who: string,
+  utterances: readonly Utterance[],
+  predictions: readonly Prediction[],
+): void {
+  if (!Array.isArray(predictions) || predictions.length !== utterances.length)
+    throw new ClassifierError(who, [
+      {
+        code: "classifier_failed",
+        path: [],
+        message: `classifier ${who} returned ${Array.isArray(predictions) ? predictions.length : "no"} predictions for ${utterances.length} utterances`,
+      },
+    ]);
+  for (let i = 0; i < utterances.length; i++)
+    if ((predictions[i] as Prediction).utteranceId !== (utterances[i] as Utterance).id)
+      throw new ClassifierError(who, [
+        {
+          code: "classifier_failed",
+          path: [i],
+          message: `classifier ${who} answered for a different utterance id at position ${i} (expected ${(utterances[i] as Utterance).id})`,
+        },
+      ]);
+}
+
+function sameCodebook(who: string, members: readonly Classifier[]): void {
+  const first = members[0];
+  if (!first) throw new ClassifierError(who, "a combinator needs at least one classifier");
+  for (const m of members)
+    if (m.codebook.id !== first.codebook.id)
+      throw new ClassifierError(who, [
+        {
+          code: "model_mismatch",
+          path: [],
+          message: `classifiers must share a codebook: ${m.id} uses '${m.codebook.id}', ${first.id} uses '${first.codebook.id}'`,
+        },
+      ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// cascade
+
+/** What one `classify` call of a {@link cascade} did. @category Combinators */
+export interface CascadeReport {
+  /** Utterances classified. */
+  readonly total: number;
+  /** Utterances the fast classifier was not confident about, sent to the strong one. */
+  readonly escalated: number;
+  /** Their ids, in input order. */
+  readonly escalatedIds: readonly string[];
+}
+
+/** Options of {@link cascade}. @category Combinators */
+export interface CascadeOptions {
+  /** Predictions of the fast classifier with confidence strictly below this go to the strong one. */
+  readonly threshold: number;
+  /** Called once per `classify` call with how many utterances went to the strong classifier. */
+  readonly onReport?: (report: CascadeReport) => void;
+  /** The cascade's id (default `cascade(<fast id>,<strong id>)`). */
+  readonly id?: string;
+}
+
+interface Run {
+  readonly start: number;
+  readonly end: number;
+}
+
+function escalationRuns(fastOut: readonly Prediction[], threshold: number): Run[] {
+  const runs: Run[] = [];
+  let start = -1;
+  for (let i = 0; i <= fastOut.length; i++) {
+    const low = i < fastOut.length && (fastOut[i] as Prediction).confidence < threshold;
+    if (low && start < 0) start = i;
+    if (!low && start >= 0) {
+      runs.push({ start, end: i });
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+/** The context of `utterances[start]`: the last turns before it, after `options.context`. */
+function contextBefore(
+  utterances: readonly Utterance[],
+  start: number,
+  options?: ClassifyOptions,
+): ClassifyOptions {
+  const from = Math.max(0, start - CONTEXT_WINDOW);
+  const inBatch = utterances.slice(from, start);
+  const outer = options?.context ?? [];
+  const need = CONTEXT_WINDOW - inBatch.length;
+  const context =
+    need > 0 && outer.length > 0
+      ? [...outer.slice(Math.max(0, outer.length - need)), ...inBatch]
+      : inBatch;
+  return options?.signal ? { context, signal: options.signal } : { context };
+}
+
+function report(fastOut: readonly Prediction[], runs: readonly Run[]): CascadeReport {
+  const escalatedIds: string[] = [];
+  for (const r of runs)
+    for (let i = r.start; i < r.end; i++) escalatedIds.push((fastOut[i] as Prediction).utteranceId);
+  return { total: fastOut.length, escalated: escalatedIds.length, escalatedIds };
+}
+
+/**
+ * Codes everything with `fast`, then sends only the utterances it gave a confidence below
+ * `threshold` to `strong`, and keeps `strong`'s answer for those. Output is one prediction per
+ * input, same order and ids; each prediction's `source` says which classifier gave it. Escalated
+ * utterances are sent in runs of consecutive positions, each with up to 64 preceding turns as
+ * `context`, so `strong` sees the same neighbourhood it would in the whole batch.
+ *
+ * How many went is reported through `onReport` (once per `classify` call). The cascade is
+ * synchronous when both classifiers are, asynchronous otherwise.
+ * @category Combinators
+ * @example
+ * const c = cascade(rulesClassifier(codebook), llm, { threshold: 0.6, onReport: (r) => console.log(r.escalated) });
+ */
+export function cascade(
+  fast: SyncClassifier,
+  strong: SyncClassifier,
+  options: CascadeOptions,
+): SyncClassifier;
+export function cascade(
+  fast: Classifier,
+  strong: Classifier,
+  options: CascadeOptions,
+): AsyncClassifier;
+export function cascade(fast: Classifier, strong: Classifier, options: CascadeOptions): Classifier {
+  const id = options.id ?? `cascade(${fast.id},${strong.id})`;
+  sameCodebook(id, [fast, strong]);
+  if (!Number.isFinite(options.threshold))
+    throw new ClassifierError(id, [
+      { code: "out_of_range", path: ["threshold"], message: "threshold must be a finite number" },
+    ]);
+  const { threshold } = options;
+  const merge = (
+    utterances: readonly Utterance[],
+    fastOut: Prediction[],
+    runs: readonly Run[],
+    strongOuts: readonly Prediction[][],
+  ): Prediction[] => {
+    const out = fastOut.slice();
+    runs.forEach((r, k) => {
+      const part = strongOuts[k] as Prediction[];
+      checkPredictions(strong.id, utterances.slice(r.start, r.end), part);
+      for (let i = r.start; i < r.end; i++) out[i] = part[i - r.start] as Prediction;
+    });
+    options.onReport?.(report(fastOut, runs));
+    return out;
+  };
+  if (fast.mode === "sync" && strong.mode === "sync") {
+    return {
+      id,
+      mode: "sync",
+      codebook: fast.codebook,
+      classify(utterances, opts) {
+        const fastOut = fast.classify(utterances, opts);
+        checkPredictions(fast.id, utterances, fastOut);
+        const runs = escalationRuns(fastOut, threshold);
+        const strongOuts = runs.map((r) =>
+          strong.classify(
+            utterances.slice(r.start, r.end),
+            contextBefore(utterances, r.start, opts),
+          ),
+        );
+        return merge(utterances, fastOut, runs, strongOuts);
+      },
+    };
+  }
+  return {
+    id,
+    mode: "async",
+    codebook: fast.codebook,
+    async classify(utterances, opts) {
+      const fastOut = await fast.classify(utterances, opts);
+      checkPredictions(fast.id, utterances, fastOut);
+      const runs = escalationRuns(fastOut, threshold);
+      const strongOuts: Prediction[][] = [];
+      for (const r of runs)
+        strongOuts.push(
+          await strong.classify(
+            utterances.slice(r.start, r.end),
+            contextBefore(utterances, r.start, opts),
+          ),
+        );
+      return merge(utterances, fastOut, runs, strongOuts);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ensemble
+
+/**
+ * How an {@link ensemble} combines its members.
+ * - `vote`: each member votes for its code with its weight; the code with the most weight wins
+ *   (ties: the larger sum of weight × confidence, then the earlier member). Confidence is
+ *   Σ weight × confidence of the members that voted for the winner, over Σ weight of all members.
+ * - `mean-probability`: the weighted mean of the members' distributions (`probabilities`; a member
+ *   without one counts as `{ [code]: confidence }`); the most probable code wins (ties: the code
+ *   named first, in member order), with its mean probability as confidence. The mean distribution is
+ *   returned as `probabilities`.
+ * @category Combinators
+ */
+export type EnsembleStrategy = "vote" | "mean-probability";
+
+/** Options of {@link ensemble}. @category Combinators */
+export interface EnsembleOptions {
+  /** One non-negative weight per member (default: all 1). */
+  readonly weights?: readonly number[];
+  /** Default `vote`. */
+  readonly strategy?: EnsembleStrategy;
+  /** The ensemble's id (default `ensemble(<ids>)`). */
+  readonly id?: string;
+}
+
+function combine(
+  id: string,
+  outs: readonly Prediction[][],
+  weights: readonly number[],
+  strategy: EnsembleStrategy,
+): Prediction[] {
+  const first = outs[0] as Prediction[];
+  const total = weights.reduce((a, b) => a + b, 0);
+  return first.map((p0, i) => {
+    const preds = outs.map((o) => o[i] as Prediction);
+    if (strategy === "vote") {
+      const votes = new Map<string, { w: number; wc: number; evidence?: Prediction["evidence"] }>();
+      preds.forEach((p, m) => {
+        const w = weights[m] as number;
+        const v = votes.get(p.codeId);
+        if (v) {
+          v.w += w;
+          v.wc += w * p.confidence;
+        } else votes.set(p.codeId, { w, wc: w * p.confidence, evidence: p.evidence });
+      });
+      let best: string | undefined;
+      let bw = -1;
+      let bwc = -1;
+      for (const [code, v] of votes)
+        if (v.w > bw || (v.w === bw && v.wc > bwc)) {
+          best = code;
+          bw = v.w;
+          bwc = v.wc;
+        }
+      const win = votes.get(best as string);
+      const out: Prediction = {
+        utteranceId: p0.utteranceId,
+        codeId: best as string,
+        confidence: Math.min(1, Math.max(0, (win?.wc ?? 0) / total)),
+        source: id,
+        ...(win?.evidence ? { evidence: win.evidence } : {}),
+      };
+      return out;
+    }
+    const mean = new Map<string, number>();
+    preds.forEach((p, m) => {
+      const w = (weights[m] as number) / total;
+      const dist = p.probabilities ?? { [p.codeId]: p.confidence };
+      // The member's own code first, so ties favour it (insertion order of the map).
+      if (!mean.has(p.codeId)) mean.set(p.codeId, 0);
+      for (const [code, v] of Object.entries(dist)) mean.set(code, (mean.get(code) ?? 0) + w * v);
+    });
+    let best = p0.codeId;
+    let bp = -1;
+    for (const [code, v] of mean)
+      if (v > bp) {
+        best = code;
+        bp = v;
+      }
+    const evidence = preds.find((p) => p.codeId === best)?.evidence;
+    return {
+      utteranceId: p0.utteranceId,
+      codeId: best,
+      confidence: Math.min(1, Math.max(0, bp)),
+      source: id,
+      probabilities: Object.fromEntries(mean),
+      ...(evidence ? { evidence } : {}),
+    };
+  });
+}
+
+/**
+ * Combines classifiers of the same codebook by weighted vote or by the mean of their
+ * probabilities (see {@link EnsembleStrategy}). One prediction per input, same order and ids. The
+ * ensemble is synchronous when every member is.
+ * @category Combinators
+ * @example
+ * const e = ensemble([rules, linear], { weights: [1, 2], strategy: "mean-probability" });
+ */
+export function ensemble(
+  members: readonly SyncClassifier[],
+  options?: EnsembleOptions,
+): SyncClassifier;
+export function ensemble(
+  members: readonly Classifier[],
+  options?: EnsembleOptions,
+): AsyncClassifier;
+export function ensemble(
+  members: readonly Classifier[],
+  options: EnsembleOptions = {},
+): Classifier {
+  const id = options.id ?? `ensemble(${members.map((m) => m.id).join(",")})`;
+  sameCodebook(id, members);
+  const weights = options.weights ?? members.map(() => 1);
+  if (weights.length !== members.length)
+    throw new ClassifierError(id, [
+      {
+        code: "out_of_range",
+        path: ["weights"],
+        message: `expected ${members.length} weights (one per classifier), got ${weights.length}`,
+      },
+    ]);
+  weights.forEach((w, k) => {
+    if (!Number.isFinite(w) || w < 0)
+      throw new ClassifierError(id, [
+        { code: "out_of_range", path: ["weights", k], message: "weights must be finite and ≥ 0" },
+      ]);
+  });
+  if (!(weights.reduce((a, b) => a + b, 0) > 0))
+    throw new ClassifierError(id, [
+      { code: "out_of_range", path: ["weights"], message: "at least one weight must be > 0" },
+    ]);
+  const strategy = options.strategy ?? "vote";
+  const codebook = (members[0] as Classifier).codebook;
+  if (members.every((m) => m.mode === "sync")) {
+    const sync = members as readonly SyncClassifier[];
+    return {
+      id,
+      mode: "sync",
+      codebook,
+      classify(utterances, opts) {
+        if (utterances.length === 0) return [];
+        const outs = sync.map((m) => {
+          const o = m.classify(utterances, opts);
+          checkPredictions(m.id, utterances, o);
+          return o;
+        });
+        return combine(id, outs, weights, strategy);
+      },
+    };
+  }
+  return {
+    id,
+    mode: "async",
+    codebook,
+    async classify(utterances, opts) {
+      if (utterances.length === 0) return [];
+      const outs = await Promise.all(
+        members.map(async (m) => {
+          const o = await m.classify(utterances, opts);
+          checkPredictions(m.id, utterances, o);
+          return o;
+        }),
+      );
+      return combine(id, outs, weights, strategy);
+    },
+  };
+}

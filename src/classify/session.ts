@@ -1,0 +1,92 @@
+import type { CodedTranscript, Coding, Transcript } from "../core/schemas.js";
+import { checkPredictions } from "./combinators.js";
+import type { Classifier, ClassifyOptions, Prediction, SyncClassifier } from "./types.js";
+
+/** A prediction as a plain `Coding` (drops `probabilities`; keeps evidence). @internal */
+export function toCoding(p: Prediction): Coding {
+  const c: Coding = {
+    utteranceId: p.utteranceId,
+    codeId: p.codeId,
+    confidence: Math.min(1, Math.max(0, p.confidence)),
+    source: p.source,
+  };
+  return p.evidence ? { ...c, evidence: p.evidence } : c;
+}
+
+function coded(
+  classifier: Classifier,
+  transcript: Transcript,
+  predictions: readonly Prediction[],
+): CodedTranscript {
+  checkPredictions(classifier.id, transcript.utterances, predictions);
+  return {
+    transcript,
+    codebook: { id: classifier.codebook.id, version: classifier.codebook.version },
+    codings: predictions.map(toCoding),
+  };
+}
+
+/**
+ * Codes every utterance of a transcript with a synchronous classifier: one coding per utterance,
+ * in order, with the classifier's id as `source`. Throws a `ClassifierError` if the classifier
+ * breaks its contract (wrong count or ids).
+ * @category Classifiers
+ * @example
+ * const coded = codeTranscript(rulesClassifier(rapportCodebook), transcript);
+ * coded.codings[0]?.codeId;
+ */
+export function codeTranscript(
+  classifier: SyncClassifier,
+  transcript: Transcript,
+  options?: ClassifyOptions,
+): CodedTranscript {
+  return coded(classifier, transcript, classifier.classify(transcript.utterances, options));
+}
+
+/**
+ * Codes a transcript with any classifier (sync or async).
+ * @category Classifiers
+ * @example
+ * const coded = await codeTranscriptAsync(llm, transcript);
+ */
+export async function codeTranscriptAsync(
+  classifier: Classifier,
+  transcript: Transcript,
+  options?: ClassifyOptions,
+): Promise<CodedTranscript> {
+  return coded(classifier, transcript, await classifier.classify(transcript.utterances, options));
+}
+
+/**
+ * Codes many transcripts with a synchronous classifier, each on its own (no context crosses
+ * transcripts).
+ * @category Classifiers
+ */
+export function codeTranscripts(
+  classifier: SyncClassifier,
+  transcripts: readonly Transcript[],
+): CodedTranscript[] {
+  return transcripts.map((t) => codeTranscript(classifier, t));
+}
+
+/**
+ * Codes many transcripts with any classifier, one after another (so an adapter's own
+ * `concurrency` setting is the only parallelism).
+ * @category Classifiers
+ */
+export async function codeTranscriptsAsync(
+  classifier: Classifier,
+  transcripts: readonly Transcript[],
+  options?: { readonly signal?: AbortSignal },
+): Promise<CodedTranscript[]> {
+  const out: CodedTranscript[] = [];
+  for (const t of transcripts)
+    out.push(
+      await codeTranscriptAsync(
+        classifier,
+        t,
+        options?.signal ? { signal: options.signal } : undefined,
+      ),
+    );
+  return out;
+}

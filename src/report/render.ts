@@ -89,9 +89,11 @@ function read(v: ReportValue | undefined): { value: number | null; reason?: stri
   if (v === null) return { value: null, reason: "not computed" };
   if (typeof v === "number")
     return Number.isFinite(v) ? { value: v } : { value: null, reason: "not a finite number" };
-  if (v.value !== null && !Number.isFinite(v.value))
+  const value =
+    "value" in v ? v.value : ((v as { readonly score: number | null | undefined }).score ?? null);
+  if (value !== null && !Number.isFinite(value))
     return { value: null, reason: "not a finite number" };
-  return v.reason === undefined ? { value: v.value } : { value: v.value, reason: v.reason };
+  return v.reason === undefined || value !== null ? { value } : { value, reason: v.reason };
 }
 
 function roleLabel(r: Role): string {
@@ -164,8 +166,8 @@ function tableOf(
 }
 
 const MITI_DEFAULTS = {
-  rqRatio: { fair: 1, good: 2 },
-  pctComplexReflections: { fair: 40, good: 50 },
+  rq: { fair: 1, good: 2 },
+  pctCR: { fair: 40, good: 50 },
   technical: { fair: 3, good: 4 },
   relational: { fair: 3.5, good: 4 },
 } as const;
@@ -404,14 +406,12 @@ function renderSession(
         ...(r.value !== null ? { valueLabel: `${fmt(r.value)}${suffix}` } : {}),
       });
     };
-    add("Reflection:question ratio", m.rqRatio, th.rqRatio, (x) => Math.max(3, Math.ceil(x * 1.1)));
-    add("% complex reflections", m.pctComplexReflections, th.pctComplexReflections, () => 100, "%");
+    add("Reflection:question ratio", m.rq, th.rq, (x) => Math.max(3, Math.ceil(x * 1.1)));
+    add("% complex reflections", m.pctCR, th.pctCR, () => 100, "%");
     add("Technical global", m.technical, th.technical, () => 5);
     add("Relational global", m.relational, th.relational, () => 5);
-    add("MI-adherent (count)", m.miAdherent, undefined, (x) => Math.max(10, Math.ceil(x * 1.2)));
-    add("MI-non-adherent (count)", m.miNonAdherent, undefined, (x) =>
-      Math.max(10, Math.ceil(x * 1.2)),
-    );
+    add("MI-adherent (count)", m.mia, undefined, (x) => Math.max(10, Math.ceil(x * 1.2)));
+    add("MI-non-adherent (count)", m.mina, undefined, (x) => Math.max(10, Math.ceil(x * 1.2)));
     const svg = bandChartSvg({
       id: `s${si}-miti`,
       title: `MITI 4.2.1 summary scores, session ${s.transcript.id}`,

@@ -10,16 +10,20 @@ export type ReportValue =
   | null
   | { readonly value: number | null; readonly reason?: string };
 
-/** MITI 4.2.1 summary scores to show against their competency bands. @category Report */
+/**
+ * MITI 4.2.1 summary scores to show against their competency bands; a `MitiSummary` from
+ * `mitiSummary` fits as it is.
+ * @category Report
+ */
 export interface ReportMiti {
   /** Reflection-to-question ratio (SR + CR) / Q. */
-  readonly rqRatio?: ReportValue;
-  /** Percent complex reflections, CR / (SR + CR), as a percentage 0–100. */
-  readonly pctComplexReflections?: ReportValue;
-  /** Seek + AF + Emphasize (no published threshold). */
-  readonly miAdherent?: ReportValue;
-  /** Confront + Persuade (no published threshold). */
-  readonly miNonAdherent?: ReportValue;
+  readonly rq?: ReportValue;
+  /** Percent complex reflections, 100 × CR / (SR + CR), 0–100. */
+  readonly pctCR?: ReportValue;
+  /** Total MI-adherent: Seek + AF + Emphasize (no published threshold). */
+  readonly mia?: ReportValue;
+  /** Total MI-non-adherent: Confront + Persuade (no published threshold). */
+  readonly mina?: ReportValue;
   /** (CCT + SST) / 2, when global ratings were supplied. */
   readonly technical?: ReportValue;
   /** (Partnership + Empathy) / 2, when global ratings were supplied. */
@@ -30,13 +34,17 @@ export interface ReportMiti {
    */
   readonly thresholds?: Partial<
     Record<
-      "rqRatio" | "pctComplexReflections" | "technical" | "relational",
+      "rq" | "pctCR" | "technical" | "relational",
       { readonly fair: number; readonly good: number }
     >
   >;
 }
 
-/** The rapport profile: goal, task and bond (0–100) and the overall index. @category Report */
+/**
+ * The rapport profile: goal, task and bond (0–100) and the overall index; a `RapportProfile` from
+ * `rapportProfile` fits as it is.
+ * @category Report
+ */
 export interface ReportProfile {
   readonly goal: ReportValue;
   readonly task: ReportValue;
@@ -44,7 +52,7 @@ export interface ReportProfile {
   readonly overall?: ReportValue;
 }
 
-/** A flag raised on a session, with the utterances that raised it. @category Report */
+/** A flag raised on a session, with the utterances that raised it (a score layer `Flag` fits). @category Report */
 export interface ReportFlag {
   /** The kind of flag, e.g. `oversharing`, `unsolicited_advice`, `judgement_run`. */
   readonly kind: string;

@@ -181,10 +181,10 @@ describe("renderReport", () => {
         transcript: t,
         codings,
         miti: {
-          rqRatio: { value: null, reason: "no questions" },
-          pctComplexReflections: 45,
-          miAdherent: 2,
-          miNonAdherent: Number.NaN,
+          rq: { value: null, reason: "no questions" },
+          pctCR: 45,
+          mia: 2,
+          mina: Number.NaN,
         },
       },
     ]);

@@ -1,0 +1,216 @@
+import { AgreementInputError } from "../core/errors.js";
+import type { Categories, Rating, RatingMatrix } from "./types.js";
+
+/**
+ * A rating matrix with every rating replaced by the index of its category (`-1` = missing).
+ * @internal
+ */
+export interface EncodedMatrix {
+  /** Number of items (rows). */
+  readonly n: number;
+  /** Number of raters (columns). */
+  readonly r: number;
+  /** Row-major category indices, `codes[i * r + j]`; `-1` for a missing rating. */
+  readonly codes: Int32Array;
+  /** The categories, in order: declared, or the observed values sorted (numbers first, ascending). */
+  readonly categories: ReadonlyArray<string | number>;
+  /** Whether every category is a number. */
+  readonly numeric: boolean;
+  /** Whether the categories were declared by the caller. */
+  readonly declared: boolean;
+}
+
+/** Sort order for observed categories: numbers ascending, then strings by code unit. @internal */
+export function compareCategories(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "number") return -1;
+  if (typeof b === "number") return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isMissing(v: Rating): v is null | undefined {
+  return v === null || v === undefined;
+}
+
+/** Checks one rating and throws a located error for an unusable one. @internal */
+export function checkRating(fn: string, v: unknown, path: PropertyKey[]): void {
+  if (v === null || v === undefined || typeof v === "string") return;
+  if (typeof v === "number" && Number.isFinite(v)) return;
+  throw new AgreementInputError([
+    {
+      code: "invalid_input",
+      path,
+      message: `${fn}: a rating must be a string, a finite number, null or undefined (got ${
+        typeof v === "number" ? String(v) : typeof v
+      })`,
+    },
+  ]);
+}
+
+/** Checks the shape of a rating matrix (rows of equal length, at least one item and rater). @internal */
+export function checkMatrix(fn: string, matrix: RatingMatrix): { n: number; r: number } {
+  if (!Array.isArray(matrix))
+    throw new AgreementInputError(`${fn}: ratings must be an array of rows (items × raters)`);
+  const n = matrix.length;
+  if (n === 0) throw new AgreementInputError(`${fn}: the rating matrix has no items`);
+  const first = matrix[0];
+  if (!Array.isArray(first))
+    throw new AgreementInputError([
+      { code: "invalid_input", path: [0], message: `${fn}: each item must be an array of ratings` },
+    ]);
+  const r = first.length;
+  if (r === 0)
+    throw new AgreementInputError([
+      { code: "invalid_input", path: [0], message: `${fn}: the rating matrix has no raters` },
+    ]);
+  for (let i = 0; i < n; i++) {
+    const row = matrix[i];
+    if (!Array.isArray(row) || row.length !== r)
+      throw new AgreementInputError([
+        {
+          code: "invalid_input",
+          path: [i],
+          message: `${fn}: every item must have ${r} ratings (one per rater, null for missing), got ${
+            Array.isArray(row) ? row.length : typeof row
+          }`,
+        },
+      ]);
+  }
+  return { n, r };
+}
+
+/**
+ * Encodes a rating matrix as category indices. With `categories`, every rating must be one of them
+ * (a located {@link AgreementInputError} otherwise); without, the categories are the distinct
+ * observed values, sorted.
+ * @internal
+ */
+export function encodeMatrix(
+  fn: string,
+  matrix: RatingMatrix,
+  categories?: Categories,
+): EncodedMatrix {
+  const { n, r } = checkMatrix(fn, matrix);
+  const codes = new Int32Array(n * r);
+  const index = new Map<string | number, number>();
+  let cats: (string | number)[];
+  if (categories !== undefined) {
+    cats = [...categories];
+    cats.forEach((c, k) => {
+      checkRating(fn, c, ["categories", k]);
+      if (index.has(c))
+        throw new AgreementInputError([
+          { code: "invalid_input", path: ["categories", k], message: `${fn}: duplicate category` },
+        ]);
+      index.set(c, k);
+    });
+    for (let i = 0; i < n; i++) {
+      const row = matrix[i] as ReadonlyArray<Rating>;
+      for (let j = 0; j < r; j++) {
+        const v = row[j];
+        if (isMissing(v)) {
+          codes[i * r + j] = -1;
+          continue;
+        }
+        const k = index.get(v);
+        if (k === undefined) {
+          checkRating(fn, v, [i, j]);
+          throw new AgreementInputError([
+            {
+              code: "invalid_input",
+              path: [i, j],
+              message: `${fn}: rating ${JSON.stringify(v)} is not one of the declared categories`,
+            },
+          ]);
+        }
+        codes[i * r + j] = k;
+      }
+    }
+  } else {
+    // First pass: provisional indices in order of appearance; then remap to sorted order.
+    const seen: (string | number)[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = matrix[i] as ReadonlyArray<Rating>;
+      for (let j = 0; j < r; j++) {
+        const v = row[j];
+        if (isMissing(v)) {
+          codes[i * r + j] = -1;
+          continue;
+        }
+        let k = index.get(v);
+        if (k === undefined) {
+          checkRating(fn, v, [i, j]);
+          k = seen.length;
+          seen.push(v);
+          index.set(v, k);
+        }
+        codes[i * r + j] = k;
+      }
+    }
+    cats = [...seen].sort(compareCategories);
+    const remap = new Int32Array(seen.length);
+    const pos = new Map<string | number, number>();
+    cats.forEach((c, k) => {
+      pos.set(c, k);
+    });
+    seen.forEach((c, k) => {
+      remap[k] = pos.get(c) as number;
+    });
+    for (let t = 0; t < codes.length; t++) {
+      const c = codes[t] as number;
+      if (c >= 0) codes[t] = remap[c] as number;
+    }
+  }
+  const numeric = cats.every((c) => typeof c === "number");
+  return { n, r, codes, categories: cats, numeric, declared: categories !== undefined };
+}
+
+/**
+ * Per-item category counts, as a sparse list per item: `counts[i]` holds pairs
+ * `[category, count]` for the categories item `i` received, and `m[i]` the number of ratings.
+ * @internal
+ */
+export interface ItemCounts {
+  readonly q: number;
+  /** Ratings per item. */
+  readonly m: Int32Array;
+  /** For item i, entries start at `start[i]` and end before `start[i + 1]`. */
+  readonly start: Int32Array;
+  readonly cat: Int32Array;
+  readonly count: Int32Array;
+}
+
+/** Tallies each item's ratings by category in one pass (linear in the number of cells). @internal */
+export function itemCounts(e: EncodedMatrix): ItemCounts {
+  const { n, r, codes } = e;
+  const q = e.categories.length;
+  const scratch = new Int32Array(q);
+  const m = new Int32Array(n);
+  const start = new Int32Array(n + 1);
+  const cat = new Int32Array(n * r);
+  const count = new Int32Array(n * r);
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = w;
+    const base = i * r;
+    let mi = 0;
+    for (let j = 0; j < r; j++) {
+      const c = codes[base + j] as number;
+      if (c < 0) continue;
+      mi++;
+      if (scratch[c] === 0) {
+        cat[w] = c;
+        w++;
+      }
+      scratch[c] = (scratch[c] as number) + 1;
+    }
+    m[i] = mi;
+    for (let t = start[i] as number; t < w; t++) {
+      const c = cat[t] as number;
+      count[t] = scratch[c] as number;
+      scratch[c] = 0;
+    }
+  }
+  start[n] = w;
+  return { q, m, start, cat, count };
+}

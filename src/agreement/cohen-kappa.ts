@@ -1,0 +1,114 @@
+import { AgreementInputError } from "../core/errors.js";
+import { encodeMatrix } from "./_matrix.js";
+import type { Categories, Coefficient, Rating } from "./types.js";
+
+/** Weights of {@link cohenKappa}: none, linear or quadratic in the category positions. @category Agreement */
+export type KappaWeights = "unweighted" | "linear" | "quadratic";
+
+/** Options of {@link cohenKappa}. @category Agreement */
+export interface CohenKappaOptions {
+  /** Default `"unweighted"`. */
+  readonly weights?: KappaWeights;
+  /**
+   * The ordered category list. Weighted kappa uses the POSITION of each category in it (not the
+   * numeric value). Declaring levels nobody used changes weighted kappa, because L (the number of
+   * categories) is in the weights: this is what R psych's `cohen.kappa` and scikit-learn's
+   * `cohen_kappa_score(labels=…)` do too. Without it: the observed values, numbers ascending, strings
+   * in code-unit order (for strings, weighted kappa is then meaningless).
+   */
+  readonly categories?: Categories;
+}
+
+/**
+ * Cohen's kappa between two raters, unweighted or with linear or quadratic agreement weights
+ * (weighted kappa). Items missing either rating are left out.
+ *
+ * With p_ij the proportion of items rated i by the first rater and j by the second, p_i. and p_.j
+ * the margins, L categories, and agreement weights w_ij (1 on the diagonal; unweighted: 0 elsewhere;
+ * linear: 1 − |i − j|/(L − 1); quadratic: 1 − (i − j)²/(L − 1)²):
+ *
+ *     p_o = Σ_ij w_ij p_ij,    p_e = Σ_ij w_ij p_i. p_.j,    κ = (p_o − p_e) / (1 − p_e)
+ *
+ * computed in the equivalent disagreement form 1 − Σ (1 − w) p_ij / Σ (1 − w) p_i. p_.j, as
+ * scikit-learn does. Agrees with scikit-learn's `cohen_kappa_score` and R psych's `cohen.kappa`.
+ * Kappa is symmetric in the two raters.
+ *
+ * Undefined (value `null`): no item rated by both; expected agreement p_e = 1 (both raters used a
+ * single, identical category); weighted kappa with fewer than two categories.
+ *
+ * References: Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational and
+ * Psychological Measurement*, 20(1), 37–46. Cohen, J. (1968). Weighted kappa. *Psychological
+ * Bulletin*, 70(4), 213–220. Fleiss, J. L., & Cohen, J. (1973), *Educational and Psychological
+ * Measurement*, 33, 613–619 (quadratic weights).
+ *
+ * @param a the first rater's ratings, one per item (`null`/`undefined` = missing).
+ * @param b the second rater's ratings, aligned with `a`.
+ * @param options weights and the ordered category list.
+ * @returns `{ value }` in [−1, 1], or `{ value: null, reason }`.
+ * @throws {AgreementInputError} if the lists differ in length or a rating is outside the declared categories.
+ * @example
+ * cohenKappa(["a", "a", "b", "b"], ["a", "b", "b", "b"]);
+ * // => { value: 0.5 }
+ * cohenKappa([1, 2, 3, 3], [1, 3, 3, 2], { weights: "quadratic", categories: [1, 2, 3] });
+ * // => { value: 0.6363636363636364 }
+ * @category Agreement
+ */
+export function cohenKappa(
+  a: ReadonlyArray<Rating>,
+  b: ReadonlyArray<Rating>,
+  options: CohenKappaOptions = {},
+): Coefficient {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+    throw new AgreementInputError(
+      `cohenKappa: needs two rating lists of the same length (got ${Array.isArray(a) ? a.length : typeof a} and ${
+        Array.isArray(b) ? b.length : typeof b
+      })`,
+    );
+  const weights = options.weights ?? "unweighted";
+  if (weights !== "unweighted" && weights !== "linear" && weights !== "quadratic")
+    throw new AgreementInputError(
+      "cohenKappa: weights must be 'unweighted', 'linear' or 'quadratic'",
+    );
+  if (a.length === 0) return { value: null, reason: "no item rated by both raters" };
+  const rows = a.map((x, i) => [x, b[i]]);
+  const e = encodeMatrix("cohenKappa", rows, options.categories);
+  const L = e.categories.length;
+  const table = new Float64Array(L * L);
+  const rowSum = new Float64Array(L);
+  const colSum = new Float64Array(L);
+  let n = 0;
+  for (let i = 0; i < e.n; i++) {
+    const x = e.codes[2 * i] as number;
+    const y = e.codes[2 * i + 1] as number;
+    if (x < 0 || y < 0) continue;
+    n++;
+    table[x * L + y] = (table[x * L + y] as number) + 1;
+    rowSum[x] = (rowSum[x] as number) + 1;
+    colSum[y] = (colSum[y] as number) + 1;
+  }
+  if (n === 0) return { value: null, reason: "no item rated by both raters" };
+  if (weights !== "unweighted" && L < 2)
+    return { value: null, reason: "weighted kappa needs at least two categories" };
+  // Disagreement weights d_ij = 1 − w_ij.
+  const d = (i: number, j: number): number => {
+    if (i === j) return 0;
+    if (weights === "unweighted") return 1;
+    const t = Math.abs(i - j) / (L - 1);
+    return weights === "linear" ? t : t * t;
+  };
+  let observed = 0;
+  let expected = 0;
+  for (let i = 0; i < L; i++)
+    for (let j = 0; j < L; j++) {
+      const dij = d(i, j);
+      if (dij === 0) continue;
+      observed += dij * (table[i * L + j] as number);
+      expected += (dij * (rowSum[i] as number) * (colSum[j] as number)) / n;
+    }
+  if (!(expected > 0))
+    return {
+      value: null,
+      reason: "expected agreement is 1 (both raters used one and the same category)",
+    };
+  return { value: 1 - observed / expected };
+}

@@ -1,0 +1,81 @@
+import { AgreementInputError } from "../core/errors.js";
+import { checkMatrix, checkRating } from "./_matrix.js";
+import type { Coefficient, RatingMatrix } from "./types.js";
+
+/** The result of {@link cronbachAlpha}. @category Agreement */
+export interface CronbachAlphaResult extends Coefficient {
+  /** Rows used (those with every column present). */
+  readonly nUsed: number;
+  /** Rows left out for a missing value (listwise deletion). */
+  readonly nDropped: number;
+}
+
+/**
+ * Cronbach's alpha, the internal consistency of k columns (raters, or questionnaire items) over n
+ * rows (the rated items, or respondents):
+ *
+ *     α = k / (k − 1) · (1 − Σ_j s_j² / s_T²)
+ *
+ * where s_j² is the variance of column j and s_T² the variance of the row totals (both with n − 1;
+ * the denominator cancels). Rows with a missing value are left out (listwise) and counted. For a
+ * rating matrix this equals the consistency ICC of the mean of k raters, ICC3k = ICC(C,k)
+ * (McGraw & Wong 1996).
+ *
+ * Undefined (value `null`): fewer than two columns or two complete rows; no variance in the row
+ * totals.
+ *
+ * References: Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+ * *Psychometrika*, 16(3), 297–334. McGraw, K. O., & Wong, S. P. (1996). *Psychological Methods*,
+ * 1(1), 30–46.
+ *
+ * @param ratings rows × columns of numbers; `null`/`undefined` is missing.
+ * @returns `{ value, nUsed, nDropped }` or `{ value: null, reason, … }`.
+ * @throws {AgreementInputError} for an empty or ragged matrix or a non-numeric value.
+ * @example
+ * cronbachAlpha([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]);
+ * // => { value: 0.9093155423770694, nUsed: 6, nDropped: 0 }   (= ICC3k of Shrout & Fleiss's Table 2)
+ * @category Agreement
+ */
+export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {
+  const { n: nAll, r: k } = checkMatrix("cronbachAlpha", ratings);
+  const rows: number[][] = [];
+  for (let i = 0; i < nAll; i++) {
+    const row = ratings[i] as ReadonlyArray<unknown>;
+    let complete = true;
+    for (let j = 0; j < k; j++) {
+      const v = row[j];
+      if (v === null || v === undefined) complete = false;
+      else if (typeof v !== "number") {
+        checkRating("cronbachAlpha", v, [i, j]);
+        throw new AgreementInputError([
+          { code: "invalid_input", path: [i, j], message: "cronbachAlpha: values must be numbers" },
+        ]);
+      }
+    }
+    if (complete) rows.push(row as number[]);
+  }
+  const n = rows.length;
+  const counts = { nUsed: n, nDropped: nAll - n };
+  if (k < 2)
+    return { value: null, reason: "Cronbach's alpha needs at least two columns", ...counts };
+  if (n < 2)
+    return { value: null, reason: "Cronbach's alpha needs at least two complete rows", ...counts };
+  const mean = new Float64Array(k);
+  for (const row of rows)
+    for (let j = 0; j < k; j++) mean[j] = (mean[j] as number) + (row[j] as number) / n;
+  let sumVar = 0;
+  const colSs = new Float64Array(k);
+  let totalSs = 0;
+  for (const row of rows) {
+    let t = 0;
+    for (let j = 0; j < k; j++) {
+      const dv = (row[j] as number) - (mean[j] as number);
+      colSs[j] = (colSs[j] as number) + dv * dv;
+      t += dv;
+    }
+    totalSs += t * t;
+  }
+  for (let j = 0; j < k; j++) sumVar += colSs[j] as number;
+  if (!(totalSs > 0)) return { value: null, reason: "no variance in the row totals", ...counts };
+  return { value: (k / (k - 1)) * (1 - sumVar / totalSs), ...counts };
+}

@@ -1,0 +1,265 @@
+import { ScoreInputError } from "../core/errors.js";
+import type { CodedTranscript, Coding, SpeakerRole, Utterance } from "../core/schemas.js";
+import { tokenize } from "../text/tokenize.js";
+import { BUILTIN_MAPPINGS, type MappingTable } from "./mapping.js";
+
+/**
+ * Options every session score accepts.
+ * @category Scores
+ */
+export interface SessionScoreOptions {
+  /**
+   * Use only the codings of this coder or classifier (`Coding.source`). Without it, an utterance
+   * with several codings uses the one with the highest confidence (ties: the first in `codings`).
+   */
+  readonly source?: string;
+  /**
+   * Mapping tables to use instead of the built-ins, by target (`miti-4.2.1`, `misc-2.5`,
+   * `rapport`); needed for codebooks other than `rapport`, `annomi` and `miti-4.2.1`.
+   */
+  readonly mappings?: Partial<Record<MappingTarget, MappingTable>>;
+  /**
+   * How many preceding utterances (any speaker) a permission request, or a client's request for
+   * advice, covers when deciding whether advice was permitted. Default 4.
+   */
+  readonly permissionWindow?: number;
+}
+
+/** @category Scores */
+export type MappingTarget = "miti-4.2.1" | "misc-2.5" | "rapport";
+
+/** An utterance with the one coding chosen for it. @internal */
+export interface Unit {
+  readonly utterance: Utterance;
+  readonly role: SpeakerRole;
+  readonly coding: Coding | undefined;
+  readonly codeId: string | undefined;
+  readonly wordCount: number;
+  readonly tokens: readonly string[];
+  readonly isQuestion: boolean;
+}
+
+/** A session ready for scoring. @internal */
+export interface Session {
+  readonly id: string;
+  readonly codebookId: string;
+  readonly units: readonly Unit[];
+  /** Problems that did not stop scoring (never contain utterance text). */
+  readonly warnings: string[];
+}
+
+/**
+ * Picks one coding per utterance and tokenises once. Codings that name an utterance not in the
+ * transcript are reported as warnings, not dropped silently.
+ * @internal
+ */
+export function prepare(coded: CodedTranscript, options: SessionScoreOptions = {}): Session {
+  const warnings: string[] = [];
+  const byId = new Map<string, Coding>();
+  const known = new Set<string>();
+  for (const u of coded.transcript.utterances) known.add(u.id);
+  let orphans = 0;
+  let otherSource = 0;
+  for (const c of coded.codings) {
+    if (!known.has(c.utteranceId)) {
+      orphans++;
+      continue;
+    }
+    if (options.source !== undefined && c.source !== options.source) {
+      otherSource++;
+      continue;
+    }
+    const prev = byId.get(c.utteranceId);
+    if (!prev || c.confidence > prev.confidence) byId.set(c.utteranceId, c);
+  }
+  if (orphans > 0)
+    warnings.push(
+      `${orphans} coding(s) name utterance ids not in session '${coded.transcript.id}'`,
+    );
+  if (options.source !== undefined && otherSource > 0)
+    warnings.push(`${otherSource} coding(s) from sources other than '${options.source}' ignored`);
+  const units: Unit[] = coded.transcript.utterances.map((u) => {
+    const coding = byId.get(u.id);
+    const toks = tokenize(u.text);
+    const words: string[] = [];
+    let q = false;
+    for (const t of toks) {
+      if (t.kind === "word") words.push(t.norm);
+      else if (t.norm === "?") q = true;
+    }
+    return {
+      utterance: u,
+      role: u.role,
+      coding,
+      codeId: coding?.codeId,
+      wordCount: words.length,
+      tokens: words,
+      isQuestion: q,
+    };
+  });
+  return { id: coded.transcript.id, codebookId: coded.codebook.id, units, warnings };
+}
+
+/** The mapping table for a codebook and target, or a ScoreInputError naming the codebook. @internal */
+export function tableFor(
+  codebookId: string,
+  target: MappingTarget,
+  options: SessionScoreOptions,
+): MappingTable {
+  const custom = options.mappings?.[target];
+  if (custom) return custom;
+  const t = BUILTIN_MAPPINGS[target][codebookId];
+  if (!t)
+    throw new ScoreInputError([
+      {
+        code: "unknown_codebook",
+        path: ["codebook", "id"],
+        message: `no built-in mapping from codebook '${codebookId}' to '${target}'; pass options.mappings['${target}']`,
+      },
+    ]);
+  return t;
+}
+
+/** The code ids (with their ancestors by dotted prefix: `a.b.c` → `a`, `a.b`). @internal */
+export function withAncestors(codeId: string): string[] {
+  const out = [codeId];
+  let i = codeId.lastIndexOf(".");
+  while (i > 0) {
+    out.push(codeId.slice(0, i));
+    i = codeId.lastIndexOf(".", i - 1);
+  }
+  return out;
+}
+
+// Token sequences, matched on normalised word tokens (linear in the utterance length).
+const PERMISSION_PHRASES: readonly (readonly string[])[] = [
+  ["is", "it", "okay", "if"],
+  ["is", "it", "ok", "if"],
+  ["is", "it", "alright", "if"],
+  ["is", "it", "all", "right", "if"],
+  ["would", "it", "be", "okay"],
+  ["would", "it", "be", "ok"],
+  ["would", "it", "be", "alright"],
+  ["would", "it", "be", "all", "right"],
+  ["do", "you", "mind", "if"],
+  ["mind", "if", "i"],
+  ["may", "i"],
+  ["can", "i", "share"],
+  ["can", "i", "offer"],
+  ["can", "i", "give"],
+  ["can", "i", "tell"],
+  ["could", "i", "share"],
+  ["could", "i", "offer"],
+  ["could", "i", "tell"],
+  ["would", "you", "like", "me", "to"],
+  ["would", "you", "like", "some"],
+  ["would", "you", "like", "to", "hear"],
+  ["would", "you", "be", "interested"],
+  ["are", "you", "interested", "in"],
+];
+
+const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
+  ["should", "i"],
+  ["what", "should"],
+  ["what", "can", "i"],
+  ["what", "do", "i", "do"],
+  ["how", "do", "i"],
+  ["how", "can", "i"],
+  ["what", "would", "you"],
+  ["what", "do", "you", "think"],
+  ["what", "do", "you", "suggest"],
+  ["what", "do", "you", "recommend"],
+  ["any", "advice"],
+  ["any", "suggestions"],
+  ["any", "ideas"],
+  ["any", "tips"],
+  ["can", "you", "help"],
+  ["do", "you", "have", "any"],
+];
+
+/** True if any phrase occurs in the token list (time O(tokens × phrases), linear in the text). @internal */
+export function hasPhrase(
+  tokens: readonly string[],
+  phrases: readonly (readonly string[])[],
+): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    for (const p of phrases) {
+      if (p[0] !== tokens[i] || i + p.length > tokens.length) continue;
+      let ok = true;
+      for (let k = 1; k < p.length; k++) {
+        if (tokens[i + k] !== p[k]) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) return true;
+    }
+  }
+  return false;
+}
+
+/** Therapist asked permission in this utterance (code or phrase). @internal */
+export function asksPermission(u: Unit): boolean {
+  if (u.role !== "therapist") return false;
+  if (u.codeId === "permission") return true;
+  return u.isQuestion && hasPhrase(u.tokens, PERMISSION_PHRASES);
+}
+
+/** Client asked for advice in this utterance (a question with an advice-seeking phrase). @internal */
+export function requestsAdvice(u: Unit): boolean {
+  return u.role === "client" && u.isQuestion && hasPhrase(u.tokens, ADVICE_REQUEST_PHRASES);
+}
+
+/**
+ * For each unit, whether permission was asked or advice requested in the `window` utterances
+ * before it (MITI 4.2.1: permission may be asked by the clinician, requested by the client, and
+ * can cover several minutes; domain.md §1.2). A `permission` code, a permission phrase in a
+ * therapist question ("is it okay if…", "may I…") or an advice-seeking client question
+ * ("what should I…") counts. One pass, linear.
+ * @internal
+ */
+export function permittedMask(units: readonly Unit[], window: number): boolean[] {
+  const out: boolean[] = new Array(units.length).fill(false);
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < units.length; i++) {
+    out[i] = i - last <= window;
+    const u = units[i] as Unit;
+    if (asksPermission(u) || requestsAdvice(u)) last = i;
+  }
+  return out;
+}
+
+/**
+ * Each unit's code mapped to the target code set (context rule for advice applied); `null` when
+ * uncoded or the code has no counterpart. Code ids missing from the table are counted in
+ * `unknown` (and reported by the caller), never guessed.
+ * @internal
+ */
+export function mapUnits(
+  session: Session,
+  target: MappingTarget,
+  options: SessionScoreOptions,
+): { mapped: (string | null)[]; unknown: Map<string, number> } {
+  const table = tableFor(session.codebookId, target, options);
+  const mask = permittedMask(session.units, options.permissionWindow ?? 4);
+  const unknown = new Map<string, number>();
+  const mapped = session.units.map((u, i) => {
+    if (u.codeId === undefined) return null;
+    const e = Object.hasOwn(table.entries, u.codeId) ? table.entries[u.codeId] : undefined;
+    if (!e) {
+      unknown.set(u.codeId, (unknown.get(u.codeId) ?? 0) + 1);
+      return null;
+    }
+    if (e.withPermission !== undefined && mask[i]) return e.withPermission;
+    return e.to;
+  });
+  return { mapped, unknown };
+}
+
+/** Warning lines for unknown code ids (ids only, never text). @internal */
+export function unknownWarnings(unknown: Map<string, number>, table: string): string[] {
+  const out: string[] = [];
+  for (const [id, n] of unknown)
+    out.push(`code '${id}' (${n}×) has no entry in the ${table} mapping and was not counted`);
+  return out;
+}

@@ -214,13 +214,33 @@ export function csvRowMapper(
   };
 }
 
-/** Counts line breaks in a record's fields (so a multi-line record's first line can be found). */
-function breaksIn(rec: readonly string[]): number {
+/**
+ * The first line of a CSV record, from csv-parse's `info.lines` (the line the record ends on) less
+ * the line breaks inside its quoted fields.
+ * @internal
+ */
+export function csvRecordLine(rec: readonly string[], endLine: number): number {
   let n = 0;
   for (const f of rec) {
     for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
   }
-  return n;
+  return endLine - n;
+}
+
+/** The csv-parse options every CSV reader uses (sync and stream). @internal */
+export function csvParseOptions(
+  delimiter: string | undefined,
+  onSkip: ((e: unknown) => void) | undefined,
+): Record<string, unknown> {
+  return {
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: false,
+    delimiter: delimiter ?? ",",
+    skip_records_with_error: onSkip !== undefined,
+    ...(onSkip ? { on_skip: onSkip } : {}),
+  };
 }
 
 /** The message and code for a csv-parse error, without any of the input's content. @internal */
@@ -281,20 +301,18 @@ export function readCsv(text: string, options: CsvReadOptions = {}): ReadResult 
   const warnings: Issue[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-      delimiter: options.delimiter ?? ",",
-      skip_records_with_error: skip,
-      on_skip: skip
-        ? (e: unknown) => {
-            const issue = csvErrorIssue(e, file);
-            warnings.push({ ...issue, message: `${issue.message}; row skipped` });
-          }
-        : undefined,
-    } as never) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parse(
+      text,
+      csvParseOptions(
+        options.delimiter,
+        skip
+          ? (e: unknown) => {
+              const issue = csvErrorIssue(e, file);
+              warnings.push({ ...issue, message: `${issue.message}; row skipped` });
+            }
+          : undefined,
+      ) as never,
+    ) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     throw new TranscriptParseError("csv", [csvErrorIssue(e, file)]);
   }
@@ -305,7 +323,7 @@ export function readCsv(text: string, options: CsvReadOptions = {}): ReadResult 
   const codings: Coding[] = [];
   for (let r = 1; r < records.length; r++) {
     const { record, info } = records[r] as (typeof records)[number];
-    const line = info.lines - breaksIn(record);
+    const line = csvRecordLine(record, info.lines);
     try {
       const row = map(record, line);
       utterances.push(row.utterance);

@@ -2,4 +2,18 @@
  * Node.js helpers: read and write transcript files, streaming where the input can be large.
  * @module
  */
-export {};
+export {
+  formatOfFile,
+  type ReadFileOptions,
+  readHead,
+  readTranscriptFile,
+  sessionNameOf,
+  writeTranscriptFile,
+} from "./files.js";
+export {
+  collectStream,
+  type StreamItem,
+  type StreamSource,
+  streamCsvUtterances,
+  streamJsonlUtterances,
+} from "./stream.js";

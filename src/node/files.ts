@@ -1,0 +1,108 @@
+import { open, readFile, writeFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { TranscriptParseError } from "../core/errors.js";
+import type { Transcript } from "../core/schemas.js";
+import type { ReadResult } from "../io/_shared.js";
+import {
+  detectFormat,
+  type ReadTranscriptOptions,
+  readTranscript,
+  type TranscriptFormat,
+  writeTranscript,
+} from "../io/read.js";
+import { collectStream, streamCsvUtterances, streamJsonlUtterances } from "./stream.js";
+
+/**
+ * Options of {@link readTranscriptFile}: those of `readTranscript`, with `format` optional (guessed
+ * from the extension and the first bytes, see `detectFormat`) and `session` defaulting to the file's
+ * base name without extension.
+ * @category Node
+ */
+export type ReadFileOptions = Omit<ReadTranscriptOptions, "format"> & {
+  readonly format?: TranscriptFormat;
+};
+
+/**
+ * The first `bytes` bytes of a file as text (for format detection).
+ * @category Node
+ */
+export async function readHead(path: string, bytes = 4096): Promise<string> {
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The session name for a file: its base name without extension (`data/s01.csv` → `s01`).
+ * @category Node
+ */
+export function sessionNameOf(path: string): string {
+  const b = basename(path, extname(path));
+  return b === "" ? "session" : b;
+}
+
+/**
+ * The format of a file: `options.format`, else guessed from its extension and first bytes.
+ * @throws {TranscriptParseError} `invalid_input` when the format cannot be told.
+ * @category Node
+ */
+export async function formatOfFile(
+  path: string,
+  format?: TranscriptFormat,
+): Promise<TranscriptFormat> {
+  if (format) return format;
+  const f = detectFormat(path, await readHead(path));
+  if (!f)
+    throw new TranscriptParseError("unknown", [
+      {
+        code: "invalid_input",
+        path: ["format"],
+        file: path,
+        message:
+          "cannot tell the format from the file name or content; pass a format (csv, jsonl, json, vtt, srt, txt, annomi)",
+      },
+    ]);
+  return f;
+}
+
+/**
+ * Reads a transcript file. CSV and JSONL are read by the streaming readers (the same result as
+ * `readCsv`/`readJsonl` on the whole text, without holding the text in memory); other formats are
+ * read whole. Errors and warnings carry the path as `file`.
+ * @throws {TranscriptParseError} as the format's reader; Node's own error for a missing file.
+ * @category Node
+ * @example
+ * ```ts
+ * const { transcripts, warnings } = await readTranscriptFile("session.vtt");
+ * ```
+ */
+export async function readTranscriptFile(
+  path: string,
+  options: ReadFileOptions = {},
+): Promise<ReadResult> {
+  const format = await formatOfFile(path, options.format);
+  const opts = { session: sessionNameOf(path), file: path, ...options, format };
+  if (format === "csv") return collectStream(streamCsvUtterances(path, opts));
+  if (format === "jsonl") return collectStream(streamJsonlUtterances(path, opts));
+  return readTranscript(await readFile(path, "utf8"), opts);
+}
+
+/**
+ * Writes transcripts to a file as CSV, JSONL or JSON (format from `options.format` or the extension,
+ * default JSONL).
+ * @category Node
+ */
+export async function writeTranscriptFile(
+  path: string,
+  transcripts: readonly Transcript[],
+  options: { format?: "csv" | "jsonl" | "json" } = {},
+): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  const format = options.format ?? (ext === ".csv" ? "csv" : ext === ".json" ? "json" : "jsonl");
+  await writeFile(path, writeTranscript(transcripts, format), "utf8");
+}

@@ -8,6 +8,14 @@ export interface FleissKappaOptions {
   readonly categories?: Categories;
 }
 
+/** The result of {@link fleissKappa}: kappa with its observed and chance agreement. @category Agreement */
+export interface FleissKappaResult extends Coefficient {
+  /** Observed agreement p_a (= {@link percentAgreement}), when defined. */
+  readonly pa?: number;
+  /** Chance agreement p_e = Σ_k π_k², when defined. */
+  readonly pe?: number;
+}
+
 /**
  * Fleiss' kappa for any number of raters and nominal categories, with Gwet's generalisation to
  * items that received different numbers of ratings (missing ratings).
@@ -29,14 +37,17 @@ export interface FleissKappaOptions {
  *
  * @param ratings items × raters; `null`/`undefined` is a missing rating.
  * @param options declared categories (optional).
- * @returns `{ value }` in [−1, 1], or `{ value: null, reason }`.
+ * @returns `{ value, pa, pe }`, value in [−1, 1]; or `{ value: null, reason }`.
  * @throws {AgreementInputError} if the matrix is empty, ragged, or has a rating outside the declared categories.
  * @example
  * fleissKappa([["a", "a", "a"], ["a", "b", "b"], ["b", "b", "b"], ["a", "a", "b"]]);
- * // => { value: 0.33333333333333326 }
+ * // => { value: 0.33333333333333326, pa: 0.6666666666666666, pe: 0.5 }
  * @category Agreement
  */
-export function fleissKappa(ratings: RatingMatrix, options: FleissKappaOptions = {}): Coefficient {
+export function fleissKappa(
+  ratings: RatingMatrix,
+  options: FleissKappaOptions = {},
+): FleissKappaResult {
   const e = encodeMatrix("fleissKappa", ratings, options.categories);
   const { pa, pi, n2 } = chanceParts(e);
   if (n2 === 0) return { value: null, reason: "no item has two or more ratings" };
@@ -46,6 +57,8 @@ export function fleissKappa(ratings: RatingMatrix, options: FleissKappaOptions =
     return {
       value: null,
       reason: "expected agreement is 1 (all ratings are in one category)",
+      pa,
+      pe,
     };
-  return { value: (pa - pe) / (1 - pe) };
+  return { value: (pa - pe) / (1 - pe), pa, pe };
 }

@@ -11,6 +11,14 @@ export interface GwetAc1Options {
   readonly categories?: Categories;
 }
 
+/** The result of {@link gwetAc1}: AC1 with its observed and chance agreement. @category Agreement */
+export interface GwetAc1Result extends Coefficient {
+  /** Observed agreement p_a, when defined. */
+  readonly pa?: number;
+  /** Chance agreement p_e = Σ_k π_k (1 − π_k) / (q − 1), when defined. */
+  readonly pe?: number;
+}
+
 /**
  * Gwet's first-order agreement coefficient AC1, for any number of raters, nominal categories and
  * missing ratings.
@@ -30,14 +38,14 @@ export interface GwetAc1Options {
  *
  * @param ratings items × raters; `null`/`undefined` is a missing rating.
  * @param options declared categories (optional).
- * @returns `{ value }` in [−1, 1], or `{ value: null, reason }`.
+ * @returns `{ value, pa, pe }`, value in [−1, 1]; or `{ value: null, reason }`.
  * @throws {AgreementInputError} if the matrix is empty, ragged, or has a rating outside the declared categories.
  * @example
  * gwetAc1([["a", "a", "a"], ["a", "b", "b"], ["b", "b", "b"], ["a", "a", "b"]]);
  * // => { value: 0.33333333333333326 }
  * @category Agreement
  */
-export function gwetAc1(ratings: RatingMatrix, options: GwetAc1Options = {}): Coefficient {
+export function gwetAc1(ratings: RatingMatrix, options: GwetAc1Options = {}): GwetAc1Result {
   const e = encodeMatrix("gwetAc1", ratings, options.categories);
   const { pa, pi, n2, q } = chanceParts(e);
   if (n2 === 0) return { value: null, reason: "no item has two or more ratings" };
@@ -45,5 +53,5 @@ export function gwetAc1(ratings: RatingMatrix, options: GwetAc1Options = {}): Co
   let s = 0;
   for (const p of pi) s += p * (1 - p);
   const pe = s / (q - 1);
-  return { value: (pa - pe) / (1 - pe) };
+  return { value: (pa - pe) / (1 - pe), pa, pe };
 }

@@ -24,8 +24,8 @@ export {
 export { type CohenKappaOptions, cohenKappa, type KappaWeights } from "./cohen-kappa.js";
 export { type CronbachAlphaResult, cronbachAlpha } from "./cronbach-alpha.js";
 export { fCdf, fQuantile, fSurvival, logGamma, regularizedBeta } from "./distributions.js";
-export { type FleissKappaOptions, fleissKappa } from "./fleiss-kappa.js";
-export { type GwetAc1Options, gwetAc1 } from "./gwet-ac1.js";
+export { type FleissKappaOptions, type FleissKappaResult, fleissKappa } from "./fleiss-kappa.js";
+export { type GwetAc1Options, type GwetAc1Result, gwetAc1 } from "./gwet-ac1.js";
 export {
   ICC_FORMS,
   type IccCoefficient,
@@ -47,5 +47,10 @@ export {
   type PerCodeOptions,
   perCodeAgreement,
 } from "./per-code.js";
-export { type PercentAgreementOptions, percentAgreement } from "./percent-agreement.js";
+export {
+  type PercentAgreementOptions,
+  type PercentAgreementResult,
+  percentAgreement,
+} from "./percent-agreement.js";
+export { type RandolphKappaOptions, randolphKappa } from "./randolph-kappa.js";
 export type { Categories, Coefficient, Rating, RatingMatrix } from "./types.js";

@@ -1,11 +1,22 @@
 import { chanceParts } from "./_chance.js";
-import { encodeMatrix } from "./_matrix.js";
+import { encodeMatrix, itemCounts } from "./_matrix.js";
 import type { Categories, Coefficient, RatingMatrix } from "./types.js";
 
 /** Options of {@link percentAgreement}. @category Agreement */
 export interface PercentAgreementOptions {
   /** Declared categories; every rating must be one of them. Does not change the value. */
   readonly categories?: Categories;
+  /**
+   * `"pairwise"` (default): the mean share of agreeing rater pairs per item. `"unanimous"`: the
+   * share of items on which every rating agrees (the same for two raters).
+   */
+  readonly method?: "pairwise" | "unanimous";
+}
+
+/** The result of {@link percentAgreement}. @category Agreement */
+export interface PercentAgreementResult extends Coefficient {
+  /** Items with at least two ratings (the ones averaged over). */
+  readonly nItems: number;
 }
 
 /**
@@ -19,6 +30,8 @@ export interface PercentAgreementOptions {
  * This is Fleiss' P̄ (Fleiss 1971) and the `pa` of Gwet's irrCAC; with two raters it is the share
  * of items on which both agree (scikit-learn's accuracy).
  *
+ * With `method: "unanimous"`, the share of those items on which all ratings agree instead.
+ *
  * Undefined (value `null`) when no item has two or more ratings.
  *
  * References: Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters.
@@ -31,15 +44,22 @@ export interface PercentAgreementOptions {
  * @throws {AgreementInputError} if the matrix is empty, ragged, or has a rating outside the declared categories.
  * @example
  * percentAgreement([["a", "a", "a"], ["a", "b", null], ["b", "b", "a"]]);
- * // => { value: 0.4444444444444444 }   ((1 + 0 + 1/3) / 3)
+ * // => { value: 0.4444444444444444, nItems: 3 }   ((1 + 0 + 1/3) / 3)
  * @category Agreement
  */
 export function percentAgreement(
   ratings: RatingMatrix,
   options: PercentAgreementOptions = {},
-): Coefficient {
+): PercentAgreementResult {
   const e = encodeMatrix("percentAgreement", ratings, options.categories);
   const parts = chanceParts(e);
-  if (parts.n2 === 0) return { value: null, reason: "no item has two or more ratings" };
-  return { value: parts.pa };
+  if (parts.n2 === 0) return { value: null, reason: "no item has two or more ratings", nItems: 0 };
+  if (options.method === "unanimous") {
+    const { m, start } = itemCounts(e);
+    let all = 0;
+    for (let i = 0; i < e.n; i++)
+      if ((m[i] as number) >= 2 && (start[i + 1] as number) - (start[i] as number) === 1) all++;
+    return { value: all / parts.n2, nItems: parts.n2 };
+  }
+  return { value: parts.pa, nItems: parts.n2 };
 }

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { type CascadeReport, cascade, ensemble } from "../../src/classify/combinators.js";
+import type { Prediction, SyncClassifier } from "../../src/classify/types.js";
+import { ClassifierError } from "../../src/core/errors.js";
+import { asAsync, codebook, fakeSync, utt } from "./_helpers.js";
+
+const us = Array.from({ length: 12 }, (_, i) => utt(i < 6 ? "a" : "b", i % 6, `words number ${i}`));
+
+/** A fixed-answer classifier: code and confidence per utterance id. */
+function fixed(
+  id: string,
+  table: Record<string, [string, number, Record<string, number>?]>,
+): SyncClassifier {
+  return {
+    id,
+    mode: "sync",
+    codebook: { id: codebook.id, version: codebook.version },
+    classify: (xs) =>
+      xs.map((u): Prediction => {
+        const [codeId, confidence, probabilities] = table[u.id] ?? ["other", 0.5];
+        return {
+          utteranceId: u.id,
+          codeId,
+          confidence,
+          source: id,
+          ...(probabilities ? { probabilities } : {}),
+        };
+      }),
+  };
+}
+
+describe("cascade", () => {
+  it("sends only low-confidence predictions to the strong classifier and reports how many", () => {
+    const fast = fakeSync("fast", 1);
+    const seen: string[][] = [];
+    const strongBase = fakeSync("strong", 2);
+    const strong: SyncClassifier = {
+      ...strongBase,
+      classify(xs, o) {
+        seen.push(xs.map((u) => u.id));
+        return strongBase.classify(xs, o);
+      },
+    };
+    const reports: CascadeReport[] = [];
+    const c = cascade(fast, strong, { threshold: 0.5, onReport: (r) => reports.push(r) });
+    expect(c.mode).toBe("sync");
+    const out = c.classify(us);
+    const f = fast.classify(us);
+    const low = f.filter((p) => p.confidence < 0.5).map((p) => p.utteranceId);
+    expect(low.length).toBeGreaterThan(0);
+    expect(low.length).toBeLessThan(us.length);
+    expect(seen.flat()).toEqual(low);
+    expect(reports).toEqual([{ total: 12, escalated: low.length, escalatedIds: low }]);
+    out.forEach((p, i) => {
+      const fromFast = (f[i] as Prediction).confidence >= 0.5;
+      expect(p.source).toBe(fromFast ? "fast" : "strong");
+    });
+  });
+
+  it("gives the strong classifier the turns before each escalated run as context", () => {
+    const contexts: string[][] = [];
+    const strong: SyncClassifier = {
+      ...fakeSync("strong"),
+      classify(xs, o) {
+        contexts.push((o?.context ?? []).map((u) => u.id));
+        return fakeSync("strong").classify(xs, o);
+      },
+    };
+    const table: Record<string, [string, number]> = Object.fromEntries(
+      us.map((u) => [u.id, ["other", u.id === "a:3" ? 0.1 : 0.9]]),
+    );
+    cascade(fixed("fast", table), strong, { threshold: 0.5 }).classify(us, {
+      context: [utt("a", 99, "before")],
+    });
+    expect(contexts).toEqual([["a:99", "a:0", "a:1", "a:2"]]);
+  });
+
+  it("is async when either side is, with the same output", async () => {
+    const fast = fakeSync("fast", 1);
+    const strong = fakeSync("strong", 2);
+    const sync = cascade(fast, strong, { threshold: 0.4 }).classify(us);
+    const c = cascade(asAsync(fast, 1), strong, { threshold: 0.4 });
+    expect(c.mode).toBe("async");
+    expect(await c.classify(us)).toEqual(sync);
+    expect(await cascade(fast, asAsync(strong, 1), { threshold: 0.4 }).classify(us)).toEqual(sync);
+  });
+
+  it("rejects classifiers of different codebooks and a classifier that breaks its contract", () => {
+    const other = { ...fakeSync("x"), codebook: { id: "rapport", version: "1.0.0" } };
+    expect(() => cascade(fakeSync("a"), other, { threshold: 0.5 })).toThrow(ClassifierError);
+    const broken: SyncClassifier = {
+      ...fakeSync("broken"),
+      classify: (xs) => fakeSync("b").classify(xs.slice(1)),
+    };
+    expect(() => cascade(fakeSync("a"), broken, { threshold: 2 }).classify(us)).toThrow(
+      /returned 11 predictions for 12 utterances/,
+    );
+  });
+});
+
+describe("ensemble", () => {
+  const id = "a:0";
+  const one = [utt("a", 0, "x")];
+
+  it("votes by weight, breaking ties by weight × confidence", () => {
+    const m1 = fixed("m1", { [id]: ["change", 0.9] });
+    const m2 = fixed("m2", { [id]: ["sustain", 0.6] });
+    const m3 = fixed("m3", { [id]: ["sustain", 0.5] });
+    const e = ensemble([m1, m2, m3], { strategy: "vote" });
+    expect(e.classify(one)[0]).toMatchObject({ codeId: "sustain", confidence: (0.6 + 0.5) / 3 });
+    const w = ensemble([m1, m2, m3], { weights: [3, 1, 1] });
+    expect(w.classify(one)[0]).toMatchObject({ codeId: "change", confidence: (3 * 0.9) / 5 });
+    // Tie on weight (1 vs 1): the larger weight × confidence wins.
+    expect(ensemble([m2, m1]).classify(one)[0]?.codeId).toBe("change");
+  });
+
+  it("averages probability distributions", () => {
+    const m1 = fixed("m1", { [id]: ["change", 0.6, { change: 0.6, sustain: 0.4 }] });
+    const m2 = fixed("m2", {
+      [id]: ["neutral", 0.5, { neutral: 0.5, sustain: 0.45, change: 0.05 }],
+    });
+    const out = ensemble([m1, m2], { strategy: "mean-probability" }).classify(one)[0];
+    expect(out?.codeId).toBe("sustain");
+    expect(out?.confidence).toBeCloseTo(0.425, 12);
+    const pr = out?.probabilities ?? {};
+    expect(Object.keys(pr)).toEqual(["change", "sustain", "neutral"]);
+    expect(pr.change).toBeCloseTo(0.325, 12);
+    expect(pr.sustain).toBeCloseTo(0.425, 12);
+    expect(pr.neutral).toBeCloseTo(0.25, 12);
+  });
+
+  it("is async when any member is, with the same output", async () => {
+    const ms = [fakeSync("a", 1), fakeSync("b", 2), fakeSync("c", 3)];
+    const sync = ensemble(ms).classify(us);
+    const e = ensemble([
+      ms[0] as SyncClassifier,
+      asAsync(ms[1] as SyncClassifier, 2),
+      ms[2] as SyncClassifier,
+    ]);
+    expect(e.mode).toBe("async");
+    expect(await e.classify(us)).toEqual(sync);
+  });
+
+  it("rejects bad weights", () => {
+    const ms = [fakeSync("a"), fakeSync("b")];
+    expect(() => ensemble(ms, { weights: [1] })).toThrow(/expected 2 weights/);
+    expect(() => ensemble(ms, { weights: [1, -1] })).toThrow(/weights\[1\]/);
+    expect(() => ensemble(ms, { weights: [0, 0] })).toThrow(/> 0/);
+    expect(() => ensemble([])).toThrow(ClassifierError);
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import {
+  embeddingClassifier,
+  parseSoftmaxHead,
+  softmaxProbabilities,
+  trainSoftmaxHead,
+} from "../../src/classify/adapters/index.js";
+import { ClassifierError, ModelError } from "../../src/core/errors.js";
+import { codebook, hash, utt } from "./_helpers.js";
+
+const DIM = 32;
+/** A fake deterministic embedding: hashed bag of words, L2-normalised. */
+async function embed(texts: string[]): Promise<number[][]> {
+  return texts.map((t) => {
+    const v = new Array<number>(DIM).fill(0);
+    for (const w of t.toLowerCase().split(/\s+/))
+      if (w) v[hash(w) % DIM] = (v[hash(w) % DIM] ?? 0) + 1;
+    const n = Math.sqrt(v.reduce((a, b) => a + b * b, 0)) || 1;
+    return v.map((x) => x / n);
+  });
+}
+
+const questions = [
+  "how do you feel",
+  "what do you want",
+  "how is it going",
+  "what would help",
+  "how was the week",
+];
+const changes = [
+  "i want to stop",
+  "i will cut down",
+  "i can quit",
+  "i want to change",
+  "i will try less",
+];
+const examples = [
+  ...questions.map((text) => ({ text, codeId: "question.open" })),
+  ...changes.map((text) => ({ text, codeId: "change" })),
+];
+
+describe("softmax head", () => {
+  it("separates linearly separable data and is deterministic", () => {
+    const x = [
+      [0, 0],
+      [0, 1],
+      [3, 3],
+      [3, 4],
+    ];
+    const y = ["a", "a", "b", "b"];
+    const o = { codes: ["a", "b"], codebook: { id: "t", version: "1" } };
+    const h1 = trainSoftmaxHead(x, y, o);
+    const h2 = trainSoftmaxHead(x, y, o);
+    expect(h1).toEqual(h2);
+    expect(softmaxProbabilities(h1, [0, 0.5])[0]).toBeGreaterThan(0.8);
+    expect(softmaxProbabilities(h1, [3, 3.5])[1]).toBeGreaterThan(0.8);
+    // A different seed shuffles differently: still fits, and the head survives JSON.
+    const h3 = trainSoftmaxHead(x, y, { ...o, seed: 7 });
+    expect(parseSoftmaxHead(JSON.parse(JSON.stringify(h3)))).toEqual(h3);
+  });
+
+  it("rejects a head whose shapes do not fit", () => {
+    const h = trainSoftmaxHead([[1], [2]], ["a", "b"], {
+      codes: ["a", "b"],
+      codebook: { id: "t", version: "1" },
+    });
+    expect(() => parseSoftmaxHead({ ...h, bias: [0] })).toThrow(ModelError);
+    expect(() => parseSoftmaxHead({ ...h, weights: [[1], [1, 2]] })).toThrow(/weights\[1\]/);
+    expect(() => parseSoftmaxHead({ ...h, format: "x" })).toThrow(ModelError);
+  });
+});
+
+describe("embeddingClassifier", () => {
+  it("trains a head on embeddings and classifies held-out utterances", async () => {
+    const f = embeddingClassifier({ codebook, embed, batchSize: 3 });
+    const c = await f.train(examples);
+    expect(c.mode).toBe("async");
+    const out = await c.classify([
+      utt("s", 0, "how do you feel today"),
+      utt("s", 1, "i will stop", "client"),
+    ]);
+    expect(out.map((p) => p.codeId)).toEqual(["question.open", "change"]);
+    for (const p of out) {
+      expect(p.confidence).toBeGreaterThan(0.5);
+      expect(Object.values(p.probabilities ?? {}).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    }
+    // JSON round trip gives the same predictions.
+    const again = f.fromHead(JSON.parse(JSON.stringify(c.head)));
+    expect(await again.classify([utt("s", 0, "how do you feel today")])).toEqual(out.slice(0, 1));
+  });
+
+  it("is deterministic: same examples, same head", async () => {
+    const a = await embeddingClassifier({ codebook, embed }).train(examples);
+    const b = await embeddingClassifier({ codebook, embed }).train(examples);
+    expect(a.head).toEqual(b.head);
+  });
+
+  it("names the utterance when embed returns the wrong dimension", async () => {
+    const c = await embeddingClassifier({ codebook, embed }).train(examples);
+    const bad = embeddingClassifier({
+      codebook,
+      embed: async (t) => t.map(() => [1, 2, 3]),
+    }).fromHead(c.head);
+    const e = await bad.classify([utt("s", 3, "hello there")]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ClassifierError);
+    expect((e as ClassifierError).message).toContain("utterance s:3");
+    expect((e as ClassifierError).message).toContain("dimension 3, expected 32");
+    expect((e as ClassifierError).message).not.toContain("hello");
+  });
+
+  it("reports a failing embed, a short answer and non-finite numbers", async () => {
+    const c = await embeddingClassifier({ codebook, embed }).train(examples);
+    const throwing = embeddingClassifier({
+      codebook,
+      embed: async () => {
+        throw new TypeError("quota exceeded for 'hello there'");
+      },
+    }).fromHead(c.head);
+    const e1 = (await throwing
+      .classify([utt("s", 0, "hello there")])
+      .catch((x: unknown) => x)) as ClassifierError;
+    expect(e1).toBeInstanceOf(ClassifierError);
+    expect(e1.message).toContain("embed() threw (TypeError)");
+    expect(e1.message).not.toContain("hello");
+    const short = embeddingClassifier({ codebook, embed: async () => [] }).fromHead(c.head);
+    await expect(short.classify([utt("s", 0, "x")])).rejects.toThrow(/must return 1 vectors/);
+    const nan = embeddingClassifier({
+      codebook,
+      embed: async (t) => t.map(() => new Array(DIM).fill(Number.NaN)),
+    }).fromHead(c.head);
+    await expect(nan.classify([utt("s", 0, "x")])).rejects.toThrow(/non-finite/);
+  });
+
+  it("rejects training codes outside the codebook and heads of another codebook", async () => {
+    const f = embeddingClassifier({ codebook, embed });
+    await expect(f.train([{ text: "x", codeId: "nope" }])).rejects.toThrow(/examples\[0\]\.codeId/);
+    await expect(f.train([])).rejects.toThrow(ClassifierError);
+    const c = await f.train(examples);
+    expect(() => f.fromHead({ ...c.head, codebook: { id: "rapport", version: "1.0.0" } })).toThrow(
+      /rapport/,
+    );
+    expect(() => f.fromHead({ ...c.head, codes: ["nope", "change"] })).toThrow(/nope/);
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * Shared input options for every command that reads transcripts (`code`, `score`, `report`,
+ * `convert`): spread {@link inputArgs} into the command's `args`, then call {@link loadInput}
+ * (whole input) or {@link streamInput} (utterance by utterance, constant memory for CSV/JSONL).
+ *
+ * How a CSV is read:
+ * - Each row is one utterance; `--text-column` names the column with the words (default `text`).
+ * - `--session-column` groups rows into sessions. Without it, ALL rows form ONE session named after
+ *   the file (its base name without extension; `stdin` for `-`), indexed in row order, with ids
+ *   `<session>:<index>` unless `--id-column` is given.
+ * - `--speaker therapist|client` sets the role of every row (e.g. a CSV of therapist replies only);
+ *   otherwise the role comes from `--role-column`, else `--speaker-column` through the speaker map
+ *   (defaults plus `--speaker-map name=role,...`). An unmapped speaker is kept with role `other`
+ *   and warned about.
+ * - `--context-column` names a column holding the preceding turn (typically the client's words the
+ *   therapist replies to); its value is kept as `utterance.metadata.context`, so classifiers can
+ *   use it as the previous client turn when rows are single utterances rather than sessions.
+ * - `--on-error skip` leaves out malformed rows, reporting each with its line, instead of stopping.
+ *
+ * Warnings go to stderr as one line each, `file:line: message`, never with utterance text.
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
+import type { ArgsDef } from "citty";
+import { formatIssue, type Issue } from "../core/errors.js";
+import type { SpeakerRole } from "../core/schemas.js";
+import type { OnError, ReadResult } from "../io/_shared.js";
+import type { CsvColumns } from "../io/csv.js";
+import {
+  detectFormat,
+  isTranscriptFormat,
+  type ReadTranscriptOptions,
+  readTranscript,
+  TRANSCRIPT_FORMATS,
+  type TranscriptFormat,
+} from "../io/read.js";
+import { parseSpeakerMap, type SpeakerMap } from "../io/speakers.js";
+import { readHead, readTranscriptFile, sessionNameOf } from "../node/files.js";
+import { type StreamItem, streamCsvUtterances, streamJsonlUtterances } from "../node/stream.js";
+import { type CliIO, InputError, UsageError } from "./io.js";
+
+/** The citty args every transcript-reading command accepts. Spread into a command's `args`. */
+export const inputArgs = {
+  format: {
+    type: "string",
+    description: `input format: ${TRANSCRIPT_FORMATS.join("|")} (default: from the file name and content)`,
+  },
+  "text-column": {
+    type: "string",
+    description: "CSV column with the utterance text (default: text)",
+  },
+  "context-column": {
+    type: "string",
+    description: "CSV column with the preceding (client) turn, kept as metadata.context",
+  },
+  "id-column": {
+    type: "string",
+    description: "CSV column with utterance ids (default: <session>:<index>)",
+  },
+  "speaker-column": {
+    type: "string",
+    description: "CSV column with speaker names (mapped to roles)",
+  },
+  "session-column": {
+    type: "string",
+    description: "CSV column with session ids (default: one session named after the file)",
+  },
+  "role-column": { type: "string", description: "CSV column with roles (therapist|client|other)" },
+  "start-column": {
+    type: "string",
+    description: "CSV column with start times (seconds or hh:mm:ss)",
+  },
+  "end-column": { type: "string", description: "CSV column with end times (seconds or hh:mm:ss)" },
+  speaker: { type: "string", description: "role of every row: therapist|client" },
+  "speaker-map": {
+    type: "string",
+    description: "speaker names to roles, e.g. 'Dr Lee=therapist,Sam=client' (over the defaults)",
+  },
+  "on-error": {
+    type: "string",
+    description:
+      "malformed rows (CSV/JSONL/AnnoMI): throw (stop, default) or skip (report and go on)",
+  },
+} as const satisfies ArgsDef;
+
+const COLUMN_ARGS: readonly [string, keyof CsvColumns][] = [
+  ["text-column", "text"],
+  ["context-column", "context"],
+  ["id-column", "id"],
+  ["speaker-column", "speaker"],
+  ["session-column", "session"],
+  ["role-column", "role"],
+  ["start-column", "start"],
+  ["end-column", "end"],
+];
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** An option's value, whichever spelling citty stored it under. */
+function argOf(args: Record<string, unknown>, name: string): string | undefined {
+  const v = args[name] ?? args[camel(name)];
+  if (v === undefined || v === null || v === false) return undefined;
+  if (v === true) throw new UsageError(`--${name} needs a value`);
+  return String(v);
+}
+
+/** The reader options the input args describe (format not included). */
+export interface InputOptions {
+  readonly format: TranscriptFormat | undefined;
+  readonly columns: CsvColumns | undefined;
+  readonly role: SpeakerRole | undefined;
+  readonly speakerMap: SpeakerMap | undefined;
+  readonly onError: OnError;
+}
+
+/**
+ * Validates the input args and turns them into reader options.
+ * @throws {UsageError} for an unknown format, role, speaker map entry or `--on-error` value, or
+ * column options with a format other than CSV.
+ */
+export function inputOptionsOf(args: Record<string, unknown>): InputOptions {
+  const f = argOf(args, "format");
+  if (f !== undefined && !isTranscriptFormat(f))
+    throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(", ")}`);
+  const columns: Record<string, string> = {};
+  for (const [arg, field] of COLUMN_ARGS) {
+    const v = argOf(args, arg);
+    if (v !== undefined) columns[field] = v;
+  }
+  const hasColumns = Object.keys(columns).length > 0;
+  const sp = argOf(args, "speaker");
+  let role: SpeakerRole | undefined;
+  if (sp !== undefined) {
+    const r = sp.trim().toLowerCase();
+    if (r !== "therapist" && r !== "client" && r !== "other")
+      throw new UsageError("--speaker must be therapist or client (the role of every row)");
+    role = r;
+  }
+  const mapSpec = argOf(args, "speaker-map");
+  let speakerMap: SpeakerMap | undefined;
+  if (mapSpec !== undefined) {
+    const m = parseSpeakerMap(mapSpec);
+    if (!m.ok)
+      throw new UsageError(
+        `--speaker-map entry ${m.entry + 1} must look like ${m.expected} (entries separated by commas)`,
+      );
+    speakerMap = m.map;
+  }
+  const oe = argOf(args, "on-error") ?? "throw";
+  if (oe !== "throw" && oe !== "skip") throw new UsageError("--on-error must be throw or skip");
+  return {
+    format: f as TranscriptFormat | undefined,
+    columns: hasColumns ? (columns as CsvColumns) : undefined,
+    role,
+    speakerMap,
+    onError: oe,
+  };
+}
+
+interface Resolved {
+  readonly format: TranscriptFormat;
+  readonly options: ReadTranscriptOptions;
+  /** Absolute path, or undefined for stdin. */
+  readonly path: string | undefined;
+  /** The whole text, when it had to be read (stdin). */
+  readonly text: string | undefined;
+}
+
+async function resolveInput(
+  path: string,
+  args: Record<string, unknown>,
+  io: CliIO,
+): Promise<Resolved> {
+  if (!path) throw new UsageError("missing input file (a path, or - for stdin)");
+  const o = inputOptionsOf(args);
+  let format = o.format;
+  let text: string | undefined;
+  let abs: string | undefined;
+  let file: string;
+  let session: string;
+  if (path === "-") {
+    if (!io.stdin) throw new InputError("reading standard input is not available here");
+    text = await io.stdin();
+    format ??= detectFormat("", text);
+    file = "<stdin>";
+    session = "stdin";
+  } else {
+    abs = resolvePath(io.cwd, path);
+    format ??= detectFormat(path, await readHead(abs));
+    file = path;
+    session = sessionNameOf(path);
+  }
+  if (!format)
+    throw new UsageError(
+      `cannot tell the format of ${path === "-" ? "standard input" : path}; pass --format ${TRANSCRIPT_FORMATS.join("|")}`,
+    );
+  if (o.columns && format !== "csv")
+    throw new UsageError(
+      `the --*-column options apply to --format csv only (the input is ${format})`,
+    );
+  const options: ReadTranscriptOptions = {
+    format,
+    file,
+    session,
+    onError: o.onError,
+    ...(o.columns ? { columns: o.columns } : {}),
+    ...(o.role ? { role: o.role } : {}),
+    ...(o.speakerMap ? { speakerMap: o.speakerMap } : {}),
+  };
+  return { format, options, path: abs, text };
+}
+
+/**
+ * Prints warnings to `io.err`, one line each (`file:line: message`), at most `max` of them, then a
+ * count of the rest. Warnings never hold utterance text.
+ */
+export function printWarnings(warnings: readonly Issue[], io: CliIO, max = 50): void {
+  const n = Math.min(max, warnings.length);
+  for (let i = 0; i < n; i++) io.err(`rapportkit: warning: ${formatIssue(warnings[i] as Issue)}\n`);
+  if (warnings.length > n)
+    io.err(`rapportkit: warning: … and ${warnings.length - n} more warnings\n`);
+}
+
+/**
+ * Reads the input a command was given (`path`, or `-` for stdin via `io.stdin`) with the options of
+ * {@link inputArgs}, prints its warnings to `io.err`, and returns the {@link ReadResult}.
+ * CSV and JSONL files are read by the streaming readers; see the module notes for how CSV rows
+ * become sessions and what `--context-column` does.
+ * @throws {UsageError} for bad options; `TranscriptParseError` (exit 1, with file:line:column) for
+ * bad input.
+ */
+export async function loadInput(
+  path: string,
+  args: Record<string, unknown>,
+  io: CliIO,
+): Promise<ReadResult> {
+  const r = await resolveInput(path, args, io);
+  let result: ReadResult;
+  if (r.text !== undefined) result = readTranscript(r.text, r.options);
+  else {
+    const { format: _f, ...rest } = r.options;
+    result = await readTranscriptFile(r.path as string, { ...rest, format: r.format });
+  }
+  printWarnings(result.warnings, io);
+  return result;
+}
+
+/**
+ * Streams the input utterance by utterance: CSV and JSONL files with constant memory, each item
+ * carrying its own warnings (`item.warnings`, not printed here) and skipped rows coming as
+ * `{ error }` items (with `--on-error skip`). Other formats and stdin are read whole, their warnings
+ * printed to `io.err` here, then streamed (with `line: 0`).
+ */
+export async function* streamInput(
+  path: string,
+  args: Record<string, unknown>,
+  io: CliIO,
+): AsyncGenerator<StreamItem, void, undefined> {
+  const r = await resolveInput(path, args, io);
+  if (r.path !== undefined && r.format === "csv") {
+    yield* streamCsvUtterances(r.path, r.options);
+    return;
+  }
+  if (r.path !== undefined && r.format === "jsonl") {
+    yield* streamJsonlUtterances(r.path, r.options);
+    return;
+  }
+  const text = r.text ?? (await readFile(r.path as string, "utf8"));
+  const result = readTranscript(text, r.options);
+  printWarnings(result.warnings, io);
+  const byUtterance = new Map<string, (typeof result.codings)[number][]>();
+  for (const c of result.codings) {
+    const list = byUtterance.get(c.utteranceId);
+    if (list) list.push(c);
+    else byUtterance.set(c.utteranceId, [c]);
+  }
+  for (const t of result.transcripts)
+    for (const u of t.utterances)
+      yield { utterance: u, line: 0, codings: byUtterance.get(u.id) ?? [], warnings: [] };
+}

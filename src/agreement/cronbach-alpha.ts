@@ -76,6 +76,8 @@ export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {
     totalSs += t * t;
   }
   for (let j = 0; j < k; j++) sumVar += colSs[j] as number;
-  if (!(totalSs > 0)) return { value: null, reason: "no variance in the row totals", ...counts };
+  // Row totals that differ only by rounding noise have no variance.
+  if (!(totalSs > 1e-12 * sumVar))
+    return { value: null, reason: "no variance in the row totals", ...counts };
   return { value: (k / (k - 1)) * (1 - sumVar / totalSs), ...counts };
 }

@@ -76,14 +76,18 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
  * @category Agreement
  */
 export function regularizedBeta(x: number, a: number, b: number): number {
-  if (!(a > 0 && b > 0) || Number.isNaN(x)) return Number.NaN;
+  return betaXY(x, 1 - x, a, b);
+}
+
+/** I_x(a, b) given both x and y = 1 − x, each computed accurately by the caller. */
+function betaXY(x: number, y: number, a: number, b: number): number {
+  if (!(a > 0 && b > 0) || Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
   if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const lnFront =
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  if (y <= 0) return 1;
+  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(y);
   const front = Math.exp(lnFront);
   if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(x, a, b)) / a;
-  return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+  return 1 - (front * betaContinuedFraction(y, b, a)) / b;
 }
 
 /**
@@ -95,7 +99,8 @@ export function regularizedBeta(x: number, a: number, b: number): number {
  */
 export function fCdf(f: number, d1: number, d2: number): number {
   if (f <= 0) return 0;
-  return regularizedBeta((d1 * f) / (d1 * f + d2), d1 / 2, d2 / 2);
+  const t = d1 * f + d2;
+  return betaXY((d1 * f) / t, d2 / t, d1 / 2, d2 / 2);
 }
 
 /**
@@ -107,12 +112,14 @@ export function fCdf(f: number, d1: number, d2: number): number {
  */
 export function fSurvival(f: number, d1: number, d2: number): number {
   if (f <= 0) return 1;
-  return regularizedBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+  const t = d1 * f + d2;
+  return betaXY(d2 / t, (d1 * f) / t, d2 / 2, d1 / 2);
 }
 
 /**
- * The quantile function of the F distribution: the f with P(F ≤ f) = p, found by bisection on the
- * underlying beta variable x = d1 f / (d1 f + d2) ∈ (0, 1) to full double precision.
+ * The quantile function of the F distribution: the f with P(F ≤ f) = p. Found by bisection on
+ * ln f (to full double precision), comparing with the CDF for p ≤ ½ and with the upper tail
+ * otherwise, so both tails keep their precision.
  * @example
  * fQuantile(0.5, 2, 2); // => 1
  * @category Agreement
@@ -121,14 +128,20 @@ export function fQuantile(p: number, d1: number, d2: number): number {
   if (!(p >= 0 && p <= 1) || !(d1 > 0 && d2 > 0)) return Number.NaN;
   if (p === 0) return 0;
   if (p === 1) return Number.POSITIVE_INFINITY;
-  let lo = 0;
-  let hi = 1;
+  const upper = p > 0.5;
+  const target = upper ? 1 - p : p;
+  // below(u): is the quantile above e^u?
+  const below = (u: number): boolean => {
+    const f = Math.exp(u);
+    return upper ? fSurvival(f, d1, d2) > target : fCdf(f, d1, d2) < target;
+  };
+  let lo = -700;
+  let hi = 700;
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
     if (mid === lo || mid === hi) break;
-    if (regularizedBeta(mid, d1 / 2, d2 / 2) < p) lo = mid;
+    if (below(mid)) lo = mid;
     else hi = mid;
   }
-  const x = (lo + hi) / 2;
-  return (d2 * x) / (d1 * (1 - x));
+  return Math.exp((lo + hi) / 2);
 }

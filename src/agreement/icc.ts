@@ -202,8 +202,13 @@ export function icc(ratings: RatingMatrix): IccResult {
   let ssj = 0;
   for (let j = 0; j < k; j++) ssj += ((colMean[j] as number) / n) ** 2;
   ssj *= n;
-  const ssw = Math.max(0, sst - ssb);
-  const sse = Math.max(0, sst - ssb - ssj);
+  // Sums of squares below 1e-12 of the total are rounding noise (e.g. equal row means): snap to 0,
+  // so that a zero denominator is recognised as such instead of giving a huge ratio.
+  const snap = (x: number) => (x <= 1e-12 * sst ? 0 : x);
+  ssb = snap(ssb);
+  ssj = snap(ssj);
+  const ssw = snap(Math.max(0, sst - ssb));
+  const sse = snap(Math.max(0, sst - ssb - ssj));
   const MSB = ssb / dfB;
   const MSW = ssw / dfW;
   const MSJ = ssj / (k - 1);
@@ -212,8 +217,9 @@ export function icc(ratings: RatingMatrix): IccResult {
   if (!(sst > 0)) return { ...none("no variance: every rating is the same"), anova };
 
   const q = (df1: number, df2: number) => fQuantile(0.975, df1, df2);
+  const scale = sst / (n * k - 1);
   const ratio = (num: number, den: number): number | null => {
-    if (den === 0) return null;
+    if (Math.abs(den) <= 1e-12 * scale) return null;
     const v = num / den;
     return Number.isFinite(v) ? v : null;
   };

@@ -10,6 +10,7 @@ export function readCsv(name: string): { header: string[]; rows: (string | null)
   return { header: header ?? [], rows: rest.map((r) => r.map((c) => (c === "" ? null : c))) };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: golden JSON files are read loosely and checked field by field
 export function readJson(name: string): any {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8"));
 }

@@ -36,3 +36,17 @@ export function therapistCodes(codes: readonly string[], codebook = "rapport"): 
   }
   return build(rows, codebook);
 }
+
+/** Runs `f`, which must throw a RapportkitError, and returns its issues (fails the test otherwise). */
+export function issuesOf(
+  f: () => unknown,
+): readonly { code: string; path: readonly PropertyKey[]; message: string }[] {
+  try {
+    f();
+  } catch (e) {
+    const issues = (e as { issues?: unknown }).issues;
+    if (Array.isArray(issues)) return issues;
+    throw e;
+  }
+  throw new Error("expected an error to be thrown");
+}

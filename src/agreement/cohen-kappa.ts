@@ -11,10 +11,13 @@ export interface CohenKappaOptions {
   readonly weights?: KappaWeights;
   /**
    * The ordered category list. Weighted kappa uses the POSITION of each category in it (not the
-   * numeric value). Declaring levels nobody used changes weighted kappa, because L (the number of
-   * categories) is in the weights: this is what R psych's `cohen.kappa` and scikit-learn's
-   * `cohen_kappa_score(labels=…)` do too. Without it: the observed values, numbers ascending, strings
-   * in code-unit order (for strings, weighted kappa is then meaningless).
+   * numeric value), so declaring levels nobody used changes weighted kappa when they fall between
+   * used ones (e.g. ratings 1, 2, 4 sit at positions 0, 1, 2 undeclared, but 0, 1, 3 with 1..4
+   * declared). R psych's `cohen.kappa` and scikit-learn's `cohen_kappa_score(labels=…)` behave the
+   * same way. Levels added only at the ends rescale every weight equally, which cancels. Declare the
+   * full scale for ordinal ratings. Without it: the observed values, numbers ascending, strings in
+   * code-unit order (for strings, weighted kappa is then meaningless). Unweighted kappa does not
+   * depend on unused levels.
    */
   readonly categories?: Categories;
 }

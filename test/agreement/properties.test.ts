@@ -41,14 +41,12 @@ const cell = (values: number) =>
     { weight: 1, arbitrary: fc.constant(null) },
   );
 const matrixArb = (values = 4) =>
-  fc
-    .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }))
-    .chain(([n, r]) =>
-      fc.array(fc.array(cell(values), { minLength: r, maxLength: r }), {
-        minLength: n,
-        maxLength: n,
-      }),
-    );
+  fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 })).chain(([n, r]) =>
+    fc.array(fc.array(cell(values), { minLength: r, maxLength: r }), {
+      minLength: n,
+      maxLength: n,
+    }),
+  );
 
 /** A permutation of 0..n-1 drawn from a seed. */
 const permutationArb = (n: number) =>

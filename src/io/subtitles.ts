@@ -53,6 +53,9 @@ function parseTiming(
     if (t.includes(other)) return null;
     const parts = t.slice(0, dot).split(":");
     if (parts.length < 2 || parts.length > 3) return null;
+    // Minutes and seconds have exactly two digits; hours (optional) at least one.
+    if ((parts[parts.length - 1] as string).length !== 2) return null;
+    if ((parts[parts.length - 2] as string).length !== 2) return null;
     const v = parseTime(t);
     return v === undefined ? null : v;
   };

@@ -5,6 +5,7 @@
 export { escapeHtml } from "./escape.js";
 export { type CodeFamily, codeFamily, NEUTRAL_GREY, OKABE_ITO } from "./palette.js";
 export { renderReport } from "./render.js";
+export { type ScoreForReportOptions, scoreForReport } from "./session.js";
 export {
   type BandRow,
   type Bar,

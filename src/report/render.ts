@@ -1,4 +1,5 @@
 import type { Coding, Utterance } from "../core/schemas.js";
+import { trend } from "../score/trend.js";
 import { escapeHtml as esc, fmt, truncate } from "./escape.js";
 import { codeFamily, OKABE_ITO } from "./palette.js";
 import {
@@ -239,7 +240,8 @@ function renderSession(
   const parts: string[] = [];
   parts.push(
     `<section id="s-${si}" class="session" aria-labelledby="s-${si}-h"><h2 id="s-${si}-h">Session ${esc(s.transcript.id)}</h2>` +
-      `<p class="note">${utts.length} utterances, ${chosen.size} coded.</p>`,
+      `<p class="note">${utts.length} utterances, ${chosen.size} coded.</p>` +
+      (s.notes ?? []).map((n) => `<p class="note">${esc(n)}</p>`).join(""),
   );
 
   // Timeline
@@ -508,9 +510,33 @@ function renderSession(
   return parts.join("\n");
 }
 
+/**
+ * Where ruptures start in a series with gaps: `trend` over the defined values, indices mapped back.
+ */
+function findRuptures(
+  values: readonly (number | null)[],
+  opts: { cutoff?: number; drop?: number },
+): number[] {
+  const idx: number[] = [];
+  const vals: number[] = [];
+  values.forEach((v, i) => {
+    if (v !== null && Number.isFinite(v)) {
+      idx.push(i);
+      vals.push(v);
+    }
+  });
+  if (vals.length === 0 || (opts.cutoff === undefined && opts.drop === undefined)) return [];
+  const r = trend(vals, {
+    ...(opts.cutoff !== undefined ? { cutoff: opts.cutoff } : {}),
+    ...(opts.drop !== undefined ? { dropThreshold: opts.drop } : {}),
+  });
+  return [...new Set(r.ruptures.map((x) => idx[x.at] as number))].sort((a, b) => a - b);
+}
+
 function renderTrends(sessions: readonly ReportSession[], options: ReportOptions): string {
   const xLabels = sessions.map((s) => s.transcript.id);
-  const ruptures = options.ruptures ?? {};
+  const given = options.ruptures;
+  const profileDrop = options.profileDrop ?? 15;
   const parts: string[] = [
     '<section id="trends" aria-labelledby="trends-h"><h2 id="trends-h">Trends across sessions</h2>',
   ];
@@ -527,7 +553,10 @@ function renderTrends(sessions: readonly ReportSession[], options: ReportOptions
         color,
         dashed,
         values: sessions.map((s) => (s.profile ? (read(s.profile[k])?.value ?? null) : null)),
-        ruptures: ruptures[k] ?? [],
+      }))
+      .map((s) => ({
+        ...s,
+        ruptures: given ? (given[s.label] ?? []) : findRuptures(s.values, { drop: profileDrop }),
       }))
       .filter((s) => s.values.some((v) => v !== null));
     parts.push(
@@ -558,10 +587,16 @@ function renderTrends(sessions: readonly ReportSession[], options: ReportOptions
     const finite = values.filter((v): v is number => v !== null);
     const yMin = anyQ?.min ?? Math.min(0, ...finite);
     const yMax = anyQ?.max ?? Math.max(1, ...finite);
-    const series: LineSeries[] = [
-      { label: inst, color: OKABE_ITO.bluishGreen, values, ruptures: ruptures[inst] ?? [] },
-    ];
     const cutoff = anyQ?.cutoff;
+    const found = given
+      ? (given[inst] ?? [])
+      : findRuptures(values, {
+          ...(cutoff !== undefined ? { cutoff } : {}),
+          ...(options.questionnaireDrop !== undefined ? { drop: options.questionnaireDrop } : {}),
+        });
+    const series: LineSeries[] = [
+      { label: inst, color: OKABE_ITO.bluishGreen, values, ruptures: found },
+    ];
     parts.push(
       figure(
         "trends",

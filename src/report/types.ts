@@ -1,14 +1,15 @@
 import type { Codebook, Coding, Transcript } from "../core/schemas.js";
 
 /**
- * A number that may be undefined for a stated reason, as rapportkit's statistics return them:
- * a plain number, `null`, or `{ value, reason }`.
+ * A number that may be undefined for a stated reason, as rapportkit's scores return them: a plain
+ * number, `null`, `{ value, reason }` (a `Stat`) or `{ score, reason }` (a profile dimension).
  * @category Report
  */
 export type ReportValue =
   | number
   | null
-  | { readonly value: number | null; readonly reason?: string };
+  | { readonly value: number | null; readonly reason?: string | undefined }
+  | { readonly score: number | null; readonly reason?: string | undefined };
 
 /**
  * MITI 4.2.1 summary scores to show against their competency bands; a `MitiSummary` from
@@ -96,6 +97,8 @@ export interface ReportSession {
   readonly talkShare?: Readonly<Partial<Record<"therapist" | "client" | "other", number>>>;
   /** Whether `talkShare` was measured in time or in words. */
   readonly talkBasis?: "time" | "words";
+  /** Notes shown under the session's heading (e.g. why a score is missing). Never utterance text. */
+  readonly notes?: readonly string[];
 }
 
 /** The report's charts; pass a subset as `ReportOptions.charts` to leave some out. @category Report */
@@ -126,7 +129,17 @@ export interface ReportOptions {
   readonly subtitle?: string;
   /**
    * Ruptures per trend line, by series label (`goal`, `task`, `bond`, `overall` or an instrument
-   * id) → indices of the sessions where a rupture was flagged (e.g. from `trend`).
+   * id) → indices of the sessions where a rupture starts. Without it, the report finds them with
+   * `trend`: a profile dimension falling by more than `profileDrop` points from one session to the
+   * next, and a questionnaire total at or below its `cutoff` or falling by more than
+   * `questionnaireDrop`.
    */
   readonly ruptures?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * The fall between consecutive sessions (0–100 points) that counts as a rupture of a profile
+   * dimension. Default 15: a heuristic for this behavioural estimate, not a validated threshold.
+   */
+  readonly profileDrop?: number;
+  /** The fall of a questionnaire total between consecutive sessions that counts as a rupture (default: none, only the cutoff). */
+  readonly questionnaireDrop?: number;
 }

@@ -303,3 +303,39 @@ describe("chart functions", () => {
     expect(codeFamily("my.bad", "harms").harms).toBe(true);
   });
 });
+
+describe("scores in the report", () => {
+  it("scoreForReport fills the MITI summary, profile, flags and talk shares from the score layer", async () => {
+    const { scoreForReport } = await import("../../src/report/index.js");
+    const coded = {
+      transcript: t,
+      codebook: { id: "rapport", version: "1.0.0" },
+      codings,
+    };
+    const s = scoreForReport(coded);
+    expect(s.miti).toBeDefined();
+    expect(s.profile).toBeDefined();
+    expect(s.talkBasis).toBe("words");
+    expect(s.flags?.map((f) => f.kind)).toContain("advice.unsolicited");
+    const html = renderReport([s]);
+    for (const chart of ["timeline", "codes", "talk", "miti", "profile", "flags"])
+      expect(html).toContain(`data-chart="${chart}" data-session="0"`);
+    expect(chartHtml(html, "flags")).toContain('href="#u-0-4"');
+  });
+
+  it("finds ruptures with trend when none are given: profile drops and questionnaire cutoffs", () => {
+    const sessions: ReportSession[] = [70, 50, 68].map((overall, i) => ({
+      transcript: session(`w${i + 1}`, [["T", "Hello."]]),
+      profile: { goal: 60, task: 60, bond: 60, overall },
+      questionnaires: [
+        { instrument: "srs", total: [38, 37, 35][i] ?? null, cutoff: 36, min: 0, max: 40 },
+      ],
+    }));
+    const html = renderReport(sessions);
+    // overall falls 20 > 15 points at session 2; SRS is at or below 36 at session 3
+    expect(html).toContain("overall, w2: 50 (rupture)");
+    expect(html).toContain("srs, w3: 35 (rupture)");
+    expect(count(html, 'class="mark rupture"')).toBe(2);
+    expect(renderReport(sessions, { profileDrop: 25 })).not.toContain("overall, w2: 50 (rupture)");
+  });
+});

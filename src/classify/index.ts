@@ -9,6 +9,7 @@ export {
 } from "./combinators.js";
 export * from "./evaluate.js";
 export * from "./linear/index.js";
+export * from "./rules/index.js";
 export {
   codeTranscript,
   codeTranscriptAsync,

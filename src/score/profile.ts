@@ -7,6 +7,7 @@ import {
   unknownWarnings,
   withAncestors,
 } from "./_session.js";
+import { defined, type Stat, undefinedStat } from "./stat.js";
 
 /** Bordin's three dimensions of the working alliance. @category Scores */
 export type AllianceDimension = "goal" | "task" | "bond";
@@ -75,8 +76,8 @@ export type DimensionScore = {
   /** The codes that moved the score, largest |contribution| first. */
   readonly contributions: readonly Contribution[];
 } & (
-  | { readonly score: number; readonly reason?: undefined }
-  | { readonly score: null; readonly reason: string }
+  | { readonly value: number; readonly reason?: undefined }
+  | { readonly value: null; readonly reason: string }
 );
 
 /** What {@link rapportProfile} returns. @category Scores */
@@ -86,13 +87,11 @@ export interface RapportProfile {
   readonly task: DimensionScore;
   readonly bond: DimensionScore;
   /** Weighted mean of the three scores (0–100), or null when they are undefined. */
-  readonly overall:
-    | { readonly score: number; readonly reason?: undefined }
-    | { readonly score: null; readonly reason: string };
+  readonly overall: Stat;
   readonly warnings: readonly string[];
 }
 
-/** 100 / (1 + e^(−net / scale)), in (0, 100). @internal */
+/** 100 / (1 + e^(−net / scale)), within [0, 100]. @internal */
 export function logistic100(net: number, scale: number): number {
   return 100 / (1 + Math.exp(-net / scale));
 }
@@ -148,7 +147,7 @@ function checkProfileOptions(o: ProfileOptions): void {
  *
  * @example
  * const p = rapportProfile(coded);
- * p.bond.score; // => 73.1 when net bond = +20 per 100 therapist utterances
+ * p.bond.value; // => 73.1 when net bond = +20 per 100 therapist utterances
  * p.bond.contributions[0]; // => { codeId: "reflection", count: 2, per100: 20, weight: 1, contribution: 20 }
  * @category Scores
  */
@@ -199,8 +198,8 @@ export function rapportProfile(
         Math.abs(b.contribution) - Math.abs(a.contribution) || (a.codeId < b.codeId ? -1 : 1),
     );
     if (nRole.therapist === 0)
-      return { net, contributions, score: null, reason: "no therapist utterances" };
-    return { net, contributions, score: logistic100(net, scale) };
+      return { net, contributions, value: null, reason: "no therapist utterances" };
+    return { net, contributions, value: logistic100(net, scale) };
   };
   const out = { goal: dim("goal"), task: dim("task"), bond: dim("bond") };
   const ow = options.overallWeights ?? { goal: 1, task: 1, bond: 1 };
@@ -209,17 +208,17 @@ export function rapportProfile(
   let reason: string | undefined;
   for (const d of DIMS) {
     const s = out[d];
-    if (s.score === null) reason = s.reason;
+    if (s.value === null) reason = s.reason;
     else {
-      sum += ow[d] * s.score;
+      sum += ow[d] * s.value;
       wsum += ow[d];
     }
   }
-  const overall =
+  const overall: Stat =
     reason !== undefined
-      ? { score: null, reason }
+      ? undefinedStat(reason)
       : wsum > 0
-        ? { score: sum / wsum }
-        : { score: null, reason: "overall weights sum to zero" };
+        ? defined(sum / wsum)
+        : undefinedStat("overall weights sum to zero");
   return { session: session.id, ...out, overall, warnings };
 }

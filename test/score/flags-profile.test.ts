@@ -114,7 +114,7 @@ describe("rapportProfile (logistic of the net weighted rate; hand-checked)", () 
   const p = rapportProfile(build(rows));
   it("bond: 20×1 + 10×1.5 + 10×2 − 10×3 = 25 → 100/(1+e^(−25/20)) = 77.73", () => {
     expect(p.bond.net).toBeCloseTo(25, 12);
-    expect(p.bond.score).toBeCloseTo(77.72998611746911, 10);
+    expect(p.bond.value).toBeCloseTo(77.72998611746911, 10);
     expect(p.bond.contributions.map((c) => [c.codeId, c.count, c.contribution])).toEqual([
       ["judgement", 1, -30],
       ["affirmation", 1, 20],
@@ -124,30 +124,30 @@ describe("rapportProfile (logistic of the net weighted rate; hand-checked)", () 
   });
   it("task: 10×2 − 10×3 = −10 → 37.75", () => {
     expect(p.task.net).toBeCloseTo(-10, 12);
-    expect(p.task.score).toBeCloseTo(37.754066879814545, 10);
+    expect(p.task.value).toBeCloseTo(37.754066879814545, 10);
   });
   it("goal: summary 10×2 + open questions 20×1 + change talk 50 (per 100 client) = 90 → 98.90", () => {
     expect(p.goal.net).toBeCloseTo(90, 12);
-    expect(p.goal.score).toBeCloseTo(98.90130573694069, 10);
+    expect(p.goal.value).toBeCloseTo(98.90130573694069, 10);
   });
   it("overall = mean of the three = 71.46", () => {
-    expect(p.overall.score).toBeCloseTo(71.46178624474145, 10);
+    expect(p.overall.value).toBeCloseTo(71.46178624474145, 10);
   });
   it("scale and weights are configurable", () => {
-    expect(rapportProfile(build(rows), { scale: 10 }).bond.score).toBeCloseTo(
+    expect(rapportProfile(build(rows), { scale: 10 }).bond.value).toBeCloseTo(
       92.41418199787564,
       10,
     );
     const w = rapportProfile(build(rows), { weights: { bond: { judgement: -1 } } });
     expect(w.bond.net).toBeCloseTo(-10, 12);
     const o = rapportProfile(build(rows), { overallWeights: { goal: 0, task: 0, bond: 1 } });
-    expect(o.overall.score).toBeCloseTo(p.bond.score as number, 12);
+    expect(o.overall.value).toBeCloseTo(p.bond.value as number, 12);
     expect(() => rapportProfile(build(rows), { scale: 0 })).toThrow(ScoreInputError);
   });
   it("no codes → 50; no therapist utterances → undefined with a reason", () => {
-    expect(rapportProfile(therapistCodes(["other"])).bond.score).toBe(50);
+    expect(rapportProfile(therapistCodes(["other"])).bond.value).toBe(50);
     const e = rapportProfile(build([["client", "change_talk", "I want to."]]));
-    expect(e.overall).toEqual({ score: null, reason: "no therapist utterances" });
+    expect(e.overall).toEqual({ value: null, reason: "no therapist utterances" });
   });
   it("logistic100 stays in [0, 100] for extreme inputs", () => {
     expect(logistic100(1e6, 20)).toBe(100);

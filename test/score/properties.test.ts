@@ -149,7 +149,7 @@ describe("score properties (fast-check, seeded)", () => {
         for (const v of [s.miti.rq, s.volley.rq])
           if (v.value !== null) expect(v.value).toBeGreaterThanOrEqual(0);
         for (const d of [s.profile.goal, s.profile.task, s.profile.bond, s.profile.overall])
-          if (d.score !== null) within(d.score, 0, 100);
+          if (d.value !== null) within(d.value, 0, 100);
         // Volley rules can only lower counts.
         for (const k of Object.keys(s.miti.counts) as (keyof typeof s.miti.counts)[])
           if (k !== "SR" && k !== "PersuadeWithPermission")
@@ -162,14 +162,14 @@ describe("score properties (fast-check, seeded)", () => {
   it("adding a judgement never raises the bond score", () => {
     fc.assert(
       fc.property(sessionArb, fc.nat(), (rows, at) => {
-        const before = rapportProfile(build(rows)).bond.score;
+        const before = rapportProfile(build(rows)).bond.value;
         const i = rows.length === 0 ? 0 : at % (rows.length + 1);
         const more: Row[] = [
           ...rows.slice(0, i),
           ["therapist", "judgement", "That was careless."],
           ...rows.slice(i),
         ];
-        const after = rapportProfile(build(more)).bond.score as number;
+        const after = rapportProfile(build(more)).bond.value as number;
         if (before !== null) expect(after).toBeLessThanOrEqual(before + 1e-9);
         // Re-coding an uncoded therapist utterance as judgement never raises it either.
         const j = rows.findIndex((r) => r[0] === "therapist" && r[1] === undefined);
@@ -177,7 +177,7 @@ describe("score properties (fast-check, seeded)", () => {
           const recoded = rows.map((r, k) =>
             k === j ? (["therapist", "judgement", r[2]] as Row) : r,
           );
-          expect(rapportProfile(build(recoded)).bond.score as number).toBeLessThanOrEqual(
+          expect(rapportProfile(build(recoded)).bond.value as number).toBeLessThanOrEqual(
             before + 1e-9,
           );
         }

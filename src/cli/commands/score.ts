@@ -1,8 +1,243 @@
-import { defineCommand, InputError } from "../io.js";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { builtinCodebooks } from "../../codebook/builtin/index.js";
+import type { CodedTranscript, Coding } from "../../core/schemas.js";
+import { codedRowsToCodedTranscripts, readCodedRows } from "../../io/coded.js";
+import {
+  flagSession,
+  miscSummary,
+  mitiSummary,
+  rapportProfile,
+  type ScoreStat as Stat,
+  summarizeSession,
+} from "../../score/index.js";
+import { inputArgs, loadInput, printWarnings } from "../_input.js";
+import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
+/** True when the text looks like `rapportkit code` output (CSV header or JSONL keys `code` and `confidence`). */
+function codedFormatOf(text: string, format: string | undefined): "csv" | "jsonl" | undefined {
+  if (format !== undefined && format !== "csv" && format !== "jsonl") return undefined;
+  const head = text.replace(/^\ufeff/, "");
+  const nl = head.indexOf("\n");
+  const first = (nl >= 0 ? head.slice(0, nl) : head).trim();
+  if (first.startsWith("{")) {
+    if (format === "csv") return undefined;
+    try {
+      const o = JSON.parse(first) as Record<string, unknown>;
+      return "code" in o && "confidence" in o ? "jsonl" : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (format === "jsonl") return undefined;
+  const cols = first.split(",").map((c) => c.trim().replace(/^"|"$/g, "").toLowerCase());
+  return cols.includes("code") && cols.includes("confidence") ? "csv" : undefined;
+}
+
+function num(s: Stat): number | null {
+  return s.value;
+}
+
+function reasons(entries: Record<string, Stat>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(entries)) if (v.value === null) out[k] = v.reason;
+  return out;
+}
+
+/** The lowest `annotator:<n>` source of a session's codings (AnnoMI: use the first annotator). */
+function firstAnnotator(codings: readonly Coding[]): string | undefined {
+  let best: number | undefined;
+  for (const c of codings) {
+    const m = /^annotator:(\d{1,9})$/.exec(c.source);
+    if (m) {
+      const n = Number(m[1]);
+      if (best === undefined || n < best) best = n;
+    }
+  }
+  return best === undefined ? undefined : `annotator:${best}`;
+}
+
+/** Scores one coded session: the JSON object `score --json` prints for it. */
+export function scoreSession(
+  coded: CodedTranscript,
+  options: { source?: string; volleyRules?: boolean },
+) {
+  const o = options.source !== undefined ? { source: options.source } : {};
+  const summary = summarizeSession(coded, o);
+  const miti = mitiSummary(coded, { ...o, volleyRules: options.volleyRules ?? false });
+  const misc = miscSummary(coded, o);
+  const profile = rapportProfile(coded, o);
+  const flags = flagSession(coded, o);
+  return {
+    session: coded.transcript.id,
+    codebook: coded.codebook.id,
+    rapport: {
+      goal: profile.goal.value,
+      task: profile.task.value,
+      bond: profile.bond.value,
+      overall: profile.overall.value,
+      contributions: {
+        goal: profile.goal.contributions,
+        task: profile.task.contributions,
+        bond: profile.bond.contributions,
+      },
+    },
+    miti: {
+      rq_ratio: num(miti.rq),
+      pct_complex_reflections: num(miti.pctCR),
+      mi_adherent: miti.mia,
+      mi_non_adherent: miti.mina,
+      counts: miti.counts,
+      competency: miti.competency,
+      volley_rules: miti.volleyRules,
+      undefined: reasons({ rq_ratio: miti.rq, pct_complex_reflections: miti.pctCR }),
+    },
+    misc: {
+      pct_open_questions: num(misc.pctOpenQuestions),
+      pct_complex_reflections: num(misc.pctComplexReflections),
+      pct_mi_consistent: num(misc.pctMIConsistent),
+      rq_ratio: num(misc.rq),
+      pct_change_talk: num(misc.pctChangeTalk),
+      undefined: reasons({
+        pct_open_questions: misc.pctOpenQuestions,
+        pct_complex_reflections: misc.pctComplexReflections,
+        pct_mi_consistent: misc.pctMIConsistent,
+        rq_ratio: misc.rq,
+        pct_change_talk: misc.pctChangeTalk,
+      }),
+    },
+    summary,
+    flags: flags.flags,
+    flags_not_evaluated: flags.notEvaluated,
+    warnings: [
+      ...new Set([...summary.warnings, ...miti.warnings, ...misc.warnings, ...flags.warnings]),
+    ],
+  };
+}
+
+type Scored = ReturnType<typeof scoreSession>;
+
+const f1 = (v: number | null, unit = "") => (v === null ? "undefined" : `${v.toFixed(1)}${unit}`);
+const f2 = (v: number | null) => (v === null ? "undefined" : v.toFixed(2));
+
+function printText(s: Scored, io: CliIO): void {
+  const u = s.summary.utterances;
+  io.out(
+    `session ${s.session} (${s.codebook}; ${u.therapist} therapist, ${u.client} client utterances, ${u.uncoded} uncoded)\n`,
+  );
+  io.out(
+    `  rapport (behavioural estimate, 0-100): goal ${f1(s.rapport.goal)}  task ${f1(s.rapport.task)}  bond ${f1(s.rapport.bond)}  overall ${f1(s.rapport.overall)}\n`,
+  );
+  const c = s.miti.competency;
+  io.out(
+    `  MITI 4.2.1: R:Q ${f2(s.miti.rq_ratio)} (${c.rq.level ?? "n/a"})  %CR ${f1(s.miti.pct_complex_reflections, "%")} (${c.pctCR.level ?? "n/a"})  MIA ${s.miti.mi_adherent}  MINA ${s.miti.mi_non_adherent}\n`,
+  );
+  io.out(
+    `  MISC 2.5: %open questions ${f1(s.misc.pct_open_questions, "%")}  %MI-consistent ${f1(s.misc.pct_mi_consistent, "%")}  %change talk ${f1(s.misc.pct_change_talk, "%")}\n`,
+  );
+  const t = s.summary.talkShare;
+  io.out(
+    `  talk share (${t.basis}): therapist ${f1(t.therapist.value === null ? null : t.therapist.value * 100, "%")}  client ${f1(t.client.value === null ? null : t.client.value * 100, "%")}; interruptions ${s.summary.interruptions.total}\n`,
+  );
+  if (s.flags.length === 0) io.out("  flags: none\n");
+  for (const f of s.flags)
+    io.out(`  flag ${f.kind}: ${f.message} [${f.utteranceIds.join(", ")}]\n`);
+  for (const n of s.flags_not_evaluated) io.out(`  not evaluated: ${n.kind} (${n.reason})\n`);
+}
+
+/**
+ * `rapportkit score <file> [--json]`: scores coded sessions (the CSV or JSONL `rapportkit code`
+ * writes, or an AnnoMI file with its gold codes) and prints, per session, the rapport profile, the
+ * MITI and MISC summaries, the session summary and the flags.
+ */
 export default defineCommand({
-  meta: { name: "score", description: "(not built yet)" },
-  run() {
-    throw new InputError("'score' is not built yet");
+  meta: {
+    name: "score",
+    description:
+      "Score coded sessions: rapport profile (goal/task/bond), MITI 4.2.1 and MISC 2.5 summaries, flags.",
+  },
+  args: {
+    input: {
+      type: "positional",
+      required: true,
+      description: "coded rows from `rapportkit code` (csv/jsonl), or an AnnoMI file (- for stdin)",
+    },
+    ...inputArgs,
+    codebook: {
+      type: "string",
+      description:
+        "codebook of the codes: rapport|annomi|miti-4.2.1 (default: rapport; AnnoMI input: annomi)",
+    },
+    source: {
+      type: "string",
+      description:
+        "use only the codings of this coder (default: highest confidence; AnnoMI: first annotator)",
+    },
+    volley: { type: "boolean", description: "apply the MITI volley rules to the MITI counts" },
+    json: { type: "boolean", description: "print a JSON array, one object per session" },
+  },
+  async run(ctx) {
+    const io = ioOf(ctx);
+    const args = ctx.args as Record<string, unknown>;
+    const path = String(args.input ?? "");
+    if (!path) throw new UsageError("missing input file (a path, or - for stdin)");
+    const cb = args.codebook === undefined ? undefined : String(args.codebook);
+    if (cb !== undefined && !Object.hasOwn(builtinCodebooks, cb))
+      throw new UsageError(`--codebook must be one of ${Object.keys(builtinCodebooks).join(", ")}`);
+    let text: string;
+    if (path === "-") {
+      if (!io.stdin) throw new InputError("reading standard input is not available here");
+      text = await io.stdin();
+    } else text = await readFile(resolve(io.cwd, path), "utf8");
+    const format = args.format === undefined ? undefined : String(args.format);
+    const coded = codedFormatOf(text, format);
+    let sessions: CodedTranscript[];
+    let defaultSource: (c: CodedTranscript) => string | undefined = () => undefined;
+    if (coded) {
+      const id = cb ?? "rapport";
+      const version = builtinCodebooks[id as keyof typeof builtinCodebooks].version;
+      const rows = readCodedRows(text, { format: coded, file: path === "-" ? "<stdin>" : path });
+      sessions = codedRowsToCodedTranscripts(rows, { id, version }, "input");
+    } else {
+      const cached = text;
+      const result = await loadInput(path, args, { ...io, stdin: async () => cached });
+      if (result.codings.length === 0)
+        throw new InputError(
+          "score needs coded input until the default classifier lands: run `rapportkit code` first, or pass the CSV/JSONL it writes",
+        );
+      const id = cb ?? result.codebookId ?? "rapport";
+      const version = builtinCodebooks[id as keyof typeof builtinCodebooks]?.version ?? "unknown";
+      const byUtt = new Map<string, string>();
+      for (const t of result.transcripts) for (const u of t.utterances) byUtt.set(u.id, t.id);
+      const bySession = new Map<string, Coding[]>();
+      for (const c of result.codings) {
+        const s = byUtt.get(c.utteranceId);
+        if (s === undefined) continue;
+        const list = bySession.get(s) ?? [];
+        list.push(c);
+        bySession.set(s, list);
+      }
+      sessions = result.transcripts.map((t) => ({
+        transcript: t,
+        codebook: { id, version },
+        codings: bySession.get(t.id) ?? [],
+      }));
+      defaultSource = (c) => firstAnnotator(c.codings);
+    }
+    const source = args.source === undefined ? undefined : String(args.source);
+    const scored = sessions.map((s) => {
+      const src = source ?? defaultSource(s);
+      return scoreSession(s, {
+        ...(src !== undefined ? { source: src } : {}),
+        volleyRules: args.volley === true,
+      });
+    });
+    const warnings = scored.flatMap((s) =>
+      s.warnings.map((w) => ({ code: "score", path: [s.session], message: w })),
+    );
+    printWarnings(warnings, io);
+    if (args.json === true) io.out(`${JSON.stringify(scored, null, 2)}\n`);
+    else for (const s of scored) printText(s, io);
+    return 0;
   },
 });

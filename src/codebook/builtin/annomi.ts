@@ -1,4 +1,28 @@
 import { defineCodebook } from "../define.js";
+import {
+  adviceCues,
+  affirmationCues,
+  autonomyCues,
+  changeTalkCues,
+  closedQuestionCues,
+  complexReflectionCues,
+  facilitationCues,
+  feedbackRequestCues,
+  informationCues,
+  neutralClientCues,
+  openQuestionCues,
+  otherCues,
+  permissionCues,
+  permittedAdviceCues,
+  questionCues,
+  reflectionCues,
+  simpleReflectionCues,
+  structuringCues,
+  summaryCues,
+  sustainTalkCues,
+  unsolicitedAdviceCues,
+  validationCues,
+} from "./cues.js";
 
 /**
  * `annomi`: the coarse coding scheme of the AnnoMI dataset (main therapist behaviour with its
@@ -28,6 +52,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["What do you do at work?", "You should cut down."],
       role: "therapist",
       valence: "builds",
+      cues: reflectionCues,
       crosswalk: {
         rapport: ["reflection"],
         "miti-4.2.1": ["SR", "CR"],
@@ -50,6 +75,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "builds",
+      cues: simpleReflectionCues,
       crosswalk: { rapport: ["reflection.simple"], "miti-4.2.1": ["SR"], "misc-2.5": ["SR"] },
     },
     {
@@ -66,6 +92,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You smoke ten a day.", "How many do you smoke?"],
       role: "therapist",
       valence: "builds",
+      cues: [...complexReflectionCues, ...summaryCues, ...validationCues],
       crosswalk: {
         rapport: ["reflection.complex", "summary", "validation"],
         "miti-4.2.1": ["CR"],
@@ -81,6 +108,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You sleep badly.", "Mm-hmm."],
       role: "therapist",
       valence: "neutral",
+      cues: questionCues,
       crosswalk: { rapport: ["question"], "miti-4.2.1": ["Q"], "misc-2.5": ["OQ", "CQ"] },
     },
     {
@@ -96,6 +124,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["Do you want to stop?", "Is that right?"],
       role: "therapist",
       valence: "builds",
+      cues: [...openQuestionCues, ...feedbackRequestCues],
       crosswalk: {
         rapport: ["question.open", "feedback_request"],
         "miti-4.2.1": ["Q"],
@@ -112,6 +141,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["What was it like using the patches?", "You used the patches."],
       role: "therapist",
       valence: "neutral",
+      cues: [...closedQuestionCues, ...permissionCues],
       crosswalk: {
         rapport: ["question.closed", "permission", "feedback_request"],
         "miti-4.2.1": ["Q"],
@@ -132,6 +162,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You're anxious the day after.", "What would you like to do?"],
       role: "therapist",
       valence: "neutral",
+      cues: [],
       crosswalk: {
         rapport: ["information", "advice", "structuring", "autonomy"],
         "miti-4.2.1": ["GI", "Persuade", "PersuadeWithPermission", "Seek", "Emphasize"],
@@ -152,6 +183,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You should take the medication.", "Have you taken it?"],
       role: "therapist",
       valence: "neutral",
+      cues: informationCues,
       crosswalk: { rapport: ["information"], "miti-4.2.1": ["GI"], "misc-2.5": ["GI"] },
     },
     {
@@ -167,6 +199,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["Some people set a quit date.", "When might you quit?"],
       role: "therapist",
       valence: "neutral",
+      cues: [...adviceCues, ...unsolicitedAdviceCues],
       crosswalk: {
         rapport: ["advice.unsolicited", "advice.permitted"],
         "miti-4.2.1": ["Persuade", "PersuadeWithPermission"],
@@ -187,6 +220,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You must quit this week.", "The clinic is closed on Mondays."],
       role: "therapist",
       valence: "neutral",
+      cues: structuringCues,
       crosswalk: {
         rapport: ["structuring", "permission"],
         "miti-4.2.1": ["Seek"],
@@ -207,6 +241,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["Use the patches.", "Patches contain nicotine."],
       role: "therapist",
       valence: "builds",
+      cues: [...permittedAdviceCues, ...autonomyCues],
       crosswalk: {
         rapport: ["advice.permitted", "autonomy"],
         "miti-4.2.1": ["PersuadeWithPermission", "Emphasize"],
@@ -222,6 +257,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["How are you?", "You feel better."],
       role: "therapist",
       valence: "neutral",
+      cues: [...facilitationCues, ...otherCues, ...affirmationCues],
       crosswalk: {
         rapport: [
           "other",
@@ -248,6 +284,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["I like a drink after work.", "My dog is called Max."],
       role: "client",
       valence: "builds",
+      cues: changeTalkCues,
       crosswalk: {
         rapport: ["change_talk"],
         "misc-2.5": ["C+", "A+", "R+", "N+", "D+", "TS+", "O+"],
@@ -262,6 +299,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["I want to quit.", "I'm fine as I am."],
       role: "client",
       valence: "neutral",
+      cues: neutralClientCues,
       crosswalk: {
         rapport: ["neutral"],
         "misc-2.5": ["FN"],
@@ -280,6 +318,7 @@ export const annomiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["I'd like to try again.", "I work nights."],
       role: "client",
       valence: "harms",
+      cues: sustainTalkCues,
       crosswalk: {
         rapport: ["sustain_talk"],
         "misc-2.5": ["C-", "A-", "R-", "N-", "D-", "TS-", "O-"],

@@ -1,4 +1,23 @@
 import { defineCodebook } from "../define.js";
+import {
+  affirmationCues,
+  autonomyCues,
+  closedQuestionCues,
+  complexReflectionCues,
+  feedbackRequestCues,
+  informationCues,
+  invalidationCues,
+  judgementCues,
+  openQuestionCues,
+  oversharingCues,
+  permissionCues,
+  permittedAdviceCues,
+  reflectionCues,
+  simpleReflectionCues,
+  summaryCues,
+  unsolicitedAdviceCues,
+  validationCues,
+} from "./cues.js";
 
 /**
  * `miti-4.2.1`: the ten behaviour codes of the Motivational Interviewing Treatment Integrity code,
@@ -32,6 +51,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "neutral",
+      cues: informationCues,
       crosswalk: {
         rapport: ["information"],
         annomi: ["therapist_input.information"],
@@ -54,6 +74,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "harms",
+      cues: [...unsolicitedAdviceCues, ...oversharingCues],
       crosswalk: {
         rapport: ["advice.unsolicited", "oversharing"],
         annomi: ["therapist_input.advice"],
@@ -74,6 +95,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["Set a quit date now.", "The quit line is free."],
       role: "therapist",
       valence: "builds",
+      cues: permittedAdviceCues,
       crosswalk: {
         rapport: ["advice.permitted"],
         annomi: ["therapist_input.advice", "therapist_input.options"],
@@ -92,6 +114,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You managed the walk.", "It's okay to feel that way."],
       role: "therapist",
       valence: "neutral",
+      cues: [...openQuestionCues, ...closedQuestionCues],
       crosswalk: {
         rapport: ["question", "question.open", "question.closed"],
         annomi: ["question"],
@@ -115,6 +138,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "builds",
+      cues: [...reflectionCues, ...simpleReflectionCues],
       crosswalk: {
         rapport: ["reflection.simple"],
         annomi: ["reflection.simple"],
@@ -134,6 +158,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You have two kids.", "How are the kids?"],
       role: "therapist",
       valence: "builds",
+      cues: [...reflectionCues, ...complexReflectionCues, ...summaryCues, ...validationCues],
       crosswalk: {
         rapport: ["reflection.complex", "summary", "validation"],
         annomi: ["reflection.complex"],
@@ -154,6 +179,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["Great weather today.", "That must have been upsetting."],
       role: "therapist",
       valence: "builds",
+      cues: affirmationCues,
       crosswalk: { rapport: ["affirmation"], annomi: ["other"], "misc-2.5": ["AF"] },
     },
     {
@@ -169,6 +195,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["Here's the plan for this week.", "How many days did you walk?"],
       role: "therapist",
       valence: "builds",
+      cues: [...permissionCues, ...feedbackRequestCues],
       crosswalk: {
         rapport: ["permission", "feedback_request"],
         annomi: ["therapist_input.negotiation", "question.open"],
@@ -189,6 +216,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You have to decide today.", "What would you like to do?"],
       role: "therapist",
       valence: "builds",
+      cues: autonomyCues,
       crosswalk: {
         rapport: ["autonomy"],
         annomi: ["therapist_input.options", "other"],
@@ -211,6 +239,7 @@ export const mitiCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "harms",
+      cues: [...judgementCues, ...invalidationCues],
       crosswalk: {
         rapport: ["judgement", "invalidation"],
         annomi: ["other", "therapist_input.advice"],

@@ -1,4 +1,32 @@
 import { defineCodebook } from "../define.js";
+import {
+  adviceCues,
+  affirmationCues,
+  autonomyCues,
+  changeTalkCues,
+  closedQuestionCues,
+  complexReflectionCues,
+  facilitationCues,
+  feedbackRequestCues,
+  informationCues,
+  invalidationCues,
+  judgementCues,
+  neutralClientCues,
+  openQuestionCues,
+  otherCues,
+  oversharingCues,
+  permissionCues,
+  permittedAdviceCues,
+  questionCues,
+  reflectionCues,
+  selfDisclosureCues,
+  simpleReflectionCues,
+  structuringCues,
+  summaryCues,
+  sustainTalkCues,
+  unsolicitedAdviceCues,
+  validationCues,
+} from "./cues.js";
 
 const MISC_CHANGE = ["C+", "A+", "R+", "N+", "D+", "TS+", "O+"];
 const MISC_SUSTAIN = ["C-", "A-", "R-", "N-", "D-", "TS-", "O-"];
@@ -39,6 +67,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["How have you been sleeping?", "Lots of people find evenings hard."],
       role: "therapist",
       valence: "builds",
+      cues: reflectionCues,
       crosswalk: {
         "miti-4.2.1": ["SR", "CR"],
         "misc-2.5": ["SR", "CR"],
@@ -67,6 +96,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       role: "therapist",
       parent: "reflection",
       valence: "builds",
+      cues: simpleReflectionCues,
       crosswalk: {
         "miti-4.2.1": ["SR"],
         "misc-2.5": ["SR"],
@@ -97,6 +127,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       role: "therapist",
       parent: "reflection",
       valence: "builds",
+      cues: complexReflectionCues,
       crosswalk: {
         "miti-4.2.1": ["CR"],
         "misc-2.5": ["CR"],
@@ -119,6 +150,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You're tired.", "Let's look at your week next."],
       role: "therapist",
       valence: "builds",
+      cues: summaryCues,
       crosswalk: {
         "miti-4.2.1": ["CR"],
         "misc-2.5": ["CR", "SR"],
@@ -141,6 +173,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You took the tablets.", "Mm-hmm."],
       role: "therapist",
       valence: "neutral",
+      cues: questionCues,
       crosswalk: {
         "miti-4.2.1": ["Q"],
         "misc-2.5": ["OQ", "CQ"],
@@ -164,6 +197,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       role: "therapist",
       parent: "question",
       valence: "builds",
+      cues: openQuestionCues,
       crosswalk: {
         "miti-4.2.1": ["Q"],
         "misc-2.5": ["OQ"],
@@ -191,6 +225,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       role: "therapist",
       parent: "question",
       valence: "neutral",
+      cues: closedQuestionCues,
       crosswalk: {
         "miti-4.2.1": ["Q"],
         "misc-2.5": ["CQ"],
@@ -225,6 +260,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "builds",
+      cues: validationCues,
       crosswalk: {
         "miti-4.2.1": ["CR", "AF"],
         "misc-2.5": ["SU"],
@@ -251,6 +287,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["It's understandable you felt scared.", "Good morning."],
       role: "therapist",
       valence: "builds",
+      cues: affirmationCues,
       crosswalk: {
         "miti-4.2.1": ["AF"],
         "misc-2.5": ["AF"],
@@ -283,6 +320,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "builds",
+      cues: permissionCues,
       crosswalk: {
         "miti-4.2.1": ["Seek"],
         "misc-2.5": ["EC"],
@@ -310,6 +348,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["How was your week?", "Would you like some advice?"],
       role: "therapist",
       valence: "builds",
+      cues: feedbackRequestCues,
       crosswalk: {
         "miti-4.2.1": ["Seek"],
         "misc-2.5": ["OQ", "CQ"],
@@ -333,6 +372,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You need to stop tonight.", "Would you like to hear some options?"],
       role: "therapist",
       valence: "builds",
+      cues: autonomyCues,
       crosswalk: {
         "miti-4.2.1": ["Emphasize"],
         "misc-2.5": ["EC"],
@@ -356,6 +396,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["You should join the Tuesday group.", "How many units do you drink?"],
       role: "therapist",
       valence: "neutral",
+      cues: informationCues,
       crosswalk: {
         "miti-4.2.1": ["GI"],
         "misc-2.5": ["GI"],
@@ -377,6 +418,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["A drink diary is a record of what you drink.", "What have you tried?"],
       role: "therapist",
       valence: "neutral",
+      cues: adviceCues,
       crosswalk: {
         "miti-4.2.1": ["Persuade", "PersuadeWithPermission"],
         "misc-2.5": ["ADP", "ADW"],
@@ -403,6 +445,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       role: "therapist",
       parent: "advice",
       valence: "builds",
+      cues: permittedAdviceCues,
       crosswalk: {
         "miti-4.2.1": ["PersuadeWithPermission"],
         "misc-2.5": ["ADP"],
@@ -430,6 +473,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       role: "therapist",
       parent: "advice",
       valence: "harms",
+      cues: unsolicitedAdviceCues,
       crosswalk: {
         "miti-4.2.1": ["Persuade"],
         "misc-2.5": ["ADW", "DI", "WA"],
@@ -462,6 +506,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "builds",
+      cues: selfDisclosureCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": [],
@@ -491,6 +536,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "harms",
+      cues: oversharingCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": [],
@@ -526,6 +572,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "harms",
+      cues: judgementCues,
       crosswalk: {
         "miti-4.2.1": ["Confront"],
         "misc-2.5": ["CO"],
@@ -555,6 +602,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       ],
       role: "therapist",
       valence: "harms",
+      cues: invalidationCues,
       crosswalk: {
         "miti-4.2.1": ["Confront"],
         "misc-2.5": ["CO"],
@@ -574,6 +622,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["Right, so the weekends are hardest.", "Okay, what happened next?"],
       role: "therapist",
       valence: "builds",
+      cues: facilitationCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": ["FA"],
@@ -596,6 +645,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["What would you like to focus on today?", "Good to see you."],
       role: "therapist",
       valence: "neutral",
+      cues: structuringCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": ["ST"],
@@ -618,6 +668,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["How are you feeling today?", "That sounds hard."],
       role: "therapist",
       valence: "neutral",
+      cues: otherCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": ["FI"],
@@ -642,6 +693,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["I don't see why I should stop.", "It was raining yesterday."],
       role: "client",
       valence: "builds",
+      cues: changeTalkCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": MISC_CHANGE,
@@ -664,6 +716,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["I'd like to smoke less.", "I work in a bakery."],
       role: "client",
       valence: "harms",
+      cues: sustainTalkCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": MISC_SUSTAIN,
@@ -682,6 +735,7 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
       counterExamples: ["I want to stop.", "I'm never giving it up."],
       role: "client",
       valence: "neutral",
+      cues: neutralClientCues,
       crosswalk: {
         "miti-4.2.1": [],
         "misc-2.5": ["FN"],

@@ -1,0 +1,400 @@
+import type { Cue } from "../../core/schemas.js";
+import { type Token, tokenize } from "../../text/tokenize.js";
+import {
+  AUX_WORDS,
+  DISCOURSE,
+  FIRST_PERSON,
+  HOW_CLOSED,
+  OPEN_INVITATIONS,
+  SECOND_PERSON,
+  SENTENCE_END,
+  STOPWORDS,
+  SUBJECTS,
+  stem,
+  WH_WORDS,
+} from "./lexicon.js";
+
+/** A half-open character span of the utterance and the name of the cue it supports. */
+export interface CueSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly cue: string;
+}
+
+/**
+ * One cue that fired: its index in the cue list, its kind, its weight and where in the text.
+ * @category Classifiers
+ */
+export interface FiredCue {
+  readonly index: number;
+  readonly kind: Cue["kind"];
+  /** A name for the cue (its code, kind and phrase), never utterance text. */
+  readonly name: string;
+  readonly weight: number;
+  readonly spans: readonly CueSpan[];
+}
+
+/**
+ * The context a cue is matched in: the text of the client's previous turn, for mirroring.
+ * @category Classifiers
+ */
+export interface CueContext {
+  readonly previousClientText?: string;
+}
+
+/** The most spans kept per cue (a 1 MB utterance must not make a 1 MB evidence list). */
+const MAX_SPANS_PER_CUE = 16;
+
+// ---------------------------------------------------------------------------------------------
+// Token trie over phrases and token patterns
+
+const ANY = "\u0000*";
+
+interface Terminal {
+  readonly cue: number;
+  readonly at: "start" | "end" | "anywhere";
+  readonly name: string;
+}
+
+interface TrieNode {
+  readonly next: Map<string, TrieNode>;
+  /** The child for a `*` wildcard (any one token). */
+  any: TrieNode | undefined;
+  out: Terminal[];
+}
+
+const node = (): TrieNode => ({ next: new Map(), any: undefined, out: [] });
+
+/**
+ * Cues compiled once for matching: phrases and token patterns in one token trie, the rest as
+ * per-kind lists. Matching a text is one tokenisation plus a trie walk from each token, bounded
+ * by the longest pattern, so time is linear in the text for a given cue set.
+ * @internal
+ */
+export interface CompiledCues {
+  readonly cues: readonly { readonly cue: Cue; readonly name: string; readonly weight: number }[];
+  readonly root: TrieNode;
+  readonly maxDepth: number;
+  readonly hasMirroring: boolean;
+}
+
+function normToken(t: string): string {
+  const toks = tokenize(t);
+  return toks.length === 1 ? (toks[0] as Token).norm : t.toLowerCase();
+}
+
+/**
+ * Compiles cues. `names[i]` is the cue's name prefix (e.g. its code id).
+ * @internal
+ */
+export function compileCues(cues: readonly Cue[], prefixes?: readonly string[]): CompiledCues {
+  const root = node();
+  let maxDepth = 0;
+  let hasMirroring = false;
+  const out: { cue: Cue; name: string; weight: number }[] = [];
+  cues.forEach((cue, i) => {
+    const prefix = prefixes?.[i] ?? `cue${i}`;
+    const weight = cue.weight ?? 1;
+    out.push({ cue, name: `${prefix}:${cue.kind}`, weight });
+    const add = (seq: readonly string[], at: Terminal["at"], name: string) => {
+      if (seq.length === 0) return;
+      let n = root;
+      for (const t of seq) {
+        if (t === ANY) {
+          n.any ??= node();
+          n = n.any;
+          continue;
+        }
+        let c = n.next.get(t);
+        if (!c) {
+          c = node();
+          n.next.set(t, c);
+        }
+        n = c;
+      }
+      n.out.push({ cue: i, at, name });
+      if (seq.length > maxDepth) maxDepth = seq.length;
+    };
+    if (cue.kind === "phrase") {
+      for (const p of cue.phrases)
+        add(
+          tokenize(p).map((t) => t.norm),
+          cue.at ?? "anywhere",
+          `${prefix}:phrase "${p}"`,
+        );
+    } else if (cue.kind === "tokens") {
+      add(
+        cue.pattern.map((t) => (t === "*" ? ANY : normToken(t))),
+        "anywhere",
+        `${prefix}:tokens "${cue.pattern.join(" ")}"`,
+      );
+    } else if (cue.kind === "mirroring") hasMirroring = true;
+  });
+  return { cues: out, root, maxDepth, hasMirroring };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text analysis, done once per utterance
+
+/** The question form of a sentence or an utterance. */
+export type QuestionForm = "open" | "closed" | null;
+
+/**
+ * What the rules need to know about one utterance: its tokens, where sentences start (after
+ * discourse markers), its question form and the spans that show it, its pronoun counts.
+ * @internal
+ */
+export interface Analysis {
+  readonly tokens: readonly Token[];
+  readonly isStart: readonly boolean[];
+  readonly lastWord: number;
+  readonly wordCount: number;
+  readonly question: QuestionForm;
+  readonly questionSpans: readonly { start: number; end: number }[];
+  readonly openSpans: readonly { start: number; end: number }[];
+  readonly closedSpans: readonly { start: number; end: number }[];
+  readonly first: readonly Token[];
+  readonly second: readonly Token[];
+}
+
+function startsWithSeq(tokens: readonly Token[], i: number, seq: readonly string[]): boolean {
+  for (let k = 0; k < seq.length; k++) if (tokens[i + k]?.norm !== seq[k]) return false;
+  return true;
+}
+
+/** The form of the sentence whose first content token is `tokens[i]`. */
+function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): QuestionForm {
+  const w = tokens[i]?.norm;
+  if (w === undefined) return asked ? "closed" : null;
+  if (WH_WORDS.has(w)) {
+    if ((w === "how" || w === "how's") && HOW_CLOSED.has(tokens[i + 1]?.norm ?? ""))
+      return "closed";
+    return "open";
+  }
+  for (const inv of OPEN_INVITATIONS) if (startsWithSeq(tokens, i, inv)) return "open";
+  if (AUX_WORDS.has(w) && SUBJECTS.has(tokens[i + 1]?.norm ?? "")) return "closed";
+  return asked ? "closed" : null;
+}
+
+/**
+ * Analyses an utterance in one pass over its tokens.
+ * @internal
+ */
+export function analyse(text: string): Analysis {
+  const tokens = tokenize(text);
+  const n = tokens.length;
+  const isStart: boolean[] = new Array(n).fill(false);
+  const first: Token[] = [];
+  const second: Token[] = [];
+  let lastWord = -1;
+  let wordCount = 0;
+  const openSpans: { start: number; end: number }[] = [];
+  const closedSpans: { start: number; end: number }[] = [];
+  let sentenceStart = 0;
+  let contentStart = -1;
+  const closeSentence = (endIdx: number, asked: boolean, isLast: boolean) => {
+    // endIdx: index of the last token of the sentence (inclusive).
+    if (contentStart < 0 || contentStart > endIdx) return;
+    // Without a question mark, only an open invitation or a wh-/aux-start of the final,
+    // unpunctuated sentence counts as a question.
+    const form = sentenceForm(tokens, contentStart, asked);
+    if (form === null) return;
+    if (!asked && !isLast) return;
+    const span = {
+      start: (tokens[contentStart] as Token).start,
+      end: (tokens[endIdx] as Token).end,
+    };
+    (form === "open" ? openSpans : closedSpans).push(span);
+  };
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i] as Token;
+    if (i === sentenceStart) {
+      isStart[i] = true;
+      contentStart = -1;
+    }
+    if (t.kind === "word") {
+      lastWord = i;
+      wordCount++;
+      if (FIRST_PERSON.has(t.norm)) first.push(t);
+      else if (SECOND_PERSON.has(t.norm)) second.push(t);
+    }
+    if (contentStart < 0) {
+      if ((t.kind === "word" && DISCOURSE.has(t.norm)) || t.norm === "," || t.norm === "-") {
+        // still in the sentence's lead-in; the next token is a start too
+        if (i + 1 < n) isStart[i + 1] = true;
+      } else if (!SENTENCE_END.has(t.norm)) contentStart = i;
+    }
+    if (SENTENCE_END.has(t.norm)) {
+      closeSentence(i, t.norm === "?", false);
+      sentenceStart = i + 1;
+      contentStart = -1;
+    }
+  }
+  if (sentenceStart < n) closeSentence(n - 1, false, true);
+  const question: QuestionForm =
+    openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
+  return {
+    tokens,
+    isStart,
+    lastWord,
+    wordCount,
+    question,
+    questionSpans: [...openSpans, ...closedSpans],
+    openSpans,
+    closedSpans,
+    first,
+    second,
+  };
+}
+
+/** The distinct content-word stems of a text (for mirroring). @internal */
+export function contentStems(tokens: readonly Token[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokens) if (t.kind === "word" && !STOPWORDS.has(t.norm)) out.add(stem(t.norm));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+/**
+ * Runs compiled cues over an analysed utterance and returns the cues that fired.
+ * @internal
+ */
+export function runCues(
+  compiled: CompiledCues,
+  a: Analysis,
+  previousStems: ReadonlySet<string> | undefined,
+): FiredCue[] {
+  const spans: CueSpan[][] = compiled.cues.map(() => []);
+  const fired: boolean[] = compiled.cues.map(() => false);
+  const tokens = a.tokens;
+  const n = tokens.length;
+  // Trie walk from every token; the frontier is bounded by the trie, the depth by maxDepth.
+  const root = compiled.root;
+  if (root.next.size > 0 || root.any) {
+    let frontier: TrieNode[] = [];
+    let next: TrieNode[] = [];
+    for (let i = 0; i < n; i++) {
+      // Fast path: most tokens start no pattern at all.
+      const first = root.next.get((tokens[i] as Token).norm);
+      if (!first && !root.any) continue;
+      frontier.length = 0;
+      frontier.push(root);
+      for (let j = i; j < n && j - i < compiled.maxDepth && frontier.length > 0; j++) {
+        next.length = 0;
+        const tok = (tokens[j] as Token).norm;
+        for (let f = 0; f < frontier.length; f++) {
+          const nd = frontier[f] as TrieNode;
+          const c = nd.next.get(tok);
+          if (c) next.push(c);
+          if (nd.any) next.push(nd.any);
+        }
+        for (let q = 0; q < next.length; q++) {
+          const nd = next[q] as TrieNode;
+          if (nd.out.length === 0) continue;
+          for (const term of nd.out) {
+            if (term.at === "start" && !a.isStart[i]) continue;
+            if (term.at === "end" && j < a.lastWord) continue;
+            fired[term.cue] = true;
+            const list = spans[term.cue] as CueSpan[];
+            if (list.length < MAX_SPANS_PER_CUE)
+              list.push({
+                start: (tokens[i] as Token).start,
+                end: (tokens[j] as Token).end,
+                cue: term.name,
+              });
+          }
+        }
+        const swap = frontier;
+        frontier = next;
+        next = swap;
+      }
+    }
+  }
+  // Mirroring: the share of this utterance's content words that the client just used.
+  let overlap = 0;
+  let overlapSpans: CueSpan[] = [];
+  if (compiled.hasMirroring && previousStems && previousStems.size > 0) {
+    const mine = new Set<string>();
+    const shared = new Set<string>();
+    const sharedTokens: Token[] = [];
+    for (const t of tokens) {
+      if (t.kind !== "word" || STOPWORDS.has(t.norm)) continue;
+      const s = stem(t.norm);
+      mine.add(s);
+      if (previousStems.has(s)) {
+        shared.add(s);
+        if (sharedTokens.length < MAX_SPANS_PER_CUE) sharedTokens.push(t);
+      }
+    }
+    overlap = mine.size > 0 ? shared.size / mine.size : 0;
+    overlapSpans = sharedTokens.map((t) => ({ start: t.start, end: t.end, cue: "" }));
+  }
+  const out: FiredCue[] = [];
+  compiled.cues.forEach(({ cue, name, weight }, i) => {
+    let ok = fired[i] as boolean;
+    let s: readonly CueSpan[] = spans[i] as CueSpan[];
+    switch (cue.kind) {
+      case "question": {
+        const src =
+          cue.form === "open"
+            ? a.openSpans
+            : cue.form === "closed"
+              ? a.closedSpans
+              : a.questionSpans;
+        ok = cue.form === "any" ? a.question !== null : a.question === cue.form;
+        s = src.slice(0, MAX_SPANS_PER_CUE).map((x) => ({ ...x, cue: `${name} ${cue.form}` }));
+        break;
+      }
+      case "pronoun": {
+        const list = cue.person === "first" ? a.first : a.second;
+        ok = list.length >= (cue.min ?? 1);
+        s = list
+          .slice(0, MAX_SPANS_PER_CUE)
+          .map((t) => ({ start: t.start, end: t.end, cue: `${name} ${cue.person}` }));
+        break;
+      }
+      case "mirroring":
+        ok = overlap >= cue.min && overlap > 0;
+        s = overlapSpans.map((x) => ({ ...x, cue: `${name} ${overlap.toFixed(2)}` }));
+        break;
+      case "length":
+        ok = a.wordCount >= (cue.min ?? 0) && a.wordCount <= (cue.max ?? Number.POSITIVE_INFINITY);
+        s =
+          n > 0
+            ? [{ start: 0, end: (tokens[n - 1] as Token).end, cue: `${name} ${a.wordCount}` }]
+            : [];
+        break;
+      default:
+        break;
+    }
+    if (ok) out.push({ index: i, kind: cue.kind, name, weight, spans: s });
+  });
+  return out;
+}
+
+/**
+ * Matches a list of cues against one utterance and returns the cues that fired and their summed
+ * weight. `context.previousClientText` is the client's previous turn (for `mirroring` cues). Time
+ * is linear in the text. Use it to test a code's cues while writing them; the rules classifier
+ * compiles a whole codebook once and does the same for every utterance.
+ * @example
+ * matchCues([{ kind: "phrase", phrases: ["makes sense"] }], "That makes sense to me.").score; // 1
+ * @category Classifiers
+ */
+export function matchCues(
+  cues: readonly Cue[],
+  text: string,
+  context: CueContext = {},
+): { score: number; fired: FiredCue[] } {
+  const compiled = compileCues(cues);
+  const prev =
+    context.previousClientText !== undefined
+      ? contentStems(tokenize(context.previousClientText))
+      : undefined;
+  const fired = runCues(compiled, analyse(text), prev);
+  let score = 0;
+  for (const f of fired) score += f.weight;
+  return { score, fired };
+}

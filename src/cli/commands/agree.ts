@@ -1,8 +1,557 @@
-import { defineCommand, InputError } from "../io.js";
+import { readFile } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
+import { parse } from "csv-parse/sync";
+import {
+  bootstrap,
+  type Categories,
+  type ClassificationReport,
+  type Coefficient,
+  classificationReport,
+  codingAgreement,
+  cohenKappa,
+  cronbachAlpha,
+  fleissKappa,
+  gwetAc1,
+  type IccCoefficient,
+  icc,
+  krippendorffAlpha,
+  percentAgreement,
+  type Rating,
+  type RatingMatrix,
+} from "../../agreement/index.js";
+import { AgreementInputError } from "../../core/errors.js";
+import type { Coding } from "../../core/schemas.js";
+import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
+
+/**
+ * `rapportkit agree`: inter-rater agreement and human-vs-classifier metrics.
+ *
+ * - `agree --matrix <ratings.csv>`: first column the item id, every other column a rater, an empty
+ *   cell a missing rating. Prints percent agreement, Fleiss' kappa, Gwet's AC1, Krippendorff's alpha
+ *   (nominal; ordinal/interval/ratio for numeric ratings), Cohen's kappa (exactly two raters), the
+ *   six ICCs and Cronbach's alpha (numeric ratings).
+ * - `agree --pairs <file.csv>`: first two columns gold and predicted labels; classification metrics
+ *   and Cohen's kappa.
+ * - `agree <a.csv> <b.csv> [--by id]`: two coded files (`rapportkit code` output,
+ *   `id,session,index,speaker,code,confidence,text`), aligned by `--by`; per-code and overall.
+ *
+ * Bootstrap intervals (`ci95`) resample items, `--resamples` times (default 1000, 0 for none) with
+ * `--seed` (default 1); ICC intervals are the analytic ones of Shrout & Fleiss / R psych.
+ */
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+interface Table {
+  readonly file: string;
+  readonly header: string[];
+  /** Data rows with their 1-based line in the file. */
+  readonly rows: { readonly cells: string[]; readonly line: number }[];
+}
+
+async function readCsvFile(io: CliIO, file: string): Promise<Table> {
+  let text: string;
+  try {
+    text = await readFile(resolvePath(io.cwd, file), "utf8");
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const what =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "cannot be read";
+    throw new AgreementInputError([{ code: "invalid_input", path: [], file, message: what }]);
+  }
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    // csv-parse messages can quote cell content; report only its code and position.
+    const err = e as { code?: string; lines?: number; column?: number };
+    throw new AgreementInputError([
+      {
+        code: "bad_csv",
+        path: [],
+        file,
+        ...(typeof err.lines === "number" ? { line: err.lines } : {}),
+        message: `malformed CSV (${err.code ?? "parse error"})`,
+      },
+    ]);
+  }
+  const [head, ...rest] = records;
+  if (!head)
+    throw new AgreementInputError([
+      { code: "bad_csv", path: [], file, message: "empty file: expected a header row" },
+    ]);
+  return {
+    file,
+    header: head.record.map((h) => h.trim()),
+    rows: rest.map((r) => ({ cells: r.record.map((c) => c.trim()), line: r.info.lines })),
+  };
+}
+
+function located(
+  t: Table,
+  line: number,
+  column: number | undefined,
+  message: string,
+): AgreementInputError {
+  return new AgreementInputError([
+    { code: "invalid_input", path: [], file: t.file, line, ...(column ? { column } : {}), message },
+  ]);
+}
+
+/** Plain `{ value, reason?, ci95? }` for the JSON output. */
+function plain(c: Coefficient): Record<string, unknown> {
+  const out: Record<string, unknown> = { value: c.value };
+  if (c.reason !== undefined) out.reason = c.reason;
+  if (c.ci95) out.ci95 = [c.ci95[0], c.ci95[1]];
+  return out;
+}
+
+function withCi(
+  fn: (m: RatingMatrix) => Coefficient,
+  m: RatingMatrix,
+  resamples: number,
+  seed: number,
+): Record<string, unknown> {
+  if (resamples <= 0) return plain(fn(m));
+  return plain(bootstrap(fn, m, { resamples, seed }));
+}
+
+function parseCategories(raw: unknown, numeric: boolean): Categories | undefined {
+  if (raw === undefined || raw === "" || raw === true) return undefined;
+  const list = String(raw)
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (list.length === 0) throw new UsageError("--categories needs a comma-separated list");
+  if (new Set(list).size !== list.length)
+    throw new UsageError("--categories lists a category twice");
+  return numeric && list.every((s) => NUMBER.test(s)) ? list.map(Number) : list;
+}
+
+function intOption(raw: unknown, name: string, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const s = String(raw);
+  if (!/^\d+$/.test(s) || Number(s) < min)
+    throw new UsageError(`--${name} must be an integer ≥ ${min}`);
+  return Number(s);
+}
+
+function fmt(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined) return "—";
+  const s = v.toFixed(digits);
+  return Number(s) === 0 ? s.replace("-", "") : s;
+}
+
+function coefficientLine(name: string, c: Record<string, unknown>): string {
+  const value = c.value as number | null;
+  const ci = c.ci95 as [number, number] | undefined;
+  const tail =
+    value === null
+      ? `  (${String(c.reason)})`
+      : ci
+        ? `  95% CI [${fmt(ci[0])}, ${fmt(ci[1])}]`
+        : "";
+  return `  ${name.padEnd(32)} ${fmt(value).padStart(8)}${tail}\n`;
+}
+
+// -------------------------------------------------------------------------------------------
+// --matrix
+
+async function runMatrix(
+  io: CliIO,
+  file: string,
+  args: Record<string, unknown>,
+  resamples: number,
+  seed: number,
+) {
+  const t = await readCsvFile(io, file);
+  if (t.header.length < 3)
+    throw located(t, 1, undefined, "expected an item column and at least two rater columns");
+  const raw = t.rows.map((r) => r.cells.slice(1));
+  let nMissing = 0;
+  let numeric = true;
+  for (const row of raw)
+    for (const c of row) {
+      if (c === "") nMissing++;
+      else if (!NUMBER.test(c)) numeric = false;
+    }
+  if (t.rows.length === 0)
+    throw located(t, 1, undefined, "no items: expected rows after the header");
+  const categories = parseCategories(args.categories, numeric);
+  if (categories && numeric && categories.some((c) => typeof c === "string")) numeric = false;
+  const m: Rating[][] = raw.map((row) =>
+    row.map((c) => (c === "" ? null : numeric ? Number(c) : c)),
+  );
+  if (categories) {
+    const set = new Set<string | number>(categories);
+    for (const [i, r] of t.rows.entries()) {
+      const row = m[i] as Rating[];
+      for (const [j, v] of row.entries())
+        if (v !== null && v !== undefined && !set.has(v))
+          throw located(
+            t,
+            r.line,
+            j + 2,
+            `rating in column '${t.header[j + 1]}' is not one of --categories`,
+          );
+    }
+  }
+  const level = args.level === undefined ? undefined : String(args.level);
+  if (level !== undefined && !["nominal", "ordinal", "interval", "ratio"].includes(level))
+    throw new UsageError("--level must be nominal, ordinal, interval or ratio");
+  if ((level === "interval" || level === "ratio") && !numeric)
+    throw new AgreementInputError([
+      { code: "invalid_input", path: [], file, message: `--level ${level} needs numeric ratings` },
+    ]);
+  if (level === "ordinal" && !numeric && !categories)
+    throw new AgreementInputError([
+      {
+        code: "invalid_input",
+        path: [],
+        file,
+        message: "--level ordinal on labels needs --categories in order",
+      },
+    ]);
+
+  const opts = categories ? { categories } : {};
+  const out: Record<string, unknown> = {
+    n_items: m.length,
+    n_raters: t.header.length - 1,
+    n_missing: nMissing,
+    percent_agreement: withCi((x) => percentAgreement(x, opts), m, resamples, seed),
+    fleiss_kappa: withCi((x) => fleissKappa(x, opts), m, resamples, seed),
+    gwet_ac1: withCi((x) => gwetAc1(x, opts), m, resamples, seed),
+  };
+  const levels =
+    level !== undefined
+      ? [level]
+      : numeric
+        ? ["nominal", "ordinal", "interval", "ratio"]
+        : categories
+          ? ["nominal", "ordinal"]
+          : ["nominal"];
+  const alpha: Record<string, unknown> = {};
+  for (const l of levels) {
+    const lv = l as "nominal" | "ordinal" | "interval" | "ratio";
+    alpha[l] = withCi((x) => krippendorffAlpha(x, { ...opts, level: lv }), m, resamples, seed);
+  }
+  out.krippendorff_alpha = alpha;
+  if (t.header.length - 1 === 2) {
+    const ck: Record<string, unknown> = {};
+    for (const w of ["unweighted", "linear", "quadratic"] as const)
+      ck[w] = withCi(
+        (x) =>
+          cohenKappa(
+            x.map((r) => r[0]),
+            x.map((r) => r[1]),
+            { ...opts, weights: w },
+          ),
+        m,
+        resamples,
+        seed,
+      );
+    out.cohen_kappa = ck;
+  }
+  if (numeric) {
+    const r = icc(m);
+    const iccOut: Record<string, unknown> = {};
+    for (const f of ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"] as const) {
+      const c: IccCoefficient = r[f];
+      iccOut[f] = { ...plain(c), F: c.F, df1: c.df1, df2: c.df2, p: c.p };
+    }
+    out.icc = iccOut;
+    out.icc_items_dropped = r.nDropped;
+    out.cronbach_alpha = withCi((x) => cronbachAlpha(x), m, resamples, seed);
+  }
+  if (args.json) {
+    io.out(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  let s = `${file}: ${m.length} items × ${t.header.length - 1} raters, ${nMissing} missing ratings${
+    numeric ? ", numeric" : ""
+  }\n\n`;
+  s += coefficientLine("percent agreement", out.percent_agreement as Record<string, unknown>);
+  s += coefficientLine("Fleiss' kappa", out.fleiss_kappa as Record<string, unknown>);
+  s += coefficientLine("Gwet's AC1", out.gwet_ac1 as Record<string, unknown>);
+  for (const [l, c] of Object.entries(alpha))
+    s += coefficientLine(`Krippendorff's alpha (${l})`, c as Record<string, unknown>);
+  if (out.cohen_kappa)
+    for (const [w, c] of Object.entries(out.cohen_kappa as Record<string, unknown>))
+      s += coefficientLine(`Cohen's kappa (${w})`, c as Record<string, unknown>);
+  if (out.icc) {
+    s += `\n  ${"ICC".padEnd(6)} ${"value".padStart(8)} ${"F".padStart(8)} ${"df1".padStart(5)} ${"df2".padStart(7)} ${"p".padStart(9)}   95% CI\n`;
+    for (const [f, c] of Object.entries(out.icc as Record<string, Record<string, unknown>>)) {
+      const ci = c.ci95 as [number, number] | undefined;
+      s += `  ${f.padEnd(6)} ${fmt(c.value as number | null).padStart(8)} ${fmt(c.F as number | null, 3).padStart(8)} ${String(c.df1).padStart(5)} ${fmt(c.df2 as number, 0).padStart(7)} ${fmt(c.p as number | null, 5).padStart(9)}   ${
+        ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : c.value === null ? `(${String(c.reason)})` : ""
+      }\n`;
+    }
+    if ((out.icc_items_dropped as number) > 0)
+      s += `  (ICC: ${String(out.icc_items_dropped)} items with a missing rating left out, as R psych does)\n`;
+    s += coefficientLine("Cronbach's alpha", out.cronbach_alpha as Record<string, unknown>);
+  }
+  if (!numeric && out.cohen_kappa && !categories)
+    s +=
+      "\n  note: weighted kappa on labels uses their alphabetical order; pass --categories to set the scale\n";
+  io.out(s);
+}
+
+// -------------------------------------------------------------------------------------------
+// --pairs
+
+function reportJson(r: ClassificationReport): Record<string, unknown> {
+  const perClass: Record<string, unknown> = {};
+  for (const [label, c] of Object.entries(r.perClass))
+    perClass[label] = { precision: c.precision, recall: c.recall, f1: c.f1, support: c.support };
+  return {
+    accuracy: r.accuracy,
+    macro: r.macro,
+    micro: r.micro,
+    weighted: r.weighted,
+    per_class: perClass,
+    confusion: { labels: r.confusion.labels, matrix: r.confusion.matrix },
+  };
+}
+
+function reportText(r: ClassificationReport): string {
+  const labels = Object.keys(r.perClass);
+  const w = Math.max(12, ...labels.map((l) => l.length));
+  let s = `  ${"label".padEnd(w)} ${"precision".padStart(9)} ${"recall".padStart(9)} ${"f1".padStart(9)} ${"support".padStart(8)}\n`;
+  for (const l of labels) {
+    const c = r.perClass[l];
+    if (!c) continue;
+    s += `  ${l.padEnd(w)} ${fmt(c.precision).padStart(9)} ${fmt(c.recall).padStart(9)} ${fmt(c.f1).padStart(9)} ${String(c.support).padStart(8)}\n`;
+  }
+  for (const avg of ["macro", "micro", "weighted"] as const)
+    s += `  ${`${avg} avg`.padEnd(w)} ${fmt(r[avg].precision).padStart(9)} ${fmt(r[avg].recall).padStart(9)} ${fmt(r[avg].f1).padStart(9)} ${String(r.nUsed).padStart(8)}\n`;
+  s += `  ${"accuracy".padEnd(w)} ${fmt(r.accuracy).padStart(9)}\n`;
+  if (r.undefinedRatios.length > 0) s += `  (0/0 reported as 0: ${r.undefinedRatios.join(", ")})\n`;
+  s += "\n  confusion (rows gold, columns predicted)\n";
+  const cw = Math.max(6, ...labels.map((l) => l.length));
+  s += `  ${"".padEnd(w)} ${labels.map((l) => l.padStart(cw)).join(" ")}\n`;
+  r.confusion.matrix.forEach((row, i) => {
+    s += `  ${String(labels[i]).padEnd(w)} ${row.map((x) => String(x).padStart(cw)).join(" ")}\n`;
+  });
+  return s;
+}
+
+async function runPairs(
+  io: CliIO,
+  file: string,
+  args: Record<string, unknown>,
+  resamples: number,
+  seed: number,
+) {
+  const t = await readCsvFile(io, file);
+  if (t.header.length < 2)
+    throw located(t, 1, undefined, "expected two columns: gold and predicted labels");
+  const used = t.rows.filter((r) => (r.cells[0] ?? "") !== "" && (r.cells[1] ?? "") !== "");
+  const dropped = t.rows.length - used.length;
+  if (used.length === 0)
+    throw located(t, 1, undefined, "no row has both a gold and a predicted label");
+  const numeric = used.every((r) => NUMBER.test(r.cells[0] ?? "") && NUMBER.test(r.cells[1] ?? ""));
+  const labels = parseCategories(args.categories, numeric);
+  const asLabel = (c: string): string | number =>
+    numeric && (!labels || labels.every((l) => typeof l === "number")) ? Number(c) : c;
+  const gold = used.map((r) => asLabel(r.cells[0] as string));
+  const pred = used.map((r) => asLabel(r.cells[1] as string));
+  if (labels) {
+    const set = new Set<string | number>(labels);
+    used.forEach((r, i) => {
+      if (!set.has(gold[i] as string | number))
+        throw located(t, r.line, 1, "gold label is not one of --categories");
+      if (!set.has(pred[i] as string | number))
+        throw located(t, r.line, 2, "predicted label is not one of --categories");
+    });
+  }
+  const report = classificationReport(gold, pred, labels ? { labels } : {});
+  const m: Rating[][] = gold.map((g, i) => [g, pred[i] as Rating]);
+  const ck: Record<string, unknown> = {};
+  for (const w of ["unweighted", "linear", "quadratic"] as const)
+    ck[w] = withCi(
+      (x) =>
+        cohenKappa(
+          x.map((r) => r[0]),
+          x.map((r) => r[1]),
+          { weights: w, ...(labels ? { categories: labels } : {}) },
+        ),
+      m,
+      resamples,
+      seed,
+    );
+  const out = {
+    ...reportJson(report),
+    cohen_kappa: ck,
+    n_used: used.length,
+    n_dropped_missing: dropped,
+  };
+  if (args.json) {
+    io.out(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  let s = `${file}: ${used.length} pairs used (gold '${t.header[0]}', predicted '${t.header[1]}'), ${dropped} left out for a missing label\n\n`;
+  s += reportText(report);
+  s += "\n";
+  for (const [w, c] of Object.entries(ck))
+    s += coefficientLine(`Cohen's kappa (${w})`, c as Record<string, unknown>);
+  io.out(s);
+}
+
+// -------------------------------------------------------------------------------------------
+// two coded files
+
+async function readCoded(io: CliIO, file: string, by: string): Promise<Coding[]> {
+  const t = await readCsvFile(io, file);
+  const key = t.header.indexOf(by);
+  const code = t.header.indexOf("code");
+  if (key < 0) throw located(t, 1, undefined, `missing column '${by}' (the --by key)`);
+  if (code < 0) throw located(t, 1, undefined, "missing column 'code'");
+  const seen = new Map<string, number>();
+  const out: Coding[] = [];
+  for (const r of t.rows) {
+    const id = r.cells[key] ?? "";
+    const c = r.cells[code] ?? "";
+    if (id === "") throw located(t, r.line, key + 1, `empty '${by}'`);
+    const prev = seen.get(id);
+    if (prev !== undefined)
+      throw located(
+        t,
+        r.line,
+        key + 1,
+        `'${by}' ${JSON.stringify(id)} repeats line ${prev}: one code per utterance`,
+      );
+    seen.set(id, r.line);
+    if (c === "") continue; // uncoded: the utterance only counts if the other file coded it
+    out.push({ utteranceId: id, codeId: c, source: file, confidence: 1 });
+  }
+  return out;
+}
+
+async function runCoded(
+  io: CliIO,
+  fa: string,
+  fb: string,
+  args: Record<string, unknown>,
+  resamples: number,
+  seed: number,
+) {
+  const by = args.by === undefined ? "id" : String(args.by);
+  if (by === "" || by === "text")
+    throw new UsageError("--by must name an id column (utterance text is never used as a key)");
+  const a = await readCoded(io, fa, by);
+  const b = await readCoded(io, fb, by);
+  const labels = parseCategories(args.categories, false) as string[] | undefined;
+  const r = codingAgreement(a, b, { resamples, seed, ...(labels ? { labels } : {}) });
+  const cls = r.overall.classification;
+  const perCode: Record<string, unknown> = {};
+  for (const [label, c] of Object.entries(r.perCode))
+    perCode[label] = {
+      cohen_kappa: plain(c.kappa),
+      precision: c.precision,
+      recall: c.recall,
+      f1: c.f1,
+      support: c.support,
+      predicted: c.predicted,
+    };
+  const out = {
+    n_used: r.nUsed,
+    only_a: r.onlyA,
+    only_b: r.onlyB,
+    overall: {
+      percent_agreement: plain(r.overall.percentAgreement),
+      cohen_kappa: plain(r.overall.cohenKappa),
+      krippendorff_alpha: { nominal: plain(r.overall.krippendorffAlpha) },
+      gwet_ac1: plain(r.overall.gwetAc1),
+      ...(cls ? reportJson(cls) : {}),
+    },
+    per_code: perCode,
+  };
+  if (args.json) {
+    io.out(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  let s = `${fa} vs ${fb} (by '${by}'): ${r.nUsed} utterances coded in both, ${r.onlyA.length} only in the first, ${r.onlyB.length} only in the second\n\n`;
+  s += coefficientLine("percent agreement", out.overall.percent_agreement);
+  s += coefficientLine("Cohen's kappa", out.overall.cohen_kappa);
+  s += coefficientLine("Krippendorff's alpha (nominal)", out.overall.krippendorff_alpha.nominal);
+  s += coefficientLine("Gwet's AC1", out.overall.gwet_ac1);
+  const codes = Object.keys(r.perCode);
+  if (codes.length > 0) {
+    const w = Math.max(10, ...codes.map((c) => c.length));
+    s += `\n  per code (each against the rest; the first file as reference)\n`;
+    s += `  ${"code".padEnd(w)} ${"kappa".padStart(8)} ${"precision".padStart(9)} ${"recall".padStart(9)} ${"f1".padStart(9)} ${"n first".padStart(8)} ${"n second".padStart(8)}\n`;
+    for (const c of codes) {
+      const x = r.perCode[c];
+      if (!x) continue;
+      s += `  ${c.padEnd(w)} ${fmt(x.kappa.value).padStart(8)} ${fmt(x.precision).padStart(9)} ${fmt(x.recall).padStart(9)} ${fmt(x.f1).padStart(9)} ${String(x.support).padStart(8)} ${String(x.predicted).padStart(8)}\n`;
+    }
+  }
+  if (cls) s += `\n${reportText(cls)}`;
+  io.out(s);
+}
 
 export default defineCommand({
-  meta: { name: "agree", description: "(not built yet)" },
-  run() {
-    throw new InputError("'agree' is not built yet");
+  meta: {
+    name: "agree",
+    description:
+      "Agreement between raters (--matrix), gold vs predicted labels (--pairs), or two coded files (<a.csv> <b.csv>).",
+  },
+  args: {
+    a: { type: "positional", required: false, description: "first coded CSV (reference)" },
+    b: { type: "positional", required: false, description: "second coded CSV" },
+    matrix: { type: "string", description: "ratings CSV: item id, then one column per rater" },
+    pairs: {
+      type: "string",
+      description: "CSV whose first two columns are gold and predicted labels",
+    },
+    categories: {
+      type: "string",
+      description: "ordered, comma-separated categories (the scale for weighted statistics)",
+    },
+    level: {
+      type: "string",
+      description: "Krippendorff's alpha level: nominal|ordinal|interval|ratio",
+    },
+    by: { type: "string", description: "column that aligns two coded files (default: id)" },
+    resamples: {
+      type: "string",
+      description: "bootstrap resamples for the 95% intervals (default 1000; 0 for none)",
+    },
+    seed: { type: "string", description: "bootstrap seed (default 1)" },
+    json: { type: "boolean", description: "print JSON" },
+  },
+  async run(ctx) {
+    const io = ioOf(ctx);
+    const args = ctx.args as Record<string, unknown>;
+    const positionals = ((args._ as unknown[]) ?? []).map(String);
+    const resamples = intOption(args.resamples, "resamples", 1000, 0);
+    const seed = intOption(args.seed, "seed", 1, 0);
+    const modes = [
+      args.matrix !== undefined,
+      args.pairs !== undefined,
+      positionals.length > 0,
+    ].filter(Boolean).length;
+    if (modes !== 1)
+      throw new UsageError(
+        "give exactly one of --matrix <file>, --pairs <file>, or two coded files <a.csv> <b.csv>",
+      );
+    if (args.matrix !== undefined) {
+      if (args.by !== undefined) throw new UsageError("--by applies to two coded files only");
+      await runMatrix(io, String(args.matrix), args, resamples, seed);
+    } else if (args.pairs !== undefined) {
+      if (args.by !== undefined || args.level !== undefined)
+        throw new UsageError("--by and --level do not apply to --pairs");
+      await runPairs(io, String(args.pairs), args, resamples, seed);
+    } else {
+      if (positionals.length !== 2)
+        throw new UsageError("two coded files are needed: <a.csv> <b.csv>");
+      if (args.level !== undefined) throw new UsageError("--level applies to --matrix only");
+      await runCoded(io, positionals[0] as string, positionals[1] as string, args, resamples, seed);
+    }
+    return 0;
   },
 });

@@ -105,7 +105,7 @@ export const RAPPORT_TO_MITI: MappingTable = {
     "question.closed": { to: "Q", note: "MITI 4 has no open/closed split (§1.1)" },
     validation: {
       to: null,
-      note: "validation has no MITI code; the nearest are AF or CR and it shows in the Empathy global (§1.2)",
+      note: "validation has no MITI code; the nearest are AF or CR (the codebook crosswalk lists both) and it shows in the Empathy global (§1.2): not counted",
     },
     affirmation: { to: "AF" },
     permission: {
@@ -176,10 +176,13 @@ export const ANNOMI_TO_MITI: MappingTable = {
       note: "lossy: negotiating goals or a plan with the client is read as power sharing (Seek)",
     },
     "therapist_input.options": {
-      to: "Seek",
-      note: "lossy: offering a menu of options is read as power sharing (Seek); some coders would give Emphasize",
+      to: "Emphasize",
+      note: "lossy: a menu of options leaves the choice with the client (Emphasize); coders may give Persuade with Permission when it is framed as advice",
     },
-    other: { to: null },
+    other: {
+      to: null,
+      note: "a residual code (greetings, facilitation, affirmations, …): the codebook crosswalk lists AF, Emphasize or Confront as possible, but counting every 'other' as one would inflate MIA or MINA, so it is not counted",
+    },
     change: { to: null, note: NO_MITI_CLIENT },
     neutral: { to: null, note: NO_MITI_CLIENT },
     sustain: { to: null, note: NO_MITI_CLIENT },
@@ -302,8 +305,8 @@ export const ANNOMI_TO_RAPPORT: MappingTable = {
       note: "context rule: unsolicited unless permission was asked or advice requested in the preceding turns",
     },
     "therapist_input.negotiation": {
-      to: "feedback_request",
-      note: "lossy: negotiating goals or a plan asks for the client's view (task agreement)",
+      to: "permission",
+      note: "lossy: negotiating goals or a plan is shared decision-making (task agreement); agenda-setting would be structuring",
     },
     "therapist_input.options": {
       to: "autonomy",

@@ -153,8 +153,8 @@ describe("rapportProfile (logistic of the net weighted rate; hand-checked)", () 
     expect(logistic100(1e6, 20)).toBe(100);
     expect(logistic100(-1e6, 20)).toBe(0);
   });
-  it("maps AnnoMI codes (negotiation → feedback request: task)", () => {
+  it("maps AnnoMI codes (negotiation → permission: task)", () => {
     const a = rapportProfile(therapistCodes(["therapist_input.negotiation"], "annomi"));
-    expect(a.task.contributions[0]).toMatchObject({ codeId: "feedback_request", per100: 100 });
+    expect(a.task.contributions[0]).toMatchObject({ codeId: "permission", per100: 100 });
   });
 });

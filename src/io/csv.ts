@@ -110,10 +110,9 @@ export function csvRowMapper(
             code: "missing_column",
             path: ["columns", f],
             line: 1,
-            message: `csv: the header has no column ${JSON.stringify(name)} (mapped as the ${f} column); it has ${header.length} columns: ${header
-              .slice(0, 20)
-              .map((h) => JSON.stringify(h))
-              .join(", ")}${header.length > 20 ? ", …" : ""}`,
+            // The header's own names are not listed: in a file without a header row they would be
+            // utterance text.
+            message: `csv: the header (line 1, ${header.length} columns) has no column ${JSON.stringify(name)}, mapped as the ${f} column`,
           }),
         ]);
       col[f] = i;

@@ -110,7 +110,7 @@ export async function* streamCsvUtterances(
       info: { lines: number };
     }>) {
       const line = csvRecordLine(chunk.record, chunk.info.lines);
-      yield* drain(line);
+      if (skipped.length > 0) yield* drain(line);
       if (!map) {
         map = csvRowMapper(chunk.record, opts);
         continue;

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readCsv, readJsonl, readVtt } from "../../src/io/index.js";
+import { readTranscriptFile, sessionNameOf, writeTranscriptFile } from "../../src/node/index.js";
+import { fixture, fixturePath } from "../io/_fixtures.js";
+
+describe("readTranscriptFile / writeTranscriptFile", () => {
+  it("detects the format from the extension and names the session after the file", async () => {
+    const r = await readTranscriptFile(fixturePath("session.vtt"));
+    expect(r).toEqual(
+      readVtt(fixture("session.vtt"), { session: "session", file: fixturePath("session.vtt") }),
+    );
+    expect(sessionNameOf("/a/b/s01.final.csv")).toBe("s01.final");
+  });
+
+  it("detects AnnoMI from a .csv header", async () => {
+    const r = await readTranscriptFile(fixturePath("annomi-mini.csv"));
+    expect(r.codebookId).toBe("annomi");
+    expect(r.transcripts.map((t) => t.id)).toEqual(["7", "9"]);
+  });
+
+  it("reads CSV through the stream with readCsv's result", async () => {
+    const columns = {
+      session: "session",
+      speaker: "speaker",
+      text: "utterance",
+      start: "start",
+      end: "end",
+    };
+    const p = fixturePath("session.csv");
+    expect(await readTranscriptFile(p, { columns })).toEqual(
+      readCsv(fixture("session.csv"), { columns, file: p, session: "session" }),
+    );
+  });
+
+  it("puts the path on errors", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rk-io-"));
+    const p = join(dir, "bad.jsonl");
+    writeFileSync(p, '{"speaker":"T","text":"ok"}\n{nope\n');
+    await expect(readTranscriptFile(p)).rejects.toMatchObject({
+      issues: [{ file: p, line: 2, code: "bad_json" }],
+    });
+    const q = join(dir, "what.bin");
+    writeFileSync(q, "\u0000\u0001");
+    await expect(readTranscriptFile(q)).rejects.toMatchObject({
+      issues: [{ code: "invalid_input", path: ["format"] }],
+    });
+  });
+
+  it("writes CSV, JSONL and JSON files that read back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rk-io-"));
+    const { transcripts } = await readTranscriptFile(fixturePath("session.jsonl"));
+    for (const ext of ["csv", "jsonl", "json"]) {
+      const p = join(dir, `out.${ext}`);
+      await writeTranscriptFile(p, transcripts);
+      expect((await readTranscriptFile(p)).transcripts, ext).toEqual(transcripts);
+    }
+    expect(readJsonl(readFileSync(join(dir, "out.jsonl"), "utf8")).transcripts).toEqual(
+      transcripts,
+    );
+  });
+});

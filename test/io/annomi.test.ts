@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { annomiCodebook } from "../../src/codebook/builtin/annomi.js";
 import { annomiCode, readAnnomi } from "../../src/io/index.js";
 import { parseError } from "./_expect.js";
 import { ANNOMI_DEV, fixture } from "./_fixtures.js";
@@ -130,6 +131,15 @@ describe("readAnnomi (AnnoMI-full development split)", () => {
       change: 907,
       sustain: 397,
     });
+  });
+
+  it("gives only codes of the built-in annomi codebook, for the matching speaker role", () => {
+    const codes = new Map(annomiCodebook.codes.map((c) => [c.id as string, c.role]));
+    const roles = new Map(utterances.map((u) => [u.id, u.role]));
+    for (const c of r.codings) {
+      expect(codes.has(c.codeId), c.codeId).toBe(true);
+      expect(codes.get(c.codeId)).toBe(roles.get(c.utteranceId));
+    }
   });
 
   it("reports the one malformed timestamp as a warning and keeps the utterance", () => {

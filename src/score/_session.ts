@@ -1,4 +1,5 @@
 import { ScoreInputError } from "../core/errors.js";
+import { safeParseCodedTranscript } from "../core/parse.js";
 import type { CodedTranscript, Coding, SpeakerRole, Utterance } from "../core/schemas.js";
 import { tokenize } from "../text/tokenize.js";
 import { BUILTIN_MAPPINGS, type MappingTable } from "./mapping.js";
@@ -49,15 +50,29 @@ export interface Session {
 }
 
 /**
- * Picks one coding per utterance and tokenises once. Codings that name an utterance not in the
+ * Validates the input (the `CodedTranscript` schema; unique utterance ids), picks one coding per
+ * utterance and tokenises once. Codings that name an utterance not in the
  * transcript are reported as warnings, not dropped silently.
  * @internal
  */
-export function prepare(coded: CodedTranscript, options: SessionScoreOptions = {}): Session {
+export function prepare(input: CodedTranscript, options: SessionScoreOptions = {}): Session {
+  const parsed = safeParseCodedTranscript(input);
+  if (!parsed.success) throw new ScoreInputError(parsed.error.issues);
+  const coded = parsed.data;
   const warnings: string[] = [];
   const byId = new Map<string, Coding>();
   const known = new Set<string>();
-  for (const u of coded.transcript.utterances) known.add(u.id);
+  coded.transcript.utterances.forEach((u, i) => {
+    if (known.has(u.id))
+      throw new ScoreInputError([
+        {
+          code: "invalid_input",
+          path: ["transcript", "utterances", i, "id"],
+          message: `utterance id '${u.id}' is used twice in session '${coded.transcript.id}'`,
+        },
+      ]);
+    known.add(u.id);
+  });
   let orphans = 0;
   let otherSource = 0;
   for (const c of coded.codings) {

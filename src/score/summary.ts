@@ -77,7 +77,12 @@ function perRole<T>(f: (r: SpeakerRole) => T): PerRole<T> {
   return { therapist: f("therapist"), client: f("client"), other: f("other") };
 }
 
-/** True when the text, trailing spaces ignored, ends in a dash or an ellipsis (a cut-off turn). */
+/**
+ * True when the text, trailing spaces ignored, ends in a dash or an ellipsis (a cut-off turn).
+ * @example
+ * endsCutOff("I was going to-"); // => true
+ * @category Scores
+ */
 export function endsCutOff(text: string): boolean {
   let end = text.length;
   while (end > 0 && /\s/.test(text[end - 1] as string)) end--;

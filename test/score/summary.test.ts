@@ -127,3 +127,29 @@ describe("summarizeSession edge cases", () => {
     expect(endsCutOff("")).toBe(false);
   });
 });
+
+describe("input validation", () => {
+  it("rejects a malformed coded transcript with the path, and duplicate utterance ids", () => {
+    const c = build([["therapist", "question.open", "What brings you here?"]]);
+    const bad = {
+      ...c,
+      transcript: {
+        ...c.transcript,
+        utterances: [{ ...c.transcript.utterances[0], role: "doctor" }],
+      },
+    };
+    expect(() => summarizeSession(bad as never)).toThrow(/transcript\.utterances\[0\]\.role/);
+    const dup = build([
+      ["therapist", "question.open", "What brings you here?"],
+      ["client", "neutral", "Work."],
+    ]);
+    const d = {
+      ...dup,
+      transcript: {
+        ...dup.transcript,
+        utterances: dup.transcript.utterances.map((u) => ({ ...u, id: "x" })),
+      },
+    };
+    expect(() => summarizeSession(d)).toThrow(/utterance id 'x' is used twice/);
+  });
+});

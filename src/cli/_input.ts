@@ -205,6 +205,7 @@ async function resolveInput(
     format,
     file,
     session,
+    ...(format === "csv" && path.toLowerCase().endsWith(".tsv") ? { delimiter: "\t" } : {}),
     onError: o.onError,
     ...(o.columns ? { columns: o.columns } : {}),
     ...(o.role ? { role: o.role } : {}),

@@ -27,6 +27,8 @@ export interface ReadTranscriptOptions extends ReadOptions {
   readonly columns?: CsvColumns;
   /** CSV/JSONL: the `source` of codings read from a code column or key. */
   readonly source?: string;
+  /** CSV only: the field delimiter (default `,`; a `.tsv` file read with `rapportkit/node` uses a tab). */
+  readonly delimiter?: string;
 }
 
 /**

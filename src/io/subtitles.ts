@@ -101,8 +101,14 @@ function vttPayload(payload: string): { text: string; voice: string | undefined;
       }
       i = close + 1;
     } else if (c === "&") {
-      const semi = payload.indexOf(";", i + 1);
-      const name = semi > i && semi - i <= 8 ? payload.slice(i + 1, semi) : "";
+      // Look for the ";" within the next 10 characters only: linear, however many "&" there are.
+      let semi = -1;
+      for (let k = i + 1; k < payload.length && k <= i + 10; k++)
+        if (payload.charAt(k) === ";") {
+          semi = k;
+          break;
+        }
+      const name = semi > i ? payload.slice(i + 1, semi) : "";
       if (name.startsWith("#")) {
         const hex = name.charAt(1) === "x" || name.charAt(1) === "X";
         const code = Number.parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10);
@@ -119,8 +125,10 @@ function vttPayload(payload: string): { text: string; voice: string | undefined;
       out += c;
       i++;
     } else {
-      out += c;
-      i++;
+      let j = i + 1;
+      while (j < payload.length && payload.charAt(j) !== "<" && payload.charAt(j) !== "&") j++;
+      out += payload.slice(i, j);
+      i = j;
     }
   }
   return { text: out, voice, voices };

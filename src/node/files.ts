@@ -86,7 +86,14 @@ export async function readTranscriptFile(
   options: ReadFileOptions = {},
 ): Promise<ReadResult> {
   const format = await formatOfFile(path, options.format);
-  const opts = { session: sessionNameOf(path), file: path, ...options, format };
+  const tsv = extname(path).toLowerCase() === ".tsv" && format === "csv";
+  const opts = {
+    session: sessionNameOf(path),
+    file: path,
+    ...(tsv ? { delimiter: "\t" } : {}),
+    ...options,
+    format,
+  };
   if (format === "csv") return collectStream(streamCsvUtterances(path, opts));
   if (format === "jsonl") return collectStream(streamJsonlUtterances(path, opts));
   return readTranscript(await readFile(path, "utf8"), opts);

@@ -62,3 +62,16 @@ describe("readTranscriptFile / writeTranscriptFile", () => {
     );
   });
 });
+
+describe("tab-separated files", () => {
+  it("reads a .tsv file with a tab delimiter", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rk-io-"));
+    const p = join(dir, "s.tsv");
+    writeFileSync(p, "speaker\ttext\nT\tHi, you.\nC\tYes.\n");
+    const r = await readTranscriptFile(p);
+    expect(r.transcripts[0]?.utterances.map((u) => [u.role, u.text])).toEqual([
+      ["therapist", "Hi, you."],
+      ["client", "Yes."],
+    ]);
+  });
+});

@@ -226,11 +226,45 @@ export function csvRecordLine(rec: readonly string[], endLine: number): number {
   return endLine - n;
 }
 
+/**
+ * The most parse errors csv-parse may report for one skipped record before the read stops: it
+ * reports every stray quote of a record, each at a cost linear in the field read so far, so an
+ * unbounded count is quadratic on a long hostile line.
+ * @internal
+ */
+export const MAX_ERRORS_PER_RECORD = 16;
+
+/** True for an error thrown by csv-parse (its codes start with `CSV_`, bar one). @internal */
+export function isCsvParseError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE");
+}
+
 /** The csv-parse options every CSV reader uses (sync and stream). @internal */
 export function csvParseOptions(
   delimiter: string | undefined,
   onSkip: ((e: unknown) => void) | undefined,
 ): Record<string, unknown> {
+  // csv-parse calls on_skip once per error, and a record can have several: report each skipped
+  // record once, and stop (CSV_TOO_MANY_ERRORS, with the line) when one record has too many.
+  let record = -1;
+  let errors = 0;
+  const skipOnce = onSkip
+    ? (e: unknown) => {
+        const at = (e as { bytes_records?: unknown }).bytes_records;
+        if (typeof at === "number" && at === record) {
+          if (++errors > MAX_ERRORS_PER_RECORD)
+            throw Object.assign(new Error("too many errors in one CSV record"), {
+              code: "CSV_TOO_MANY_ERRORS",
+              lines: (e as { lines?: unknown }).lines,
+            });
+          return;
+        }
+        record = typeof at === "number" ? at : -1;
+        errors = 1;
+        onSkip(e);
+      }
+    : undefined;
   return {
     bom: true,
     info: true,
@@ -238,7 +272,7 @@ export function csvParseOptions(
     relax_column_count: false,
     delimiter: delimiter ?? ",",
     skip_records_with_error: onSkip !== undefined,
-    ...(onSkip ? { on_skip: onSkip } : {}),
+    ...(skipOnce ? { on_skip: skipOnce } : {}),
   };
 }
 
@@ -255,13 +289,15 @@ export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
     message = "csv: the row has a different number of fields than the header";
   else if (code === "CSV_QUOTE_NOT_CLOSED")
     message = 'csv: a quoted field is not closed (a " is missing) before the end of the input';
-  else if (code === "CSV_INVALID_OPENING_QUOTE")
+  else if (code === "CSV_INVALID_OPENING_QUOTE" || code === "INVALID_OPENING_QUOTE")
     message = 'csv: a quote (") opens in the middle of an unquoted field; quote the whole field';
   else if (code === "CSV_INVALID_CLOSING_QUOTE")
     message =
       'csv: a closing quote (") is followed by other characters; double quotes inside a quoted field ("")';
   else if (code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE")
     message = "csv: characters follow a closing quote";
+  else if (code === "CSV_TOO_MANY_ERRORS")
+    message = `csv: more than ${MAX_ERRORS_PER_RECORD} quoting errors in one row; fix the quoting (too damaged to skip)`;
   else message = `csv: the input is not valid CSV (${code || "parse error"})`;
   return issueAt(file, {
     code: code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "bad_row" : "bad_csv",
@@ -313,6 +349,7 @@ export function readCsv(text: string, options: CsvReadOptions = {}): ReadResult 
       ) as never,
     ) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
+    if (!isCsvParseError(e)) throw e;
     throw new TranscriptParseError("csv", [csvErrorIssue(e, file)]);
   }
   const first = records[0];

@@ -12,6 +12,7 @@ import {
   csvParseOptions,
   csvRecordLine,
   csvRowMapper,
+  isCsvParseError,
   type MappedRow,
   RowError,
 } from "../io/csv.js";
@@ -43,7 +44,13 @@ export type StreamItem =
       readonly warnings: readonly Issue[];
       readonly error?: never;
     }
-  | { readonly error: Issue; readonly line: number | undefined; readonly utterance?: never };
+  | {
+      readonly error: Issue;
+      readonly line: number | undefined;
+      readonly utterance?: never;
+      readonly codings?: never;
+      readonly warnings?: never;
+    };
 
 function toReadable(input: StreamSource): Readable {
   if (typeof input === "string") return createReadStream(input);
@@ -125,11 +132,7 @@ export async function* streamCsvUtterances(
     }
   } catch (e) {
     if (e instanceof TranscriptParseError) throw e;
-    if (
-      typeof (e as { code?: unknown }).code === "string" &&
-      String((e as { code: string }).code).startsWith("CSV_")
-    )
-      throw new TranscriptParseError("csv", [csvErrorIssue(e, file)]);
+    if (isCsvParseError(e)) throw new TranscriptParseError("csv", [csvErrorIssue(e, file)]);
     throw e;
   } finally {
     if (!source.destroyed) source.destroy();

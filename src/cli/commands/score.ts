@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { codeTranscriptAsync } from "../../classify/session.js";
+import type { Classifier } from "../../classify/types.js";
 import { builtinCodebooks } from "../../codebook/builtin/index.js";
 import type { CodedTranscript, Coding } from "../../core/schemas.js";
 import { codedRowsToCodedTranscripts, readCodedRows } from "../../io/coded.js";
@@ -55,6 +57,23 @@ function firstAnnotator(codings: readonly Coding[]): string | undefined {
     }
   }
   return best === undefined ? undefined : `annotator:${best}`;
+}
+
+/**
+ * The default classifier from `src/model` (the `defaultClassifier` export: a classifier, or a
+ * function returning one), or undefined while the model subpath does not provide it.
+ */
+async function loadDefaultClassifier(): Promise<Classifier | undefined> {
+  const model = (await import("../../model/index.js")) as Record<string, unknown>;
+  const d = model.defaultClassifier;
+  if (d === undefined) return undefined;
+  const c = typeof d === "function" ? await (d as () => unknown)() : d;
+  const ok =
+    typeof c === "object" &&
+    c !== null &&
+    typeof (c as Classifier).classify === "function" &&
+    typeof (c as Classifier).codebook?.id === "string";
+  return ok ? (c as Classifier) : undefined;
 }
 
 /** Scores one coded session: the JSON object `score --json` prints for it. */
@@ -201,28 +220,46 @@ export default defineCommand({
     } else {
       const cached = text;
       const result = await loadInput(path, args, { ...io, stdin: async () => cached });
-      if (result.codings.length === 0)
-        throw new InputError(
-          "score needs coded input until the default classifier lands: run `rapportkit code` first, or pass the CSV/JSONL it writes",
-        );
-      const id = cb ?? result.codebookId ?? "rapport";
-      const version = builtinCodebooks[id as keyof typeof builtinCodebooks]?.version ?? "unknown";
-      const byUtt = new Map<string, string>();
-      for (const t of result.transcripts) for (const u of t.utterances) byUtt.set(u.id, t.id);
-      const bySession = new Map<string, Coding[]>();
-      for (const c of result.codings) {
-        const s = byUtt.get(c.utteranceId);
-        if (s === undefined) continue;
-        const list = bySession.get(s) ?? [];
-        list.push(c);
-        bySession.set(s, list);
+      if (result.codings.length === 0) {
+        const classifier = await loadDefaultClassifier();
+        if (!classifier)
+          throw new InputError(
+            "score needs coded input until the default classifier lands: run `rapportkit code` first, or pass the CSV/JSONL it writes",
+          );
+        if (cb !== undefined && cb !== classifier.codebook.id)
+          throw new UsageError(
+            `the default classifier codes in '${classifier.codebook.id}'; --codebook ${cb} applies to coded input only`,
+          );
+        sessions = [];
+        for (const t of result.transcripts) sessions.push(await codeTranscriptAsync(classifier, t));
+      } else {
+        const id = cb ?? result.codebookId ?? "rapport";
+        const version = builtinCodebooks[id as keyof typeof builtinCodebooks]?.version ?? "unknown";
+        const byUtt = new Map<string, string>();
+        for (const t of result.transcripts) for (const u of t.utterances) byUtt.set(u.id, t.id);
+        const bySession = new Map<string, Coding[]>();
+        let orphans = 0;
+        for (const c of result.codings) {
+          const s = byUtt.get(c.utteranceId);
+          if (s === undefined) {
+            orphans++;
+            continue;
+          }
+          const list = bySession.get(s) ?? [];
+          list.push(c);
+          bySession.set(s, list);
+        }
+        sessions = result.transcripts.map((t) => ({
+          transcript: t,
+          codebook: { id, version },
+          codings: bySession.get(t.id) ?? [],
+        }));
+        defaultSource = (c) => firstAnnotator(c.codings);
+        if (orphans > 0)
+          io.err(
+            `rapportkit: warning: ${orphans} coding(s) name utterances not in the input; not scored\n`,
+          );
       }
-      sessions = result.transcripts.map((t) => ({
-        transcript: t,
-        codebook: { id, version },
-        codings: bySession.get(t.id) ?? [],
-      }));
-      defaultSource = (c) => firstAnnotator(c.codings);
     }
     const source = args.source === undefined ? undefined : String(args.source);
     const scored = sessions.map((s) => {

@@ -1,0 +1,48 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it, vi } from "vitest";
+
+// Stand-in for the default model (not yet in src/model): the rules classifier over `rapport`.
+vi.mock("../../src/model/index.js", async () => {
+  const { rulesClassifier } = await import("../../src/classify/rules/index.js");
+  const { rapportCodebook } = await import("../../src/codebook/index.js");
+  return { defaultClassifier: () => rulesClassifier(rapportCodebook) };
+});
+
+const { main } = await import("../../src/cli/main.js");
+const FIX = fileURLToPath(new URL("../fixtures/score/", import.meta.url));
+
+describe("rapportkit score on a raw transcript (codes it with the default classifier first)", () => {
+  it("codes, then scores, each session", async () => {
+    let out = "";
+    let err = "";
+    const code = await main(["score", "raw.txt", "--json"], {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+      cwd: FIX,
+      isTTY: false,
+    });
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    const [s] = JSON.parse(out);
+    expect(s.codebook).toBe("rapport");
+    expect(s.summary.utterances).toMatchObject({ therapist: 1, client: 1, coded: 2 });
+    expect(typeof s.rapport.overall).toBe("number");
+  });
+  it("refuses a --codebook the classifier does not code in", async () => {
+    let err = "";
+    const code = await main(["score", "raw.txt", "--codebook", "annomi"], {
+      out: () => {},
+      err: (t) => {
+        err += t;
+      },
+      cwd: FIX,
+      isTTY: false,
+    });
+    expect(code).toBe(2);
+    expect(err).toMatch(/the default classifier codes in 'rapport'/);
+  });
+});

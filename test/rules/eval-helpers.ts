@@ -131,6 +131,10 @@ export function cueListing(cb: Codebook): string {
           lines.push(`  - ${ws} mirroring: overlap with the client's previous turn ≥ ${cue.min}`);
           break;
         case "length":
+          if ((cue.min ?? 0) === 0 && cue.max === undefined) {
+            lines.push(`  - ${ws} prior (always fires)`);
+            break;
+          }
           lines.push(
             `  - ${ws} length: ${cue.min !== undefined ? `≥ ${cue.min}` : ""}${cue.min !== undefined && cue.max !== undefined ? " and " : ""}${cue.max !== undefined ? `≤ ${cue.max}` : ""} words`,
           );

@@ -529,6 +529,8 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
         "Honestly, my own marriage is falling apart right now and I haven't slept properly in weeks.",
         "That reminds me of my divorce; my ex took the house, the car, everything, and I still haven't got over it.",
         "I drank far more than you when I was your age, I used to black out every weekend, let me tell you about one night.",
+        "I'm going through something similar with my own dad at the moment and I've been crying in the car most mornings.",
+        "My brother stopped speaking to me last year and I still can't sleep for thinking about it, it's been the worst year of my life.",
       ],
       counterExamples: [
         "I've felt nervous before big talks too; what's it like for you?",
@@ -595,6 +597,8 @@ export const rapportCodebook = /* @__PURE__ */ defineCodebook({
         "You shouldn't feel so upset about something that small.",
         "Come on, it's really not that big a deal.",
         "I don't think the sessions are the problem; you just need to try harder.",
+        "Try not to be so sensitive about what she said.",
+        "Honestly, you're overreacting to one bad night.",
       ],
       counterExamples: [
         "It makes sense that it hit you hard.",

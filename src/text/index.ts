@@ -1,1 +1,2 @@
+export * from "./features.js";
 export * from "./tokenize.js";

@@ -1,0 +1,174 @@
+import { ModelError } from "../../core/errors.js";
+import type { Codebook, FeatureWeight, Utterance } from "../../core/schemas.js";
+import { FeatureBuffer } from "../../text/features.js";
+import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
+import {
+  type CompiledModel,
+  compileModel,
+  decode,
+  featureValue,
+  rowOf,
+  type SessionState,
+} from "./compiled.js";
+import { type LinearModel, parseLinearModel } from "./model.js";
+
+/**
+ * Options of {@link linearClassifier}.
+ * @category Linear model
+ */
+export interface LinearClassifierOptions {
+  /** The classifier id (the `source` of every prediction). Default `linear@<codebook id>-<version>`. */
+  readonly id?: string;
+  /**
+   * The codebook the predictions must belong to. When given, the model's codebook id must match and
+   * every label must be one of its codes, or a `ModelError` with code `model_mismatch` is thrown.
+   */
+  readonly codebook?: Pick<Codebook, "id" | "version" | "codes">;
+  /** How many top-weighted features to give as evidence (0 for none). Default 3. */
+  readonly evidence?: number;
+  /** Include the probability of every label of the role. Default true. */
+  readonly probabilities?: boolean;
+}
+
+function mismatch(path: PropertyKey[], message: string): ModelError {
+  return new ModelError([{ code: "model_mismatch", path, message }]);
+}
+
+/**
+ * Checks that a model fits a codebook: same codebook id, and every label (and fallback) a code of it.
+ * Throws a `ModelError` with code `model_mismatch` naming the first label that does not fit.
+ * @category Linear model
+ */
+export function checkModelCodebook(
+  model: LinearModel,
+  codebook: Pick<Codebook, "id" | "version" | "codes">,
+): void {
+  if (model.codebook.id !== codebook.id) {
+    throw mismatch(
+      ["codebook", "id"],
+      `the model is for codebook "${model.codebook.id}", not "${codebook.id}"`,
+    );
+  }
+  const ids = new Set(codebook.codes.map((c) => c.id));
+  model.labels.forEach((l, i) => {
+    if (!ids.has(l.id))
+      throw mismatch(["labels", i, "id"], `label "${l.id}" is not a code of "${codebook.id}"`);
+  });
+  for (const [role, code] of Object.entries(model.fallback ?? {})) {
+    if (!ids.has(code))
+      throw mismatch(["fallback", role], `code "${code}" is not a code of "${codebook.id}"`);
+  }
+}
+
+/**
+ * A synchronous classifier over a linear model. Utterances are coded in order; each one's context
+ * is the previous turn of the other speaker and the codes this classifier gave earlier turns of
+ * the same session (after any `options.context`, which is coded first). Evidence lists the
+ * features that weighed most for the chosen code, by name (n-grams, never utterance text).
+ *
+ * @example
+ * const clf = linearClassifier(parseLinearModel(json));
+ * const [p] = clf.classify([{ id: "u1", session: "s", index: 0, speaker: "T", role: "therapist", text: "How are you?" }]);
+ * @category Linear model
+ */
+export function linearClassifier(
+  model: LinearModel | unknown,
+  options: LinearClassifierOptions = {},
+): SyncClassifier {
+  const m = parseLinearModel(model);
+  if (options.codebook) checkModelCodebook(m, options.codebook);
+  const compiled = compileModel(m);
+  const id = options.id ?? `linear@${m.codebook.id}-${m.codebook.version}`;
+  const nEvidence = options.evidence ?? 3;
+  const withProbs = options.probabilities ?? true;
+  const buf = new FeatureBuffer(1024, false);
+  return {
+    id,
+    mode: "sync",
+    codebook: { id: m.codebook.id, version: m.codebook.version },
+    classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
+      const states = new Map<string, SessionState>();
+      if (opts?.context && opts.context.length > 0) {
+        decode(compiled, opts.context, () => {}, states, buf);
+      }
+      const out: Prediction[] = new Array(utterances.length);
+      decode(
+        compiled,
+        utterances,
+        (i, k, probs, _logits, fb, hits, rowsOut) => {
+          const u = utterances[i] as Utterance;
+          if (k < 0) {
+            const code = m.fallback?.[u.role];
+            if (code === undefined) {
+              throw new ModelError([
+                {
+                  code: "model_mismatch",
+                  path: ["utterances", i, "role"],
+                  message: `the model has no labels and no fallback for role "${u.role}" (utterance ${u.id})`,
+                },
+              ]);
+            }
+            out[i] = { utteranceId: u.id, codeId: code, confidence: 1, source: id };
+            return;
+          }
+          const p: {
+            utteranceId: string;
+            codeId: string;
+            confidence: number;
+            source: string;
+            evidence?: { features: FeatureWeight[] };
+            probabilities?: Record<string, number>;
+          } = {
+            utteranceId: u.id,
+            codeId: (m.labels[k] as { id: string }).id,
+            confidence: probs[k] as number,
+            source: id,
+          };
+          if (nEvidence > 0)
+            p.evidence = { features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence) };
+          if (withProbs) {
+            const pr: Record<string, number> = {};
+            const idx = compiled.leaves[u.role as "therapist"];
+            for (let j = 0; j < idx.length; j++) {
+              const kk = idx[j] as number;
+              pr[(m.labels[kk] as { id: string }).id] = probs[kk] as number;
+            }
+            p.probabilities = pr;
+          }
+          out[i] = p;
+        },
+        states,
+        buf,
+      );
+      return out;
+    },
+  };
+}
+
+/** The `n` features with the largest contribution (value × weight) to label `k`. */
+function topFeatures(
+  c: CompiledModel,
+  buf: FeatureBuffer,
+  k: number,
+  hits: number,
+  positions: Int32Array,
+  n: number,
+): FeatureWeight[] {
+  const top: { row: number; w: number }[] = [];
+  for (let h = 0; h < hits; h++) {
+    const j = positions[h] as number;
+    const row = rowOf(c, buf.hashes[j] as number);
+    const g = buf.groups[j] as number;
+    const w = (c.W[row * c.K + k] as number) * featureValue(g, buf.counts[g] as number);
+    if (w <= 0) continue;
+    if (top.some((t) => t.row === row)) continue;
+    if (top.length < n) top.push({ row, w });
+    else if (w > (top[n - 1] as { w: number }).w) top[n - 1] = { row, w };
+    else continue;
+    top.sort((a, b) => b.w - a.w);
+  }
+  return top.map((t) => ({
+    name: c.model.vocabulary[t.row] as string,
+    weight: Number(t.w.toPrecision(4)),
+  }));
+}

@@ -1,0 +1,347 @@
+import { ModelError } from "../../core/errors.js";
+import {
+  extractFeatures,
+  FEATURE_GROUPS,
+  FeatureBuffer,
+  hashFeatureName,
+  type ResolvedFeatureOptions,
+} from "../../text/features.js";
+import type { Token } from "../../text/tokenize.js";
+import type { LinearModel } from "./model.js";
+
+const ROLES = ["therapist", "client", "other"] as const;
+type Role = (typeof ROLES)[number];
+
+/** A model made ready for fast scoring: a hash table from feature hash to weight row. @internal */
+export interface CompiledModel {
+  readonly model: LinearModel;
+  readonly K: number;
+  readonly keys: Int32Array;
+  readonly rows: Int32Array;
+  readonly mask: number;
+  /** Dense weights, row-major (feature × label). */
+  readonly W: Float32Array;
+  readonly bias: Float64Array;
+  /** Top label indices per role. */
+  readonly roleLabels: Readonly<Record<Role, Int32Array>>;
+  /** Child label indices per label (undefined for a label without children). */
+  readonly children: readonly (Int32Array | undefined)[];
+  /** The top label index of each label (itself for a top label). */
+  readonly topOf: Int32Array;
+  /** Leaf labels (final codes) per role: children, and top labels without children. */
+  readonly leaves: Readonly<Record<Role, Int32Array>>;
+  readonly temperature: Readonly<Record<Role, number>>;
+  /** Temperature of the child head of each label (1 when it has none). */
+  readonly childTemperature: Float64Array;
+  readonly featureOptions: ResolvedFeatureOptions;
+  readonly contextCodes: boolean;
+}
+
+function mix(h: number): number {
+  return (h ^ (h >>> 15)) | 0;
+}
+
+/** Builds the lookup tables of a validated model. Throws a ModelError on a hash collision. @internal */
+export function compileModel(model: LinearModel): CompiledModel {
+  const K = model.labels.length;
+  const F = model.vocabulary.length;
+  let cap = 16;
+  while (cap < F * 2) cap *= 2;
+  const keys = new Int32Array(cap);
+  const rows = new Int32Array(cap).fill(-1);
+  const mask = cap - 1;
+  for (let f = 0; f < F; f++) {
+    const h = hashFeatureName(model.vocabulary[f] as string);
+    let i = mix(h) & mask;
+    while ((rows[i] as number) >= 0) {
+      if (keys[i] === h) {
+        throw new ModelError([
+          {
+            code: "model_invalid",
+            path: ["vocabulary", f],
+            message: `feature name hashes to the same value as vocabulary[${rows[i]}]`,
+          },
+        ]);
+      }
+      i = (i + 1) & mask;
+    }
+    keys[i] = h;
+    rows[i] = f;
+  }
+  const W = new Float32Array(F * K);
+  const s = model.scale;
+  for (let j = 0; j < W.length; j++) W[j] = (model.weights[j] as number) * s;
+  const roleLabels = {} as Record<Role, Int32Array>;
+  const leaves = {} as Record<Role, Int32Array>;
+  const temperature = {} as Record<Role, number>;
+  const indexOf = new Map(model.labels.map((l, k) => [l.id, k] as const));
+  const kids: number[][] = model.labels.map(() => []);
+  const topOf = new Int32Array(K);
+  model.labels.forEach((l, k) => {
+    const p = l.parent === undefined ? undefined : indexOf.get(l.parent);
+    topOf[k] = p ?? k;
+    if (p !== undefined) kids[p]?.push(k);
+  });
+  const children = kids.map((c) => (c.length > 0 ? Int32Array.from(c) : undefined));
+  const childTemperature = new Float64Array(K).fill(1);
+  model.labels.forEach((l, k) => {
+    if (children[k]) childTemperature[k] = model.temperature[`${l.role}/${l.id}`] ?? 1;
+  });
+  for (const r of ROLES) {
+    const idx: number[] = [];
+    const leaf: number[] = [];
+    model.labels.forEach((l, k) => {
+      if (l.role !== r) return;
+      if (l.parent === undefined) idx.push(k);
+      if (!children[k]) leaf.push(k);
+    });
+    roleLabels[r] = Int32Array.from(idx);
+    leaves[r] = Int32Array.from(leaf);
+    temperature[r] = model.temperature[r] ?? 1;
+  }
+  return {
+    model,
+    K,
+    keys,
+    rows,
+    mask,
+    W,
+    bias: Float64Array.from(model.bias),
+    roleLabels,
+    children,
+    topOf,
+    leaves,
+    temperature,
+    childTemperature,
+    featureOptions: {
+      charNgrams: model.features.charNgrams,
+      wordBigrams: model.features.wordBigrams,
+      contextWords: model.features.contextWords,
+      maxCharWord: model.features.maxCharWord,
+    },
+    contextCodes: model.features.contextCodes,
+  };
+}
+
+/** The weight row of a feature hash, or -1. @internal */
+export function rowOf(c: CompiledModel, h: number): number {
+  const keys = c.keys;
+  const rows = c.rows;
+  const mask = c.mask;
+  let i = mix(h) & mask;
+  for (;;) {
+    const r = rows[i] as number;
+    if (r < 0) return -1;
+    if (keys[i] === h) return r;
+    i = (i + 1) & mask;
+  }
+}
+
+const G = FEATURE_GROUPS.length;
+
+/**
+ * Scores the features in `buf`: writes the logits of every label into `logits` (labels of other
+ * roles get -Infinity-free zeros; only the role's labels are meaningful). Feature values: 1 for
+ * group 0 (flags), 1/sqrt(count in group) for the others. @internal
+ */
+export function scoreFeatures(
+  c: CompiledModel,
+  buf: FeatureBuffer,
+  acc: Float64Array,
+  logits: Float64Array,
+  rowsOut?: Int32Array,
+): number {
+  const K = c.K;
+  const W = c.W;
+  acc.fill(0, 0, G * K);
+  const hashes = buf.hashes;
+  const groups = buf.groups;
+  let hits = 0;
+  for (let j = 0; j < buf.length; j++) {
+    const r = rowOf(c, hashes[j] as number);
+    if (r < 0) continue;
+    if (rowsOut) rowsOut[hits] = j;
+    hits++;
+    const base = (groups[j] as number) * K;
+    const off = r * K;
+    for (let k = 0; k < K; k++) acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
+  }
+  for (let k = 0; k < K; k++) logits[k] = c.bias[k] as number;
+  for (let g = 0; g < G; g++) {
+    const n = buf.counts[g] as number;
+    if (n === 0) continue;
+    const s = g === 0 ? 1 : 1 / Math.sqrt(n);
+    const base = g * K;
+    for (let k = 0; k < K; k++) logits[k] = (logits[k] as number) + s * (acc[base + k] as number);
+  }
+  return hits;
+}
+
+/** The value of one feature occurrence in group `g` with `n` features in that group. @internal */
+export function featureValue(g: number, n: number): number {
+  return g === 0 ? 1 : 1 / Math.sqrt(n);
+}
+
+/**
+ * Softmax over the labels `idx` of `logits` at temperature `t`, into `probs` (others untouched).
+ * Returns the label index with the highest probability (first one on ties).
+ * @internal
+ */
+export function softmaxInto(
+  logits: Float64Array,
+  idx: Int32Array,
+  t: number,
+  probs: Float64Array,
+): number {
+  let best = -1;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < idx.length; j++) {
+    const k = idx[j] as number;
+    const z = (logits[k] as number) / t;
+    if (z > max) {
+      max = z;
+      best = k;
+    }
+  }
+  let sum = 0;
+  for (let j = 0; j < idx.length; j++) {
+    const k = idx[j] as number;
+    const e = Math.exp((logits[k] as number) / t - max);
+    probs[k] = e;
+    sum += e;
+  }
+  for (let j = 0; j < idx.length; j++) {
+    const k = idx[j] as number;
+    probs[k] = (probs[k] as number) / sum;
+  }
+  return best;
+}
+
+/** One turn for sequential decoding. @internal */
+export interface Turn {
+  readonly session: string;
+  readonly role: string;
+  readonly text: string;
+}
+
+/** Per-session context while decoding in order. @internal */
+export interface SessionState {
+  index: number;
+  lastText: Record<string, string | undefined>;
+  lastCode: Record<string, string | undefined>;
+}
+
+/** A new, empty session state. @internal */
+export function newSessionState(): SessionState {
+  return { index: 0, lastText: {}, lastCode: {} };
+}
+
+/** The role whose last turn is the context of a turn of `role`. @internal */
+export function otherRole(role: string): string {
+  return role === "client" ? "therapist" : "client";
+}
+
+/** Context codes as feature tags (`T=…`, `C=…`; top-level labels). @internal */
+export function codeTags(state: SessionState): string[] {
+  const out: string[] = [];
+  const t = state.lastCode.therapist;
+  const c = state.lastCode.client;
+  out.push(`T=${t ?? "none"}`);
+  out.push(`C=${c ?? "none"}`);
+  return out;
+}
+
+/**
+ * Extracts the features of `turn` given the session state (before the turn). @internal
+ */
+export function featuresOf(
+  opt: ResolvedFeatureOptions,
+  contextCodes: boolean,
+  turn: Turn,
+  state: SessionState,
+  buf: FeatureBuffer,
+  tokens?: readonly Token[],
+): FeatureBuffer {
+  const prev = state.lastText[otherRole(turn.role)];
+  return extractFeatures(
+    turn.text,
+    {
+      role: turn.role,
+      index: state.index,
+      ...(prev !== undefined ? { previousText: prev } : {}),
+      ...(contextCodes ? { codes: codeTags(state) } : {}),
+    },
+    opt,
+    buf,
+    tokens,
+  );
+}
+
+/** Updates the session state after a turn with its (gold or predicted) code. @internal */
+export function advance(state: SessionState, turn: Turn, code: string | undefined): void {
+  state.index++;
+  state.lastText[turn.role] = turn.text;
+  if (code !== undefined) state.lastCode[turn.role] = code;
+}
+
+/**
+ * Decodes turns in order, each with the codes predicted for the earlier turns of its session.
+ * Calls `each(i, labelIndex, probs, logits, buf)` for every turn of a role with labels (for
+ * others, `labelIndex` is -1). @internal
+ */
+export function decode(
+  c: CompiledModel,
+  turns: readonly Turn[],
+  each: (
+    i: number,
+    label: number,
+    probs: Float64Array,
+    logits: Float64Array,
+    buf: FeatureBuffer,
+    hits: number,
+    rowsOut: Int32Array,
+  ) => void,
+  states: Map<string, SessionState> = new Map(),
+  buf: FeatureBuffer = new FeatureBuffer(),
+): void {
+  const acc = new Float64Array(G * c.K);
+  const logits = new Float64Array(c.K);
+  const probs = new Float64Array(c.K);
+  let rowsOut = new Int32Array(1024);
+  for (let i = 0; i < turns.length; i++) {
+    const turn = turns[i] as Turn;
+    let st = states.get(turn.session);
+    if (!st) {
+      st = newSessionState();
+      states.set(turn.session, st);
+    }
+    const idx = c.roleLabels[turn.role as Role];
+    if (!idx || idx.length === 0) {
+      each(i, -1, probs, logits, buf, 0, rowsOut);
+      const fb = c.model.fallback?.[turn.role];
+      advance(st, turn, fb);
+      continue;
+    }
+    featuresOf(c.featureOptions, c.contextCodes, turn, st, buf);
+    if (rowsOut.length < buf.length) rowsOut = new Int32Array(buf.hashes.length);
+    const hits = scoreFeatures(c, buf, acc, logits, rowsOut);
+    probs.fill(0);
+    const top = softmaxInto(logits, idx, c.temperature[turn.role as Role], probs);
+    let best = top;
+    // Children: P(child) = P(parent) × P(child | parent), for every parent of the role.
+    for (let j = 0; j < idx.length; j++) {
+      const p = idx[j] as number;
+      const kids = c.children[p];
+      if (!kids) continue;
+      const pp = probs[p] as number;
+      const b = softmaxInto(logits, kids, c.childTemperature[p] as number, probs);
+      for (let q = 0; q < kids.length; q++) {
+        const kk = kids[q] as number;
+        probs[kk] = (probs[kk] as number) * pp;
+      }
+      if (p === top) best = b;
+    }
+    each(i, best, probs, logits, buf, hits, rowsOut);
+    advance(st, turn, c.model.labels[top]?.id);
+  }
+}

@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { type Issue, ModelError } from "../../core/errors.js";
+import type { SafeParseResult } from "../../core/result.js";
+import { CodebookRefSchema } from "../../core/schemas.js";
+
+/** The format tag of a linear model file. @category Linear model */
+export const LINEAR_MODEL_FORMAT = "rapportkit/linear@1";
+
+/**
+ * One output label of a linear model, the speaker role it applies to, and optionally its parent
+ * label. The model is a two-level softmax: for an utterance of a role, one softmax over the role's
+ * labels without a parent picks the top label; when that label has children, a second softmax over
+ * them picks the code. Both are trained from leaf labels (a child label trains both levels).
+ * @category Linear model
+ */
+export const LinearLabelSchema = z.object({
+  id: z.string().min(1),
+  role: z.enum(["therapist", "client", "other"]),
+  parent: z.string().min(1).optional(),
+});
+/** @category Linear model */
+export type LinearLabel = z.infer<typeof LinearLabelSchema>;
+
+const finite = z.number().finite();
+
+/**
+ * A linear (multinomial logistic regression) model as plain JSON. Weights are stored quantised:
+ * the weight of feature `f` for label `k` is `weights[f * labels.length + k] * scale`.
+ * @category Linear model
+ */
+export const LinearModelSchema = z
+  .object({
+    format: z.literal(LINEAR_MODEL_FORMAT),
+    codebook: CodebookRefSchema,
+    labels: z.array(LinearLabelSchema).min(1),
+    /** The code given, with confidence 1, to utterances of a role that has no labels. */
+    fallback: z.record(z.string(), z.string().min(1)).optional(),
+    features: z.object({
+      hash: z.literal("fnv1a32"),
+      charNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).nullable(),
+      wordBigrams: z.boolean(),
+      contextWords: z.boolean(),
+      maxCharWord: z.number().int().positive(),
+      /** Whether the previous codes (as predicted, in order) are features. */
+      contextCodes: z.boolean(),
+    }),
+    /** Feature names (see `extractFeatures`); their FNV-1a hashes key the weight rows. */
+    vocabulary: z.array(z.string()),
+    weights: z.array(z.number().int()),
+    scale: finite.positive(),
+    bias: z.array(finite),
+    /**
+     * Softmax temperature (calibration) per head: `<role>` for the top labels of a role,
+     * `<role>/<parent id>` for the children of a label; 1 when absent.
+     */
+    temperature: z.record(z.string(), finite.positive()),
+    /** How the model was trained (free-form, JSON). */
+    training: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((m, ctx) => {
+    const K = m.labels.length;
+    if (m.weights.length !== m.vocabulary.length * K) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["weights"],
+        message: `expected ${m.vocabulary.length * K} weights (vocabulary × labels), got ${m.weights.length}`,
+      });
+    }
+    if (m.bias.length !== K) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["bias"],
+        message: `expected ${K} biases (one per label), got ${m.bias.length}`,
+      });
+    }
+    const seen = new Set<string>();
+    m.labels.forEach((l, i) => {
+      if (seen.has(l.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", i, "id"],
+          message: "duplicate label id",
+        });
+      seen.add(l.id);
+    });
+    const byId = new Map(m.labels.map((l) => [l.id, l] as const));
+    m.labels.forEach((l, i) => {
+      if (l.parent === undefined) return;
+      const p = byId.get(l.parent);
+      if (!p || p.parent !== undefined || p.role !== l.role)
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", i, "parent"],
+          message: "the parent must be a top label (no parent of its own) of the same role",
+        });
+    });
+    const cg = m.features.charNgrams;
+    if (cg && cg[0] > cg[1])
+      ctx.addIssue({
+        code: "custom",
+        path: ["features", "charNgrams"],
+        message: "the smallest n must not exceed the largest",
+      });
+  });
+/** @category Linear model */
+export type LinearModel = z.infer<typeof LinearModelSchema>;
+
+/**
+ * Validates a linear model (e.g. a parsed JSON file) without throwing. Errors are `ModelError`s
+ * whose issues carry the path of each problem (`weights`, `labels[2].role`, …) and code
+ * `model_invalid`; the zod issue code is kept in the message.
+ * @example
+ * const r = safeParseLinearModel(JSON.parse(text));
+ * if (!r.success) console.error(r.error.message);
+ * @category Linear model
+ */
+export function safeParseLinearModel(input: unknown): SafeParseResult<LinearModel, ModelError> {
+  if (
+    input !== null &&
+    typeof input === "object" &&
+    "format" in input &&
+    typeof input.format === "string" &&
+    input.format !== LINEAR_MODEL_FORMAT &&
+    input.format.startsWith("rapportkit/linear@")
+  ) {
+    return {
+      success: false,
+      error: new ModelError([
+        {
+          code: "model_invalid",
+          path: ["format"],
+          message: `unsupported model format version (expected "${LINEAR_MODEL_FORMAT}")`,
+        },
+      ]),
+    };
+  }
+  const r = LinearModelSchema.safeParse(input);
+  if (r.success) return { success: true, data: r.data };
+  const issues: Issue[] = r.error.issues.map((i) => ({
+    code: "model_invalid",
+    path: i.path,
+    message: `${i.message} (${i.code})`,
+  }));
+  return { success: false, error: new ModelError(issues) };
+}
+
+/**
+ * Validates a linear model; throws a `ModelError` naming the path of each problem.
+ * @example
+ * const model = parseLinearModel(JSON.parse(text));
+ * @category Linear model
+ */
+export function parseLinearModel(input: unknown): LinearModel {
+  const r = safeParseLinearModel(input);
+  if (!r.success) throw r.error;
+  return r.data;
+}

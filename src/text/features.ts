@@ -1,0 +1,384 @@
+/**
+ * Sparse text features for the linear classifier: word unigrams and bigrams, character n-grams
+ * inside word boundaries, question syntax, length buckets, features of the previous turn of the
+ * other speaker (its words, and the lexical overlap with it: a strong reflection cue) and of the
+ * previous codes, and the speaker role.
+ *
+ * Every feature has a NAME (e.g. `w:tried`, `b:you've tried`, `c:<tr`, `q:end?`) and a 32-bit
+ * FNV-1a HASH of that name. Extraction computes the hashes incrementally from character codes, so
+ * that prediction builds no feature strings at all; names are built only on request (training,
+ * evidence). `hashFeatureName(name)` always equals the hash extraction emits for that name.
+ *
+ * Time is linear in the length of the utterance and of the previous turn.
+ * @module
+ */
+import { type Token, tokenize } from "./tokenize.js";
+
+/** The FNV-1a 32-bit offset basis, as a signed 32-bit integer. */
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+
+/** One FNV-1a step over one UTF-16 code unit. @internal */
+function step(h: number, c: number): number {
+  return Math.imul(h ^ c, FNV_PRIME);
+}
+
+function hashFrom(h: number, s: string): number {
+  let x = h;
+  for (let i = 0; i < s.length; i++) x = step(x, s.charCodeAt(i));
+  return x;
+}
+
+/**
+ * The 32-bit FNV-1a hash (signed) of a feature name over its UTF-16 code units; the same value
+ * {@link extractFeatures} emits for the feature of that name.
+ * @example
+ * hashFeatureName("w:so") === hashFeatureName("w:so"); // => true
+ * @category Text
+ */
+export function hashFeatureName(name: string): number {
+  return hashFrom(FNV_OFFSET, name);
+}
+
+/** Feature groups: each group's values are scaled by 1/sqrt(count in group). @category Text */
+export const FEATURE_GROUPS = ["flags", "words", "chars", "context"] as const;
+/** @category Text */
+export type FeatureGroup = (typeof FEATURE_GROUPS)[number];
+
+/**
+ * Which features to extract. The defaults are the ones the pretrained model uses.
+ * @category Text
+ */
+export interface FeatureOptions {
+  /** Smallest and largest character n-gram inside `<word>` boundaries; `null` for none. Default [2, 5]. */
+  readonly charNgrams?: readonly [number, number] | null;
+  /** Word bigrams (with `<s>`/`</s>` edges). Default true. */
+  readonly wordBigrams?: boolean;
+  /** Words of the previous turn of the other speaker (`p:` features). Default true. */
+  readonly contextWords?: boolean;
+  /** Longest word (in UTF-16 units) that gets character n-grams. Default 24. */
+  readonly maxCharWord?: number;
+}
+
+/** The feature options with defaults applied. @category Text */
+export type ResolvedFeatureOptions = Required<FeatureOptions>;
+
+/** Applies defaults to {@link FeatureOptions}. @category Text */
+export function resolveFeatureOptions(options?: FeatureOptions): ResolvedFeatureOptions {
+  return {
+    charNgrams: options?.charNgrams === undefined ? [2, 5] : options.charNgrams,
+    wordBigrams: options?.wordBigrams ?? true,
+    contextWords: options?.contextWords ?? true,
+    maxCharWord: options?.maxCharWord ?? 24,
+  };
+}
+
+/**
+ * The context of one utterance for feature extraction.
+ * @category Text
+ */
+export interface FeatureContext {
+  /** The speaker role of the utterance (`therapist`, `client`, `other`). */
+  readonly role: string;
+  /** The text of the most recent earlier turn by a speaker of another role (e.g. the client's turn before a therapist's). */
+  readonly previousText?: string;
+  /** Codes of earlier turns as short tags, e.g. `T=question.open`, `C=change` (one `k:` feature each). */
+  readonly codes?: readonly string[];
+  /** 0-based position of the utterance in its session. */
+  readonly index?: number;
+}
+
+/**
+ * A reusable buffer of extracted features: `hashes[i]` in group `groups[i]`, for i < `length`.
+ * Reusing one buffer across calls avoids allocation on the hot path.
+ * @category Text
+ */
+export class FeatureBuffer {
+  hashes: Int32Array;
+  groups: Uint8Array;
+  length = 0;
+  /** Feature names, filled only when the buffer was made with `withNames`. */
+  readonly names: string[] | undefined;
+  /** Count of features per group (index = group). */
+  readonly counts = new Int32Array(FEATURE_GROUPS.length);
+  constructor(capacity = 1024, withNames = false) {
+    this.hashes = new Int32Array(capacity);
+    this.groups = new Uint8Array(capacity);
+    this.names = withNames ? [] : undefined;
+  }
+  /** Empties the buffer. */
+  clear(): void {
+    this.length = 0;
+    this.counts.fill(0);
+    if (this.names) this.names.length = 0;
+  }
+  /** Adds one feature. */
+  push(hash: number, group: number): void {
+    if (this.length === this.hashes.length) {
+      const h = new Int32Array(this.hashes.length * 2);
+      h.set(this.hashes);
+      this.hashes = h;
+      const g = new Uint8Array(this.groups.length * 2);
+      g.set(this.groups);
+      this.groups = g;
+    }
+    this.hashes[this.length] = hash;
+    this.groups[this.length] = group;
+    this.length++;
+    this.counts[group] = (this.counts[group] as number) + 1;
+  }
+}
+
+const WH = new Set(["what", "how", "why", "when", "where", "who", "which", "whom", "whose"]);
+const AUX = new Set([
+  "do",
+  "does",
+  "did",
+  "is",
+  "are",
+  "was",
+  "were",
+  "am",
+  "can",
+  "could",
+  "would",
+  "will",
+  "have",
+  "has",
+  "had",
+  "should",
+  "shall",
+  "may",
+  "might",
+  "must",
+  "don't",
+  "doesn't",
+  "didn't",
+  "isn't",
+  "aren't",
+  "wasn't",
+  "weren't",
+  "can't",
+  "couldn't",
+  "wouldn't",
+  "won't",
+  "haven't",
+  "hasn't",
+]);
+/** Function words left out of the overlap with the previous turn. */
+const STOP = new Set(
+  (
+    "a an the and or but so if of to in on at for with from by as is are was were be been am " +
+    "i you he she it we they me him her us them my your his its our their this that these those " +
+    "do does did have has had not no yes yeah um uh mm okay ok oh well just like really very " +
+    "what how why when where who which there here then than too also can could would will " +
+    "i'm you're it's that's don't i've you've"
+  ).split(" "),
+);
+const SENTENCE_END = new Set([".", "?", "!"]);
+
+const P_FLAG = hashFrom(FNV_OFFSET, "");
+const P_WORD = hashFrom(FNV_OFFSET, "w:");
+const P_BIGRAM = hashFrom(FNV_OFFSET, "b:");
+const P_CHAR = hashFrom(FNV_OFFSET, "c:");
+const P_CTX = hashFrom(FNV_OFFSET, "p:");
+const P_FIRST = hashFrom(FNV_OFFSET, "f:");
+const P_LAST = hashFrom(FNV_OFFSET, "l:");
+const P_CODE = hashFrom(FNV_OFFSET, "k:");
+const BOS = "<s>";
+const EOS = "</s>";
+
+const LEN_BUCKETS = [1, 2, 3, 5, 8, 12, 20, 30, 50, 80];
+function bucket(n: number, edges: readonly number[]): number {
+  let b = 0;
+  while (b < edges.length && n > (edges[b] as number)) b++;
+  return b;
+}
+
+/** Reused scratch set for word hashes of the previous turn (generation-stamped, no clearing). */
+class HashSet {
+  private keys = new Int32Array(256);
+  private stamp = new Int32Array(256);
+  private gen = 1;
+  reset(expected: number): void {
+    this.gen++;
+    if (expected * 2 > this.keys.length) {
+      let cap = this.keys.length;
+      while (expected * 2 > cap) cap *= 2;
+      this.keys = new Int32Array(cap);
+      this.stamp = new Int32Array(cap);
+      this.gen = 1;
+    }
+  }
+  add(h: number): void {
+    const mask = this.keys.length - 1;
+    let i = (h ^ (h >>> 15)) & mask;
+    while (this.stamp[i] === this.gen) {
+      if (this.keys[i] === h) return;
+      i = (i + 1) & mask;
+    }
+    this.stamp[i] = this.gen;
+    this.keys[i] = h;
+  }
+  has(h: number): boolean {
+    const mask = this.keys.length - 1;
+    let i = (h ^ (h >>> 15)) & mask;
+    while (this.stamp[i] === this.gen) {
+      if (this.keys[i] === h) return true;
+      i = (i + 1) & mask;
+    }
+    return false;
+  }
+}
+const prevWords = new HashSet();
+
+function flag(buf: FeatureBuffer, name: string): void {
+  buf.push(hashFrom(P_FLAG, name), 0);
+  if (buf.names) buf.names.push(name);
+}
+
+/**
+ * Extracts the sparse features of one utterance into `buf` (cleared first) and returns it.
+ * Pass a buffer made with `new FeatureBuffer(1024, true)` to get the feature names as well.
+ *
+ * @example
+ * const buf = extractFeatures("So you've tried?", { role: "therapist" });
+ * buf.length > 0; // => true
+ * @category Text
+ */
+export function extractFeatures(
+  text: string,
+  context: FeatureContext,
+  options?: ResolvedFeatureOptions,
+  buf: FeatureBuffer = new FeatureBuffer(),
+  tokens: readonly Token[] = tokenize(text),
+): FeatureBuffer {
+  const opt = options ?? resolveFeatureOptions();
+  buf.clear();
+  const names = buf.names;
+  const n = tokens.length;
+
+  // Role, length, position.
+  flag(buf, `r:${context.role}`);
+  let nWords = 0;
+  for (let i = 0; i < n; i++) if ((tokens[i] as Token).kind === "word") nWords++;
+  flag(buf, `len:${bucket(nWords, LEN_BUCKETS)}`);
+  if (context.index !== undefined) flag(buf, `pos:${bucket(context.index, [0, 1, 3, 8, 20])}`);
+  if (context.codes) for (const c of context.codes) pushNamed(buf, P_CODE, "k:", c, 0);
+
+  // Question syntax: final "?", any "?", wh-word or auxiliary first in the utterance and in the
+  // last sentence, first and last words.
+  let firstWord: string | undefined;
+  let lastWord: string | undefined;
+  let lastSentenceFirst: string | undefined;
+  let atSentenceStart = true;
+  let hasQ = false;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind === "word") {
+      if (firstWord === undefined) firstWord = t.norm;
+      lastWord = t.norm;
+      if (atSentenceStart) lastSentenceFirst = t.norm;
+      atSentenceStart = false;
+    } else if (SENTENCE_END.has(t.norm)) {
+      if (t.norm === "?") hasQ = true;
+      // A sentence ends here unless it is the last token.
+      if (i < n - 1) atSentenceStart = true;
+    }
+  }
+  const last = n > 0 ? (tokens[n - 1] as Token).norm : "";
+  if (last === "?") flag(buf, "q:end?");
+  if (hasQ) flag(buf, "q:has?");
+  if (n === 0) flag(buf, "q:empty");
+  if (firstWord !== undefined) {
+    pushNamed(buf, P_FIRST, "f:", firstWord, 0);
+    if (WH.has(firstWord)) flag(buf, "q:wh0");
+    if (AUX.has(firstWord)) flag(buf, "q:aux0");
+  }
+  if (lastWord !== undefined) pushNamed(buf, P_LAST, "l:", lastWord, 0);
+  if (lastSentenceFirst !== undefined) {
+    if (WH.has(lastSentenceFirst)) flag(buf, "q:whL");
+    if (AUX.has(lastSentenceFirst)) flag(buf, "q:auxL");
+  }
+
+  // Word unigrams and bigrams (punctuation tokens included: "?" and "," carry signal).
+  let prevNorm = BOS;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i] as Token;
+    pushNamed(buf, P_WORD, "w:", t.norm, 1);
+    if (opt.wordBigrams) pushBigram(buf, prevNorm, t.norm);
+    prevNorm = t.norm;
+  }
+  if (opt.wordBigrams && n > 0) pushBigram(buf, prevNorm, EOS);
+
+  // Character n-grams inside "<word>".
+  const cg = opt.charNgrams;
+  if (cg) {
+    const [lo, hi] = cg;
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i] as Token;
+      if (t.kind !== "word") continue;
+      const w = t.norm;
+      const L = w.length;
+      if (L > opt.maxCharWord) continue;
+      // Virtual padded word: position -1 is "<", position L is ">".
+      for (let s = -1; s <= L; s++) {
+        let h = P_CHAR;
+        for (let k = 0; k < hi; k++) {
+          const p = s + k;
+          if (p > L) break;
+          const c = p < 0 ? 60 : p === L ? 62 : w.charCodeAt(p);
+          h = step(h, c);
+          if (k + 1 >= lo) {
+            buf.push(h, 2);
+            if (names) names.push(`c:${`<${w}>`.slice(s + 1, p + 2)}`);
+          }
+        }
+      }
+    }
+  }
+
+  // The previous turn of the other speaker: whether it asked, its length, its words, and the
+  // lexical overlap with it (content words of this utterance found in it).
+  const prev = context.previousText;
+  if (prev === undefined) {
+    flag(buf, "p:none");
+  } else {
+    const ptoks = tokenize(prev);
+    const pn = ptoks.length;
+    let pWords = 0;
+    prevWords.reset(pn);
+    for (let i = 0; i < pn; i++) {
+      const t = ptoks[i] as Token;
+      if (t.kind !== "word") continue;
+      pWords++;
+      if (!STOP.has(t.norm)) prevWords.add(hashFrom(P_WORD, t.norm));
+      if (opt.contextWords) pushNamed(buf, P_CTX, "p:", t.norm, 3);
+    }
+    if (pn > 0 && (ptoks[pn - 1] as Token).norm === "?") flag(buf, "p:end?");
+    flag(buf, `p:len:${bucket(pWords, LEN_BUCKETS)}`);
+    let content = 0;
+    let shared = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i] as Token;
+      if (t.kind !== "word" || STOP.has(t.norm)) continue;
+      content++;
+      if (prevWords.has(hashFrom(P_WORD, t.norm))) shared++;
+    }
+    flag(buf, `ov:n${bucket(shared, [0, 1, 2, 4, 7])}`);
+    if (content > 0) {
+      flag(buf, `ov:r${bucket(shared / content, [0, 0.15, 0.3, 0.5, 0.7])}`);
+    }
+  }
+  return buf;
+}
+
+function pushNamed(buf: FeatureBuffer, prefix: number, p: string, s: string, group: number): void {
+  buf.push(hashFrom(prefix, s), group);
+  if (buf.names) buf.names.push(p + s);
+}
+
+function pushBigram(buf: FeatureBuffer, a: string, b: string): void {
+  buf.push(hashFrom(step(hashFrom(P_BIGRAM, a), 32), b), 1);
+  if (buf.names) buf.names.push(`b:${a} ${b}`);
+}

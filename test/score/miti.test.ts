@@ -162,6 +162,21 @@ describe("MITI volley rules (manual §1.1: one code per volley; reflection CR if
   });
 });
 
+describe("volley rules: Persuade and Persuade with Permission", () => {
+  it("a volley with advice with and without permission counts one Persuade (MINA)", () => {
+    const rows: Row[] = [
+      ["therapist", "advice.permitted", "One option is a diary."],
+      ["therapist", "advice.unsolicited", "And you must stop on weekdays."],
+      ["client", undefined, "I will think about the diary."],
+      ["therapist", "advice.permitted", "Another option is an app."],
+      ["therapist", "advice.permitted", "Or a friend to check in with."],
+    ];
+    const m = mitiSummary(build(rows), { volleyRules: true });
+    expect(m.counts).toMatchObject({ Persuade: 1, PersuadeWithPermission: 1 });
+    expect(m.mina).toBe(1);
+  });
+});
+
 describe("advice context rule (MITI: Persuade vs Persuade with Permission)", () => {
   const rows: Row[] = [
     ["therapist", "question.closed", "Is it okay if I share some ideas?"],

@@ -238,18 +238,20 @@ export function bandChartSvg(c: ChartText & { readonly rows: readonly BandRow[] 
     const max = r.max > 0 ? r.max : 1;
     const x = (v: number) => labelW + (plot * Math.min(Math.max(v, 0), max)) / max;
     out += `<text x="${labelW - 6}" y="${y + 17}" font-size="12" text-anchor="end" aria-hidden="true">${esc(r.label)}</text>`;
-    const bands: Array<[number, number, keyof typeof BAND_COLORS, string]> = [];
-    if (r.fair !== undefined && r.good !== undefined) {
-      bands.push([0, r.fair, "below", "below fair"]);
-      bands.push([r.fair, r.good, "fair", "fair"]);
-      bands.push([r.good, max, "good", "good"]);
-    } else bands.push([0, max, "below", "no published threshold"]);
-    for (const [a, b, k, name] of bands) {
-      out += `<rect class="band" x="${n(x(a))}" y="${y + 4}" width="${n(Math.max(0, x(b) - x(a)))}" height="18" fill="${BAND_COLORS[k]}" stroke="#888" stroke-width="0.5"><title>${esc(`${r.label}: ${name} (${fmt(a)}–${fmt(b)})`)}</title></rect>`;
-    }
     if (r.value === null) {
-      out += `<text x="${labelW + plot + 6}" y="${y + 17}" font-size="12">${esc(`undefined: ${r.reason ?? "no value"}`)}</text>`;
+      // No value: no scale, the reason written across the plot area instead.
+      out += `<text x="${labelW + 4}" y="${y + 17}" font-size="12" font-style="italic">${esc(`undefined: ${r.reason ?? "no value"}`)}</text>`;
     } else {
+      const bands: Array<[number, number, keyof typeof BAND_COLORS, string]> = [];
+      if (r.fair !== undefined && r.good !== undefined) {
+        bands.push([0, r.fair, "below", "below fair"]);
+        bands.push([r.fair, r.good, "fair", "fair"]);
+        bands.push([r.good, max, "good", "good"]);
+      } else bands.push([0, max, "below", "no published threshold"]);
+      for (const [a, b, k, name] of bands) {
+        out += `<rect class="band" x="${n(x(a))}" y="${y + 4}" width="${n(Math.max(0, x(b) - x(a)))}" height="18" fill="${BAND_COLORS[k]}" stroke="#888" stroke-width="0.5"><title>${esc(`${r.label}: ${name} (${fmt(a)}–${fmt(b)})`)}</title></rect>`;
+      }
+
       const vx = x(r.value);
       const text = r.valueLabel ?? fmt(r.value);
       const level =

@@ -152,6 +152,14 @@ describe("the demo report in headless Chromium", () => {
     // Tab on to a few more marks so the screenshot shows the focus ring mid-session.
     for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
 
+    // The screenshot shows every chart of the session, down to the flags, with the focused mark's
+    // text in the status bar at the bottom.
+    const bottom = await page.evaluate(() => {
+      const flags = document.querySelector('[data-chart="flags"]');
+      return flags ? flags.getBoundingClientRect().bottom + window.scrollY : 1500;
+    });
+    await page.setViewportSize({ width: 1200, height: Math.ceil(bottom + 70) });
+    await page.evaluate(() => window.scrollTo(0, 0));
     mkdirSync(join(ROOT, "docs"), { recursive: true });
     await page.screenshot({ path: join(ROOT, "docs/report-screenshot.png") });
     await page.close();

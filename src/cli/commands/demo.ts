@@ -2,10 +2,11 @@ import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rapportCodebook } from "../../codebook/index.js";
-import type { CodedTranscript, Transcript } from "../../core/schemas.js";
+import type { CodedTranscript } from "../../core/schemas.js";
 import { readText } from "../../io/index.js";
-import { renderReport } from "../../report/index.js";
+import { renderReport, scoreForReport } from "../../report/index.js";
 import { defineCommand, InputError, ioOf } from "../io.js";
+import { codeWithDefault } from "./report.js";
 
 /** Where the bundled demo session lives, relative to the repository root. */
 export const DEMO_FILE = "examples/demo-session.txt";
@@ -27,15 +28,6 @@ async function findDemo(cwd: string): Promise<string> {
     }
   }
   throw new InputError(`cannot find the demo session ${DEMO_FILE} (run from the repository root)`);
-}
-
-/** Codes the demo transcript. Interim: no classifier yet, so the session stays uncoded. */
-function codeDemo(transcript: Transcript): CodedTranscript {
-  return {
-    transcript,
-    codebook: { id: rapportCodebook.id, version: rapportCodebook.version },
-    codings: [],
-  };
 }
 
 /** A fixed-width table of the session's codes, one row per utterance. */
@@ -83,10 +75,16 @@ export default defineCommand({
     const read = readText(await readFile(path, "utf8"), { file: DEMO_FILE, session: "demo" });
     const transcript = read.transcripts[0];
     if (!transcript) throw new InputError(`${DEMO_FILE}: no utterances`);
-    const coded = codeDemo(transcript);
-    io.out(`Demo session: ${transcript.utterances.length} utterances from ${DEMO_FILE}\n\n`);
+    const {
+      coded: [coded],
+      classifierId,
+    } = codeWithDefault([transcript], rapportCodebook);
+    if (!coded) throw new InputError(`${DEMO_FILE}: could not be coded`);
+    io.out(
+      `Demo session: ${transcript.utterances.length} utterances from ${DEMO_FILE}, coded with ${classifierId} (codebook ${rapportCodebook.id} ${rapportCodebook.version})\n\n`,
+    );
     io.out(`${codesTable(coded)}\n\n`);
-    const html = renderReport([{ transcript: coded.transcript, codings: coded.codings }], {
+    const html = renderReport([scoreForReport(coded)], {
       title: "rapportkit demo session",
       codebook: rapportCodebook,
       subtitle: `The bundled demo session (${DEMO_FILE}), a fictional conversation.`,

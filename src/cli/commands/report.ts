@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
+import { codeTranscript, rulesClassifier } from "../../classify/index.js";
 import { type BuiltinCodebookId, builtinCodebooks } from "../../codebook/index.js";
 import type { Codebook, CodedTranscript, Coding, Transcript } from "../../core/schemas.js";
 import { type ReportQuestionnaire, renderReport, scoreForReport } from "../../report/index.js";
@@ -10,18 +11,16 @@ import { defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /**
  * Codes raw transcripts with the default classifier of `codebook`, for the `report` and `demo`
- * commands. Interim: until the pretrained model lands, transcripts stay uncoded.
+ * commands. Interim: the rules classifier, until the pretrained model's default lands.
  */
 export function codeWithDefault(
   transcripts: readonly Transcript[],
   codebook: Codebook,
 ): { coded: CodedTranscript[]; classifierId: string; utterances: number } {
-  const coded = transcripts.map((t) => ({
-    transcript: t,
-    codebook: { id: codebook.id, version: codebook.version },
-    codings: [],
-  }));
-  return { coded, classifierId: "no classifier (not built yet)", utterances: 0 };
+  const classifier = rulesClassifier(codebook);
+  const coded = transcripts.map((t) => codeTranscript(classifier, t));
+  const utterances = transcripts.reduce((n, t) => n + t.utterances.length, 0);
+  return { coded, classifierId: classifier.id, utterances };
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { EncodedMatrix } from "./_matrix.js";
-import { itemCounts } from "./_matrix.js";
 
 /**
  * The pieces shared by percent agreement, Fleiss' kappa and Gwet's AC1 (Gwet 2014, ch. 2 and 5):
@@ -19,26 +18,36 @@ export interface ChanceParts {
   readonly q: number;
 }
 
-/** Computes {@link ChanceParts} in one pass over the item counts. @internal */
+/** Computes {@link ChanceParts} in one pass over the codes (no per-item allocation). @internal */
 export function chanceParts(e: EncodedMatrix): ChanceParts {
-  const ic = itemCounts(e);
-  const { q, m, start, cat, count } = ic;
+  const { n, r, codes } = e;
+  const q = e.categories.length;
   const pi = new Float64Array(q);
+  const scratch = new Int32Array(q);
+  const touched = new Int32Array(r);
   let paSum = 0;
   let n2 = 0;
   let n1 = 0;
-  for (let i = 0; i < e.n; i++) {
-    const mi = m[i] as number;
+  for (let i = 0; i < n; i++) {
+    const base = i * r;
+    let mi = 0;
+    let t = 0;
+    for (let j = 0; j < r; j++) {
+      const c = codes[base + j] as number;
+      if (c < 0) continue;
+      mi++;
+      if (scratch[c] === 0) touched[t++] = c;
+      scratch[c] = (scratch[c] as number) + 1;
+    }
     if (mi === 0) continue;
     n1++;
-    const s = start[i] as number;
-    const t = start[i + 1] as number;
     let agree = 0;
-    for (let x = s; x < t; x++) {
-      const c = count[x] as number;
-      agree += c * (c - 1);
-      const k = cat[x] as number;
-      pi[k] = (pi[k] as number) + c / mi;
+    for (let x = 0; x < t; x++) {
+      const k = touched[x] as number;
+      const cnt = scratch[k] as number;
+      agree += cnt * (cnt - 1);
+      pi[k] = (pi[k] as number) + cnt / mi;
+      scratch[k] = 0;
     }
     if (mi >= 2) {
       n2++;

@@ -80,30 +80,193 @@ export function checkMatrix(fn: string, matrix: RatingMatrix): { n: number; r: n
 }
 
 /**
+ * A cache of encoded rows, active only inside {@link withRowCache} (the bootstrap): resamples reuse
+ * the same row arrays, so each row is checked and mapped to value ids once, not once per resample.
+ * @internal
+ */
+interface RowCache {
+  readonly ids: Map<string | number, number>;
+  readonly values: (string | number)[];
+  readonly rows: WeakMap<object, CachedRow>;
+}
+
+interface CachedRow {
+  /** Value ids (`-1` missing). */
+  readonly ids: Int32Array;
+  /** Bit k set when value id k (< 31) occurs; bit 31 when an id ≥ 31 occurs. */
+  readonly mask: number;
+}
+
+let activeCache: RowCache | undefined;
+
+/** Runs `fn` with a fresh row cache (nested calls get their own). @internal */
+export function withRowCache<T>(fn: () => T): T {
+  const previous = activeCache;
+  activeCache = { ids: new Map(), values: [], rows: new WeakMap() };
+  try {
+    return fn();
+  } finally {
+    activeCache = previous;
+  }
+}
+
+/** The value ids of one row through the cache (`-1` missing), checking each rating once. */
+function cachedRow(
+  fn: string,
+  cache: RowCache,
+  row: ReadonlyArray<Rating>,
+  i: number,
+  r: number,
+): CachedRow {
+  const hit = cache.rows.get(row);
+  if (hit !== undefined) return hit;
+  const ids = new Int32Array(r);
+  let mask = 0;
+  for (let j = 0; j < r; j++) {
+    const v = row[j];
+    if (isMissing(v)) {
+      ids[j] = -1;
+      continue;
+    }
+    let k = cache.ids.get(v);
+    if (k === undefined) {
+      checkRating(fn, v, [i, j]);
+      k = cache.values.length;
+      cache.values.push(v);
+      cache.ids.set(v, k);
+    }
+    ids[j] = k;
+    mask |= k < 31 ? 1 << k : 1 << 31;
+  }
+  const entry = { ids, mask };
+  cache.rows.set(row, entry);
+  return entry;
+}
+
+function notDeclared(fn: string, v: unknown, i: number, j: number): AgreementInputError {
+  return new AgreementInputError([
+    {
+      code: "invalid_input",
+      path: [i, j],
+      message: `${fn}: rating ${JSON.stringify(v)} is not one of the declared categories`,
+    },
+  ]);
+}
+
+function declaredIndex(fn: string, categories: Categories): Map<string | number, number> {
+  const index = new Map<string | number, number>();
+  categories.forEach((c, k) => {
+    checkRating(fn, c, ["categories", k]);
+    if (index.has(c))
+      throw new AgreementInputError([
+        { code: "invalid_input", path: ["categories", k], message: `${fn}: duplicate category` },
+      ]);
+    index.set(c, k);
+  });
+  return index;
+}
+
+/** {@link encodeMatrix} through the active row cache. */
+function encodeCached(
+  fn: string,
+  cache: RowCache,
+  matrix: RatingMatrix,
+  n: number,
+  r: number,
+  categories: Categories | undefined,
+  ordered: boolean,
+): EncodedMatrix {
+  const rows: CachedRow[] = new Array(n);
+  let mask = 0;
+  for (let i = 0; i < n; i++) {
+    const row = cachedRow(fn, cache, matrix[i] as ReadonlyArray<Rating>, i, r);
+    rows[i] = row;
+    mask |= row.mask;
+  }
+  const nv = cache.values.length;
+  const remap = new Int32Array(nv).fill(-2);
+  let cats: (string | number)[];
+  if (categories !== undefined) {
+    const index = declaredIndex(fn, categories);
+    cats = [...categories];
+    cache.values.forEach((v, k) => {
+      const d = index.get(v);
+      if (d !== undefined) remap[k] = d;
+    });
+  } else {
+    const present = new Uint8Array(nv);
+    if (mask >= 0 && nv <= 31) {
+      for (let k = 0; k < nv; k++) if (mask & (1 << k)) present[k] = 1;
+    } else {
+      for (const row of rows)
+        for (let j = 0; j < r; j++) {
+          const id = row.ids[j] as number;
+          if (id >= 0) present[id] = 1;
+        }
+    }
+    const used: number[] = [];
+    for (let k = 0; k < nv; k++) if (present[k]) used.push(k);
+    if (ordered)
+      used.sort((x, y) =>
+        compareCategories(cache.values[x] as string | number, cache.values[y] as string | number),
+      );
+    cats = used.map((k) => cache.values[k] as string | number);
+    used.forEach((k, pos) => {
+      remap[k] = pos;
+    });
+  }
+  let identity = true;
+  for (let k = 0; k < nv; k++)
+    if (remap[k] !== k) {
+      identity = false;
+      break;
+    }
+  const codes = new Int32Array(n * r);
+  if (identity) {
+    // Every value id is its own category index: copy rows wholesale.
+    for (let i = 0; i < n; i++) codes.set((rows[i] as CachedRow).ids, i * r);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const ids = (rows[i] as CachedRow).ids;
+      const base = i * r;
+      for (let j = 0; j < r; j++) {
+        const id = ids[j] as number;
+        if (id < 0) {
+          codes[base + j] = -1;
+          continue;
+        }
+        const c = remap[id] as number;
+        if (c < 0) throw notDeclared(fn, cache.values[id], i, j);
+        codes[base + j] = c;
+      }
+    }
+  }
+  const numeric = cats.every((c) => typeof c === "number");
+  return { n, r, codes, categories: cats, numeric, declared: categories !== undefined };
+}
+
+/**
  * Encodes a rating matrix as category indices. With `categories`, every rating must be one of them
  * (a located {@link AgreementInputError} otherwise); without, the categories are the distinct
- * observed values, sorted.
+ * observed values, sorted, or in any order when `ordered` is false (for statistics that only
+ * compare categories for equality).
  * @internal
  */
 export function encodeMatrix(
   fn: string,
   matrix: RatingMatrix,
   categories?: Categories,
+  ordered = true,
 ): EncodedMatrix {
   const { n, r } = checkMatrix(fn, matrix);
+  if (activeCache !== undefined)
+    return encodeCached(fn, activeCache, matrix, n, r, categories, ordered);
   const codes = new Int32Array(n * r);
-  const index = new Map<string | number, number>();
+  let index = new Map<string | number, number>();
   let cats: (string | number)[];
   if (categories !== undefined) {
     cats = [...categories];
-    cats.forEach((c, k) => {
-      checkRating(fn, c, ["categories", k]);
-      if (index.has(c))
-        throw new AgreementInputError([
-          { code: "invalid_input", path: ["categories", k], message: `${fn}: duplicate category` },
-        ]);
-      index.set(c, k);
-    });
+    index = declaredIndex(fn, categories);
     for (let i = 0; i < n; i++) {
       const row = matrix[i] as ReadonlyArray<Rating>;
       for (let j = 0; j < r; j++) {
@@ -115,13 +278,7 @@ export function encodeMatrix(
         const k = index.get(v);
         if (k === undefined) {
           checkRating(fn, v, [i, j]);
-          throw new AgreementInputError([
-            {
-              code: "invalid_input",
-              path: [i, j],
-              message: `${fn}: rating ${JSON.stringify(v)} is not one of the declared categories`,
-            },
-          ]);
+          throw notDeclared(fn, v, i, j);
         }
         codes[i * r + j] = k;
       }
@@ -146,6 +303,10 @@ export function encodeMatrix(
         }
         codes[i * r + j] = k;
       }
+    }
+    if (!ordered) {
+      const numeric = seen.every((c) => typeof c === "number");
+      return { n, r, codes, categories: seen, numeric, declared: false };
     }
     cats = [...seen].sort(compareCategories);
     const remap = new Int32Array(seen.length);

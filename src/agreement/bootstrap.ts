@@ -1,5 +1,5 @@
 import { AgreementInputError } from "../core/errors.js";
-import { checkMatrix } from "./_matrix.js";
+import { checkMatrix, withRowCache } from "./_matrix.js";
 import type { Coefficient, Rating, RatingMatrix } from "./types.js";
 
 /**
@@ -94,13 +94,16 @@ export function bootstrap(
   const rand = mulberry32(options.seed ?? 1);
   const values = new Float64Array(resamples);
   let defined = 0;
-  const sample: ReadonlyArray<Rating>[] = new Array(n);
-  for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++)
-      sample[i] = ratings[Math.floor(rand() * n)] as ReadonlyArray<Rating>;
-    const v = statistic(sample).value;
-    if (v !== null && Number.isFinite(v)) values[defined++] = v;
-  }
+  // Resamples reuse the original row arrays, so rows are encoded once (see withRowCache).
+  withRowCache(() => {
+    for (let b = 0; b < resamples; b++) {
+      const sample: ReadonlyArray<Rating>[] = new Array(n);
+      for (let i = 0; i < n; i++)
+        sample[i] = ratings[Math.floor(rand() * n)] as ReadonlyArray<Rating>;
+      const v = statistic(sample).value;
+      if (v !== null && Number.isFinite(v)) values[defined++] = v;
+    }
+  });
   const base = { value: point.value, resamples, resamplesDefined: defined };
   if (defined < 2) return base;
   const sorted = values.subarray(0, defined).sort();

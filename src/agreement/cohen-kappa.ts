@@ -1,6 +1,6 @@
 import { AgreementInputError } from "../core/errors.js";
-import { encodeMatrix } from "./_matrix.js";
-import type { Categories, Coefficient, Rating } from "./types.js";
+import { checkMatrix, encodeMatrix } from "./_matrix.js";
+import type { Categories, Coefficient, Rating, RatingMatrix } from "./types.js";
 
 /** Weights of {@link cohenKappa}: none, linear or quadratic in the category positions. @category Agreement */
 export type KappaWeights = "unweighted" | "linear" | "quadratic";
@@ -74,7 +74,44 @@ export function cohenKappa(
     );
   if (a.length === 0) return { value: null, reason: "no item rated by both raters" };
   const rows = a.map((x, i) => [x, b[i]]);
-  const e = encodeMatrix("cohenKappa", rows, options.categories);
+  return kappaOfMatrix("cohenKappa", rows, weights, options.categories);
+}
+
+/**
+ * {@link cohenKappa} on an items × 2 rating matrix (the two raters as columns), e.g. inside
+ * {@link bootstrap}: `bootstrap((m) => cohenKappaMatrix(m), rows)`.
+ *
+ * @param ratings items × 2 raters; `null`/`undefined` is a missing rating.
+ * @param options weights and the ordered category list, as for {@link cohenKappa}.
+ * @throws {AgreementInputError} if the matrix does not have exactly two columns, or a rating is
+ * outside the declared categories.
+ * @example
+ * cohenKappaMatrix([["a", "a"], ["a", "b"], ["b", "b"], ["b", "b"]]);
+ * // => { value: 0.5 }
+ * @category Agreement
+ */
+export function cohenKappaMatrix(
+  ratings: RatingMatrix,
+  options: CohenKappaOptions = {},
+): Coefficient {
+  const { r } = checkMatrix("cohenKappaMatrix", ratings);
+  if (r !== 2)
+    throw new AgreementInputError(`cohenKappaMatrix: needs exactly two raters (columns), got ${r}`);
+  const weights = options.weights ?? "unweighted";
+  if (weights !== "unweighted" && weights !== "linear" && weights !== "quadratic")
+    throw new AgreementInputError(
+      "cohenKappaMatrix: weights must be 'unweighted', 'linear' or 'quadratic'",
+    );
+  return kappaOfMatrix("cohenKappaMatrix", ratings, weights, options.categories);
+}
+
+function kappaOfMatrix(
+  fn: string,
+  rows: RatingMatrix,
+  weights: KappaWeights,
+  categories: Categories | undefined,
+): Coefficient {
+  const e = encodeMatrix(fn, rows, categories);
   const L = e.categories.length;
   const table = new Float64Array(L * L);
   const rowSum = new Float64Array(L);

@@ -48,7 +48,7 @@ export function fleissKappa(
   ratings: RatingMatrix,
   options: FleissKappaOptions = {},
 ): FleissKappaResult {
-  const e = encodeMatrix("fleissKappa", ratings, options.categories);
+  const e = encodeMatrix("fleissKappa", ratings, options.categories, false);
   const { pa, pi, n2 } = chanceParts(e);
   if (n2 === 0) return { value: null, reason: "no item has two or more ratings" };
   let pe = 0;

@@ -46,7 +46,7 @@ export interface GwetAc1Result extends Coefficient {
  * @category Agreement
  */
 export function gwetAc1(ratings: RatingMatrix, options: GwetAc1Options = {}): GwetAc1Result {
-  const e = encodeMatrix("gwetAc1", ratings, options.categories);
+  const e = encodeMatrix("gwetAc1", ratings, options.categories, false);
   const { pa, pi, n2, q } = chanceParts(e);
   if (n2 === 0) return { value: null, reason: "no item has two or more ratings" };
   if (q < 2) return { value: null, reason: "only one category: AC1 needs at least two" };

@@ -21,7 +21,12 @@ export {
   confusionMatrix,
   type PrfScores,
 } from "./classification.js";
-export { type CohenKappaOptions, cohenKappa, type KappaWeights } from "./cohen-kappa.js";
+export {
+  type CohenKappaOptions,
+  cohenKappa,
+  cohenKappaMatrix,
+  type KappaWeights,
+} from "./cohen-kappa.js";
 export { type CronbachAlphaResult, cronbachAlpha } from "./cronbach-alpha.js";
 export { fCdf, fQuantile, fSurvival, logGamma, regularizedBeta } from "./distributions.js";
 export { type FleissKappaOptions, type FleissKappaResult, fleissKappa } from "./fleiss-kappa.js";

@@ -73,7 +73,7 @@ export function krippendorffAlpha(
   options: KrippendorffAlphaOptions = {},
 ): Coefficient {
   const level = options.level ?? "nominal";
-  const e = encodeMatrix("krippendorffAlpha", ratings, options.categories);
+  const e = encodeMatrix("krippendorffAlpha", ratings, options.categories, level !== "nominal");
   checkLevel(e, level);
   return alphaOfEncoded(e, level);
 }

@@ -3,7 +3,7 @@ import type { Coding } from "../core/schemas.js";
 import { alignCodings } from "./align.js";
 import { bootstrap } from "./bootstrap.js";
 import { type ClassificationReport, classificationReport } from "./classification.js";
-import { cohenKappa } from "./cohen-kappa.js";
+import { cohenKappaMatrix } from "./cohen-kappa.js";
 import { gwetAc1 } from "./gwet-ac1.js";
 import { krippendorffAlpha } from "./krippendorff-alpha.js";
 import { percentAgreement } from "./percent-agreement.js";
@@ -124,17 +124,7 @@ export function perCodeAgreement(
     const precision = predicted > 0 ? tp / predicted : 0;
     const recall = support > 0 ? tp / support : 0;
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    const kappa = withCi(
-      (mm) =>
-        cohenKappa(
-          mm.map((r) => r[0]),
-          mm.map((r) => r[1]),
-          { categories: [0, 1] },
-        ),
-      m,
-      resamples,
-      seed,
-    );
+    const kappa = withCi((mm) => cohenKappaMatrix(mm, { categories: [0, 1] }), m, resamples, seed);
     out[label] = { kappa, precision, recall, f1, support, predicted };
   }
   return out;
@@ -199,12 +189,7 @@ export function codingAgreement(
     onlyB: al.onlyB,
     overall: {
       percentAgreement: stat((mm) => percentAgreement(mm)),
-      cohenKappa: stat((mm) =>
-        cohenKappa(
-          mm.map((r) => r[0]),
-          mm.map((r) => r[1]),
-        ),
-      ),
+      cohenKappa: stat((mm) => cohenKappaMatrix(mm)),
       krippendorffAlpha: stat((mm) => krippendorffAlpha(mm)),
       gwetAc1: stat((mm) => gwetAc1(mm, labels ? { categories: labels } : {})),
       classification:

@@ -51,7 +51,7 @@ export function percentAgreement(
   ratings: RatingMatrix,
   options: PercentAgreementOptions = {},
 ): PercentAgreementResult {
-  const e = encodeMatrix("percentAgreement", ratings, options.categories);
+  const e = encodeMatrix("percentAgreement", ratings, options.categories, false);
   const parts = chanceParts(e);
   if (parts.n2 === 0) return { value: null, reason: "no item has two or more ratings", nItems: 0 };
   if (options.method === "unanimous") {

@@ -37,7 +37,7 @@ export function randolphKappa(
   ratings: RatingMatrix,
   options: RandolphKappaOptions = {},
 ): Coefficient {
-  const e = encodeMatrix("randolphKappa", ratings, options.categories);
+  const e = encodeMatrix("randolphKappa", ratings, options.categories, false);
   const { pa, n2, q } = chanceParts(e);
   if (n2 === 0) return { value: null, reason: "no item has two or more ratings" };
   if (q < 2) return { value: null, reason: "only one category: the free-marginal kappa needs two" };

@@ -5,9 +5,11 @@ import {
   alignCodings,
   bootstrap,
   type Coding,
+  type Coefficient,
   classificationReport,
   codingAgreement,
   cohenKappa,
+  cohenKappaMatrix,
   cronbachAlpha,
   fleissKappa,
   gwetAc1,
@@ -16,6 +18,8 @@ import {
   mulberry32,
   perCodeAgreement,
   percentAgreement,
+  type Rating,
+  type RatingMatrix,
 } from "../../src/index.js";
 import { ratingMatrix } from "./_load.js";
 
@@ -218,6 +222,53 @@ describe("bootstrap", () => {
     expect(hi).toBeGreaterThan(a.value as number);
     expect(hi - lo).toBeLessThan(0.2);
     expect(a.resamplesDefined).toBe(300);
+  });
+  it("equals a plain resampling loop (the row cache changes no value)", () => {
+    const numeric = m.map((row) => row.map((x) => (x === null ? null : x.length % 5)));
+    const stats: [string, RatingMatrix, (x: RatingMatrix) => Coefficient][] = [
+      ["fleiss", m, (x) => fleissKappa(x)],
+      [
+        "ac1 declared",
+        m,
+        (x) =>
+          gwetAc1(x, { categories: ["other", "question", "reflection", "therapist_input", "x"] }),
+      ],
+      ["alpha nominal", m, (x) => krippendorffAlpha(x)],
+      ["alpha ordinal", numeric, (x) => krippendorffAlpha(x, { level: "ordinal" })],
+      ["alpha ratio", numeric, (x) => krippendorffAlpha(x, { level: "ratio" })],
+      ["percent", m, (x) => percentAgreement(x)],
+      [
+        "cohen quadratic",
+        m.map((row) => [row[0] ?? null, row[3] ?? null]),
+        (x) => cohenKappaMatrix(x, { weights: "quadratic" }),
+      ],
+    ];
+    for (const [name, data, fn] of stats) {
+      const rand = mulberry32(21);
+      const values: number[] = [];
+      for (let b = 0; b < 40; b++) {
+        const sample = data.map(() => data[Math.floor(rand() * data.length)] as Rating[]);
+        const v = fn(sample).value;
+        if (v !== null) values.push(v);
+      }
+      values.sort((x, y) => x - y);
+      const q = (p: number) => {
+        const h = (values.length - 1) * p;
+        const lo = Math.floor(h);
+        return (
+          (values[lo] as number) +
+          (h - lo) *
+            ((values[Math.min(lo + 1, values.length - 1)] as number) - (values[lo] as number))
+        );
+      };
+      const got = bootstrap(fn, data, { resamples: 40, seed: 21 });
+      expect(got.ci95, name).toEqual([q(0.025), q(0.975)]);
+    }
+  });
+  it("checks declared categories on cached rows too", () => {
+    thrown(() =>
+      bootstrap((x) => fleissKappa(x, { categories: ["question"] }), m, { resamples: 2 }),
+    );
   });
   it("an undefined statistic gets no interval", () => {
     const r = bootstrap(

@@ -8,7 +8,7 @@ import {
   type Coefficient,
   classificationReport,
   codingAgreement,
-  cohenKappa,
+  cohenKappaMatrix,
   cronbachAlpha,
   fleissKappa,
   gwetAc1,
@@ -243,17 +243,7 @@ async function runMatrix(
   if (t.header.length - 1 === 2) {
     const ck: Record<string, unknown> = {};
     for (const w of ["unweighted", "linear", "quadratic"] as const)
-      ck[w] = withCi(
-        (x) =>
-          cohenKappa(
-            x.map((r) => r[0]),
-            x.map((r) => r[1]),
-            { ...opts, weights: w },
-          ),
-        m,
-        resamples,
-        seed,
-      );
+      ck[w] = withCi((x) => cohenKappaMatrix(x, { ...opts, weights: w }), m, resamples, seed);
     out.cohen_kappa = ck;
   }
   if (numeric) {
@@ -373,12 +363,7 @@ async function runPairs(
   const ck: Record<string, unknown> = {};
   for (const w of ["unweighted", "linear", "quadratic"] as const)
     ck[w] = withCi(
-      (x) =>
-        cohenKappa(
-          x.map((r) => r[0]),
-          x.map((r) => r[1]),
-          { weights: w, ...(labels ? { categories: labels } : {}) },
-        ),
+      (x) => cohenKappaMatrix(x, { weights: w, ...(labels ? { categories: labels } : {}) }),
       m,
       resamples,
       seed,

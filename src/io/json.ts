@@ -54,6 +54,7 @@ function fillUtterance(
   fallbackSession: string,
   position: number,
   resolve: (speaker: string) => string,
+  forceRole: boolean,
 ): unknown {
   if (!isObject(raw)) return raw;
   const u: Record<string, unknown> = { ...raw };
@@ -62,7 +63,8 @@ function fillUtterance(
   if (u.id === undefined && typeof u.session === "string" && typeof u.index === "number")
     u.id = `${u.session}:${u.index}`;
   if (u.speaker === undefined && typeof u.role === "string") u.speaker = u.role;
-  if (u.role === undefined && typeof u.speaker === "string") u.role = resolve(u.speaker);
+  if (typeof u.speaker === "string" && (u.role === undefined || forceRole))
+    u.role = resolve(u.speaker);
   return u;
 }
 
@@ -70,8 +72,9 @@ function fillUtterance(
  * Reads JSON: a Transcript, an array of Transcripts, `{ transcripts: [...] }`, or coded
  * transcripts (`{ transcript, codebook, codings }`, alone or in an array) whose codings are returned.
  * Utterances may leave out `session` (the transcript's id), `index` (their position), `id`
- * (`<session>:<index>`) and `role` (from `speaker` through the speaker map). Validated with the zod
- * schemas.
+ * (`<session>:<index>`) and `role` (from `speaker` through the speaker map; `options.role`
+ * overrides every role). A transcript without an id takes `options.session` (default `session`).
+ * Validated with the zod schemas.
  * @throws {TranscriptParseError} `bad_json` with line and column for a syntax error; zod issue
  * codes with the path (e.g. `transcripts[0].utterances[3].text`) for a value of the wrong shape.
  * @category Transcripts
@@ -116,9 +119,16 @@ export function readJson(text: string, options: ReadOptions = {}): ReadResult {
         codebookId = item.codebook.id;
     }
     if (isObject(raw) && Array.isArray(raw.utterances)) {
-      const sid = typeof raw.id === "string" && raw.id !== "" ? raw.id : (options.session ?? "");
+      const sid =
+        typeof raw.id === "string" && raw.id !== "" ? raw.id : (options.session ?? "session");
       const utterances = raw.utterances.map((u, i) =>
-        fillUtterance(u, sid, i, (s) => resolver(s, undefined, warnings)),
+        fillUtterance(
+          u,
+          sid,
+          i,
+          (s) => resolver(s, undefined, warnings),
+          options.role !== undefined,
+        ),
       );
       raw = { ...raw, id: raw.id ?? sid, utterances };
     }

@@ -44,6 +44,14 @@ describe("readJson", () => {
     );
   });
 
+  it("fills a missing transcript id from options.session, and options.role overrides roles", () => {
+    const r = readJson('{"utterances":[{"speaker":"C","role":"client","text":"x"}]}', {
+      role: "therapist",
+    });
+    expect(r.transcripts[0]?.id).toBe("session");
+    expect(r.transcripts[0]?.utterances[0]).toMatchObject({ id: "session:0", role: "therapist" });
+  });
+
   it("reads coded transcripts and returns their codings", () => {
     const coded = {
       transcript: { id: "a", utterances: [{ speaker: "T", text: "x" }] },

@@ -6,7 +6,14 @@ import {
   precedingTurns,
   type SyncClassifier,
 } from "../types.js";
-import { analyse, type CompiledCues, compileCues, contentStems, runCues } from "./match.js";
+import {
+  analyse,
+  type CompiledCues,
+  compileCues,
+  contentStems,
+  runCues,
+  spansOf,
+} from "./match.js";
 
 /**
  * Options of {@link rulesClassifier}.
@@ -30,8 +37,8 @@ export interface RulesOptions {
 interface RoleTable {
   /** Leaf codes that apply to the role, in codebook order. */
   readonly leaves: readonly Code[];
-  /** For each leaf, the indices (into `compiled.cues`) of its cues and its ancestors' cues. */
-  readonly cueOwners: readonly number[];
+  /** For each leaf, the indices (into the codebook's codes) of the leaf and its ancestors. */
+  readonly lineages: readonly (readonly number[])[];
   readonly fallback: string | undefined;
 }
 
@@ -60,31 +67,35 @@ export function rulesClassifier<C extends string = string>(
 ): SyncClassifier<C> {
   const cb = codebook as unknown as Codebook;
   const id = `rules@${cb.id}-${cb.version}`;
-  const byId = new Map(cb.codes.map((c) => [c.id, c]));
+  const indexOf = new Map(cb.codes.map((c, i) => [c.id, i]));
   const parents = new Set(cb.codes.map((c) => c.parent).filter((p) => p !== undefined));
 
-  // Compile every code's cues into one matcher.
+  // Compile every code's cues into one matcher; owner[k] is the code index of cue k.
   const allCues: Cue[] = [];
   const prefixes: string[] = [];
-  const owner: string[] = [];
-  for (const c of cb.codes)
+  const owner: number[] = [];
+  cb.codes.forEach((c, ci) => {
     for (const cue of c.cues ?? []) {
       allCues.push(cue);
       prefixes.push(c.id);
-      owner.push(c.id);
+      owner.push(ci);
     }
+  });
   const compiled: CompiledCues = compileCues(allCues, prefixes);
 
-  const lineage = (code: Code): Set<string> => {
-    const s = new Set<string>([code.id]);
+  const lineageOf = (code: Code): number[] => {
+    const out = [indexOf.get(code.id) as number];
+    const seen = new Set<string>([code.id]);
     let p = code.parent;
-    while (p !== undefined && !s.has(p)) {
-      s.add(p);
-      p = byId.get(p)?.parent;
+    while (p !== undefined && !seen.has(p)) {
+      seen.add(p);
+      const pi = indexOf.get(p);
+      if (pi === undefined) break;
+      out.push(pi);
+      p = cb.codes[pi]?.parent;
     }
-    return s;
+    return out;
   };
-  const lineages = new Map(cb.codes.map((c) => [c.id, lineage(c)]));
 
   const tables = new Map<string, RoleTable>();
   const tableFor = (role: "therapist" | "client" | "other"): RoleTable => {
@@ -95,84 +106,89 @@ export function rulesClassifier<C extends string = string>(
     );
     const preferred = options.fallback?.[role] ?? (role === "client" ? "neutral" : "other");
     const fallback = leaves.some((c) => c.id === preferred) ? preferred : leaves[0]?.id;
-    const t: RoleTable = { leaves, cueOwners: [], fallback };
+    const t: RoleTable = { leaves, lineages: leaves.map(lineageOf), fallback };
     tables.set(role, t);
     return t;
   };
   const threshold = options.threshold ?? 0;
   const fallbackConfidence = options.fallbackConfidence ?? 0.3;
+  // Scratch space, reused for every utterance.
+  const perCode = new Float64Array(cb.codes.length);
+  const hasCue = new Uint8Array(cb.codes.length);
 
-  const classifyOne = (u: Utterance, previousClient: string | undefined): Prediction<C> => {
+  const classifyOne = (u: Utterance, prev: ReadonlySet<string> | undefined): Prediction<C> => {
     let role: "therapist" | "client" | "other" = u.role;
     let table = tableFor(role);
     if (role === "other" && table.leaves.length === 0) {
       role = options.otherRole ?? "therapist";
       table = tableFor(role);
     }
-    const prev = previousClient !== undefined ? contentStems(tokenize(previousClient)) : undefined;
-    const fired = table.leaves.length > 0 ? runCues(compiled, analyse(u.text), prev) : [];
-    // Score per code: sum the weights of fired cues, then give each leaf its lineage's total.
-    const perCode = new Map<string, number>();
-    for (const f of fired) {
-      const o = owner[f.index] as string;
-      perCode.set(o, (perCode.get(o) ?? 0) + f.weight);
+    if (table.leaves.length === 0)
+      return {
+        utteranceId: u.id,
+        codeId: (table.fallback ?? cb.codes[0]?.id) as C,
+        confidence: 0,
+        source: id,
+        evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
+      };
+    const a = analyse(u.text);
+    const state = runCues(compiled, a, prev);
+    perCode.fill(0);
+    hasCue.fill(0);
+    for (const k of state.fired) {
+      const o = owner[k] as number;
+      perCode[o] = (perCode[o] as number) + (compiled.cues[k]?.weight ?? 0);
+      hasCue[o] = 1;
     }
-    const scored = table.leaves.map((leaf) => {
-      let s = 0;
+    // Each leaf scores its lineage's total; keep the best three (ties: codebook order).
+    const top: { i: number; score: number }[] = [];
+    for (let l = 0; l < table.leaves.length; l++) {
+      let score = 0;
       let any = false;
-      for (const a of lineages.get(leaf.id) ?? []) {
-        const v = perCode.get(a);
-        if (v !== undefined) {
-          s += v;
+      for (const ci of table.lineages[l] as number[]) {
+        if (hasCue[ci]) {
+          score += perCode[ci] as number;
           any = true;
         }
       }
-      return { id: leaf.id, score: s, any };
-    });
-    let best: { id: string; score: number; any: boolean } | undefined;
-    let second = 0;
-    for (const s of scored) {
-      if (!s.any) continue;
-      if (!best || s.score > best.score) {
-        if (best) second = Math.max(second, best.score);
-        best = s;
-      } else second = Math.max(second, s.score);
+      if (!any) continue;
+      let pos = top.length;
+      while (pos > 0 && (top[pos - 1] as { score: number }).score < score) pos--;
+      if (pos < 3) {
+        top.splice(pos, 0, { i: l, score });
+        if (top.length > 3) top.pop();
+      }
     }
-    const top = scored
-      .filter((s) => s.any)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 3)
-      .map((s) => ({ name: `score:${s.id}`, weight: round(s.score) }));
+    const features = top.map((t) => ({
+      name: `score:${(table.leaves[t.i] as Code).id}`,
+      weight: round(t.score),
+    }));
+    const best = top[0];
     if (!best || best.score <= threshold) {
-      const codeId = (table.fallback ?? cb.codes[0]?.id) as C;
-      const features = [
-        {
-          name: table.leaves.length === 0 ? `no_code_for_role:${u.role}` : "fallback",
-          weight: 0,
-        },
-        ...top,
-      ];
       return {
         utteranceId: u.id,
-        codeId,
-        confidence: table.leaves.length === 0 ? 0 : fallbackConfidence,
+        codeId: table.fallback as C,
+        confidence: fallbackConfidence,
         source: id,
-        evidence: { spans: [], features },
+        evidence: { spans: [], features: [{ name: "fallback", weight: 0 }, ...features] },
       };
     }
-    const lin = lineages.get(best.id) ?? new Set<string>();
-    const spans = fired
-      .filter((f) => f.weight > 0 && lin.has(owner[f.index] as string))
-      .flatMap((f) => f.spans.map((s) => ({ start: s.start, end: s.end, cue: s.cue || f.name })));
-    const margin = Math.max(0, best.score - Math.max(second, 0));
+    const lineage = new Set(table.lineages[best.i]);
+    const spans: { start: number; end: number; cue: string }[] = [];
+    for (const k of state.fired) {
+      if ((compiled.cues[k]?.weight ?? 0) <= 0 || !lineage.has(owner[k] as number)) continue;
+      for (const sp of spansOf(compiled, a, state, k)) spans.push(sp);
+    }
+    const second = top[1] ? Math.max(0, top[1].score) : 0;
+    const margin = Math.max(0, best.score - second);
     const strength = 1 - Math.exp(-best.score);
     const confidence = clamp(strength * (0.5 + 0.5 * Math.min(1, margin / best.score)));
     return {
       utteranceId: u.id,
-      codeId: best.id as C,
+      codeId: (table.leaves[best.i] as Code).id as C,
       confidence,
       source: id,
-      evidence: { spans, features: top },
+      evidence: { spans, features },
     };
   };
 
@@ -182,20 +198,27 @@ export function rulesClassifier<C extends string = string>(
     codebook: { id: cb.id, version: cb.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction<C>[] {
       const out: Prediction<C>[] = [];
+      // The previous client turn's content words, computed once per client turn.
+      let lastText: string | undefined;
+      let lastStems: ReadonlySet<string> | undefined;
       for (let i = 0; i < utterances.length; i++) {
         const u = utterances[i] as Utterance;
-        let previousClient: string | undefined;
+        let prev: ReadonlySet<string> | undefined;
         if (compiled.hasMirroring && u.role !== "client") {
           const before = precedingTurns(utterances, i, opts, 3);
           for (let j = before.length - 1; j >= 0; j--) {
             const p = before[j] as Utterance;
             if (p.role === "client") {
-              previousClient = p.text;
+              if (p.text !== lastText) {
+                lastText = p.text;
+                lastStems = contentStems(tokenize(p.text));
+              }
+              prev = lastStems;
               break;
             }
           }
         }
-        out.push(classifyOne(u, previousClient));
+        out.push(classifyOne(u, prev));
       }
       return out;
     },

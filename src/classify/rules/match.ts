@@ -146,7 +146,7 @@ export type QuestionForm = "open" | "closed" | null;
  */
 export interface Analysis {
   readonly tokens: readonly Token[];
-  readonly isStart: readonly boolean[];
+  readonly isStart: Uint8Array;
   readonly lastWord: number;
   readonly wordCount: number;
   readonly question: QuestionForm;
@@ -183,7 +183,7 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
 export function analyse(text: string): Analysis {
   const tokens = tokenize(text);
   const n = tokens.length;
-  const isStart: boolean[] = new Array(n).fill(false);
+  const isStart = new Uint8Array(n);
   const first: Token[] = [];
   const second: Token[] = [];
   let lastWord = -1;
@@ -209,7 +209,7 @@ export function analyse(text: string): Analysis {
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
     if (i === sentenceStart) {
-      isStart[i] = true;
+      isStart[i] = 1;
       contentStart = -1;
     }
     if (t.kind === "word") {
@@ -221,7 +221,7 @@ export function analyse(text: string): Analysis {
     if (contentStart < 0) {
       if ((t.kind === "word" && DISCOURSE.has(t.norm)) || t.norm === "," || t.norm === "-") {
         // still in the sentence's lead-in; the next token is a start too
-        if (i + 1 < n) isStart[i + 1] = true;
+        if (i + 1 < n) isStart[i + 1] = 1;
       } else if (!SENTENCE_END.has(t.norm)) contentStart = i;
     }
     if (SENTENCE_END.has(t.norm)) {
@@ -258,46 +258,65 @@ export function contentStems(tokens: readonly Token[]): Set<string> {
 // Matching
 
 /**
- * Runs compiled cues over an analysed utterance and returns the cues that fired.
+ * The cues that fired on one utterance, with what is needed to give their spans on demand (spans
+ * are built only for the cues a classifier reports, not for every cue that fired).
+ * @internal
+ */
+export interface MatchState {
+  /** Indices (into `compiled.cues`) of the cues that fired, ascending. */
+  readonly fired: number[];
+  /** Spans of phrase/token-pattern matches, by cue index. */
+  readonly phraseSpans: Map<number, CueSpan[]>;
+  /** Share of content words shared with the client's previous turn, and those tokens. */
+  readonly overlap: number;
+  readonly overlapTokens: readonly Token[];
+}
+
+/**
+ * Runs compiled cues over an analysed utterance.
  * @internal
  */
 export function runCues(
   compiled: CompiledCues,
   a: Analysis,
   previousStems: ReadonlySet<string> | undefined,
-): FiredCue[] {
-  const spans: CueSpan[][] = compiled.cues.map(() => []);
-  const fired: boolean[] = compiled.cues.map(() => false);
+): MatchState {
+  const phraseSpans = new Map<number, CueSpan[]>();
   const tokens = a.tokens;
   const n = tokens.length;
   // Trie walk from every token; the frontier is bounded by the trie, the depth by maxDepth.
   const root = compiled.root;
   if (root.next.size > 0 || root.any) {
-    let frontier: TrieNode[] = [];
+    // Two frontier buffers with explicit counts (no per-token allocation).
+    let frontier: TrieNode[] = [root];
     let next: TrieNode[] = [];
+    let fn = 0;
+    let nn = 0;
     for (let i = 0; i < n; i++) {
       // Fast path: most tokens start no pattern at all.
-      const first = root.next.get((tokens[i] as Token).norm);
-      if (!first && !root.any) continue;
-      frontier.length = 0;
-      frontier.push(root);
-      for (let j = i; j < n && j - i < compiled.maxDepth && frontier.length > 0; j++) {
-        next.length = 0;
+      if (!root.any && !root.next.has((tokens[i] as Token).norm)) continue;
+      frontier[0] = root;
+      fn = 1;
+      for (let j = i; j < n && j - i < compiled.maxDepth && fn > 0; j++) {
+        nn = 0;
         const tok = (tokens[j] as Token).norm;
-        for (let f = 0; f < frontier.length; f++) {
+        for (let f = 0; f < fn; f++) {
           const nd = frontier[f] as TrieNode;
           const c = nd.next.get(tok);
-          if (c) next.push(c);
-          if (nd.any) next.push(nd.any);
+          if (c) next[nn++] = c;
+          if (nd.any) next[nn++] = nd.any;
         }
-        for (let q = 0; q < next.length; q++) {
+        for (let q = 0; q < nn; q++) {
           const nd = next[q] as TrieNode;
-          if (nd.out.length === 0) continue;
-          for (const term of nd.out) {
+          for (let o = 0; o < nd.out.length; o++) {
+            const term = nd.out[o] as Terminal;
             if (term.at === "start" && !a.isStart[i]) continue;
             if (term.at === "end" && j < a.lastWord) continue;
-            fired[term.cue] = true;
-            const list = spans[term.cue] as CueSpan[];
+            let list = phraseSpans.get(term.cue);
+            if (!list) {
+              list = [];
+              phraseSpans.set(term.cue, list);
+            }
             if (list.length < MAX_SPANS_PER_CUE)
               list.push({
                 start: (tokens[i] as Token).start,
@@ -309,69 +328,93 @@ export function runCues(
         const swap = frontier;
         frontier = next;
         next = swap;
+        fn = nn;
       }
     }
   }
   // Mirroring: the share of this utterance's content words that the client just used.
   let overlap = 0;
-  let overlapSpans: CueSpan[] = [];
+  const overlapTokens: Token[] = [];
   if (compiled.hasMirroring && previousStems && previousStems.size > 0) {
     const mine = new Set<string>();
     const shared = new Set<string>();
-    const sharedTokens: Token[] = [];
-    for (const t of tokens) {
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i] as Token;
       if (t.kind !== "word" || STOPWORDS.has(t.norm)) continue;
-      const s = stem(t.norm);
-      mine.add(s);
-      if (previousStems.has(s)) {
-        shared.add(s);
-        if (sharedTokens.length < MAX_SPANS_PER_CUE) sharedTokens.push(t);
+      const st = stem(t.norm);
+      mine.add(st);
+      if (previousStems.has(st)) {
+        shared.add(st);
+        if (overlapTokens.length < MAX_SPANS_PER_CUE) overlapTokens.push(t);
       }
     }
     overlap = mine.size > 0 ? shared.size / mine.size : 0;
-    overlapSpans = sharedTokens.map((t) => ({ start: t.start, end: t.end, cue: "" }));
   }
-  const out: FiredCue[] = [];
-  compiled.cues.forEach(({ cue, name, weight }, i) => {
-    let ok = fired[i] as boolean;
-    let s: readonly CueSpan[] = spans[i] as CueSpan[];
+  const fired: number[] = [];
+  const cues = compiled.cues;
+  for (let i = 0; i < cues.length; i++) {
+    const cue = (cues[i] as CompiledCues["cues"][number]).cue;
+    let ok: boolean;
     switch (cue.kind) {
-      case "question": {
-        const src =
-          cue.form === "open"
-            ? a.openSpans
-            : cue.form === "closed"
-              ? a.closedSpans
-              : a.questionSpans;
+      case "phrase":
+      case "tokens":
+        ok = phraseSpans.has(i);
+        break;
+      case "question":
         ok = cue.form === "any" ? a.question !== null : a.question === cue.form;
-        s = src.slice(0, MAX_SPANS_PER_CUE).map((x) => ({ ...x, cue: `${name} ${cue.form}` }));
         break;
-      }
-      case "pronoun": {
-        const list = cue.person === "first" ? a.first : a.second;
-        ok = list.length >= (cue.min ?? 1);
-        s = list
-          .slice(0, MAX_SPANS_PER_CUE)
-          .map((t) => ({ start: t.start, end: t.end, cue: `${name} ${cue.person}` }));
+      case "pronoun":
+        ok = (cue.person === "first" ? a.first : a.second).length >= (cue.min ?? 1);
         break;
-      }
       case "mirroring":
         ok = overlap >= cue.min && overlap > 0;
-        s = overlapSpans.map((x) => ({ ...x, cue: `${name} ${overlap.toFixed(2)}` }));
         break;
       case "length":
-        ok = a.wordCount >= (cue.min ?? 0) && a.wordCount <= (cue.max ?? Number.POSITIVE_INFINITY);
-        s =
-          n > 0
-            ? [{ start: 0, end: (tokens[n - 1] as Token).end, cue: `${name} ${a.wordCount}` }]
-            : [];
-        break;
-      default:
+        ok = a.wordCount >= (cue.min ?? 0) && (cue.max === undefined || a.wordCount <= cue.max);
         break;
     }
-    if (ok) out.push({ index: i, kind: cue.kind, name, weight, spans: s });
-  });
-  return out;
+    if (ok) fired.push(i);
+  }
+  return { fired, phraseSpans, overlap, overlapTokens };
+}
+
+/**
+ * The character spans of one fired cue.
+ * @internal
+ */
+export function spansOf(
+  compiled: CompiledCues,
+  a: Analysis,
+  state: MatchState,
+  index: number,
+): CueSpan[] {
+  const entry = compiled.cues[index];
+  if (!entry) return [];
+  const { cue, name } = entry;
+  switch (cue.kind) {
+    case "phrase":
+    case "tokens":
+      return state.phraseSpans.get(index) ?? [];
+    case "question": {
+      const src =
+        cue.form === "open" ? a.openSpans : cue.form === "closed" ? a.closedSpans : a.questionSpans;
+      return src.slice(0, MAX_SPANS_PER_CUE).map((x) => ({ ...x, cue: `${name} ${cue.form}` }));
+    }
+    case "pronoun":
+      return (cue.person === "first" ? a.first : a.second)
+        .slice(0, MAX_SPANS_PER_CUE)
+        .map((t) => ({ start: t.start, end: t.end, cue: `${name} ${cue.person}` }));
+    case "mirroring":
+      return state.overlapTokens.map((t) => ({
+        start: t.start,
+        end: t.end,
+        cue: `${name} ${state.overlap.toFixed(2)}`,
+      }));
+    case "length": {
+      const last = a.tokens[a.tokens.length - 1];
+      return last ? [{ start: 0, end: last.end, cue: `${name} ${a.wordCount}` }] : [];
+    }
+  }
 }
 
 /**
@@ -393,8 +436,13 @@ export function matchCues(
     context.previousClientText !== undefined
       ? contentStems(tokenize(context.previousClientText))
       : undefined;
-  const fired = runCues(compiled, analyse(text), prev);
+  const a = analyse(text);
+  const state = runCues(compiled, a, prev);
   let score = 0;
-  for (const f of fired) score += f.weight;
+  const fired = state.fired.map((i) => {
+    const { cue, name, weight } = compiled.cues[i] as CompiledCues["cues"][number];
+    score += weight;
+    return { index: i, kind: cue.kind, name, weight, spans: spansOf(compiled, a, state, i) };
+  });
   return { score, fired };
 }

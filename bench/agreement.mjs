@@ -3,14 +3,22 @@
 //   npx tsup && node bench/agreement.mjs
 // or against the sources without building:
 //   AGREEMENT_FROM_SRC=1 npx tsx bench/agreement.mjs
-// Prints one line per case (median of a few runs, in ms) and a JSON summary on the last line.
+// Prints one line per case (median wall-clock and process CPU time of a few runs, in ms) and a
+// JSON summary on the last line.
 import { performance } from "node:perf_hooks";
 
 const lib = process.env.AGREEMENT_FROM_SRC
   ? await import("../src/agreement/index.ts")
   : await import("../dist/index.js");
-const { bootstrap, cohenKappaMatrix, fleissKappa, gwetAc1, krippendorffAlpha, mulberry32, percentAgreement } =
-  lib;
+const {
+  bootstrap,
+  cohenKappaMatrix,
+  fleissKappa,
+  gwetAc1,
+  krippendorffAlpha,
+  mulberry32,
+  percentAgreement,
+} = lib;
 
 /** items × raters: a true category per item, each rater right with p = 0.8, 10% missing. */
 function ratings(items, raters, seed, labels) {
@@ -29,20 +37,37 @@ function ratings(items, raters, seed, labels) {
   return m;
 }
 
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Median wall-clock and process-CPU time over `runs` runs (CPU time is what a busy machine steals least). */
 function time(name, fn, runs = 5) {
-  const ms = [];
+  const wall = [];
+  const cpu = [];
   let value;
   for (let r = 0; r < runs; r++) {
+    const c0 = cpuMs();
     const t0 = performance.now();
     value = fn();
-    ms.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
   }
-  ms.sort((a, b) => a - b);
-  const median = ms[Math.floor(ms.length / 2)];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const v = value?.value ?? null;
   const ci = value?.ci95 ? ` ci95 [${value.ci95.map((x) => x.toFixed(4)).join(", ")}]` : "";
-  console.log(`${name.padEnd(58)} ${median.toFixed(1).padStart(9)} ms   value ${v === null ? "null" : v.toFixed(4)}${ci}`);
-  return { name, ms: Number(median.toFixed(2)), runs };
+  console.log(
+    `${name.padEnd(58)} wall ${median(wall).toFixed(1).padStart(8)} ms  cpu ${median(cpu).toFixed(1).padStart(8)} ms   value ${
+      v === null ? "null" : v.toFixed(4)
+    }${ci}`,
+  );
+  return {
+    name,
+    wallMs: Number(median(wall).toFixed(2)),
+    cpuMs: Number(median(cpu).toFixed(2)),
+    runs,
+  };
 }
 
 const labels = ["question", "reflection", "therapist_input", "other"];
@@ -74,10 +99,7 @@ const results = [
   ),
   time(
     "bootstrap(cohenKappa), 1,000 resamples, 10,000 × 2",
-    () =>
-      bootstrap((m) => cohenKappaMatrix(m), pairs,
-        { resamples: 1000, seed: 1 },
-      ),
+    () => bootstrap((m) => cohenKappaMatrix(m), pairs, { resamples: 1000, seed: 1 }),
     1,
   ),
 ];

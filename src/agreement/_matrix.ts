@@ -88,6 +88,21 @@ interface RowCache {
   readonly ids: Map<string | number, number>;
   readonly values: (string | number)[];
   readonly rows: WeakMap<object, CachedRow>;
+  /** Whole source matrices of resamples, encoded once: value ids row-major, and per-row masks. */
+  readonly sources: WeakMap<object, { readonly ids: Int32Array; readonly masks: Int32Array }>;
+}
+
+/**
+ * Marks a resample built by the bootstrap: `sample[RESAMPLE] = { source, index }` says that row i
+ * of the sample is row `index[i]` of `source`, so it can be encoded by copying, without lookups.
+ * @internal
+ */
+export const RESAMPLE: unique symbol = Symbol("rapportkit.agreement.resample");
+
+/** The provenance of a resample. @internal */
+export interface ResampleOf {
+  readonly source: RatingMatrix;
+  readonly index: Int32Array;
 }
 
 interface CachedRow {
@@ -102,7 +117,7 @@ let activeCache: RowCache | undefined;
 /** Runs `fn` with a fresh row cache (nested calls get their own). @internal */
 export function withRowCache<T>(fn: () => T): T {
   const previous = activeCache;
-  activeCache = { ids: new Map(), values: [], rows: new WeakMap() };
+  activeCache = { ids: new Map(), values: [], rows: new WeakMap(), sources: new WeakMap() };
   try {
     return fn();
   } finally {
@@ -176,12 +191,37 @@ function encodeCached(
   categories: Categories | undefined,
   ordered: boolean,
 ): EncodedMatrix {
-  const rows: CachedRow[] = new Array(n);
+  // Where row i's value ids are: srcIds[srcRow[i] * r + j].
+  let srcIds: Int32Array;
+  let srcRow: Int32Array;
   let mask = 0;
-  for (let i = 0; i < n; i++) {
-    const row = cachedRow(fn, cache, matrix[i] as ReadonlyArray<Rating>, i, r);
-    rows[i] = row;
-    mask |= row.mask;
+  const info = (matrix as { [RESAMPLE]?: ResampleOf })[RESAMPLE];
+  if (info !== undefined && info.index.length === n && (info.source[0]?.length ?? -1) === r) {
+    let src = cache.sources.get(info.source);
+    if (src === undefined) {
+      const sn = info.source.length;
+      const ids = new Int32Array(sn * r);
+      const masks = new Int32Array(sn);
+      for (let i = 0; i < sn; i++) {
+        const row = cachedRow(fn, cache, info.source[i] as ReadonlyArray<Rating>, i, r);
+        ids.set(row.ids, i * r);
+        masks[i] = row.mask;
+      }
+      src = { ids, masks };
+      cache.sources.set(info.source, src);
+    }
+    srcIds = src.ids;
+    srcRow = info.index;
+    for (let i = 0; i < n; i++) mask |= src.masks[srcRow[i] as number] as number;
+  } else {
+    srcIds = new Int32Array(n * r);
+    srcRow = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = cachedRow(fn, cache, matrix[i] as ReadonlyArray<Rating>, i, r);
+      srcIds.set(row.ids, i * r);
+      srcRow[i] = i;
+      mask |= row.mask;
+    }
   }
   const nv = cache.values.length;
   const remap = new Int32Array(nv).fill(-2);
@@ -198,11 +238,13 @@ function encodeCached(
     if (mask >= 0 && nv <= 31) {
       for (let k = 0; k < nv; k++) if (mask & (1 << k)) present[k] = 1;
     } else {
-      for (const row of rows)
+      for (let i = 0; i < n; i++) {
+        const base = (srcRow[i] as number) * r;
         for (let j = 0; j < r; j++) {
-          const id = row.ids[j] as number;
+          const id = srcIds[base + j] as number;
           if (id >= 0) present[id] = 1;
         }
+      }
     }
     const used: number[] = [];
     for (let k = 0; k < nv; k++) if (present[k]) used.push(k);
@@ -223,14 +265,18 @@ function encodeCached(
     }
   const codes = new Int32Array(n * r);
   if (identity) {
-    // Every value id is its own category index: copy rows wholesale.
-    for (let i = 0; i < n; i++) codes.set((rows[i] as CachedRow).ids, i * r);
+    // Every value id is its own category index: copy the ids.
+    for (let i = 0; i < n; i++) {
+      const from = (srcRow[i] as number) * r;
+      const base = i * r;
+      for (let j = 0; j < r; j++) codes[base + j] = srcIds[from + j] as number;
+    }
   } else {
     for (let i = 0; i < n; i++) {
-      const ids = (rows[i] as CachedRow).ids;
+      const from = (srcRow[i] as number) * r;
       const base = i * r;
       for (let j = 0; j < r; j++) {
-        const id = ids[j] as number;
+        const id = srcIds[from + j] as number;
         if (id < 0) {
           codes[base + j] = -1;
           continue;

@@ -1,5 +1,5 @@
 import { AgreementInputError } from "../core/errors.js";
-import { checkMatrix, withRowCache } from "./_matrix.js";
+import { checkMatrix, RESAMPLE, type ResampleOf, withRowCache } from "./_matrix.js";
 import type { Coefficient, Rating, RatingMatrix } from "./types.js";
 
 /**
@@ -98,8 +98,14 @@ export function bootstrap(
   withRowCache(() => {
     for (let b = 0; b < resamples; b++) {
       const sample: ReadonlyArray<Rating>[] = new Array(n);
-      for (let i = 0; i < n; i++)
-        sample[i] = ratings[Math.floor(rand() * n)] as ReadonlyArray<Rating>;
+      const index = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = Math.floor(rand() * n);
+        index[i] = k;
+        sample[i] = ratings[k] as ReadonlyArray<Rating>;
+      }
+      const provenance: ResampleOf = { source: ratings, index };
+      Object.defineProperty(sample, RESAMPLE, { value: provenance });
       const v = statistic(sample).value;
       if (v !== null && Number.isFinite(v)) values[defined++] = v;
     }

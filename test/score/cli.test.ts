@@ -105,10 +105,7 @@ describe("rapportkit score", () => {
     expect(j[0].miti.volley_rules).toBe(true);
   });
 
-  it("errors: raw transcript without a classifier, unknown codebook, missing file, unknown codes", async () => {
-    const raw = await run(["score", "raw.txt"]);
-    expect(raw.code).toBe(1);
-    expect(raw.err).toMatch(/score needs coded input until the default classifier lands/);
+  it("errors: unknown codebook, missing file, unknown codes", async () => {
     const cb = await run(["score", "coded.csv", "--codebook", "nope"]);
     expect(cb.code).toBe(2);
     const nf = await run(["score", "missing.csv"]);

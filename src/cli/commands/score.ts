@@ -63,11 +63,30 @@ function firstAnnotator(codings: readonly Coding[]): string | undefined {
  * The default classifier from `src/model` (the `defaultClassifier` export: a classifier, or a
  * function returning one), or undefined while the model subpath does not provide it.
  */
-async function loadDefaultClassifier(): Promise<Classifier | undefined> {
-  const model = (await import("../../model/index.js")) as Record<string, unknown>;
+async function loadDefaultClassifier(
+  codebook: string | undefined,
+): Promise<Classifier | undefined> {
+  let model: Record<string, unknown>;
+  try {
+    model = (await import("../../model/index.js")) as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError(
+      `the default classifier could not be loaded (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`,
+    );
+  }
   const d = model.defaultClassifier;
   if (d === undefined) return undefined;
-  const c = typeof d === "function" ? await (d as () => unknown)() : d;
+  let c: unknown;
+  try {
+    c =
+      typeof d === "function"
+        ? await (d as (o?: { codebook: string }) => unknown)(codebook ? { codebook } : undefined)
+        : d;
+  } catch (e) {
+    throw new UsageError(
+      `no default classifier for --codebook ${codebook ?? "(default)"}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
   const ok =
     typeof c === "object" &&
     c !== null &&
@@ -221,7 +240,7 @@ export default defineCommand({
       const cached = text;
       const result = await loadInput(path, args, { ...io, stdin: async () => cached });
       if (result.codings.length === 0) {
-        const classifier = await loadDefaultClassifier();
+        const classifier = await loadDefaultClassifier(cb);
         if (!classifier)
           throw new InputError(
             "score needs coded input until the default classifier lands: run `rapportkit code` first, or pass the CSV/JSONL it writes",

@@ -152,7 +152,7 @@ export const CONTEXT_WINDOW = 32;
 /** The longest context window tried when the first one is not enough (turns per session). */
 export const MAX_HISTORY = 512;
 /** Sessions whose recent turns are kept for context (least recently seen dropped first). */
-export const MAX_SESSIONS = 256;
+export const MAX_SESSIONS = 128;
 
 /** Runs a classifier on a batch: in this thread, or on a worker. */
 export interface Engine {
@@ -192,7 +192,7 @@ class History<T> {
     } else this.map.delete(session);
     this.map.set(session, list);
     list.push(item);
-    if (list.length > this.max * 2) list.splice(0, list.length - this.max);
+    if (list.length >= this.max + 64) list.splice(0, list.length - this.max);
   }
   last(session: string, n: number): T[] {
     const list = this.map.get(session);
@@ -226,10 +226,24 @@ export interface CodeItemsOptions {
   readonly onContextLost?: (session: string, line: number) => void;
 }
 
+/** The turn a row's context column describes: the other speaker, just before the row. */
+export function contextTurn(u: Utterance, text: string): Utterance {
+  return {
+    id: `${u.id}#context`,
+    session: u.session,
+    index: u.index,
+    speaker: "context",
+    role: u.role === "client" ? "therapist" : "client",
+    text,
+  };
+}
+
 interface Job {
   readonly seq: number;
   readonly window: Utterance[];
   readonly chunk: Utterance[];
+  /** Which turns of `chunk` are context turns made from `--context-column` (not written out). */
+  readonly synthetic: boolean[];
   /** Turns of each chunk session seen before this chunk (to know if the window is complete). */
   readonly before: Map<string, number>;
   readonly result: Promise<Prediction[]>;
@@ -260,6 +274,7 @@ export async function codeItems(
   let skipped = 0;
   let widened = 0;
   let chunk: Utterance[] = [];
+  let synthetic: boolean[] = [];
   let lines: number[] = [];
 
   const dispatch = () => {
@@ -282,8 +297,9 @@ export async function codeItems(
       readerHistory.push(u.session, u);
     });
     const all = window.length ? [...window, ...chunk] : chunk;
-    pending.push({ seq: seq++, window, chunk, before, result: engine.classify(all) });
+    pending.push({ seq: seq++, window, chunk, synthetic, before, result: engine.classify(all) });
     chunk = [];
+    synthetic = [];
     lines = [];
   };
 
@@ -337,10 +353,12 @@ export async function codeItems(
         if (n >= MAX_HISTORY || complete(n) || matches(win, again, n)) break;
       }
     }
-    const rows: CodedRow[] = job.chunk.map((u, i) => {
+    const rows: CodedRow[] = [];
+    job.chunk.forEach((u, i) => {
       const p = out[i] as Prediction;
       written.push(u.session, { u, code: p.codeId, confidence: p.confidence });
-      return {
+      if (job.synthetic[i]) return;
+      rows.push({
         id: u.id,
         session: u.session,
         index: u.index,
@@ -348,7 +366,7 @@ export async function codeItems(
         code: p.codeId,
         confidence: p.confidence,
         text: u.text,
-      };
+      });
     });
     coded += rows.length;
     options.onRows(rows);
@@ -362,7 +380,17 @@ export async function codeItems(
       continue;
     }
     if (item.warnings.length) options.onWarnings?.(item.warnings);
-    chunk.push(item.utterance);
+    const u = item.utterance;
+    const ctx = u.metadata?.context;
+    if (typeof ctx === "string" && ctx.trim() !== "") {
+      // A row's preceding turn (`--context-column`) goes in front of it as a turn of the other
+      // speaker, so classifiers see it as the previous client (or therapist) turn.
+      chunk.push(contextTurn(u, ctx));
+      synthetic.push(true);
+      lines.push(item.line);
+    }
+    chunk.push(u);
+    synthetic.push(false);
     lines.push(item.line);
     if (chunk.length >= chunkSize) {
       dispatch();
@@ -612,16 +640,22 @@ export default defineCommand({
     const classifier = await buildClassifier(spec);
     const engine = workers > 1 ? workerEngine(spec, workers) : inlineEngine(classifier);
 
+    // Nothing is written (and no --out file created) until the first row is coded, so a bad
+    // column or an unreadable input fails with no partial output.
     let fd: number | undefined;
+    let started = false;
     const write = (text: string) => {
+      if (!started) {
+        started = true;
+        if (outFile) fd = openSync(resolvePath(io.cwd, outFile), "w");
+        if (of === "csv") write(`${CODED_COLUMNS.join(",")}\n`);
+      }
       if (fd !== undefined) writeSync(fd, text);
       else io.out(text);
     };
     const bar = progressBar(io);
     let summary: CodeSummary;
     try {
-      if (outFile) fd = openSync(resolvePath(io.cwd, outFile), "w");
-      if (of === "csv") write(`${CODED_COLUMNS.join(",")}\n`);
       const line = of === "csv" ? codedCsvLine : codedJsonlLine;
       summary = await codeItems(streamInput(file, args, io), engine, async () => classifier, {
         inFlight: workers > 1 ? workers * 2 : 1,
@@ -644,6 +678,7 @@ export default defineCommand({
             `rapportkit: warning: line ${line}: session ${JSON.stringify(session.slice(0, 60))} comes back after more than ${MAX_SESSIONS} other sessions; its earlier turns are not used as context\n`,
           ),
       });
+      write("");
     } finally {
       bar.done();
       await engine.close();

@@ -1,0 +1,276 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { beforeAll, describe, expect, it } from "vitest";
+import { linearClassifier } from "../../src/classify/linear/index.js";
+import type { SyncClassifier } from "../../src/classify/types.js";
+import { codeItems, inlineEngine } from "../../src/cli/commands/code.js";
+import type { Transcript, Utterance } from "../../src/core/schemas.js";
+import type { CodedRow } from "../../src/io/coded.js";
+import type { StreamItem } from "../../src/node/stream.js";
+import { annomi, run, smallModel, tmp, writeSessionsCsv } from "./_cli.js";
+
+let dir: string;
+let modelPath: string;
+let model: SyncClassifier;
+let sessions: Transcript[];
+
+beforeAll(() => {
+  dir = tmp();
+  modelPath = smallModel(dir);
+  model = linearClassifier(JSON.parse(readFileSync(modelPath, "utf8")));
+  sessions = annomi().transcripts.slice(20, 32);
+}, 120_000);
+
+async function* itemsOf(us: readonly Utterance[]): AsyncGenerator<StreamItem> {
+  let line = 2;
+  for (const u of us) yield { utterance: u, line: line++, codings: [], warnings: [] };
+}
+
+async function codeAll(us: readonly Utterance[], chunkSize: number) {
+  const rows: CodedRow[] = [];
+  const summary = await codeItems(itemsOf(us), inlineEngine(model), async () => model, {
+    chunkSize,
+    onRows: (r) => rows.push(...r),
+  });
+  return { rows, summary };
+}
+
+describe("code: chunked coding with context", () => {
+  it("gives the same codes for any chunk size, equal to coding each session whole", async () => {
+    const us = sessions.flatMap((t) => t.utterances);
+    const whole = sessions.flatMap((t) => model.classify(t.utterances));
+    const expected = whole.map((p) => [p.utteranceId, p.codeId, p.confidence]);
+    for (const size of [3, 50, 100_000]) {
+      const { rows, summary } = await codeAll(us, size);
+      expect(rows.map((r) => [r.id, r.code, r.confidence])).toEqual(expected);
+      expect(summary.coded).toBe(us.length);
+      if (size === 3) console.log(`chunk size 3: ${summary.widened} chunks widened`);
+    }
+  });
+
+  it("keeps context per session when sessions interleave", async () => {
+    const [a, b] = sessions as [Transcript, Transcript];
+    const mixed: Utterance[] = [];
+    const n = Math.max(a.utterances.length, b.utterances.length);
+    for (let i = 0; i < n; i++) {
+      if (a.utterances[i]) mixed.push(a.utterances[i] as Utterance);
+      if (b.utterances[i]) mixed.push(b.utterances[i] as Utterance);
+    }
+    const byId = new Map(
+      [...model.classify(a.utterances), ...model.classify(b.utterances)].map((p) => [
+        p.utteranceId,
+        p,
+      ]),
+    );
+    const { rows } = await codeAll(mixed, 5);
+    expect(rows.map((r) => r.id)).toEqual(mixed.map((u) => u.id));
+    for (const r of rows)
+      expect([r.code, r.confidence]).toEqual([byId.get(r.id)?.codeId, byId.get(r.id)?.confidence]);
+  });
+});
+
+describe("rapportkit code", () => {
+  it("writes exactly id,session,index,speaker,code,confidence,text, one row per utterance in order", async () => {
+    const f = join(dir, "two.csv");
+    writeSessionsCsv(f, sessions.slice(0, 2));
+    const r = await run([
+      "code",
+      f,
+      "--session-column",
+      "session",
+      "--speaker-column",
+      "speaker",
+      "--codebook",
+      "annomi",
+      "--classifier",
+      modelPath,
+    ]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split("\n");
+    expect(lines[0]).toBe("id,session,index,speaker,code,confidence,text");
+    const us = sessions.slice(0, 2).flatMap((t) => t.utterances);
+    expect(lines).toHaveLength(us.length + 1);
+    const [id, session, index, speaker] = (lines[1] as string).split(",");
+    expect([id, session, index, speaker]).toEqual([
+      `${us[0]?.session}:0`,
+      us[0]?.session,
+      "0",
+      us[0]?.role,
+    ]);
+  });
+
+  it("gives the same output with --workers 3 as with one worker, across chunk boundaries", async () => {
+    // One session of > 2 chunks (no session column): context must cross chunk and worker boundaries.
+    const f = join(dir, "one-session.csv");
+    const all = annomi().transcripts;
+    writeSessionsCsv(f, all, false);
+    const argv = [
+      "code",
+      f,
+      "--speaker-column",
+      "speaker",
+      "--codebook",
+      "annomi",
+      "--classifier",
+      modelPath,
+    ];
+    let t = Date.now();
+    const one = await run(argv);
+    const t1 = Date.now() - t;
+    t = Date.now();
+    const three = await run([...argv, "--workers", "3"]);
+    console.log(`one worker ${t1} ms, three workers ${Date.now() - t} ms`);
+    expect(one.code).toBe(0);
+    expect(three.err).toBe("");
+    expect(three.code).toBe(0);
+    const records = parse(one.out, { columns: true }) as Record<string, string>[];
+    expect(records.length).toBeGreaterThan(4096);
+    expect(three.out).toBe(one.out);
+    // And equal to coding the whole session at once.
+    const us = all
+      .flatMap((t) => t.utterances)
+      .map((u, i) => ({ ...u, id: `one-session:${i}`, session: "one-session", index: i }));
+    const whole = model.classify(us);
+    const codes = records.map((r) => `${r.code},${r.confidence}`);
+    expect(codes).toEqual(whole.map((p) => `${p.codeId},${p.confidence}`));
+  }, 120_000);
+
+  it("--on-error skip reports a malformed row with its line, counts it, and codes every other row", async () => {
+    const f = join(dir, "bad.csv");
+    writeFileSync(
+      f,
+      "speaker,text\ntherapist,How are you?\nclient,one,two\nclient,I am fine.\ntherapist,Good.\n",
+    );
+    const base = ["code", f, "--speaker-column", "speaker", "--classifier", "rules"];
+    const stop = await run(base);
+    expect(stop.code).toBe(1);
+    expect(stop.err).toMatch(/^rapportkit: .*bad\.csv:3: .*\n$/);
+    expect(stop.out).toBe("");
+    const skip = await run([...base, "--on-error", "skip"]);
+    expect(skip.code).toBe(0);
+    expect(
+      skip.out
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(",")[0]),
+    ).toEqual(["bad:0", "bad:1", "bad:2"]);
+    expect(skip.err).toContain("bad.csv:3:");
+    expect(skip.err).toContain("skipped 1 malformed row");
+    expect(skip.err).not.toContain("one,two");
+  });
+
+  it("writes JSONL to --out", async () => {
+    const f = join(dir, "two.csv");
+    writeSessionsCsv(f, sessions.slice(0, 1));
+    const out = join(dir, "coded.jsonl");
+    const r = await run([
+      "code",
+      f,
+      "--session-column",
+      "session",
+      "--speaker-column",
+      "speaker",
+      "--classifier",
+      "rules",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("");
+    const rows = readFileSync(out, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toHaveLength(sessions[0]?.utterances.length ?? -1);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      "id",
+      "session",
+      "index",
+      "speaker",
+      "code",
+      "confidence",
+      "text",
+    ]);
+  });
+
+  it("codes AnnoMI input with <transcript_id>:<utterance_id> ids", async () => {
+    const f = join(dir, "annomi.csv");
+    const lines = readFileSync("/work/shared/data/annomi/AnnoMI-full.dev.csv", "utf8")
+      .split("\n")
+      .slice(0, 40);
+    writeFileSync(f, `${lines.join("\n")}\n`);
+    const r = await run([
+      "code",
+      f,
+      "--format",
+      "annomi",
+      "--codebook",
+      "annomi",
+      "--classifier",
+      modelPath,
+    ]);
+    expect(r.code).toBe(0);
+    const ids = r.out
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",")[0]);
+    expect(ids[0]).toBe("0:0");
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("shows progress on stderr only when it is a terminal", async () => {
+    const f = join(dir, "two.csv");
+    writeSessionsCsv(f, sessions.slice(0, 1));
+    const argv = [
+      "code",
+      f,
+      "--session-column",
+      "session",
+      "--speaker-column",
+      "speaker",
+      "--classifier",
+      "rules",
+    ];
+    expect((await run(argv)).err).toBe("");
+    const tty = await run(argv, { isTTY: true });
+    expect(tty.code).toBe(0);
+    expect(tty.out).toBe((await run(argv)).out);
+  });
+
+  it("fails with one line and exit 1 for user mistakes", async () => {
+    const f = join(dir, "two.csv");
+    writeSessionsCsv(f, sessions.slice(0, 1));
+    const notJson = join(dir, "not.json");
+    writeFileSync(notJson, "{");
+    const bad = join(dir, "bad-model.json");
+    writeFileSync(bad, JSON.stringify({ format: "rapportkit/linear@1" }));
+    const cases: [string[], RegExp, number][] = [
+      [["code", f, "--codebook", "nope"], /unknown codebook 'nope'/, 1],
+      [["code", f, "--classifier", join(dir, "missing.json")], /cannot read the model file/, 1],
+      [["code", f, "--classifier", notJson], /not valid JSON/, 1],
+      [["code", f, "--classifier", bad], /bad-model\.json/, 1],
+      [
+        ["code", f, "--classifier", modelPath, "--codebook", "rapport"],
+        /model_mismatch|not "rapport"|codebook/,
+        1,
+      ],
+      [["code", f, "--text-column", "nope"], /no column "nope"/, 1],
+      [["code", join(dir, "none.csv")], /no such file/, 1],
+      [["code", f, "--workers", "0"], /--workers/, 2],
+      [["code", f, "--out-format", "xml"], /--out-format/, 2],
+      [["code"], /missing input file/, 2],
+    ];
+    for (const [argv, msg, code] of cases) {
+      const r = await run(argv);
+      expect(r.code, argv.join(" ")).toBe(code);
+      expect(r.err, argv.join(" ")).toMatch(msg);
+      expect(r.err.trimEnd().split("\n"), argv.join(" ")).toHaveLength(1);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.out).toBe("");
+    }
+  });
+});

@@ -152,6 +152,25 @@ describe("rapportkit convert", () => {
     expect((await run(["convert", csv])).code).toBe(2);
   });
 
+  it("keeps input order and every field: CSV -> CSV and CSV -> JSONL read back equal to the input", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rk-convert-"));
+    const src = join(dir, "in.csv");
+    const text = 'session,speaker,text,start\nb,T,"x, ""y""\nz",1.5\na,C,é 😀,\nb,C,ok,00:01:02\n';
+    writeFileSync(src, text);
+    const original = readCsv(text, { session: "in" });
+    const csv = await run(["convert", src, "--to", "csv"]);
+    expect(csv.code).toBe(0);
+    expect(csv.out.split("\n")[0]).toBe("id,session,index,speaker,role,text,start,end,metadata");
+    expect(readCsv(csv.out).transcripts).toEqual(original.transcripts);
+    const jl = await run(["convert", src, "--to", "jsonl"]);
+    expect(
+      jl.out
+        .trimEnd()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    ).toEqual(["b:0", "a:0", "b:1"]);
+  });
+
   it("skips malformed rows with --on-error skip and says how many", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rk-convert-"));
     const csv = join(dir, "m.csv");

@@ -1,15 +1,60 @@
-import { writeFile } from "node:fs/promises";
+import { createWriteStream, type WriteStream } from "node:fs";
 import { resolve } from "node:path";
-import { writeCsv } from "../../io/csv.js";
-import { writeJsonl } from "../../io/json.js";
-import { inputArgs, loadInput } from "../_input.js";
-import { defineCommand, ioOf, UsageError } from "../io.js";
+import { formatIssue, type Issue } from "../../core/errors.js";
+import type { Utterance } from "../../core/schemas.js";
+import { CSV_COLUMNS, csvField } from "../../io/csv.js";
+import { utteranceToJsonl } from "../../io/json.js";
+import { inputArgs, streamInput } from "../_input.js";
+import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
+
+/** The most warnings printed one by one; the rest are counted. */
+const MAX_WARNINGS = 50;
+
+function csvLine(u: Utterance): string {
+  const cells = CSV_COLUMNS.map((c) => {
+    if (c === "metadata")
+      return u.metadata === undefined ? "" : csvField(JSON.stringify(u.metadata));
+    if (c === "index" || c === "start" || c === "end")
+      return u[c] === undefined ? "" : String(u[c]);
+    return csvField(u[c]);
+  });
+  return `${cells.join(",")}\n`;
+}
+
+/** Buffers output and writes it in chunks, to stdout or to a file (waiting when the file is busy). */
+function sink(io: CliIO, out: string | undefined) {
+  const stream: WriteStream | undefined = out ? createWriteStream(resolve(io.cwd, out)) : undefined;
+  let buf = "";
+  const flush = async () => {
+    if (buf === "") return;
+    const chunk = buf;
+    buf = "";
+    if (!stream) io.out(chunk);
+    else if (!stream.write(chunk)) await new Promise<void>((r) => stream.once("drain", r));
+  };
+  return {
+    async write(s: string) {
+      buf += s;
+      if (buf.length >= 1 << 16) await flush();
+    },
+    async close() {
+      await flush();
+      if (stream)
+        await new Promise<void>((ok, fail) => {
+          stream.once("error", fail);
+          stream.end(ok);
+        });
+    },
+  };
+}
 
 /**
  * `rapportkit convert <in> [--format ...] --to csv|jsonl [--out FILE]`: reads a transcript in any
- * supported format and writes it as CSV (header `id,session,index,speaker,role,text`, plus
- * `start,end,metadata` when present) or JSONL (one utterance object per line). Output goes to
- * stdout unless `--out` is given; a one-line summary and any warnings go to stderr.
+ * supported format and writes it, utterance by utterance in input order, as CSV (header
+ * `id,session,index,speaker,role,text,start,end,metadata`, where `metadata` is a JSON object) or
+ * JSONL (one utterance object per line: `id, session, index, speaker, role, text`, then `start`,
+ * `end`, `metadata` when present). CSV and JSONL inputs are streamed (constant memory). Output goes
+ * to stdout unless `--out` is given; warnings and a one-line summary go to stderr.
  */
 export default defineCommand({
   meta: {
@@ -31,16 +76,41 @@ export default defineCommand({
     const args = ctx.args as Record<string, unknown>;
     const to = String(args.to ?? "");
     if (to !== "csv" && to !== "jsonl") throw new UsageError("--to must be csv or jsonl");
-    const result = await loadInput(String(args.input ?? ""), args, io);
-    const text = to === "csv" ? writeCsv(result.transcripts) : writeJsonl(result.transcripts);
     const out = args.out === undefined ? undefined : String(args.out);
-    if (out) await writeFile(resolve(io.cwd, out), text, "utf8");
-    else io.out(text);
+    const items = streamInput(String(args.input ?? ""), args, io);
+    // Read the first item before opening the output, so bad input or options leave no empty file.
+    const first = await items.next();
+    const output = sink(io, out);
+    let warned = 0;
+    const warn = (w: Issue) => {
+      if (++warned <= MAX_WARNINGS) io.err(`rapportkit: warning: ${formatIssue(w)}\n`);
+    };
     let n = 0;
-    for (const t of result.transcripts) n += t.utterances.length;
-    const skipped = result.warnings.filter((w) => w.message.endsWith("skipped")).length;
+    let skipped = 0;
+    const sessions = new Set<string>();
+    try {
+      if (to === "csv") await output.write(`${CSV_COLUMNS.join(",")}\n`);
+      for (let r = first; !r.done; r = await items.next()) {
+        const item = r.value;
+        if (item.error) {
+          skipped++;
+          warn(item.error);
+          continue;
+        }
+        for (const w of item.warnings) warn(w);
+        n++;
+        sessions.add(item.utterance.session);
+        await output.write(
+          to === "csv" ? csvLine(item.utterance) : `${utteranceToJsonl(item.utterance)}\n`,
+        );
+      }
+    } finally {
+      await output.close();
+    }
+    if (warned > MAX_WARNINGS)
+      io.err(`rapportkit: warning: … and ${warned - MAX_WARNINGS} more warnings\n`);
     io.err(
-      `rapportkit: converted ${n} utterances in ${result.transcripts.length} sessions${
+      `rapportkit: converted ${n} utterances in ${sessions.size} sessions${
         skipped > 0 ? `; ${skipped} malformed rows skipped` : ""
       }${out ? ` to ${out}` : ""}\n`,
     );

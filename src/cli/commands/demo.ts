@@ -78,7 +78,7 @@ export default defineCommand({
     const {
       coded: [coded],
       classifierId,
-    } = codeWithDefault([transcript], rapportCodebook);
+    } = await codeWithDefault([transcript], rapportCodebook);
     if (!coded) throw new InputError(`${DEMO_FILE}: could not be coded`);
     io.out(
       `Demo session: ${transcript.utterances.length} utterances from ${DEMO_FILE}, coded with ${classifierId} (codebook ${rapportCodebook.id} ${rapportCodebook.version})\n\n`,

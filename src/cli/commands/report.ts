@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
-import { codeTranscript, rulesClassifier } from "../../classify/index.js";
+import { codeTranscript, rulesClassifier, type SyncClassifier } from "../../classify/index.js";
 import { type BuiltinCodebookId, builtinCodebooks } from "../../codebook/index.js";
 import type { Codebook, CodedTranscript, Coding, Transcript } from "../../core/schemas.js";
 import { type ReportQuestionnaire, renderReport, scoreForReport } from "../../report/index.js";
@@ -11,16 +11,25 @@ import { defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /**
  * Codes raw transcripts with the default classifier of `codebook`, for the `report` and `demo`
- * commands. Interim: the rules classifier, until the pretrained model's default lands.
+ * commands: the pretrained model's `defaultClassifier` for `rapport` and `annomi` (see
+ * docs/model-card.md), the rules classifier for any other codebook.
  */
-export function codeWithDefault(
+export async function codeWithDefault(
   transcripts: readonly Transcript[],
   codebook: Codebook,
-): { coded: CodedTranscript[]; classifierId: string; utterances: number } {
-  const classifier = rulesClassifier(codebook);
-  const coded = transcripts.map((t) => codeTranscript(classifier, t));
+): Promise<{ coded: CodedTranscript[]; classifierId: string; utterances: number }> {
+  let classifier: SyncClassifier | undefined;
+  if (codebook.id === "rapport" || codebook.id === "annomi") {
+    const model = (await import("../../model/index.js")) as Record<string, unknown>;
+    const make = model.defaultClassifier;
+    if (typeof make === "function")
+      classifier = (make as (o: { codebook: string }) => SyncClassifier)({ codebook: codebook.id });
+  }
+  classifier ??= rulesClassifier(codebook);
+  const c = classifier;
+  const coded = transcripts.map((t) => codeTranscript(c, t));
   const utterances = transcripts.reduce((n, t) => n + t.utterances.length, 0);
-  return { coded, classifierId: classifier.id, utterances };
+  return { coded, classifierId: c.id, utterances };
 }
 
 /**
@@ -131,7 +140,7 @@ export default defineCommand({
         codings: t.utterances.flatMap((u) => byUtterance.get(u.id) ?? []),
       }));
     } else {
-      const r = codeWithDefault(result.transcripts, codebook);
+      const r = await codeWithDefault(result.transcripts, codebook);
       coded = r.coded;
       io.err(`rapportkit: coded ${r.utterances} utterances with ${r.classifierId}\n`);
     }

@@ -70,7 +70,8 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
  * @example
  * const data = [["a", "a"], ["a", "b"], ["b", "b"], ["a", "a"], ["b", "b"], ["b", "a"]];
  * bootstrap((m) => fleissKappa(m), data, { resamples: 200, seed: 7 });
- * // => { value: 0.33333333333333326, ci95: [-0.5, 1], resamples: 200, resamplesDefined: 200 } (interval depends on the seed)
+ * // => { value: 0.33333333333333326, resamples: 200, resamplesDefined: 199, ci95: [-0.5000000000000001, 1] }
+ * // (one resample drew a single category, where kappa is undefined; the interval depends on the seed)
  * @category Agreement
  */
 export function bootstrap(

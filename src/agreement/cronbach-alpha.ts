@@ -33,7 +33,7 @@ export interface CronbachAlphaResult extends Coefficient {
  * @throws {AgreementInputError} for an empty or ragged matrix or a non-numeric value.
  * @example
  * cronbachAlpha([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]);
- * // => { value: 0.9093155423770694, nUsed: 6, nDropped: 0 }   (= ICC3k of Shrout & Fleiss's Table 2)
+ * // => { value: 0.9093155423770695, nUsed: 6, nDropped: 0 }   (= ICC3k of Shrout & Fleiss's Table 2)
  * @category Agreement
  */
 export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {

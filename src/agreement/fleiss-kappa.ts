@@ -41,7 +41,7 @@ export interface FleissKappaResult extends Coefficient {
  * @throws {AgreementInputError} if the matrix is empty, ragged, or has a rating outside the declared categories.
  * @example
  * fleissKappa([["a", "a", "a"], ["a", "b", "b"], ["b", "b", "b"], ["a", "a", "b"]]);
- * // => { value: 0.33333333333333326, pa: 0.6666666666666666, pe: 0.5 }
+ * // => { value: 0.33333333333333337, pa: 0.6666666666666666, pe: 0.49999999999999994 }   (κ = 1/3)
  * @category Agreement
  */
 export function fleissKappa(

@@ -42,7 +42,7 @@ export interface GwetAc1Result extends Coefficient {
  * @throws {AgreementInputError} if the matrix is empty, ragged, or has a rating outside the declared categories.
  * @example
  * gwetAc1([["a", "a", "a"], ["a", "b", "b"], ["b", "b", "b"], ["a", "a", "b"]]);
- * // => { value: 0.33333333333333326 }
+ * // => { value: 0.33333333333333326, pa: 0.6666666666666666, pe: 0.5 }   (two categories: AC1 = κ_free)
  * @category Agreement
  */
 export function gwetAc1(ratings: RatingMatrix, options: GwetAc1Options = {}): GwetAc1Result {

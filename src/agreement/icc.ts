@@ -126,7 +126,7 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * const r = icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]);
  * r.ICC1.value;  // => 0.16574176840547541
  * r.ICC3k.value; // => 0.9093155423770694
- * r.ICC2.ci95;   // => [0.018786513374712068, 0.7610843696489524]
+ * r.ICC2.ci95;   // => [0.01878651337471204, 0.7610843696489527]   (psych: 0.019, 0.76)
  * @category Agreement
  */
 export function icc(ratings: RatingMatrix): IccResult {

@@ -95,7 +95,7 @@ function withCi(
  * @param options `mapLabel`, the labels to report, and bootstrap settings.
  * @example
  * perCodeAgreement([{ a: "Q", b: "Q" }, { a: "Q", b: "R" }, { a: "R", b: "R" }, { a: "GI", b: "GI" }]).Q;
- * // => { kappa: { value: 0.4 }, precision: 1, recall: 0.5, f1: 0.6666666666666666, support: 2, predicted: 1 }
+ * // => { kappa: { value: 0.5 }, precision: 1, recall: 0.5, f1: 0.6666666666666666, support: 2, predicted: 1 }
  * @category Agreement
  */
 export function perCodeAgreement(

@@ -67,6 +67,8 @@ function resolve(from: Codebook, to: Target, codeId: string): Mapping {
   const byId = new Map(from.codes.map((c) => [c.id, c]));
   const start = byId.get(codeId);
   if (!start) return { targets: [], none: `'${codeId}' is not a code of '${from.id}'` };
+  // Same scheme (e.g. two versions of one codebook): a code maps to itself.
+  if (from.id === to.id) return { targets: [codeId] };
   const seen = new Set<string>();
   let cur: Code | undefined = start;
   let via: string | undefined;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   annomiCodebook,
@@ -295,11 +296,61 @@ describe("crosswalk", () => {
     expect(m.unmapped.map((x) => x.from)).toEqual(["change"]);
   });
 
+  it("maps a codebook to itself (or another version of itself) code for code", () => {
+    const r = crosswalk([c("a", "validation"), c("b", "nope")], rapportCodebook, rapportCodebook);
+    expect(r.codings.map((x) => x.codeId)).toEqual(["validation"]);
+    expect(r.unmapped.map((x) => x.from)).toEqual(["nope"]);
+    const v2 = extendCodebook(rapportCodebook, {
+      version: "2.0.0",
+      remove: ["oversharing"],
+    }).codebook;
+    const r2 = crosswalk([c("a", "oversharing")], rapportCodebook, v2 as Codebook);
+    expect(r2.unmapped[0]?.reason).toMatch(/missing from 'rapport'/);
+  });
+
   it("maps to a scheme given only by id (misc-2.5)", () => {
     const r = crosswalk([c("a", "reflection.simple"), c("b", "judgement")], rapportCodebook, {
       id: "misc-2.5",
     });
     expect(r.codings.map((x) => x.codeId)).toEqual(["SR", "CO"]);
+  });
+});
+
+describe("properties", () => {
+  it("safeParseCodebook never throws, whatever the input", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const r = safeParseCodebook(v);
+        expect(r.success).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("crosswalk keeps every coding: in codings or in unmapped, never both", () => {
+    const books = [rapportCodebook, annomiCodebook, mitiCodebook] as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...books),
+        fc.constantFrom(...books),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (from, to, picks) => {
+          const codings = picks.map((k, i) => ({
+            utteranceId: `u${i}`,
+            codeId: (from.codes[k % from.codes.length] as { id: string }).id,
+            confidence: 1,
+            source: "x",
+          }));
+          const r = crosswalk(codings, from as Codebook, to as Codebook);
+          const mapped = new Set(r.codings.map((c) => c.utteranceId));
+          const unmapped = new Set(r.unmapped.map((c) => c.utteranceId));
+          expect(mapped.size + unmapped.size).toBe(codings.length);
+          for (const u of unmapped) expect(mapped.has(u)).toBe(false);
+          const ids = new Set<string>(to.codes.map((c) => c.id));
+          for (const c of r.codings) expect(ids.has(c.codeId)).toBe(true);
+        },
+      ),
+    );
   });
 });
 

@@ -62,6 +62,30 @@ describe("rulesClassifier", () => {
     expect(p?.evidence?.spans?.some((s) => s.cue?.includes("mirroring"))).toBe(true);
   });
 
+  it("mirrors only a client turn among the last 3 turns of the same session", () => {
+    const client = utt("I hate the night shifts at the warehouse.", "client", 0);
+    const t = (i: number, session = "s") =>
+      utt("The night shifts at the warehouse.", "therapist", i, session);
+    const mirrored = (p: { evidence?: { spans?: { cue?: string }[] } } | undefined) =>
+      p?.evidence?.spans?.some((s) => s.cue?.includes("mirroring")) ?? false;
+    const out = rules.classify([client, t(1), t(2, "other"), t(3), t(4), t(5)]);
+    expect(out.map(mirrored)).toEqual([false, true, false, true, true, false]);
+  });
+
+  it("stays linear when every utterance is its own session", () => {
+    const batch = Array.from({ length: 40_000 }, (_, i) =>
+      utt(
+        i % 2 ? "You feel stuck at work." : "I feel stuck at work.",
+        i % 2 ? "therapist" : "client",
+        0,
+        `s${i}`,
+      ),
+    );
+    const t0 = performance.now();
+    expect(rules.classify(batch)).toHaveLength(batch.length);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
   it("codes the rapport codes AnnoMI lacks", () => {
     expect(codeOf("It makes sense that you'd be upset after that.")?.codeId).toBe("validation");
     expect(codeOf("Well done, that took real courage.")?.codeId).toBe("affirmation");

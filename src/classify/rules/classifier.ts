@@ -1,11 +1,6 @@
 import type { Code, Codebook, Cue, SpeakerRole, Utterance } from "../../core/schemas.js";
 import { tokenize } from "../../text/tokenize.js";
-import {
-  type ClassifyOptions,
-  type Prediction,
-  precedingTurns,
-  type SyncClassifier,
-} from "../types.js";
+import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   analyse,
   type CompiledCues,
@@ -198,32 +193,36 @@ export function rulesClassifier<C extends string = string>(
     codebook: { id: cb.id, version: cb.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction<C>[] {
       const out: Prediction<C>[] = [];
-      // The previous client turn's content words, computed once per client turn.
-      let lastText: string | undefined;
-      let lastStems: ReadonlySet<string> | undefined;
+      // Per session: the last client turn's content words and how many turns came after it.
+      // One pass over context and batch, so time stays linear however sessions interleave.
+      const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
+      const see = (u: Utterance) => {
+        if (!compiled.hasMirroring) return;
+        if (u.role === "client") {
+          sessions.set(u.session, { stems: contentStems(tokenize(u.text)), since: 0 });
+          return;
+        }
+        const st = sessions.get(u.session);
+        if (st) st.since++;
+      };
+      for (const c of opts?.context ?? []) see(c);
       for (let i = 0; i < utterances.length; i++) {
         const u = utterances[i] as Utterance;
         let prev: ReadonlySet<string> | undefined;
         if (compiled.hasMirroring && u.role !== "client") {
-          const before = precedingTurns(utterances, i, opts, 3);
-          for (let j = before.length - 1; j >= 0; j--) {
-            const p = before[j] as Utterance;
-            if (p.role === "client") {
-              if (p.text !== lastText) {
-                lastText = p.text;
-                lastStems = contentStems(tokenize(p.text));
-              }
-              prev = lastStems;
-              break;
-            }
-          }
+          const st = sessions.get(u.session);
+          if (st && st.since < MIRROR_WINDOW) prev = st.stems;
         }
         out.push(classifyOne(u, prev));
+        see(u);
       }
       return out;
     },
   };
 }
+
+/** The client's turn counts for mirroring if it is among the last this-many turns. */
+const MIRROR_WINDOW = 3;
 
 function clamp(x: number): number {
   if (!Number.isFinite(x)) return 0;

@@ -61,7 +61,9 @@ tr:target{outline:3px solid #0072B2;background:#eef6fb}
 .swatch.harms{border:2px solid #000}
 .tip{position:fixed;left:0;right:0;bottom:0;background:#111;color:#fff;padding:.5rem 1rem;font-size:.9rem;min-height:2.4rem;z-index:2}
 a{color:#0b4f8a}a:focus-visible,summary:focus-visible{outline:3px solid #E69F00;outline-offset:2px}
+nav ul{display:flex;flex-wrap:wrap;gap:.2rem .9rem;list-style:none;padding:0;margin:.5rem 0}
 .flags li{margin:.25rem 0}
+.skip{position:absolute;left:-9999px}.skip:focus{position:static;display:inline-block;margin:.25rem 0}
 .empty{color:var(--muted);font-style:italic}
 `;
 
@@ -214,7 +216,7 @@ export function renderReport(
     `<header><h1>${esc(title)}</h1>` +
     (options.subtitle ? `<p class="note">${esc(options.subtitle)}</p>` : "") +
     `<p class="note">${sessions.length} session${sessions.length === 1 ? "" : "s"}. This file contains transcript text: keep it as private as the transcripts themselves. It makes no network requests.</p>` +
-    `<nav aria-label="Sessions"><ul>${sessions
+    `<nav aria-label="Sessions">${sessions.length > 1 ? "Sessions: " : ""}<ul>${sessions
       .map((s, i) => `<li><a href="#s-${i}">${esc(s.transcript.id)}</a></li>`)
       .join("")}</ul></nav></header>` +
     `<main>${body.join("\n")}</main>` +
@@ -278,15 +280,16 @@ function renderSession(
       desc: `${utts.length} utterances in order, one mark each, coloured by code: therapist above the line, client below. Taller marks have higher confidence; a triangle marks a flagged utterance. Each mark links to its row in the transcript table below.`,
       marks,
     });
+    const skip = `<a class="skip" href="#s-${si}-after-timeline">Skip the ${utts.length} timeline marks</a>`;
     parts.push(
-      figure(
+      `${figure(
         "timeline",
         si,
         "Session timeline",
         svg,
-        `<p>The transcript table below lists every utterance with its code and confidence.</p>`,
-        legendHtml,
-      ),
+        `<p>The <a href="#s-${si}-transcript">transcript table</a> lists every utterance with its code and confidence.</p>`,
+        legendHtml + skip,
+      )}<span id="s-${si}-after-timeline" tabindex="-1"></span>`,
     );
   }
 

@@ -321,8 +321,11 @@ export function lineChartSvg(
   out += `<g class="axis" aria-hidden="true" font-size="11"><line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#444"/><line x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}" stroke="#444"/>`;
   for (const t of [c.yMin, c.yMin + span / 2, c.yMax])
     out += `<text x="${left - 6}" y="${n(py(t) + 4)}" text-anchor="end">${esc(fmt(t, 1))}</text>`;
+  // At most about 12 labels on the axis (every point keeps its own label in its mark's text).
+  const every = Math.max(1, Math.ceil(c.xLabels.length / 12));
   c.xLabels.forEach((l, i) => {
-    out += `<text x="${n(px(i))}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>`;
+    if (i % every === 0)
+      out += `<text x="${n(px(i))}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>`;
   });
   out += "</g>";
   if (c.cutoff) {

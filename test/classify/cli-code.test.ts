@@ -7,7 +7,7 @@ import type { SyncClassifier } from "../../src/classify/types.js";
 import { codeItems, inlineEngine } from "../../src/cli/commands/code.js";
 import type { Transcript, Utterance } from "../../src/core/schemas.js";
 import type { CodedRow } from "../../src/io/coded.js";
-import type { StreamItem } from "../../src/node/stream.js";
+import { type StreamItem, streamCsvUtterances } from "../../src/node/stream.js";
 import { annomi, run, smallModel, tmp, writeSessionsCsv } from "./_cli.js";
 
 let dir: string;
@@ -67,6 +67,60 @@ describe("code: chunked coding with context", () => {
     expect(rows.map((r) => r.id)).toEqual(mixed.map((u) => u.id));
     for (const r of rows)
       expect([r.code, r.confidence]).toEqual([byId.get(r.id)?.codeId, byId.get(r.id)?.confidence]);
+  });
+});
+
+describe("code: --context-column", () => {
+  it("puts each row's context in front of it as the other speaker's turn, and writes only the rows", async () => {
+    const f = join(dir, "ctx.csv");
+    writeFileSync(
+      f,
+      'text,context\n"So you feel stuck at work.","I feel stuck at work."\n"What else?",\n',
+    );
+    const seen: Utterance[][] = [];
+    const spy: SyncClassifier = {
+      ...model,
+      classify(us) {
+        seen.push([...us]);
+        return us.map((u) => ({
+          utteranceId: u.id,
+          codeId: "other",
+          confidence: 1,
+          source: "spy",
+        }));
+      },
+    };
+    const rows: CodedRow[] = [];
+    async function* items(): AsyncGenerator<StreamItem> {
+      yield* streamCsvUtterances(f, {
+        columns: { context: "context" },
+        role: "therapist",
+        session: "ctx",
+      });
+    }
+    await codeItems(items(), inlineEngine(spy), async () => spy, {
+      onRows: (r) => rows.push(...r),
+    });
+    expect(rows.map((r) => r.id)).toEqual(["ctx:0", "ctx:1"]);
+    expect(seen[0]?.map((u) => [u.id, u.role])).toEqual([
+      ["ctx:0#context", "client"],
+      ["ctx:0", "therapist"],
+      ["ctx:1", "therapist"],
+    ]);
+    const r = await run([
+      "code",
+      f,
+      "--context-column",
+      "context",
+      "--speaker",
+      "therapist",
+      "--classifier",
+      "rules",
+    ]);
+    expect(r.code).toBe(0);
+    const out = parse(r.out, { columns: true }) as Record<string, string>[];
+    expect(out.map((x) => x.id)).toEqual(["ctx:0", "ctx:1"]);
+    expect(out[0]?.code).toMatch(/^reflection/);
   });
 });
 
@@ -238,6 +292,8 @@ describe("rapportkit code", () => {
     expect((await run(argv)).err).toBe("");
     const tty = await run(argv, { isTTY: true });
     expect(tty.code).toBe(0);
+    expect(tty.err).toMatch(/^\r. coded \d+ utterances \([\d,]+\/s\)/);
+    expect(tty.err.endsWith("\r\u001b[2K")).toBe(true);
     expect(tty.out).toBe((await run(argv)).out);
   });
 

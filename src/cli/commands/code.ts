@@ -45,11 +45,12 @@ export interface ClassifierSpec {
 export const classifierArgs = {
   codebook: {
     type: "string",
-    description: `codebook: ${CODEBOOK_IDS.join("|")} (default: rapport)`,
+    description: `codebook: ${CODEBOOK_IDS.join("|")} (default: rapport; annomi with --classifier linear)`,
   },
   classifier: {
     type: "string",
-    description: "classifier: default|rules|linear|<model.json> (default: default)",
+    description:
+      "classifier: default|rules|linear|<model.json> (default: the pretrained model with the rules; linear: the AnnoMI model alone)",
   },
 } as const satisfies ArgsDef;
 
@@ -63,8 +64,9 @@ export function codebookOf(id: string | undefined): Codebook {
 
 /** Turns `--codebook`/`--classifier` into a spec, reading a model file when one is named. */
 export function specOf(args: Record<string, unknown>, io: CliIO): ClassifierSpec {
-  const codebook = codebookOf(strArg(args, "codebook"));
   const c = strArg(args, "classifier") ?? "default";
+  // The pretrained linear model codes AnnoMI's codes: that is its codebook unless one is named.
+  const codebook = codebookOf(strArg(args, "codebook") ?? (c === "linear" ? "annomi" : undefined));
   if (c === "default" || c === "rules" || c === "linear") return { codebook: codebook.id, kind: c };
   let modelText: string;
   try {
@@ -113,14 +115,26 @@ async function rulesFor(codebook: Codebook): Promise<Classifier> {
   return rulesClassifier(codebook);
 }
 
-/** The pretrained model (`linear`) or the codebook's default combination (`default`). */
+/**
+ * The pretrained model (`linear`, codebook `annomi`) or the codebook's default (`default`): the
+ * model's best combination for `annomi` and `rapport`, the rules for any other codebook.
+ */
 async function modelFor(kind: "linear" | "default", codebook: Codebook): Promise<Classifier> {
-  const mod = (await import("../../model/index.js")) as Record<string, unknown>;
-  if (kind === "default") {
-    const make = mod.defaultClassifier as ((o: { codebook: Codebook }) => Classifier) | undefined;
-    if (typeof make === "function") return make({ codebook });
-    // Until the pretrained model lands, the default is the rules classifier.
+  if (kind === "default" && codebook.id !== "annomi" && codebook.id !== "rapport")
     return rulesFor(codebook);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import("../../model/index.js")) as Record<string, unknown>;
+  } catch {
+    throw new InputError(
+      `the pretrained model is not available in this build; use --classifier rules or a model .json file`,
+    );
+  }
+  if (kind === "default") {
+    const make = mod.defaultClassifier as ((o: { codebook: string }) => Classifier) | undefined;
+    if (typeof make !== "function")
+      throw new InputError("the default classifier is not available in this build");
+    return make({ codebook: codebook.id });
   }
   const make = mod.annomiClassifier as (() => Classifier) | undefined;
   if (typeof make !== "function")

@@ -47,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-      io.out(`${await renderUsage(root as CommandDef<ArgsDef>)}\n`);
+      io.out(`${stripAnsi(await renderUsage(root as CommandDef<ArgsDef>))}\n`);
       return first === undefined ? 2 : 0;
     }
     if (first === "--version" || first === "-v") {
@@ -83,7 +83,7 @@ async function runSub(
     return runSub((await resolve(sub)) as CommandDef<ArgsDef>, rest, io, cmd);
   }
   if (rawArgs.includes("--help") || rawArgs.includes("-h") || (subs && !cmd.run)) {
-    io.out(`${await renderUsage(cmd, parent)}\n`);
+    io.out(`${stripAnsi(await renderUsage(cmd, parent))}\n`);
     return rawArgs.includes("--help") || rawArgs.includes("-h") ? 0 : 2;
   }
   checkOptions(cmd.args ? await resolve(cmd.args) : {}, rawArgs);

@@ -1,10 +1,12 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   annomiCodebook,
   defineCodebook,
+  type MitiCodeId,
   matchCues,
   mitiCodebook,
+  type RapportCodeId,
   rapportCodebook,
   rulesClassifier,
   type Utterance,
@@ -29,6 +31,15 @@ describe("rulesClassifier", () => {
     expect(rules.mode).toBe("sync");
     expect(rules.codebook).toEqual({ id: "rapport", version: "1.0.0" });
     expect(rulesClassifier(mitiCodebook).id).toBe("rules@miti-4.2.1-4.2.1");
+  });
+
+  it("is typed with the codebook's code ids", () => {
+    expectTypeOf(rules.classify([])).toEqualTypeOf<
+      import("../../src/index.js").Prediction<RapportCodeId>[]
+    >();
+    expectTypeOf(rulesClassifier(mitiCodebook).classify([])[0]?.codeId).toEqualTypeOf<
+      MitiCodeId | undefined
+    >();
   });
 
   it("reads question syntax: wh-words open, auxiliary inversion closed", () => {

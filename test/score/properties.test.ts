@@ -1,12 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ScoreInputError } from "../../src/core/errors.js";
 import type { CodedTranscript } from "../../src/core/schemas.js";
 import {
   flagSession,
+  haqII,
   miscSummary,
   mitiSummary,
   rapportProfile,
+  scoreInstrument,
   summarizeSession,
+  trend,
+  waiSr,
 } from "../../src/score/index.js";
 import { build, type Row } from "./_build.js";
 
@@ -181,6 +186,53 @@ describe("score properties (fast-check, seeded)", () => {
           );
         }
       }),
+      SEED,
+    );
+  });
+});
+
+describe("questionnaire and trend properties (fast-check, seeded)", () => {
+  const answer = (min: number, max: number) =>
+    fc.option(fc.integer({ min, max }), { nil: null, freq: 8 });
+  it("WAI-SR / HAq-II totals (prorated or not) stay within items × range, or the input is refused", () => {
+    for (const inst of [waiSr, haqII]) {
+      fc.assert(
+        fc.property(
+          fc.array(answer(inst.range.min, inst.range.max), {
+            minLength: inst.items,
+            maxLength: inst.items,
+          }),
+          (a) => {
+            let s: ReturnType<typeof scoreInstrument>;
+            try {
+              s = scoreInstrument(inst, a);
+            } catch (e) {
+              expect(e).toBeInstanceOf(ScoreInputError);
+              expect((e as ScoreInputError).issues[0]?.code).toBe("missing_answer");
+              return;
+            }
+            within(s.total.sum, inst.items * inst.range.min, inst.items * inst.range.max);
+            within(s.total.mean, inst.range.min, inst.range.max);
+            for (const sub of Object.values(s.subscales))
+              within(sub.sum, sub.items * inst.range.min, sub.items * inst.range.max);
+          },
+        ),
+        SEED,
+      );
+    }
+  });
+  it("trend: change from baseline is 0 at the baseline; every repair comes after its rupture", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 20 }),
+        (xs) => {
+          const t = trend(xs, { cutoff: 36, dropThreshold: 3, sd: 5, reliability: 0.8 });
+          expect(t.points[0]?.change).toBe(0);
+          for (const r of t.ruptures)
+            if (r.repairedAt !== null) expect(r.repairedAt).toBeGreaterThan(r.at);
+          for (const p of t.points) expect(Number.isFinite(p.rci.value)).toBe(true);
+        },
+      ),
       SEED,
     );
   });

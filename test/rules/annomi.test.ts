@@ -29,6 +29,7 @@ const RAPPORT_ONLY = [
 interface Row extends Utterance {
   readonly quality: string;
   readonly behaviour: string;
+  readonly talk: string;
 }
 
 function load(): Row[] {
@@ -54,6 +55,7 @@ function load(): Row[] {
       text: String(r.utterance_text),
       quality: String(r.mi_quality),
       behaviour: String(r.main_therapist_behaviour),
+      talk: String(r.client_talk_type),
     }));
 }
 
@@ -78,6 +80,25 @@ describe.skipIf(!existsSync(DATA))("rules on AnnoMI (external check)", () => {
     return { label: l, P, R, F1: P + R ? (2 * P * R) / (P + R) : 0 };
   });
   const macro = f1.reduce((s, x) => s + x.F1, 0) / labels.length;
+
+  // Accuracy by confidence band (therapist behaviour rolled up, client talk type as is).
+  const bands = new Map<string, { n: number; ok: number }>();
+  rows.forEach((r, i) => {
+    const p = annomi[i] as { codeId: string; confidence: number };
+    const gold = r.role === "therapist" ? r.behaviour : r.talk;
+    const band =
+      p.confidence >= 0.9
+        ? "≥ 0.9"
+        : p.confidence >= 0.7
+          ? "0.7–0.9"
+          : p.confidence >= 0.5
+            ? "0.5–0.7"
+            : "< 0.5";
+    const b = bands.get(band) ?? { n: 0, ok: 0 };
+    b.n++;
+    if (rollUp(annomiCodebook, p.codeId, 0) === gold) b.ok++;
+    bands.set(band, b);
+  });
 
   const rapport = rulesClassifier(rapportCodebook).classify(rows);
   const rate = (quality: string, codes: readonly string[]) => {
@@ -111,6 +132,11 @@ describe.skipIf(!existsSync(DATA))("rules on AnnoMI (external check)", () => {
         (x) =>
           `  - ${x.label}: precision ${x.P.toFixed(2)}, recall ${x.R.toFixed(2)}, F1 ${x.F1.toFixed(2)}`,
       ),
+      "- `rules@annomi`, share correct by confidence band (all utterances; the confidences are heuristic, not calibrated probabilities):",
+      ...["≥ 0.9", "0.7–0.9", "0.5–0.7", "< 0.5"].map((k) => {
+        const b = bands.get(k) ?? { n: 0, ok: 0 };
+        return `  - ${k}: ${b.ok} of ${b.n} (${b.n ? ((b.ok / b.n) * 100).toFixed(0) : "–"} %)`;
+      }),
       "- `rules@rapport`, share of therapist utterances given a rapport-harming code (judgement, invalidation, oversharing, unsolicited advice):",
       ...["high", "low"].map((q) => {
         const r = rate(q, HARMS);

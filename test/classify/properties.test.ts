@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { embeddingClassifier, llmClassifier } from "../../src/classify/adapters/index.js";
 import { cascade, ensemble } from "../../src/classify/combinators.js";
 import { evaluate } from "../../src/classify/evaluate.js";
+import { rulesClassifier } from "../../src/classify/rules/index.js";
 import type { Classifier, SyncClassifier } from "../../src/classify/types.js";
-import type { Utterance } from "../../src/core/schemas.js";
+import { rapportCodebook } from "../../src/codebook/index.js";
+import type { Codebook, Utterance } from "../../src/core/schemas.js";
 import { asAsync, codebook, codeIds, fakeSync, hash, utterancesArb } from "./_helpers.js";
 
 const codes = new Set(codeIds);
@@ -65,8 +67,52 @@ async function classifiers(): Promise<[string, Classifier][]> {
   ];
 }
 
+/** The same properties with the rules classifier of the rapport codebook, alone and combined. */
+async function rapportClassifiers(): Promise<[string, Classifier][]> {
+  const cb = rapportCodebook as unknown as Codebook;
+  const rules = rulesClassifier(cb);
+  const ids = cb.codes.map((c) => c.id);
+  const llm = llmClassifier({
+    codebook: cb,
+    complete: async (prompt) => {
+      const at = prompt.indexOf("Utterances to code");
+      const asked = prompt
+        .slice(at)
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+      return JSON.stringify(
+        asked.map((id) => ({ id, code: ids[hash(id) % ids.length], confidence: 0.9 })),
+      );
+    },
+  });
+  const emb = await embeddingClassifier({ codebook: cb, embed, train: { epochs: 5 } }).train(
+    ids.map((code, k) => ({ text: `${code} ${k}`, codeId: code })),
+  );
+  return [
+    ["rules", rules],
+    ["cascade(rules, llm)", cascade(rules, llm, { threshold: 0.6 })],
+    ["ensemble(rules, embedding)", ensemble([rules, emb], { strategy: "mean-probability" })],
+    ["ensemble(rules, rules) vote", ensemble([rules, rules], { weights: [1, 3] })],
+  ];
+}
+
 describe("classifier contract (property)", async () => {
   const all = await classifiers();
+  const rapportCodes = new Set<string>(rapportCodebook.codes.map((c) => c.id));
+  for (const [name, clf] of await rapportClassifiers()) {
+    it(`rapport ${name}: one output per input, same ids and order, codes of the codebook, deterministic`, async () => {
+      await fc.assert(
+        fc.asyncProperty(utterancesArb, async (us: Utterance[]) => {
+          const out = await clf.classify(us);
+          expect(out.map((p) => p.utteranceId)).toEqual(us.map((u) => u.id));
+          for (const p of out) expect(rapportCodes.has(p.codeId)).toBe(true);
+          expect(await clf.classify(us)).toEqual(out);
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
   for (const [name, clf] of all) {
     it(`${name}: one output per input, same ids and order, codes of the codebook, deterministic`, async () => {
       await fc.assert(

@@ -16,9 +16,20 @@ const {
   fleissKappa,
   gwetAc1,
   krippendorffAlpha,
-  mulberry32,
   percentAgreement,
 } = lib;
+
+/** mulberry32: a small seeded generator, so the data are the same on every run. */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** items × raters: a true category per item, each rater right with p = 0.8, 10% missing. */
 function ratings(items, raters, seed, labels) {

@@ -8,7 +8,7 @@ import type { Coefficient, Rating, RatingMatrix } from "./types.js";
  * @example
  * const rand = mulberry32(42);
  * rand(); // => 0.6011037519201636
- * @category Agreement
+ * @internal
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

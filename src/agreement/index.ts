@@ -10,7 +10,6 @@ export {
   type BootstrapCoefficient,
   type BootstrapOptions,
   bootstrap,
-  mulberry32,
 } from "./bootstrap.js";
 export {
   type ClassificationOptions,

@@ -261,6 +261,10 @@ describe("agree: errors are one located line, exit 1 (input) or 2 (usage)", () =
     join(dir, "dup.csv"),
     "id,session,index,speaker,code,confidence,text\nu1,s,0,T,Q,1,private words\nu1,s,1,T,R,1,private words\n",
   );
+  writeFileSync(
+    join(dir, "dupfree.csv"),
+    "id,session,index,speaker,code,confidence,text\nu1,s,0,T,Q,1,private words\nu2,s,1,T,R,1,private words\n",
+  );
   writeFileSync(join(dir, "nocode.csv"), "id,session,text\nu1,s,private words\n");
   const cases: [string, string[], number, RegExp][] = [
     [
@@ -298,6 +302,12 @@ describe("agree: errors are one located line, exit 1 (input) or 2 (usage)", () =
       ["agree", "nocode.csv", "dup.csv"],
       1,
       /^rapportkit: nocode\.csv:1: missing column 'code'/,
+    ],
+    [
+      "code outside --categories",
+      ["agree", "dupfree.csv", "dupfree.csv", "--categories", "Q"],
+      1,
+      /^rapportkit: dupfree\.csv:3:5: code is not one of --categories\n$/,
     ],
     ["no mode", ["agree"], 2, /give exactly one of/],
     ["two modes", ["agree", "--matrix", "a.csv", "--pairs", "b.csv"], 2, /give exactly one of/],

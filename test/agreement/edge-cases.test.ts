@@ -1,5 +1,6 @@
 /** Undefined cases, input errors, bootstrap, alignment and per-code agreement. */
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../src/agreement/bootstrap.js";
 import {
   AgreementInputError,
   alignCodings,
@@ -15,7 +16,6 @@ import {
   gwetAc1,
   icc,
   krippendorffAlpha,
-  mulberry32,
   perCodeAgreement,
   percentAgreement,
   type Rating,

@@ -3,6 +3,7 @@
  * simple-statistics shipped examples that had drifted from the code; these tests keep ours honest.
  */
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../src/agreement/bootstrap.js";
 import {
   alignCodings,
   bootstrap,
@@ -21,7 +22,6 @@ import {
   icc,
   krippendorffAlpha,
   logGamma,
-  mulberry32,
   perCodeAgreement,
   percentAgreement,
   randolphKappa,

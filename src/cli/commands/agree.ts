@@ -389,7 +389,12 @@ async function runPairs(
 // -------------------------------------------------------------------------------------------
 // two coded files
 
-async function readCoded(io: CliIO, file: string, by: string): Promise<Coding[]> {
+async function readCoded(
+  io: CliIO,
+  file: string,
+  by: string,
+  labels: ReadonlySet<string> | undefined,
+): Promise<Coding[]> {
   const t = await readCsvFile(io, file);
   const key = t.header.indexOf(by);
   const code = t.header.indexOf("code");
@@ -411,6 +416,8 @@ async function readCoded(io: CliIO, file: string, by: string): Promise<Coding[]>
       );
     seen.set(id, r.line);
     if (c === "") continue; // uncoded: the utterance only counts if the other file coded it
+    if (labels && !labels.has(c))
+      throw located(t, r.line, code + 1, "code is not one of --categories");
     out.push({ utteranceId: id, codeId: c, source: file, confidence: 1 });
   }
   return out;
@@ -427,9 +434,10 @@ async function runCoded(
   const by = args.by === undefined ? "id" : String(args.by);
   if (by === "" || by === "text")
     throw new UsageError("--by must name an id column (utterance text is never used as a key)");
-  const a = await readCoded(io, fa, by);
-  const b = await readCoded(io, fb, by);
   const labels = parseCategories(args.categories, false) as string[] | undefined;
+  const labelSet = labels ? new Set(labels) : undefined;
+  const a = await readCoded(io, fa, by, labelSet);
+  const b = await readCoded(io, fb, by, labelSet);
   const r = codingAgreement(a, b, { resamples, seed, ...(labels ? { labels } : {}) });
   const cls = r.overall.classification;
   const perCode: Record<string, unknown> = {};

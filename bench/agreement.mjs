@@ -10,14 +10,8 @@ import { performance } from "node:perf_hooks";
 const lib = process.env.AGREEMENT_FROM_SRC
   ? await import("../src/agreement/index.ts")
   : await import("../dist/index.js");
-const {
-  bootstrap,
-  cohenKappaMatrix,
-  fleissKappa,
-  gwetAc1,
-  krippendorffAlpha,
-  percentAgreement,
-} = lib;
+const { bootstrap, cohenKappaMatrix, fleissKappa, gwetAc1, krippendorffAlpha, percentAgreement } =
+  lib;
 
 /** mulberry32: a small seeded generator, so the data are the same on every run. */
 function mulberry32(seed) {

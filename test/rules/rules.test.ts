@@ -3,6 +3,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   annomiCodebook,
   defineCodebook,
+  extendCodebook,
   type MitiCodeId,
   matchCues,
   mitiCodebook,
@@ -233,6 +234,44 @@ describe("rulesClassifier", () => {
     const t0 = performance.now();
     c.classify([utt("a ".repeat(100_000))]);
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe("codebook authors' own cues", () => {
+  it("a code added with extendCodebook is coded from its cues, with evidence", () => {
+    const { codebook, conflicts } = extendCodebook(rapportCodebook, {
+      id: "rapport-clinic",
+      version: "1.0.0",
+      add: [
+        {
+          id: "humour",
+          label: "Humour",
+          definition: "The therapist uses light, shared humour.",
+          role: "therapist",
+          valence: "builds",
+          examples: [
+            "Ha, your cat clearly runs the house.",
+            "Well, that's one way to do it!",
+            "Sounds like a sitcom.",
+          ],
+          counterExamples: ["That sounds hard.", "What happened next?"],
+          cues: [{ kind: "phrase", phrases: ["ha", "sitcom", "runs the house"], weight: 3 }],
+        },
+      ],
+      override: [
+        { id: "structuring", cues: [{ kind: "phrase", phrases: ["homework review"], weight: 3 }] },
+      ],
+    });
+    expect(conflicts).toEqual([]);
+    const c = rulesClassifier(codebook);
+    expect(c.id).toBe("rules@rapport-clinic-1.0.0");
+    const [a, b] = c.classify([
+      utt("Ha, your cat clearly runs the house.", "therapist", 0),
+      utt("Time for the homework review.", "therapist", 1),
+    ]);
+    expect(a?.codeId).toBe("humour");
+    expect(a?.evidence?.spans?.map((s) => s.cue)).toContain('humour:phrase "ha"');
+    expect(b?.codeId).toBe("structuring");
   });
 });
 

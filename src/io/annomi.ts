@@ -9,7 +9,7 @@ import {
   type ReadOptions,
   type ReadResult,
 } from "./_shared.js";
-import { csvErrorIssue } from "./csv.js";
+import { csvErrorIssue, csvParseOptions, csvRecordLine, isCsvParseError } from "./csv.js";
 
 /** The columns {@link readAnnomi} needs. @category Transcripts */
 export const ANNOMI_REQUIRED_COLUMNS = [
@@ -95,27 +95,49 @@ export function annomiCode(
  */
 export function readAnnomi(text: string, options: ReadOptions = {}): ReadResult {
   const file = options.file;
-  const skip = options.onError === "skip";
   const warnings: Issue[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      skip_records_with_error: skip,
-      on_skip: skip
-        ? (e: unknown) => {
-            const issue = csvErrorIssue(e, file);
-            warnings.push({ ...issue, message: `${issue.message}; row skipped` });
-          }
-        : undefined,
-    } as never) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parse(
+      text,
+      csvParseOptions(
+        undefined,
+        options.onError === "skip"
+          ? (e: unknown) => {
+              const issue = csvErrorIssue(e, file);
+              warnings.push({ ...issue, message: `${issue.message}; row skipped` });
+            }
+          : undefined,
+      ) as never,
+    ) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
+    if (!isCsvParseError(e)) throw e;
     throw new TranscriptParseError("annomi", [csvErrorIssue(e, file)]);
   }
   const header = records[0]?.record;
   if (!header) return { transcripts: [], codings: [], warnings, codebookId: "annomi" };
+  const collector = annomiCollector(header, options, warnings);
+  for (let r = 1; r < records.length; r++) {
+    const { record, info } = records[r] as (typeof records)[number];
+    collector.add(record, csvRecordLine(record, info.lines));
+  }
+  return collector.finish();
+}
+
+/**
+ * Builds AnnoMI utterances and codings from CSV records (header first), so that the whole-text
+ * reader and the streaming file reader in `rapportkit/node` give the same result. Issues (skipped
+ * rows, warnings) are pushed onto `warnings`.
+ * @throws {TranscriptParseError} `missing_column` at creation; bad rows from `add` unless skipping.
+ * @internal
+ */
+export function annomiCollector(
+  header: readonly string[],
+  options: ReadOptions,
+  warnings: Issue[],
+): { add(record: readonly string[], line: number): void; finish(): ReadResult } {
+  const file = options.file;
+  const skip = options.onError === "skip";
   const col: Partial<Record<Col, number>> = {};
   for (const c of [...ANNOMI_REQUIRED_COLUMNS, ...OPTIONAL]) {
     const i = header.findIndex((h) => h.trim().toLowerCase() === c);
@@ -151,12 +173,7 @@ export function readAnnomi(text: string, options: ReadOptions = {}): ReadResult 
     seq: number;
   }[] = [];
   let seq = 0;
-  for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r] as (typeof records)[number];
-    let breaks = 0;
-    for (const f of record)
-      for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) breaks++;
-    const line = info.lines - breaks;
+  const add = (record: readonly string[], line: number): void => {
     const bad = (c: Col, code: string, message: string) => {
       const issue = issueAt(file, { code, line, path: [c], message: `annomi: ${message}` });
       if (!skip) throw new TranscriptParseError("annomi", [issue]);
@@ -166,17 +183,17 @@ export function readAnnomi(text: string, options: ReadOptions = {}): ReadResult 
     const uttId = get(record, "utterance_id").trim();
     if (session === "") {
       bad("transcript_id", "bad_row", "transcript_id is empty");
-      continue;
+      return;
     }
     const order = Number(uttId);
     if (uttId === "" || !Number.isInteger(order) || order < 0) {
       bad("utterance_id", "bad_row", "utterance_id is not a non-negative integer");
-      continue;
+      return;
     }
     const who = get(record, "interlocutor").trim().toLowerCase();
     if (who !== "therapist" && who !== "client") {
       bad("interlocutor", "bad_row", 'interlocutor must be "therapist" or "client"');
-      continue;
+      return;
     }
     let ts = parseTime(get(record, "timestamp"));
     if (ts === null) {
@@ -245,26 +262,29 @@ export function readAnnomi(text: string, options: ReadOptions = {}): ReadResult 
         }),
       );
     seq++;
-  }
-  const utterances: Utterance[] = [];
-  for (const [, utts] of sessions) {
-    const entries = [...utts.values()].sort((a, b) => a.order - b.order || a.seq - b.seq);
-    entries.forEach((e, i) => {
-      e.utterance.index = i;
-      utterances.push(e.utterance);
-    });
-  }
-  const codings: Coding[] = rowCodings.map((c) => ({
-    utteranceId: `${c.session}:${c.utt}`,
-    codeId: c.code,
-    confidence: 1,
-    source: `annotator:${c.annotator}`,
-  }));
-  warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return {
-    transcripts: groupSessions(utterances, sessionMeta),
-    codings,
-    warnings,
-    codebookId: "annomi",
   };
+  const finish = (): ReadResult => {
+    const utterances: Utterance[] = [];
+    for (const [, utts] of sessions) {
+      const entries = [...utts.values()].sort((a, b) => a.order - b.order || a.seq - b.seq);
+      entries.forEach((e, i) => {
+        e.utterance.index = i;
+        utterances.push(e.utterance);
+      });
+    }
+    const codings: Coding[] = rowCodings.map((c) => ({
+      utteranceId: `${c.session}:${c.utt}`,
+      codeId: c.code,
+      confidence: 1,
+      source: `annotator:${c.annotator}`,
+    }));
+    warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return {
+      transcripts: groupSessions(utterances, sessionMeta),
+      codings,
+      warnings,
+      codebookId: "annomi",
+    };
+  };
+  return { add, finish };
 }

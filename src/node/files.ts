@@ -10,7 +10,12 @@ import {
   type TranscriptFormat,
   writeTranscript,
 } from "../io/read.js";
-import { collectStream, streamCsvUtterances, streamJsonlUtterances } from "./stream.js";
+import {
+  collectStream,
+  readAnnomiStream,
+  streamCsvUtterances,
+  streamJsonlUtterances,
+} from "./stream.js";
 
 /**
  * Options of {@link readTranscriptFile}: those of `readTranscript`, with `format` optional (guessed
@@ -71,9 +76,9 @@ export async function formatOfFile(
 }
 
 /**
- * Reads a transcript file. CSV and JSONL are read by the streaming readers (the same result as
- * `readCsv`/`readJsonl` on the whole text, without holding the text in memory); other formats are
- * read whole. Errors and warnings carry the path as `file`.
+ * Reads a transcript file. CSV, JSONL and AnnoMI are read by the streaming readers (the same
+ * result as `readCsv`/`readJsonl`/`readAnnomi` on the whole text, without holding the text in
+ * memory); other formats are read whole. Errors and warnings carry the path as `file`.
  * @throws {TranscriptParseError} as the format's reader; Node's own error for a missing file.
  * @category Node
  * @example
@@ -96,6 +101,7 @@ export async function readTranscriptFile(
   };
   if (format === "csv") return collectStream(streamCsvUtterances(path, opts));
   if (format === "jsonl") return collectStream(streamJsonlUtterances(path, opts));
+  if (format === "annomi") return readAnnomiStream(path, opts);
   return readTranscript(await readFile(path, "utf8"), opts);
 }
 

@@ -12,6 +12,7 @@ export {
 } from "./files.js";
 export {
   collectStream,
+  readAnnomiStream,
   type StreamItem,
   type StreamSource,
   streamCsvUtterances,

@@ -5,7 +5,8 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { parse } from "csv-parse";
 import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Coding, Utterance } from "../core/schemas.js";
-import { groupSessions, type ReadResult } from "../io/_shared.js";
+import { groupSessions, type ReadOptions, type ReadResult } from "../io/_shared.js";
+import { annomiCollector } from "../io/annomi.js";
 import {
   type CsvReadOptions,
   csvErrorIssue,
@@ -20,7 +21,7 @@ import { type JsonlReadOptions, jsonlLineMapper } from "../io/json.js";
 
 /**
  * What the streaming readers take: a file path, a Node stream, a web `ReadableStream`, or any
- * async iterable of strings or bytes.
+ * (async) iterable of strings or bytes.
  * @category Node
  */
 export type StreamSource =
@@ -28,7 +29,8 @@ export type StreamSource =
   | NodeJS.ReadableStream
   | WebReadableStream<Uint8Array>
   | ReadableStream<Uint8Array>
-  | AsyncIterable<string | Uint8Array>;
+  | AsyncIterable<string | Uint8Array>
+  | Iterable<string | Uint8Array>;
 
 /**
  * One item of a streaming read: an utterance (with the line its row starts on, the codings the row
@@ -57,7 +59,7 @@ function toReadable(input: StreamSource): Readable {
   if (input instanceof Readable) return input;
   if (typeof (input as ReadableStream).getReader === "function")
     return Readable.fromWeb(input as WebReadableStream<Uint8Array>);
-  return Readable.from(input as AsyncIterable<string | Uint8Array>);
+  return Readable.from(input as AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>);
 }
 
 function withFile<T extends { file?: string }>(input: StreamSource, options: T): T {
@@ -195,4 +197,52 @@ export async function collectStream(items: AsyncIterable<StreamItem>): Promise<R
   }
   warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { transcripts: groupSessions(utterances), codings, warnings };
+}
+
+/**
+ * Reads an AnnoMI CSV from a file or stream with csv-parse's (faster) Node stream parser: the same
+ * result as `readAnnomi` on the whole text. The rows are streamed; the collapsed utterances and the
+ * codings are held in memory.
+ * @throws {TranscriptParseError} as `readAnnomi`.
+ * @category Node
+ */
+export async function readAnnomiStream(
+  input: StreamSource,
+  options: ReadOptions = {},
+): Promise<ReadResult> {
+  const opts = withFile(input, options);
+  const file = opts.file;
+  const warnings: Issue[] = [];
+  const parser = parse(
+    csvParseOptions(
+      undefined,
+      opts.onError === "skip"
+        ? (e: unknown) => {
+            const issue = csvErrorIssue(e, file);
+            warnings.push({ ...issue, message: `${issue.message}; row skipped` });
+          }
+        : undefined,
+    ),
+  );
+  const source = toReadable(input);
+  pipeline(source, parser, () => {});
+  let collector: ReturnType<typeof annomiCollector> | undefined;
+  try {
+    for await (const chunk of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (!collector) collector = annomiCollector(chunk.record, opts, warnings);
+      else collector.add(chunk.record, csvRecordLine(chunk.record, chunk.info.lines));
+    }
+  } catch (e) {
+    if (e instanceof TranscriptParseError) throw e;
+    if (isCsvParseError(e)) throw new TranscriptParseError("annomi", [csvErrorIssue(e, file)]);
+    throw e;
+  } finally {
+    if (!source.destroyed) source.destroy();
+  }
+  return collector
+    ? collector.finish()
+    : { transcripts: [], codings: [], warnings, codebookId: "annomi" };
 }

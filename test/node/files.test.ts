@@ -2,9 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCsv, readJsonl, readVtt } from "../../src/io/index.js";
-import { readTranscriptFile, sessionNameOf, writeTranscriptFile } from "../../src/node/index.js";
-import { fixture, fixturePath } from "../io/_fixtures.js";
+import { readAnnomi, readCsv, readJsonl, readVtt } from "../../src/io/index.js";
+import {
+  readAnnomiStream,
+  readTranscriptFile,
+  sessionNameOf,
+  writeTranscriptFile,
+} from "../../src/node/index.js";
+import { ANNOMI_DEV, fixture, fixturePath } from "../io/_fixtures.js";
 
 describe("readTranscriptFile / writeTranscriptFile", () => {
   it("detects the format from the extension and names the session after the file", async () => {
@@ -73,5 +78,36 @@ describe("tab-separated files", () => {
       ["therapist", "Hi, you."],
       ["client", "Yes."],
     ]);
+  });
+});
+
+describe("readAnnomiStream", () => {
+  it("gives exactly readAnnomi's result on AnnoMI-full.dev.csv, and readTranscriptFile uses it", async () => {
+    const text = readFileSync(ANNOMI_DEV, "utf8");
+    const sync = readAnnomi(text, { file: ANNOMI_DEV });
+    const streamed = await readAnnomiStream(ANNOMI_DEV);
+    expect(streamed).toEqual(sync);
+    expect(await readTranscriptFile(ANNOMI_DEV)).toEqual(
+      readAnnomi(text, { file: ANNOMI_DEV, session: "AnnoMI-full.dev" }),
+    );
+    expect(streamed.transcripts).toHaveLength(106);
+  });
+
+  it("skips and reports bad rows like readAnnomi", async () => {
+    const text =
+      "transcript_id,utterance_id,interlocutor,utterance_text\n1,0,client,ok\n1,1,narrator,x\n1,2,client,a,b\n";
+    const opts = { onError: "skip" as const, file: "m.csv" };
+    expect(await readAnnomiStream([Buffer.from(text)], opts)).toEqual(readAnnomi(text, opts));
+    const sync = (() => {
+      try {
+        readAnnomi(text);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    await expect(readAnnomiStream([Buffer.from(text)])).rejects.toMatchObject({
+      name: "TranscriptParseError",
+      message: sync?.message,
+    });
   });
 });

@@ -43,17 +43,12 @@ describe("agree --matrix", () => {
     expect(r.err).toBe("");
     const j = JSON.parse(r.out);
     const res = readJson("annomi_mtb_10annotators.expected.json").runs.default.oracle.results;
-    expect(Object.keys(j).sort()).toEqual(
-      [
-        "fleiss_kappa",
-        "gwet_ac1",
-        "krippendorff_alpha",
-        "n_items",
-        "n_missing",
-        "n_raters",
-        "percent_agreement",
-      ].sort(),
-    );
+    expect(Object.keys(j)).toEqual([
+      "percent_agreement",
+      "fleiss_kappa",
+      "gwet_ac1",
+      "krippendorff_alpha",
+    ]);
     close(j.fleiss_kappa.value, res.fleiss_kappa.value);
     close(j.krippendorff_alpha.nominal.value, res.krippendorff_alpha.value.nominal);
     expect(Object.keys(j.krippendorff_alpha)).toEqual(["nominal"]);
@@ -64,7 +59,6 @@ describe("agree --matrix", () => {
       expect(j[k].ci95[0]).toBeLessThanOrEqual(j[k].value);
       expect(j[k].ci95[1]).toBeGreaterThanOrEqual(j[k].value);
     }
-    expect([j.n_items, j.n_raters, j.n_missing]).toEqual([216, 10, 0]);
   });
 
   it("numeric ratings add the alpha levels, the six ICCs and Cronbach's alpha", async () => {
@@ -101,8 +95,16 @@ describe("agree --matrix", () => {
     const j = JSON.parse(r.out);
     expect(Object.keys(j.krippendorff_alpha)).toEqual(["interval"]);
     expect(j.krippendorff_alpha.interval.value).toBeCloseTo(0.849, 3);
-    expect(j.n_missing).toBe(7);
-    expect(j.icc_items_dropped).toBe(4);
+    // ICC leaves out the 4 units with a missing rating: 8 complete units, df1 = 7
+    expect(j.icc.ICC1.df1).toBe(7);
+    expect(Object.keys(j)).toEqual([
+      "percent_agreement",
+      "fleiss_kappa",
+      "gwet_ac1",
+      "krippendorff_alpha",
+      "icc",
+      "cronbach_alpha",
+    ]);
   });
 
   it("two raters add Cohen's kappa in three weightings; --categories sets the scale", async () => {
@@ -127,7 +129,23 @@ describe("agree --matrix", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j.cohen_kappa)).toEqual(["unweighted", "linear", "quadratic"]);
-    expect(Object.keys(j.krippendorff_alpha)).toEqual(["nominal", "ordinal"]);
+    expect(Object.keys(j.krippendorff_alpha)).toEqual(["nominal"]);
+    const ord = await run(
+      [
+        "agree",
+        "--matrix",
+        "two.csv",
+        "--json",
+        "--categories",
+        "low,mid,high",
+        "--level",
+        "ordinal",
+        "--resamples",
+        "0",
+      ],
+      dir,
+    );
+    expect(Object.keys(JSON.parse(ord.out).krippendorff_alpha)).toEqual(["ordinal"]);
     // by hand: p_o = 2/4, p_e = (2·1 + 1·0 + 1·3)/16 = 5/16, κ = (1/2 − 5/16)/(11/16) = 3/11
     expect(j.cohen_kappa.unweighted.value).toBeCloseTo(3 / 11, 12);
   });

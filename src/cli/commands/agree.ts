@@ -219,9 +219,6 @@ async function runMatrix(
 
   const opts = categories ? { categories } : {};
   const out: Record<string, unknown> = {
-    n_items: m.length,
-    n_raters: t.header.length - 1,
-    n_missing: nMissing,
     percent_agreement: withCi((x) => percentAgreement(x, opts), m, resamples, seed),
     fleiss_kappa: withCi((x) => fleissKappa(x, opts), m, resamples, seed),
     gwet_ac1: withCi((x) => gwetAc1(x, opts), m, resamples, seed),
@@ -231,9 +228,7 @@ async function runMatrix(
       ? [level]
       : numeric
         ? ["nominal", "ordinal", "interval", "ratio"]
-        : categories
-          ? ["nominal", "ordinal"]
-          : ["nominal"];
+        : ["nominal"];
   const alpha: Record<string, unknown> = {};
   for (const l of levels) {
     const lv = l as "nominal" | "ordinal" | "interval" | "ratio";
@@ -246,6 +241,7 @@ async function runMatrix(
       ck[w] = withCi((x) => cohenKappaMatrix(x, { ...opts, weights: w }), m, resamples, seed);
     out.cohen_kappa = ck;
   }
+  let iccDropped = 0;
   if (numeric) {
     const r = icc(m);
     const iccOut: Record<string, unknown> = {};
@@ -254,7 +250,7 @@ async function runMatrix(
       iccOut[f] = { ...plain(c), F: c.F, df1: c.df1, df2: c.df2, p: c.p };
     }
     out.icc = iccOut;
-    out.icc_items_dropped = r.nDropped;
+    iccDropped = r.nDropped;
     out.cronbach_alpha = withCi((x) => cronbachAlpha(x), m, resamples, seed);
   }
   if (args.json) {
@@ -280,8 +276,8 @@ async function runMatrix(
         ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : c.value === null ? `(${String(c.reason)})` : ""
       }\n`;
     }
-    if ((out.icc_items_dropped as number) > 0)
-      s += `  (ICC: ${String(out.icc_items_dropped)} items with a missing rating left out, as R psych does)\n`;
+    if (iccDropped > 0)
+      s += `  (ICC: ${iccDropped} items with a missing rating left out, as R psych does)\n`;
     s += coefficientLine("Cronbach's alpha", out.cronbach_alpha as Record<string, unknown>);
   }
   if (!numeric && out.cohen_kappa && !categories)

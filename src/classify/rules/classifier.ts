@@ -168,10 +168,10 @@ export function rulesClassifier<C extends string = string>(
         evidence: { spans: [], features: [{ name: "fallback", weight: 0 }, ...features] },
       };
     }
-    const lineage = new Set(table.lineages[best.i]);
+    const lineage = table.lineages[best.i] as number[];
     const spans: { start: number; end: number; cue: string }[] = [];
     for (const k of state.fired) {
-      if ((compiled.cues[k]?.weight ?? 0) <= 0 || !lineage.has(owner[k] as number)) continue;
+      if ((compiled.cues[k]?.weight ?? 0) <= 0 || !lineage.includes(owner[k] as number)) continue;
       for (const sp of spansOf(compiled, a, state, k)) spans.push(sp);
     }
     const second = top[1] ? Math.max(0, top[1].score) : 0;

@@ -12,9 +12,11 @@ import {
   rapportCodebook,
   readText,
   renderReport,
-  rulesClassifier,
   scoreForReport,
 } from "../src/index.js";
+// The pretrained model is on its own subpath (`rapportkit/model`), so apps that do not need it
+// never load it.
+import { defaultClassifier } from "../src/model/index.js";
 
 // 1. A session from your app, as `Speaker: text` lines (or build the Transcript object yourself).
 const { transcripts } = readText(
@@ -32,8 +34,9 @@ const { transcripts } = readText(
 const transcript = transcripts[0];
 if (!transcript) throw new Error("no transcript");
 
-// 2. The fast, local classifier: explainable rules, synchronous, no network.
-const fast = rulesClassifier(rapportCodebook);
+// 2. The fast, local classifier: the pretrained model joined with the explainable rules,
+//    synchronous, no network. (`rulesClassifier(rapportCodebook)` alone is smaller still.)
+const fast = defaultClassifier({ codebook: "rapport" });
 
 // 3. The strong classifier: an LLM reached through a function YOU pass in. rapportkit builds the
 //    prompt (codebook definitions, examples, context) and validates the JSON answer with zod.

@@ -70,6 +70,37 @@ describe("code: chunked coding with context", () => {
   });
 });
 
+describe("code: failures", () => {
+  it("throws a chunk's classifier error in order, with no unhandled rejection from later chunks", async () => {
+    const us = sessions.flatMap((t) => t.utterances).slice(0, 40);
+    let calls = 0;
+    const engine = {
+      classify: async () => {
+        calls++;
+        throw new Error(`chunk ${calls} failed`);
+      },
+      close: async () => {},
+    };
+    const rows: CodedRow[] = [];
+    await expect(
+      codeItems(itemsOf(us), engine, async () => model, {
+        chunkSize: 5,
+        inFlight: 4,
+        onRows: (r) => rows.push(...r),
+      }),
+    ).rejects.toThrow("chunk 1 failed");
+    expect(rows).toEqual([]);
+  });
+
+  it("rejects a classifier that returns the wrong number of codes", async () => {
+    const us = sessions.flatMap((t) => t.utterances).slice(0, 4);
+    const short = inlineEngine({ ...model, classify: (xs) => model.classify(xs).slice(1) });
+    await expect(
+      codeItems(itemsOf(us), short, async () => model, { onRows: () => {} }),
+    ).rejects.toThrow(/returned 3 codes for 4 utterances/);
+  });
+});
+
 describe("code: --context-column", () => {
   it("puts each row's context in front of it as the other speaker's turn, and writes only the rows", async () => {
     const f = join(dir, "ctx.csv");

@@ -311,7 +311,10 @@ export async function codeItems(
       readerHistory.push(u.session, u);
     });
     const all = window.length ? [...window, ...chunk] : chunk;
-    pending.push({ seq: seq++, window, chunk, synthetic, before, result: engine.classify(all) });
+    const result = engine.classify(all);
+    // A failure is thrown when its chunk's turn comes; until then, it is not "unhandled".
+    result.catch(() => {});
+    pending.push({ seq: seq++, window, chunk, synthetic, before, result });
     chunk = [];
     synthetic = [];
     lines = [];

@@ -152,7 +152,7 @@ describe("properties", () => {
     );
   });
 
-  it("alpha without missing data equals the complete-data formula (Krippendorff 2011, §A)", () => {
+  it("alpha without missing data equals the complete-data formula (Krippendorff 2011)", () => {
     // Without missing values: D_o = Σ_u Σ_{i≠j} δ(x_ui, x_uj) / (N m (m − 1)) and
     // D_e = Σ_{a≠b} δ(v_a, v_b) / (n (n − 1)) over all n = N m pooled values, α = 1 − D_o / D_e.
     const complete = fc
@@ -202,6 +202,61 @@ describe("properties", () => {
         }
       }),
       { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it("alpha with missing data equals the coincidence-matrix definition computed pair by pair", () => {
+    // Krippendorff (2011): o_ck = Σ_u Σ_{i≠j} [x_ui = c][x_uj = k] / (m_u − 1) over units with
+    // m_u ≥ 2; n_c = Σ_k o_ck; α = 1 − (n − 1) Σ o_ck δ²_ck / Σ n_c n_k δ²_ck, with the ordinal δ²
+    // from the margins n_c. Built here by enumerating rater pairs, independently of the library.
+    fc.assert(
+      fc.property(matrixArb(6), (m) => {
+        const o = new Map<string, number>();
+        for (const row of m) {
+          const vals = row.filter((x): x is number => typeof x === "number");
+          if (vals.length < 2) continue;
+          for (let i = 0; i < vals.length; i++)
+            for (let j = 0; j < vals.length; j++)
+              if (i !== j) {
+                const key = `${vals[i]},${vals[j]}`;
+                o.set(key, (o.get(key) ?? 0) + 1 / (vals.length - 1));
+              }
+        }
+        const nc = new Map<number, number>();
+        for (const [key, w] of o) {
+          const c = Number(key.split(",")[0]);
+          nc.set(c, (nc.get(c) ?? 0) + w);
+        }
+        const values = [...nc.keys()].sort((a, b) => a - b);
+        const n = [...nc.values()].reduce((a, b) => a + b, 0);
+        const ordinal = (c: number, k: number) => {
+          const [lo, hi] = c < k ? [c, k] : [k, c];
+          let sum = 0;
+          for (const g of values) if (g >= lo && g <= hi) sum += nc.get(g) ?? 0;
+          return (sum - ((nc.get(c) ?? 0) + (nc.get(k) ?? 0)) / 2) ** 2;
+        };
+        const deltas: Record<AlphaLevel, (c: number, k: number) => number> = {
+          nominal: (c, k) => (c === k ? 0 : 1),
+          ordinal: (c, k) => (c === k ? 0 : ordinal(c, k)),
+          interval: (c, k) => (c - k) ** 2,
+          ratio: (c, k) => (c + k === 0 ? 0 : ((c - k) / (c + k)) ** 2),
+        };
+        for (const level of LEVELS) {
+          const d = deltas[level];
+          let num = 0;
+          for (const [key, w] of o) {
+            const [c, k] = key.split(",").map(Number) as [number, number];
+            num += w * d(c, k);
+          }
+          let den = 0;
+          for (const c of values)
+            for (const k of values) den += (nc.get(c) ?? 0) * (nc.get(k) ?? 0) * d(c, k);
+          const got = krippendorffAlpha(m, { level });
+          if (n === 0 || den <= 1e-12) expect(got.value).toBeNull();
+          else expect(got.value).toBeCloseTo(1 - ((n - 1) * num) / den, 9);
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
     );
   });
 

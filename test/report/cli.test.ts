@@ -79,6 +79,9 @@ describe("rapportkit report", () => {
     const html = readFileSync(join(dir, "raw.html"), "utf8");
     expect(html).toContain("Session a");
     expect(html).toContain("How are you?");
+    // raw input is coded first, with the default classifier
+    expect(r.err).toMatch(/coded 2 utterances with \S+/);
+    expect(html).toContain("2 utterances, 2 coded.");
   });
 
   it("says what is wrong with bad options or input, with exit codes 2 and 1", async () => {

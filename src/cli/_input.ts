@@ -269,8 +269,10 @@ export async function* streamInput(
     yield* streamJsonlUtterances(r.path, r.options);
     return;
   }
-  const text = r.text ?? (await readFile(r.path as string, "utf8"));
-  const result = readTranscript(text, r.options);
+  const result =
+    r.path !== undefined && r.format === "annomi"
+      ? await readAnnomiStream(r.path, r.options)
+      : readTranscript(r.text ?? (await readFile(r.path as string, "utf8")), r.options);
   printWarnings(result.warnings, io);
   const byUtterance = new Map<string, (typeof result.codings)[number][]>();
   for (const c of result.codings) {

@@ -33,7 +33,7 @@ export interface FleissKappaResult extends Coefficient {
  *
  * References: Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters.
  * *Psychological Bulletin*, 76(5), 378–382. Gwet, K. L. (2014). *Handbook of Inter-Rater
- * Reliability* (4th ed.), Advanced Analytics, §5.2 (missing ratings).
+ * Reliability* (4th ed.), Advanced Analytics (Fleiss' kappa with missing ratings).
  *
  * @param ratings items × raters; `null`/`undefined` is a missing rating.
  * @param options declared categories (optional).

@@ -99,7 +99,7 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * (two-way random, absolute agreement); ICC3 = ICC(C,1) (two-way mixed, consistency); the k forms
  * are the reliability of the mean of the k raters: ICC(k), ICC(A,k), ICC(C,k). See {@link ICC_FORMS}.
  *
- * Confidence intervals (Shrout & Fleiss 1979, Table 4; McGraw & Wong 1996): for ICC1 and ICC3,
+ * Confidence intervals (Shrout & Fleiss 1979; McGraw & Wong 1996): for ICC1 and ICC3,
  * F_L = F / F_{.975}(df1, df2), F_U = F · F_{.975}(df2, df1), bounds (F_L − 1)/(F_L + k − 1) and
  * (F_U − 1)/(F_U + k − 1), and 1 − 1/F_L, 1 − 1/F_U for the k forms; for ICC2, Satterthwaite's
  * approximate degrees of freedom v as in psych. F quantiles come from {@link fQuantile}.

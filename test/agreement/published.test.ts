@@ -118,7 +118,7 @@ describe("Shrout & Fleiss (1979), Table 2: 6 targets × 4 judges", () => {
     [6, 2, 4, 7],
   ];
   const r = icc(sf);
-  it("the six ICCs as published (Table 3: .17, .29, .71, .44, .62, .91)", () => {
+  it("the six ICCs as published for these data (.17, .29, .71, .44, .62, .91)", () => {
     printed(r.ICC1.value, 0.17, 2);
     printed(r.ICC2.value, 0.29, 2);
     printed(r.ICC3.value, 0.71, 2);

@@ -1,4 +1,3 @@
-import { defineCodebook } from "../define.js";
 import {
   adviceCues,
   affirmationCues,
@@ -23,6 +22,7 @@ import {
   unsolicitedAdviceCues,
   validationCues,
 } from "./cues.js";
+import { builtinCodebook } from "./trusted.js";
 
 /**
  * `annomi`: the coarse coding scheme of the AnnoMI dataset (main therapist behaviour with its
@@ -30,7 +30,7 @@ import {
  * rapportkit; they are not taken from the dataset. Crosswalk entries map to `rapport` and MITI 4.2.1.
  * @category Codebooks
  */
-export const annomiCodebook = /* @__PURE__ */ defineCodebook({
+export const annomiCodebook = /* @__PURE__ */ builtinCodebook({
   id: "annomi",
   version: "1.0.0",
   label: "AnnoMI",

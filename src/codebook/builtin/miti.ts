@@ -1,4 +1,3 @@
-import { defineCodebook } from "../define.js";
 import {
   affirmationCues,
   autonomyCues,
@@ -18,6 +17,7 @@ import {
   unsolicitedAdviceCues,
   validationCues,
 } from "./cues.js";
+import { builtinCodebook } from "./trusted.js";
 
 /**
  * `miti-4.2.1`: the ten behaviour codes of the Motivational Interviewing Treatment Integrity code,
@@ -26,7 +26,7 @@ import {
  * only clinician speech; client utterances are not coded, so this codebook has no client codes.
  * @category Codebooks
  */
-export const mitiCodebook = /* @__PURE__ */ defineCodebook({
+export const mitiCodebook = /* @__PURE__ */ builtinCodebook({
   id: "miti-4.2.1",
   version: "4.2.1",
   label: "MITI 4.2.1",

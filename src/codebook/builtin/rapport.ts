@@ -1,4 +1,3 @@
-import { defineCodebook } from "../define.js";
 import {
   adviceCues,
   affirmationCues,
@@ -27,6 +26,7 @@ import {
   unsolicitedAdviceCues,
   validationCues,
 } from "./cues.js";
+import { builtinCodebook } from "./trusted.js";
 
 const MISC_CHANGE = ["C+", "A+", "R+", "N+", "D+", "TS+", "O+"];
 const MISC_SUSTAIN = ["C-", "A-", "R-", "N-", "D-", "TS-", "O-"];
@@ -40,7 +40,7 @@ const MISC_SUSTAIN = ["C-", "A-", "R-", "N-", "D-", "TS-", "O-"];
  * ESConv where a counterpart exists, with a `note` where the mapping is lossy.
  * @category Codebooks
  */
-export const rapportCodebook = /* @__PURE__ */ defineCodebook({
+export const rapportCodebook = /* @__PURE__ */ builtinCodebook({
   id: "rapport",
   version: "1.0.0",
   label: "Rapport behaviours",

@@ -134,6 +134,13 @@ describe("undefined cases give null with a reason, never NaN or a misleading 0",
       ),
     ).toMatchObject({ value: null, reason: expect.stringMatching(/non-negative/) });
   });
+  it("ratio alpha on more than 20,000 distinct values is undefined rather than slow", () => {
+    const m = Array.from({ length: 20_001 }, (_, i) => [i + 1, i + 1.5]);
+    const r = krippendorffAlpha(m, { level: "ratio" });
+    expect(r.value).toBeNull();
+    expect(r.reason).toMatch(/distinct values/);
+    expect(krippendorffAlpha(m, { level: "interval" }).value).toBeCloseTo(1, 6);
+  });
   it("sklearn's zero_division: a 0/0 precision is 0 and listed", () => {
     const r = classificationReport(["a", "b", "c"], ["a", "b", "b"]);
     expect(r.perClass.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 1, predicted: 0 });

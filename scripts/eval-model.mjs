@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { CLIENT_LABELS, groupedFolds, loadAnnomi, THERAPIST_LABELS } from "./annomi-data.mjs";
+import { MODEL_OPTIONS } from "./model-options.mjs";
 
 const args = process.argv.slice(2);
 const sets = {};
@@ -26,26 +27,19 @@ if (sets.charNgrams === "none") sets.features = { ...(sets.features ?? {}), char
 if (typeof sets.charMax === "number")
   sets.features = { ...(sets.features ?? {}), charNgrams: [sets.charMin ?? 2, sets.charMax] };
 if (sets.contextWords === false) sets.features = { ...(sets.features ?? {}), contextWords: false };
+if (sets.sameRoleWords === true) sets.features = { ...(sets.features ?? {}), sameRoleWords: true };
 if (sets.wordBigrams === false) sets.features = { ...(sets.features ?? {}), wordBigrams: false };
-for (const k of ["charNgrams", "charMax", "charMin", "contextWords", "wordBigrams"]) delete sets[k];
+for (const k of [
+  "charNgrams",
+  "charMax",
+  "charMin",
+  "contextWords",
+  "wordBigrams",
+  "sameRoleWords",
+])
+  delete sets[k];
 
-export const TRAIN_OPTIONS = {
-  codebook: { id: "annomi", version: "1.0.0" },
-  // Two-level softmax: the 4 behaviours, then the subtype of reflection, question, input.
-  labels: [
-    ...["reflection", "question", "therapist_input", "other"].map((id) => ({
-      id,
-      role: "therapist",
-    })),
-    ...THERAPIST_LABELS.filter((id) => id.includes(".")).map((id) => ({
-      id,
-      role: "therapist",
-      parent: id.split(".")[0],
-    })),
-    ...CLIENT_LABELS.map((id) => ({ id, role: "client" })),
-  ],
-  fallback: { other: "other" },
-};
+export const TRAIN_OPTIONS = MODEL_OPTIONS;
 
 const parent = (c) => c.split(".")[0];
 
@@ -176,7 +170,11 @@ function printTable(name, r) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { turns: fineTurns, rows } = loadAnnomi();
-  let options = { ...TRAIN_OPTIONS, ...sets };
+  let options = {
+    ...TRAIN_OPTIONS,
+    ...sets,
+    features: { ...TRAIN_OPTIONS.features, ...(sets.features ?? {}) },
+  };
   let turns = fineTurns;
   if (coarse) {
     // Ablation: train on the 4 therapist parents directly (no sub-splits then).

@@ -1,6 +1,76 @@
 /**
  * The pretrained English model (trained on the AnnoMI development split), on its own subpath so
  * that the core stays small for those who do not need it.
+ *
+ * - `annomiModel`: the parsed linear model (format `rapportkit/linear@1`).
+ * - `annomiClassifier()`: codes therapist utterances with AnnoMI's behaviours and their subtypes,
+ *   client utterances with change / neutral / sustain talk, and other speakers' with `other`.
+ * - `defaultClassifier({ codebook })`: the best combination for `annomi` or `rapport` (see
+ *   docs/model-card.md for how it was chosen).
  * @module
  */
-export {};
+import {
+  checkModelCodebook,
+  type LinearClassifierOptions,
+  linearClassifier,
+} from "../classify/linear/classifier.js";
+import { type LinearModel, parseLinearModel } from "../classify/linear/model.js";
+import type { SyncClassifier } from "../classify/types.js";
+import { annomiCodebook } from "../codebook/index.js";
+import type { Codebook } from "../core/schemas.js";
+import raw from "./annomi-en.json" with { type: "json" };
+import { rapportClassifier } from "./rapport.js";
+
+/**
+ * The pretrained AnnoMI model, validated on load.
+ * @example
+ * import { annomiModel } from "rapportkit/model";
+ * annomiModel.labels.map((l) => l.id);
+ * @category Model
+ */
+export const annomiModel: LinearModel = parseLinearModel(raw);
+checkModelCodebook(annomiModel, annomiCodebook);
+
+/**
+ * A synchronous classifier for the `annomi` codebook over the pretrained model.
+ * @example
+ * import { annomiClassifier } from "rapportkit/model";
+ * const [p] = annomiClassifier().classify([
+ *   { id: "u1", session: "s", index: 0, speaker: "T", role: "therapist", text: "What brings you in today?" },
+ * ]);
+ * p.codeId; // => "question.open"
+ * @category Model
+ */
+export function annomiClassifier(
+  options: Omit<LinearClassifierOptions, "codebook"> = {},
+): SyncClassifier {
+  return linearClassifier(annomiModel, { id: "linear@annomi-en", ...options });
+}
+
+/**
+ * Options of {@link defaultClassifier}.
+ * @category Model
+ */
+export interface DefaultClassifierOptions {
+  /** `rapport` (default) or `annomi`, by id or as the codebook object. */
+  readonly codebook?: "annomi" | "rapport" | Pick<Codebook, "id">;
+}
+
+/**
+ * The default classifier for a built-in codebook: for `annomi` the pretrained linear model; for
+ * `rapport` the linear model mapped through the crosswalk, joined with the rules classifier for
+ * the codes AnnoMI lacks (see {@link rapportClassifier}).
+ * @example
+ * import { defaultClassifier } from "rapportkit/model";
+ * const clf = defaultClassifier({ codebook: "rapport" });
+ * @category Model
+ */
+export function defaultClassifier(options: DefaultClassifierOptions = {}): SyncClassifier {
+  const cb = options.codebook ?? "rapport";
+  const id = typeof cb === "string" ? cb : cb.id;
+  if (id === "annomi") return annomiClassifier();
+  if (id === "rapport") return rapportClassifier(annomiClassifier({ evidence: 3 }));
+  throw new RangeError(`no default classifier for codebook "${id}" (use "annomi" or "rapport")`);
+}
+
+export { rapportClassifier };

@@ -145,7 +145,7 @@ export function linearClassifier(
   };
 }
 
-/** The `n` features with the largest contribution (value × weight) to label `k`. */
+/** The `n` features with the largest positive contribution (value × weight) to label `k`. */
 function topFeatures(
   c: CompiledModel,
   buf: FeatureBuffer,
@@ -154,21 +154,35 @@ function topFeatures(
   positions: Int32Array,
   n: number,
 ): FeatureWeight[] {
-  const top: { row: number; w: number }[] = [];
+  const rows: number[] = [];
+  const ws: number[] = [];
   for (let h = 0; h < hits; h++) {
     const j = positions[h] as number;
     const row = rowOf(c, buf.hashes[j] as number);
     const g = buf.groups[j] as number;
     const w = (c.W[row * c.K + k] as number) * featureValue(g, buf.counts[g] as number);
     if (w <= 0) continue;
-    if (top.some((t) => t.row === row)) continue;
-    if (top.length < n) top.push({ row, w });
-    else if (w > (top[n - 1] as { w: number }).w) top[n - 1] = { row, w };
-    else continue;
-    top.sort((a, b) => b.w - a.w);
+    const seen = rows.indexOf(row);
+    if (seen >= 0) {
+      ws[seen] = (ws[seen] as number) + w;
+      continue;
+    }
+    if (rows.length < n) {
+      rows.push(row);
+      ws.push(w);
+      continue;
+    }
+    // Replace the smallest kept one if this one is larger.
+    let min = 0;
+    for (let q = 1; q < n; q++) if ((ws[q] as number) < (ws[min] as number)) min = q;
+    if (w > (ws[min] as number)) {
+      rows[min] = row;
+      ws[min] = w;
+    }
   }
-  return top.map((t) => ({
-    name: c.model.vocabulary[t.row] as string,
-    weight: Number(t.w.toPrecision(4)),
+  const order = rows.map((_, i) => i).sort((a, b) => (ws[b] as number) - (ws[a] as number));
+  return order.map((i) => ({
+    name: c.model.vocabulary[rows[i] as number] as string,
+    weight: Number((ws[i] as number).toPrecision(4)),
   }));
 }

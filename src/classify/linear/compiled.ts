@@ -6,7 +6,7 @@ import {
   hashFeatureName,
   type ResolvedFeatureOptions,
 } from "../../text/features.js";
-import type { Token } from "../../text/tokenize.js";
+import { type Token, tokenize } from "../../text/tokenize.js";
 import type { LinearModel } from "./model.js";
 
 const ROLES = ["therapist", "client", "other"] as const;
@@ -30,6 +30,9 @@ export interface CompiledModel {
   readonly topOf: Int32Array;
   /** Leaf labels (final codes) per role: children, and top labels without children. */
   readonly leaves: Readonly<Record<Role, Int32Array>>;
+  /** All label indices of each role (its columns), and its weights restricted to them (F × columns). */
+  readonly roleCols: Readonly<Record<Role, Int32Array>>;
+  readonly roleW: Readonly<Record<Role, Float32Array>>;
   readonly temperature: Readonly<Record<Role, number>>;
   /** Temperature of the child head of each label (1 when it has none). */
   readonly childTemperature: Float64Array;
@@ -87,7 +90,19 @@ export function compileModel(model: LinearModel): CompiledModel {
   model.labels.forEach((l, k) => {
     if (children[k]) childTemperature[k] = model.temperature[`${l.role}/${l.id}`] ?? 1;
   });
+  const roleCols = {} as Record<Role, Int32Array>;
+  const roleW = {} as Record<Role, Float32Array>;
   for (const r of ROLES) {
+    const cols: number[] = [];
+    model.labels.forEach((l, k) => {
+      if (l.role === r) cols.push(k);
+    });
+    const Kr = cols.length;
+    const Wr = new Float32Array(F * Kr);
+    for (let f = 0; f < F; f++)
+      for (let j = 0; j < Kr; j++) Wr[f * Kr + j] = W[f * K + (cols[j] as number)] as number;
+    roleCols[r] = Int32Array.from(cols);
+    roleW[r] = Wr;
     const idx: number[] = [];
     const leaf: number[] = [];
     model.labels.forEach((l, k) => {
@@ -108,6 +123,8 @@ export function compileModel(model: LinearModel): CompiledModel {
     W,
     bias: Float64Array.from(model.bias),
     roleLabels,
+    roleCols,
+    roleW,
     children,
     topOf,
     leaves,
@@ -118,6 +135,7 @@ export function compileModel(model: LinearModel): CompiledModel {
       wordBigrams: model.features.wordBigrams,
       contextWords: model.features.contextWords,
       maxCharWord: model.features.maxCharWord,
+      sameRoleWords: model.features.sameRoleWords ?? false,
     },
     contextCodes: model.features.contextCodes,
   };
@@ -146,14 +164,16 @@ const G = FEATURE_GROUPS.length;
  */
 export function scoreFeatures(
   c: CompiledModel,
+  role: Role,
   buf: FeatureBuffer,
   acc: Float64Array,
   logits: Float64Array,
   rowsOut?: Int32Array,
 ): number {
-  const K = c.K;
-  const W = c.W;
-  acc.fill(0, 0, G * K);
+  const cols = c.roleCols[role];
+  const W = c.roleW[role];
+  const Kr = cols.length;
+  acc.fill(0, 0, G * Kr);
   const hashes = buf.hashes;
   const groups = buf.groups;
   let hits = 0;
@@ -162,17 +182,19 @@ export function scoreFeatures(
     if (r < 0) continue;
     if (rowsOut) rowsOut[hits] = j;
     hits++;
-    const base = (groups[j] as number) * K;
-    const off = r * K;
-    for (let k = 0; k < K; k++) acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
+    const base = (groups[j] as number) * Kr;
+    const off = r * Kr;
+    for (let k = 0; k < Kr; k++) acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
   }
-  for (let k = 0; k < K; k++) logits[k] = c.bias[k] as number;
-  for (let g = 0; g < G; g++) {
-    const n = buf.counts[g] as number;
-    if (n === 0) continue;
-    const s = g === 0 ? 1 : 1 / Math.sqrt(n);
-    const base = g * K;
-    for (let k = 0; k < K; k++) logits[k] = (logits[k] as number) + s * (acc[base + k] as number);
+  const counts = buf.counts;
+  for (let k = 0; k < Kr; k++) {
+    let z = c.bias[cols[k] as number] as number;
+    for (let g = 0; g < G; g++) {
+      const n = counts[g] as number;
+      if (n === 0) continue;
+      z += (g === 0 ? 1 : 1 / Math.sqrt(n)) * (acc[g * Kr + k] as number);
+    }
+    logits[cols[k] as number] = z;
   }
   return hits;
 }
@@ -228,12 +250,13 @@ export interface Turn {
 export interface SessionState {
   index: number;
   lastText: Record<string, string | undefined>;
+  lastTokens: Record<string, readonly Token[] | undefined>;
   lastCode: Record<string, string | undefined>;
 }
 
 /** A new, empty session state. @internal */
 export function newSessionState(): SessionState {
-  return { index: 0, lastText: {}, lastCode: {} };
+  return { index: 0, lastText: {}, lastTokens: {}, lastCode: {} };
 }
 
 /** The role whose last turn is the context of a turn of `role`. @internal */
@@ -262,25 +285,42 @@ export function featuresOf(
   buf: FeatureBuffer,
   tokens?: readonly Token[],
 ): FeatureBuffer {
-  const prev = state.lastText[otherRole(turn.role)];
-  return extractFeatures(
-    turn.text,
-    {
-      role: turn.role,
-      index: state.index,
-      ...(prev !== undefined ? { previousText: prev } : {}),
-      ...(contextCodes ? { codes: codeTags(state) } : {}),
-    },
-    opt,
-    buf,
-    tokens,
-  );
+  const other = otherRole(turn.role);
+  const prev = state.lastText[other];
+  const prevTokens = state.lastTokens[other];
+  const same = opt.sameRoleWords ? state.lastText[turn.role] : undefined;
+  const sameTokens = state.lastTokens[turn.role];
+  const ctx: {
+    role: string;
+    index: number;
+    previousText?: string;
+    previousTokens?: readonly Token[];
+    previousSameText?: string;
+    previousSameTokens?: readonly Token[];
+    codes?: readonly string[];
+  } = { role: turn.role, index: state.index };
+  if (prev !== undefined) {
+    ctx.previousText = prev;
+    if (prevTokens !== undefined) ctx.previousTokens = prevTokens;
+  }
+  if (same !== undefined) {
+    ctx.previousSameText = same;
+    if (sameTokens !== undefined) ctx.previousSameTokens = sameTokens;
+  }
+  if (contextCodes) ctx.codes = codeTags(state);
+  return extractFeatures(turn.text, ctx, opt, buf, tokens);
 }
 
 /** Updates the session state after a turn with its (gold or predicted) code. @internal */
-export function advance(state: SessionState, turn: Turn, code: string | undefined): void {
+export function advance(
+  state: SessionState,
+  turn: Turn,
+  code: string | undefined,
+  tokens?: readonly Token[],
+): void {
   state.index++;
   state.lastText[turn.role] = turn.text;
+  state.lastTokens[turn.role] = tokens;
   if (code !== undefined) state.lastCode[turn.role] = code;
 }
 
@@ -322,9 +362,10 @@ export function decode(
       advance(st, turn, fb);
       continue;
     }
-    featuresOf(c.featureOptions, c.contextCodes, turn, st, buf);
+    const tokens = tokenize(turn.text);
+    featuresOf(c.featureOptions, c.contextCodes, turn, st, buf, tokens);
     if (rowsOut.length < buf.length) rowsOut = new Int32Array(buf.hashes.length);
-    const hits = scoreFeatures(c, buf, acc, logits, rowsOut);
+    const hits = scoreFeatures(c, turn.role as Role, buf, acc, logits, rowsOut);
     probs.fill(0);
     const top = softmaxInto(logits, idx, c.temperature[turn.role as Role], probs);
     let best = top;
@@ -342,6 +383,6 @@ export function decode(
       if (p === top) best = b;
     }
     each(i, best, probs, logits, buf, hits, rowsOut);
-    advance(st, turn, c.model.labels[top]?.id);
+    advance(st, turn, c.model.labels[top]?.id, tokens);
   }
 }

@@ -40,6 +40,7 @@ export const LinearModelSchema = z
       charNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).nullable(),
       wordBigrams: z.boolean(),
       contextWords: z.boolean(),
+      sameRoleWords: z.boolean().optional(),
       maxCharWord: z.number().int().positive(),
       /** Whether the previous codes (as predicted, in order) are features. */
       contextCodes: z.boolean(),

@@ -6,6 +6,7 @@ import {
   hashFeatureName,
   resolveFeatureOptions,
 } from "../../text/features.js";
+import { tokenize } from "../../text/tokenize.js";
 import {
   advance,
   compileModel,
@@ -56,7 +57,7 @@ export interface TrainLinearOptions {
   readonly epochs?: number;
   /** AdaGrad learning rate. Default 0.2. */
   readonly learningRate?: number;
-  /** L2 penalty applied to the weights an example touches. Default 1e-4. */
+  /** L2 penalty applied to the weights an example touches. Default 1e-3. */
   readonly l2?: number;
   /** Features seen in fewer than this many labelled turns are dropped. Default 2. */
   readonly minCount?: number;
@@ -64,6 +65,8 @@ export interface TrainLinearOptions {
   readonly classWeights?: "balanced" | "none";
   /** Weights with |w| below this are set to 0 (and all-zero features dropped). Default 0.01. */
   readonly prune?: number;
+  /** Weights are stored as integers in [-levels, levels] times `scale`. Default 4095. */
+  readonly levels?: number;
   /**
    * Temperature scaling: the share of sessions held out to fit one temperature per role, after
    * which the model is retrained on all data. 0 disables it. Default 0.15.
@@ -169,12 +172,13 @@ function extractAll(
         { code: "unknown_code", path: [i, "label"], message: "label is not among options.labels" },
       ]);
     }
+    const tokens = tokenize(e.text);
     if (k === undefined) {
       ids.push(undefined);
       vals.push(undefined);
     } else {
       y[i] = k;
-      featuresOf(opts.features, false, e as Turn, st, buf);
+      featuresOf(opts.features, false, e as Turn, st, buf, tokens);
       acc.clear();
       const bn = buf.names as string[];
       for (let j = 0; j < buf.length; j++) {
@@ -192,7 +196,7 @@ function extractAll(
       ids.push(Int32Array.from(keys));
       vals.push(Float32Array.from(keys, (r) => acc.get(r) as number));
     }
-    advance(st, e as Turn, undefined);
+    advance(st, e as Turn, undefined, tokens);
   });
   return { names, idOf, ids, vals, y };
 }
@@ -296,10 +300,11 @@ function resolve(options: TrainLinearOptions) {
     seed: options.seed ?? 1,
     epochs: options.epochs ?? 10,
     learningRate: options.learningRate ?? 0.2,
-    l2: options.l2 ?? 1e-4,
+    l2: options.l2 ?? 1e-3,
     minCount: options.minCount ?? 2,
     classWeights: options.classWeights ?? "none",
     prune: options.prune ?? 0.01,
+    levels: options.levels ?? 4095,
     calibrationHoldout: options.calibrationHoldout ?? 0.15,
   };
 }
@@ -432,7 +437,7 @@ function toModel(
   const K = labels.length;
   let maxAbs = 0;
   for (const w of W) if (Math.abs(w) > maxAbs) maxAbs = Math.abs(w);
-  const scale = maxAbs > 0 ? round5(maxAbs / 32767) : 1;
+  const scale = maxAbs > 0 ? round5(maxAbs / opts.levels) : 1;
   const vocabulary: string[] = [];
   const weights: number[] = [];
   for (let f = 0; f < p.vocabulary.length; f++) {
@@ -462,6 +467,7 @@ function toModel(
       charNgrams: opts.features.charNgrams ? [...opts.features.charNgrams] : null,
       wordBigrams: opts.features.wordBigrams,
       contextWords: opts.features.contextWords,
+      ...(opts.features.sameRoleWords ? { sameRoleWords: true } : {}),
       maxCharWord: opts.features.maxCharWord,
       contextCodes: opts.contextCodes !== "none",
     },
@@ -479,6 +485,7 @@ function toModel(
       minCount: opts.minCount,
       classWeights: opts.classWeights,
       prune: opts.prune,
+      levels: opts.levels,
       contextCodes: opts.contextCodes,
       calibrationHoldout: opts.calibrationHoldout,
       examples: p.y.length,

@@ -37,7 +37,12 @@ import {
 } from "../io/read.js";
 import { parseSpeakerMap, type SpeakerMap } from "../io/speakers.js";
 import { readHead, readTranscriptFile, sessionNameOf } from "../node/files.js";
-import { type StreamItem, streamCsvUtterances, streamJsonlUtterances } from "../node/stream.js";
+import {
+  readAnnomiStream,
+  type StreamItem,
+  streamCsvUtterances,
+  streamJsonlUtterances,
+} from "../node/stream.js";
 import { type CliIO, InputError, UsageError } from "./io.js";
 
 /** The citty args every transcript-reading command accepts. Spread into a command's `args`. */

@@ -112,17 +112,20 @@ const RATIO_MAX_VALUES = 20_000;
 
 /** Alpha from an encoded matrix (used by the CLI and the bootstrap to avoid re-encoding). @internal */
 export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient {
-  const { m, start, cat, count, q } = itemCounts(e);
+  const { n: units, r, codes } = e;
+  const q = e.categories.length;
   // Margins of the coincidence matrix: n_c over pairable units only.
   const nc = new Float64Array(q);
   let n = 0;
-  for (let i = 0; i < e.n; i++) {
-    const mi = m[i] as number;
+  for (let i = 0; i < units; i++) {
+    const base = i * r;
+    let mi = 0;
+    for (let j = 0; j < r; j++) if ((codes[base + j] as number) >= 0) mi++;
     if (mi < 2) continue;
     n += mi;
-    for (let x = start[i] as number; x < (start[i + 1] as number); x++) {
-      const k = cat[x] as number;
-      nc[k] = (nc[k] as number) + (count[x] as number);
+    for (let j = 0; j < r; j++) {
+      const c = codes[base + j] as number;
+      if (c >= 0) nc[c] = (nc[c] as number) + 1;
     }
   }
   if (n === 0)
@@ -156,28 +159,39 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
     return (va - vb) ** 2;
   };
 
-  // Observed: Σ_c Σ_k o_ck δ²_ck, unit by unit.
+  // Observed: Σ_c Σ_k o_ck δ²_ck, unit by unit, from each unit's counts per category.
   let observed = 0;
-  for (let i = 0; i < e.n; i++) {
-    const mi = m[i] as number;
-    if (mi < 2) continue;
-    const s = start[i] as number;
-    const t = start[i + 1] as number;
-    let d = 0;
-    if (level === "nominal") {
-      let sq = 0;
-      for (let x = s; x < t; x++) sq += (count[x] as number) ** 2;
-      d = mi * mi - sq;
-    } else {
-      for (let x = s; x < t; x++)
-        for (let y = x + 1; y < t; y++)
-          d +=
-            2 *
-            (count[x] as number) *
-            (count[y] as number) *
-            delta(cat[x] as number, cat[y] as number);
+  const scratch = new Int32Array(q);
+  const touched = new Int32Array(r);
+  for (let i = 0; i < units; i++) {
+    const base = i * r;
+    let mi = 0;
+    let t = 0;
+    for (let j = 0; j < r; j++) {
+      const c = codes[base + j] as number;
+      if (c < 0) continue;
+      mi++;
+      if (scratch[c] === 0) touched[t++] = c;
+      scratch[c] = (scratch[c] as number) + 1;
     }
-    observed += d / (mi - 1);
+    let d = 0;
+    if (mi >= 2) {
+      if (level === "nominal") {
+        let sq = 0;
+        for (let x = 0; x < t; x++) sq += (scratch[touched[x] as number] as number) ** 2;
+        d = mi * mi - sq;
+      } else {
+        for (let x = 0; x < t; x++) {
+          const cx = touched[x] as number;
+          for (let y = x + 1; y < t; y++) {
+            const cy = touched[y] as number;
+            d += 2 * (scratch[cx] as number) * (scratch[cy] as number) * delta(cx, cy);
+          }
+        }
+      }
+      observed += d / (mi - 1);
+    }
+    for (let x = 0; x < t; x++) scratch[touched[x] as number] = 0;
   }
 
   // Expected: Σ_c Σ_k n_c n_k δ²_ck.

@@ -7,18 +7,33 @@ import type { CodebookDef, TypedCodebook } from "./types.js";
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-/** Finds `__proto__`, `constructor` and `prototype` keys anywhere in a JSON-like value. */
+/** A path as a linked list (parent first), so that walking a deep value stays linear. */
+interface PathLink {
+  readonly parent: PathLink | undefined;
+  readonly key: PropertyKey;
+}
+
+function pathOf(link: PathLink | undefined): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (let l = link; l; l = l.parent) out.push(l.key);
+  return out.reverse();
+}
+
+/**
+ * Finds `__proto__`, `constructor` and `prototype` keys anywhere in a JSON-like value. Time and
+ * memory are linear in the value's size, whatever its depth (paths are built only for findings).
+ */
 function forbiddenKeys(input: unknown): Issue[] {
   const issues: Issue[] = [];
   const seen = new Set<object>();
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: input, path: [] }];
+  const stack: { value: unknown; at: PathLink | undefined }[] = [{ value: input, at: undefined }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: PropertyKey[] };
+    const { value, at } = stack.pop() as { value: unknown; at: PathLink | undefined };
     if (value === null || typeof value !== "object" || seen.has(value)) continue;
     seen.add(value);
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--)
-        stack.push({ value: value[i], path: [...path, i] });
+        stack.push({ value: value[i], at: { parent: at, key: i } });
       continue;
     }
     const keys = Object.keys(value);
@@ -27,12 +42,12 @@ function forbiddenKeys(input: unknown): Issue[] {
       if (FORBIDDEN_KEYS.has(key)) {
         issues.push({
           code: "forbidden_key",
-          path: [...path, key],
+          path: pathOf({ parent: at, key }),
           message: `the key '${key}' is not allowed in a codebook`,
         });
         continue;
       }
-      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+      stack.push({ value: (value as Record<string, unknown>)[key], at: { parent: at, key } });
     }
   }
   // Report in document order.

@@ -100,6 +100,19 @@ describe("rapportkit score", () => {
     expect(s.flags_not_evaluated.map((n: { kind: string }) => n.kind)).toContain("self_disclosure");
   });
 
+  it("codes a raw transcript with the default classifier first (rapport, or --codebook annomi)", async () => {
+    const r = await run(["score", "raw.txt", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const [s] = JSON.parse(r.out);
+    expect(s).toMatchObject({ session: "raw", codebook: "rapport" });
+    expect(s.summary.utterances).toMatchObject({ therapist: 1, client: 1, coded: 2 });
+    const a = JSON.parse((await run(["score", "raw.txt", "--json", "--codebook", "annomi"])).out);
+    expect(a[0].codebook).toBe("annomi");
+    const m = await run(["score", "raw.txt", "--codebook", "miti-4.2.1"]);
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/--codebook miti-4\.2\.1: no default classifier for codebook/);
+  });
+
   it("applies volley rules with --volley", async () => {
     const j = JSON.parse((await run(["score", "coded.csv", "--json", "--volley"])).out);
     expect(j[0].miti.volley_rules).toBe(true);

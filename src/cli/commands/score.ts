@@ -84,7 +84,7 @@ async function loadDefaultClassifier(
         : d;
   } catch (e) {
     throw new UsageError(
-      `no default classifier for --codebook ${codebook ?? "(default)"}: ${e instanceof Error ? e.message : String(e)}`,
+      `--codebook ${codebook ?? "(default)"}: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
   const ok =

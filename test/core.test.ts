@@ -75,3 +75,58 @@ describe("data model", () => {
     ).toBe("a.csv:4:2: expected 3 fields");
   });
 });
+
+describe("precedingTurns", async () => {
+  const { precedingTurns } = await import("../src/index.js");
+  const mk = (session: string, index: number) => ({
+    id: `${session}:${index}`,
+    session,
+    index,
+    speaker: "x",
+    role: "client" as const,
+    text: "",
+  });
+
+  it("returns earlier turns of the same session, oldest first, after the context", () => {
+    const batch = [mk("a", 2), mk("b", 0), mk("a", 3), mk("b", 1), mk("a", 4)];
+    const context = [mk("a", 0), mk("b", 5), mk("a", 1)];
+    expect(precedingTurns(batch, 4, { context }).map((u) => u.id)).toEqual([
+      "a:0",
+      "a:1",
+      "a:2",
+      "a:3",
+    ]);
+    expect(precedingTurns(batch, 4, { context }, 2).map((u) => u.id)).toEqual(["a:2", "a:3"]);
+    expect(precedingTurns(batch, 3).map((u) => u.id)).toEqual(["b:0"]);
+    expect(precedingTurns(batch, 0).map((u) => u.id)).toEqual([]);
+  });
+
+  it("matches a naive scan on random interleavings", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("a", "b", "c"), { maxLength: 40 }),
+        fc.nat(12),
+        (sessions, max) => {
+          const batch = sessions.map((s, i) => mk(s, i));
+          batch.forEach((u, i) => {
+            const naive = batch
+              .slice(0, i)
+              .filter((p) => p.session === u.session)
+              .slice(-max);
+            expect(max === 0 ? [] : precedingTurns(batch, i, undefined, max)).toEqual(
+              max === 0 ? [] : naive,
+            );
+          });
+        },
+      ),
+    );
+  });
+
+  it("stays linear when every utterance is its own session", () => {
+    const batch = Array.from({ length: 50_000 }, (_, i) => mk(`s${i}`, 0));
+    const t0 = performance.now();
+    for (let i = 0; i < batch.length; i++) precedingTurns(batch, i);
+    // A smoke bound that only a quadratic scan (~1.25e9 steps) would break.
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});

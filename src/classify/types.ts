@@ -77,8 +77,35 @@ export async function classifyAsync<C extends string>(
 }
 
 /**
- * The preceding turns of `utterances[i]`: earlier utterances of the same session in the batch,
- * after any `options.context` of that session.
+ * For each position, the index of the previous utterance of the same session (or -1); and for each
+ * session, the index of its last utterance. Built once per array and cached, so that asking for the
+ * preceding turns of every utterance of a batch stays linear even when sessions interleave.
+ */
+interface SessionLinks {
+  readonly prev: Int32Array;
+  readonly last: Map<string, number>;
+}
+const linksCache = new WeakMap<readonly Utterance[], SessionLinks>();
+
+function sessionLinks(utterances: readonly Utterance[]): SessionLinks {
+  let links = linksCache.get(utterances);
+  if (links) return links;
+  const prev = new Int32Array(utterances.length);
+  const last = new Map<string, number>();
+  for (let i = 0; i < utterances.length; i++) {
+    const s = (utterances[i] as Utterance).session;
+    prev[i] = last.get(s) ?? -1;
+    last.set(s, i);
+  }
+  links = { prev, last };
+  linksCache.set(utterances, links);
+  return links;
+}
+
+/**
+ * The preceding turns of `utterances[i]`, oldest first, at most `max`: earlier utterances of the
+ * same session in the batch, after any `options.context` of that session. Time is O(max) per call
+ * (after a linear pass over the batch that is cached).
  * @category Classifiers
  */
 export function precedingTurns(
@@ -90,15 +117,16 @@ export function precedingTurns(
   const u = utterances[i];
   if (!u) return [];
   const out: Utterance[] = [];
-  for (let j = i - 1; j >= 0 && out.length < max; j--) {
-    const p = utterances[j] as Utterance;
-    if (p.session === u.session) out.push(p);
+  const { prev } = sessionLinks(utterances);
+  for (let j = prev[i] as number; j >= 0 && out.length < max; j = prev[j] as number) {
+    out.push(utterances[j] as Utterance);
   }
   const ctx = options?.context;
-  if (ctx) {
-    for (let j = ctx.length - 1; j >= 0 && out.length < max; j--) {
-      const p = ctx[j] as Utterance;
-      if (p.session === u.session) out.push(p);
+  if (ctx && out.length < max) {
+    const links = sessionLinks(ctx);
+    const start = links.last.get(u.session) ?? -1;
+    for (let j = start; j >= 0 && out.length < max; j = links.prev[j] as number) {
+      out.push(ctx[j] as Utterance);
     }
   }
   return out.reverse();

@@ -69,11 +69,10 @@ function withCi(
   resamples: number,
   seed: number,
 ): Coefficient {
-  if (resamples <= 0 || m.length === 0) return fn(m);
-  const r = bootstrap(fn, m, { resamples, seed });
-  const out: Coefficient = { value: r.value };
+  const r = resamples <= 0 || m.length === 0 ? fn(m) : bootstrap(fn, m, { resamples, seed });
+  // Plain { value, reason?, ci95? }: drop the statistic-specific extras (pa, pe, counts).
   return {
-    ...out,
+    value: r.value,
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
     ...(r.ci95 ? { ci95: r.ci95 } : {}),
   };

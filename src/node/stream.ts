@@ -62,6 +62,28 @@ function toReadable(input: StreamSource): Readable {
   return Readable.from(input as AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>);
 }
 
+/**
+ * A csv-parse stream parser whose records come as `{ record, info: { lines } }`. csv-parse's own
+ * `info: true` builds two info objects per record, which halves its throughput; instead this reads
+ * the parser's documented live `parser.info.lines` counter at the moment each record is pushed
+ * (the record's last line, exactly what `info.lines` would say). Falls back to `info: true` if the
+ * parser has no such counter.
+ */
+function csvStreamParser(options: Record<string, unknown>) {
+  const parser = parse({ ...options, info: false }) as ReturnType<typeof parse> & {
+    info?: { lines?: unknown };
+  };
+  const info = parser.info;
+  if (!info || typeof info.lines !== "number") return parse({ ...options, info: true });
+  const push = parser.push.bind(parser);
+  parser.push = (chunk: unknown, encoding?: BufferEncoding) =>
+    push(
+      chunk === null ? null : { record: chunk, info: { lines: info.lines as number } },
+      encoding,
+    );
+  return parser;
+}
+
 function withFile<T extends { file?: string }>(input: StreamSource, options: T): T {
   return options.file === undefined && typeof input === "string"
     ? { ...options, file: input }
@@ -93,7 +115,7 @@ export async function* streamCsvUtterances(
   const file = opts.file;
   const skip = opts.onError === "skip";
   const skipped: Issue[] = [];
-  const parser = parse(
+  const parser = csvStreamParser(
     csvParseOptions(
       opts.delimiter,
       skip
@@ -213,7 +235,7 @@ export async function readAnnomiStream(
   const opts = withFile(input, options);
   const file = opts.file;
   const warnings: Issue[] = [];
-  const parser = parse(
+  const parser = csvStreamParser(
     csvParseOptions(
       undefined,
       opts.onError === "skip"

@@ -101,6 +101,45 @@ describe("streamCsvUtterances", () => {
     );
   });
 
+  it("property: same items, lines and skipped rows as readCsv on messy CSV (blank lines, CRLF, bad rows)", async () => {
+    const cell = fc.oneof(
+      fc.constantFrom("T", "C", "x", "", "1", "00:00:02"),
+      fc
+        .string({ unit: fc.constantFrom("a", ",", "\n", "\r\n", "é", " "), maxLength: 6 })
+        .map((v) => `"${v}"`),
+    );
+    const line = fc.oneof(
+      { weight: 6, arbitrary: fc.tuple(cell, cell, cell).map((c) => c.join(",")) },
+      { weight: 1, arbitrary: fc.constant("") },
+      { weight: 1, arbitrary: fc.tuple(cell, cell).map((c) => c.join(",")) },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 25 }),
+        fc.constantFrom("\n", "\r\n"),
+        fc.integer({ min: 1, max: 40 }),
+        async (lines, eol, size) => {
+          const text = `speaker,text,start${eol}${lines.join(eol)}${eol}`;
+          const opts = { onError: "skip" as const };
+          let sync: unknown;
+          try {
+            sync = readCsv(text, opts);
+          } catch (e) {
+            sync = e;
+          }
+          let streamed: unknown;
+          try {
+            streamed = await collectStream(streamCsvUtterances(chunked(text, size), opts));
+          } catch (e) {
+            streamed = e;
+          }
+          expect(streamed).toEqual(sync);
+        },
+      ),
+      { seed: 5, numRuns: 200 },
+    );
+  });
+
   it("yields { utterance, line } items with the line each row starts on", async () => {
     const items = await all(streamCsvUtterances(chunked('speaker,text\nT,"a\nb"\nC,c\n')));
     expect(items.map((i) => [i.utterance?.id, i.line])).toEqual([

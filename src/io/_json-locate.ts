@@ -147,3 +147,44 @@ export function jsonErrorLocation(text: string): { line: number; column: number 
   }
   return { line, column: off - lineStart + 1 };
 }
+
+/**
+ * The deepest nesting of arrays and objects rapportkit reads in JSON input. Deeper values are
+ * refused: `JSON.stringify` and `postMessage` overflow the stack on a few thousand levels, so a
+ * value that deep could be read but never written back.
+ * @internal
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The 1-based line and column of the first `[` or `{` nested deeper than `max` in a JSON text
+ * (outside strings), or `undefined`. One linear pass; does not validate the syntax.
+ * @internal
+ */
+export function jsonDepthLocation(
+  text: string,
+  max = MAX_JSON_DEPTH,
+): { line: number; column: number } | undefined {
+  let depth = 0;
+  let inString = false;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      depth++;
+      if (depth > max) return { line, column: i - lineStart + 1 };
+    } else if (c === 93 || c === 125) depth--;
+    else if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/browser/esm/sync";
 import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Coding, Transcript, Utterance } from "../core/schemas.js";
+import { jsonDepthLocation, MAX_JSON_DEPTH } from "./_json-locate.js";
 import {
   groupSessions,
   isRole,
@@ -168,6 +169,12 @@ export function csvRowMapper(
     let metadata: Record<string, unknown> | undefined;
     const md = get(rec, "metadata");
     if (md !== undefined && md.trim() !== "") {
+      if (jsonDepthLocation(md))
+        throw rowError(
+          "metadata",
+          "bad_json",
+          `csv: the metadata field is nested deeper than ${MAX_JSON_DEPTH} levels`,
+        );
       let parsed: unknown;
       try {
         parsed = JSON.parse(md);

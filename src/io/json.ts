@@ -8,7 +8,7 @@ import {
   type Utterance,
   UtteranceSchema,
 } from "../core/schemas.js";
-import { jsonErrorLocation } from "./_json-locate.js";
+import { jsonDepthLocation, jsonErrorLocation, MAX_JSON_DEPTH } from "./_json-locate.js";
 import {
   groupSessions,
   issueAt,
@@ -30,6 +30,15 @@ function stripBom(text: string): string {
 
 /** Parses JSON, or throws a `bad_json` TranscriptParseError with line and column (no content). */
 function parseJsonText(text: string, format: string, file: string | undefined): unknown {
+  const deep = jsonDepthLocation(text);
+  if (deep)
+    throw new TranscriptParseError(format, [
+      issueAt(file, {
+        code: "bad_json",
+        ...deep,
+        message: `${format}: nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
+      }),
+    ]);
   try {
     return JSON.parse(text);
   } catch {
@@ -187,6 +196,16 @@ export function jsonlLineMapper(
   const source = options.source ?? "human";
   return (lineText, line) => {
     if (lineText.trim() === "") return null;
+    const deep = jsonDepthLocation(lineText);
+    if (deep)
+      throw new RowError(
+        issueAt(file, {
+          code: "bad_json",
+          line,
+          column: deep.column,
+          message: `jsonl: nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
+        }),
+      );
     let data: unknown;
     try {
       data = JSON.parse(lineText);

@@ -197,11 +197,19 @@ const P_CTX = hashFrom(FNV_OFFSET, "p:");
 const P_SAME = hashFrom(FNV_OFFSET, "s:");
 const P_FIRST = hashFrom(FNV_OFFSET, "f:");
 const P_LAST = hashFrom(FNV_OFFSET, "l:");
-const P_CODE = hashFrom(FNV_OFFSET, "k:");
 const BOS = "<s>";
 const EOS = "</s>";
 
 const LEN_BUCKETS = [1, 2, 3, 5, 8, 12, 20, 30, 50, 80];
+const POS_BUCKETS = [0, 1, 3, 8, 20];
+const OV_N = [0, 1, 2, 4, 7];
+const OV_R = [0, 0.15, 0.3, 0.5, 0.7];
+/** The role flags (`r:?` for a role string outside the three). */
+const ROLE_FLAG: Readonly<Record<string, string>> = {
+  therapist: "r:therapist",
+  client: "r:client",
+  other: "r:other",
+};
 function bucket(n: number, edges: readonly number[]): number {
   let b = 0;
   while (b < edges.length && n > (edges[b] as number)) b++;
@@ -245,9 +253,37 @@ class HashSet {
 }
 const prevWords = new HashSet();
 
+/** Hashes of fixed names, computed once (no string building or hashing on the hot path). */
+const nameHashes = new Map<string, number>();
+function cachedHash(prefix: number, name: string): number {
+  let h = nameHashes.get(name);
+  if (h === undefined) {
+    h = hashFrom(prefix, name);
+    nameHashes.set(name, h);
+  }
+  return h;
+}
+const bucketHashes = new Map<string, number[]>();
+
 function flag(buf: FeatureBuffer, name: string): void {
-  buf.push(hashFrom(P_FLAG, name), 0);
+  buf.push(cachedHash(P_FLAG, name), 0);
   if (buf.names) buf.names.push(name);
+}
+
+/** The flag `prefix + b` for a small integer bucket `b`. */
+function flagB(buf: FeatureBuffer, prefix: string, b: number): void {
+  let arr = bucketHashes.get(prefix);
+  if (!arr) {
+    arr = [];
+    bucketHashes.set(prefix, arr);
+  }
+  let h = arr[b];
+  if (h === undefined) {
+    h = hashFrom(P_FLAG, prefix + b);
+    arr[b] = h;
+  }
+  buf.push(h, 0);
+  if (buf.names) buf.names.push(prefix + b);
 }
 
 /**
@@ -272,12 +308,17 @@ export function extractFeatures(
   const n = tokens.length;
 
   // Role, length, position.
-  flag(buf, `r:${context.role}`);
+  flag(buf, ROLE_FLAG[context.role] ?? "r:?");
   let nWords = 0;
   for (let i = 0; i < n; i++) if ((tokens[i] as Token).kind === "word") nWords++;
-  flag(buf, `len:${bucket(nWords, LEN_BUCKETS)}`);
-  if (context.index !== undefined) flag(buf, `pos:${bucket(context.index, [0, 1, 3, 8, 20])}`);
-  if (context.codes) for (const c of context.codes) pushNamed(buf, P_CODE, "k:", c, 0);
+  flagB(buf, "len:", bucket(nWords, LEN_BUCKETS));
+  if (context.index !== undefined) flagB(buf, "pos:", bucket(context.index, POS_BUCKETS));
+  if (context.codes) {
+    for (const c of context.codes) {
+      buf.push(cachedHash(P_FLAG, `k:${c}`), 0);
+      if (names) names.push(`k:${c}`);
+    }
+  }
 
   // Question syntax: final "?", any "?", wh-word or auxiliary first in the utterance and in the
   // last sentence, first and last words.
@@ -375,7 +416,7 @@ export function extractFeatures(
       if (opt.contextWords) pushNamed(buf, P_CTX, "p:", t.norm, 3);
     }
     if (pn > 0 && (ptoks[pn - 1] as Token).norm === "?") flag(buf, "p:end?");
-    flag(buf, `p:len:${bucket(pWords, LEN_BUCKETS)}`);
+    flagB(buf, "p:len:", bucket(pWords, LEN_BUCKETS));
     let content = 0;
     let shared = 0;
     for (let i = 0; i < n; i++) {
@@ -384,9 +425,9 @@ export function extractFeatures(
       content++;
       if (prevWords.has(hashFrom(P_WORD, t.norm))) shared++;
     }
-    flag(buf, `ov:n${bucket(shared, [0, 1, 2, 4, 7])}`);
+    flagB(buf, "ov:n", bucket(shared, OV_N));
     if (content > 0) {
-      flag(buf, `ov:r${bucket(shared / content, [0, 0.15, 0.3, 0.5, 0.7])}`);
+      flagB(buf, "ov:r", bucket(shared / content, OV_R));
     }
   }
   return buf;

@@ -249,6 +249,8 @@ export interface Turn {
 /** Per-session context while decoding in order. @internal */
 export interface SessionState {
   index: number;
+  /** The context-code tags (`T=…`, `C=…`), rebuilt when a code changes. */
+  tags: string[];
   lastText: Record<string, string | undefined>;
   lastTokens: Record<string, readonly Token[] | undefined>;
   lastCode: Record<string, string | undefined>;
@@ -256,7 +258,7 @@ export interface SessionState {
 
 /** A new, empty session state. @internal */
 export function newSessionState(): SessionState {
-  return { index: 0, lastText: {}, lastTokens: {}, lastCode: {} };
+  return { index: 0, tags: ["T=none", "C=none"], lastText: {}, lastTokens: {}, lastCode: {} };
 }
 
 /** The role whose last turn is the context of a turn of `role`. @internal */
@@ -307,7 +309,7 @@ export function featuresOf(
     ctx.previousSameText = same;
     if (sameTokens !== undefined) ctx.previousSameTokens = sameTokens;
   }
-  if (contextCodes) ctx.codes = codeTags(state);
+  if (contextCodes) ctx.codes = state.tags;
   return extractFeatures(turn.text, ctx, opt, buf, tokens);
 }
 
@@ -321,7 +323,10 @@ export function advance(
   state.index++;
   state.lastText[turn.role] = turn.text;
   state.lastTokens[turn.role] = tokens;
-  if (code !== undefined) state.lastCode[turn.role] = code;
+  if (code !== undefined && state.lastCode[turn.role] !== code) {
+    state.lastCode[turn.role] = code;
+    state.tags = codeTags(state);
+  }
 }
 
 /**

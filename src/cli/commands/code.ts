@@ -436,6 +436,8 @@ type WorkerReply =
   | { readonly seq: number; readonly error: { name: string; message: string; issues?: Issue[] } };
 
 const WORKER_FLAG = "rapportkit-code-worker";
+/** Old-generation heap limit of each worker, in MB. */
+const WORKER_HEAP_MB = 96;
 
 /** True inside a worker started by {@link workerEngine}. */
 function isCodeWorker(): boolean {
@@ -528,6 +530,8 @@ const { workerData } = require("node:worker_threads");
       workerData: { flag: WORKER_FLAG, spec, entry, tsx },
       stdout: true,
       stderr: true,
+      // Workers hold one classifier and a few chunks: a small heap keeps the total footprint low.
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
     w.on("message", (r: WorkerReply) => {
       const job = waiting.get(r.seq);
@@ -675,7 +679,7 @@ export default defineCommand({
     try {
       const line = of === "csv" ? codedCsvLine : codedJsonlLine;
       summary = await codeItems(streamInput(file, args, io), engine, async () => classifier, {
-        inFlight: workers > 1 ? workers * 2 : 1,
+        inFlight: workers > 1 ? workers + 1 : 1,
         onRows: (rows) => {
           let s = "";
           for (const r of rows) s += line(r);

@@ -3,8 +3,11 @@
 //   npm run eval                      # defaults (the pretrained model's settings)
 //   npm run eval -- --json out.json   # also write every number as JSON
 //   npm run eval -- --set epochs=15 --set classWeights=balanced   # an ablation
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
+import { rulesClassifier } from "../src/classify/rules/index.js";
+import { rapportCodebook } from "../src/codebook/index.js";
+import { annomiClassifier, rapportClassifier } from "../src/model/index.js";
 import { CLIENT_LABELS, groupedFolds, loadAnnomi, THERAPIST_LABELS } from "./annomi-data.mjs";
 import { MODEL_OPTIONS } from "./model-options.mjs";
 
@@ -91,9 +94,35 @@ function collapse(probs) {
   return out;
 }
 
-export function crossValidate(turns, options, k = 5, s = 1) {
+/** The rapport combinations compared: rules alone, linear alone (crosswalked), and both. */
+function rapportVariants(linear) {
+  const rules = rulesClassifier(rapportCodebook);
+  return [
+    ["rules alone", () => rules],
+    ["linear alone (crosswalked)", () => rapportClassifier(linear, { rules, ruleCodes: [] })],
+    ...[0.3, 0.5, 0.7].map((t) => [
+      `linear + rules, threshold ${t}${t === 0.5 ? " (the shipped default, fixed a priori)" : ""}`,
+      () => rapportClassifier(linear, { rules, threshold: t }),
+    ]),
+  ];
+}
+
+/** AnnoMI 4-way / 3-way class of a rapport code (to score rapport output on AnnoMI). */
+export function rapportToAnnomi(code) {
+  if (code === "change_talk") return "change";
+  if (code === "sustain_talk") return "sustain";
+  if (code === "neutral") return "neutral";
+  const p = parent(code);
+  if (p === "reflection" || p === "summary" || p === "validation") return "reflection";
+  if (p === "question" || p === "feedback_request" || p === "permission") return "question";
+  if (["information", "advice", "autonomy", "structuring"].includes(p)) return "therapist_input";
+  return "other";
+}
+
+export function crossValidate(turns, options, k = 5, s = 1, withRapport = false) {
   const fs = groupedFolds(turns, k, s);
   const preds = new Map();
+  const rapportPreds = new Map(); // variant -> Map(id -> rapport code)
   let trainMs = 0;
   for (const test of fs) {
     const train = turns.filter((t) => !test.has(t.session));
@@ -104,8 +133,16 @@ export function crossValidate(turns, options, k = 5, s = 1) {
     const testTurns = turns.filter((t) => test.has(t.session));
     const out = clf.classify(testTurns);
     for (let i = 0; i < out.length; i++) preds.set(testTurns[i].id, out[i]);
+    if (withRapport) {
+      for (const [name, make] of rapportVariants(linearClassifier(model))) {
+        const m = rapportPreds.get(name) ?? new Map();
+        rapportPreds.set(name, m);
+        const o = make().classify(testTurns);
+        for (let i = 0; i < o.length; i++) m.set(testTurns[i].id, o[i].codeId);
+      }
+    }
   }
-  return { preds, trainMs: trainMs / k };
+  return { preds, rapportPreds, trainMs: trainMs / k };
 }
 
 export function score(turns, preds) {
@@ -196,7 +233,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   if (Object.keys(sets).length) console.log(`overrides: ${JSON.stringify(sets)}`);
   const t0 = performance.now();
-  const { preds, trainMs } = crossValidate(turns, options, folds, seed);
+  const { preds, rapportPreds, trainMs } = crossValidate(turns, options, folds, seed, !coarse);
   const r = score(fineTurns, preds);
   printTable("Therapist behaviour, 4 classes (fine codes collapsed)", r.therapist4);
   printTable("Therapist fine codes", r.therapistFine);
@@ -209,6 +246,75 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `\nmean training time per fold ${(trainMs / 1000).toFixed(2)} s; total ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
+  const rapport = coarse ? undefined : rapportReport(fineTurns, rapportPreds);
   if (jsonOut)
-    writeFileSync(jsonOut, `${JSON.stringify({ options: sets, folds, seed, ...r }, null, 2)}\n`);
+    writeFileSync(
+      jsonOut,
+      `${JSON.stringify({ options: sets, folds, seed, ...r, rapport }, null, 2)}\n`,
+    );
+}
+
+/** The rapport combinations on AnnoMI (crosswalked, CV) and on rapportkit's own eval set. */
+function rapportReport(turns, rapportPreds) {
+  console.log("\n## rapport codebook\n");
+  console.log(
+    "AnnoMI (same CV folds; rapport codes mapped back to AnnoMI's 4 behaviours / 3 talk types):",
+  );
+  const annomi = {};
+  const th = turns.filter((t) => t.role === "therapist");
+  const cl = turns.filter((t) => t.role === "client");
+  for (const [name, m] of rapportPreds) {
+    const a = prf(
+      th.map((t) => parent(t.label)),
+      th.map((t) => rapportToAnnomi(m.get(t.id))),
+      ["reflection", "question", "therapist_input", "other"],
+    );
+    const c = prf(
+      cl.map((t) => t.label),
+      cl.map((t) => rapportToAnnomi(m.get(t.id))),
+      CLIENT_LABELS,
+    );
+    annomi[name] = { therapist4: a.macroF1, client3: c.macroF1 };
+    console.log(`  ${name.padEnd(70)} therapist 4-way ${pct(a.macroF1)}  client ${pct(c.macroF1)}`);
+  }
+  // rapportkit's own hand-written set (test/fixtures/rapport-eval.jsonl), with the shipped model.
+  const url = new URL("../test/fixtures/rapport-eval.jsonl", import.meta.url);
+  if (!existsSync(url)) return { annomi };
+  const items = readFileSync(url, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l))
+    .filter((x) => x.id && x.code);
+  const utts = [];
+  for (const x of items) {
+    if (x.context)
+      utts.push({
+        id: `${x.id}/ctx`,
+        session: x.id,
+        index: 0,
+        speaker: "C",
+        role: "client",
+        text: x.context,
+      });
+    utts.push({ id: x.id, session: x.id, index: 1, speaker: "T", role: "therapist", text: x.text });
+  }
+  const codes = [...new Set(items.map((x) => x.code))];
+  const own = {};
+  console.log(
+    `\nrapportkit's own evaluation set (test/fixtures/rapport-eval.jsonl, ${items.length} hand-written therapist utterances; shipped model):`,
+  );
+  for (const [name, make] of rapportVariants(annomiClassifier())) {
+    const out = make().classify(utts);
+    const byId = new Map(out.map((p) => [p.utteranceId, p.codeId]));
+    const r = prf(
+      items.map((x) => x.code),
+      items.map((x) => byId.get(x.id)),
+      codes,
+    );
+    own[name] = r;
+    console.log(`  ${name.padEnd(70)} macro-F1 ${pct(r.macroF1)}  accuracy ${pct(r.accuracy)}`);
+  }
+  const shipped = own["linear + rules, threshold 0.5 (the shipped default, fixed a priori)"];
+  if (shipped) printTable("Shipped rapport default on the own evaluation set, per code", shipped);
+  return { annomi, own };
 }

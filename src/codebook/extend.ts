@@ -29,8 +29,8 @@ export interface CodebookChanges<A extends string = string> {
   readonly version?: string;
   readonly label?: string;
   readonly description?: string;
-  /** New codes, appended in order. */
-  readonly add?: readonly CodeDef<A>[];
+  /** New codes, appended in order; a new code's parent may be a base code or another new one. */
+  readonly add?: readonly CodeDef<A, string>[];
   /** Partial codes merged over the base codes with the same `id` (shallow: arrays are replaced). */
   readonly override?: readonly (Loosen<Partial<Omit<CodeInput, "id">>> & { readonly id: string })[];
   /** Ids of codes to remove. */

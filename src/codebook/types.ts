@@ -42,9 +42,12 @@ export type Loosen<T> = T extends readonly (infer E)[]
  * A code as an author writes it for {@link defineCodebook}: `include`/`exclude` may be left out.
  * @category Codebooks
  */
-export type CodeDef<C extends string = string> = Loosen<Omit<CodeInput, "id" | "parent">> & {
+export type CodeDef<C extends string = string, P extends string = C> = Loosen<
+  Omit<CodeInput, "id" | "parent">
+> & {
   readonly id: C;
-  readonly parent?: NoInfer<C>;
+  /** The parent code's id: one of this codebook's ids (for `extendCodebook`, also the base's). */
+  readonly parent?: NoInfer<P>;
 };
 
 /**

@@ -18,14 +18,12 @@ export async function codeWithDefault(
   transcripts: readonly Transcript[],
   codebook: Codebook,
 ): Promise<{ coded: CodedTranscript[]; classifierId: string; utterances: number }> {
-  let classifier: SyncClassifier | undefined;
+  let classifier: SyncClassifier;
   if (codebook.id === "rapport" || codebook.id === "annomi") {
-    const model = (await import("../../model/index.js")) as Record<string, unknown>;
-    const make = model.defaultClassifier;
-    if (typeof make === "function")
-      classifier = (make as (o: { codebook: string }) => SyncClassifier)({ codebook: codebook.id });
-  }
-  classifier ??= rulesClassifier(codebook);
+    // Loaded only here, so that `rapportkit --help` and coded input never load the model.
+    const { defaultClassifier } = await import("../../model/index.js");
+    classifier = defaultClassifier({ codebook: codebook.id });
+  } else classifier = rulesClassifier(codebook);
   const c = classifier;
   const coded = transcripts.map((t) => codeTranscript(c, t));
   const utterances = transcripts.reduce((n, t) => n + t.utterances.length, 0);

@@ -30,6 +30,9 @@ export interface LinearClassifierOptions {
   readonly probabilities?: boolean;
 }
 
+/** Compiled lookup tables per validated model object (models are treated as immutable). */
+const compiledCache = new WeakMap<LinearModel, CompiledModel>();
+
 function mismatch(path: PropertyKey[], message: string): ModelError {
   return new ModelError([{ code: "model_mismatch", path, message }]);
 }
@@ -77,7 +80,11 @@ export function linearClassifier(
 ): SyncClassifier {
   const m = parseLinearModel(model);
   if (options.codebook) checkModelCodebook(m, options.codebook);
-  const compiled = compileModel(m);
+  let compiled = compiledCache.get(m);
+  if (!compiled) {
+    compiled = compileModel(m);
+    compiledCache.set(m, compiled);
+  }
   const id = options.id ?? `linear@${m.codebook.id}-${m.codebook.version}`;
   const nEvidence = options.evidence ?? 3;
   const withProbs = options.probabilities ?? true;

@@ -106,6 +106,9 @@ export const LinearModelSchema = z
 /** @category Linear model */
 export type LinearModel = z.infer<typeof LinearModelSchema>;
 
+/** Models this module has validated (not re-validated when passed again, unless mutated: treat models as immutable). */
+const validated = new WeakSet<object>();
+
 /**
  * Validates a linear model (e.g. a parsed JSON file) without throwing. Errors are `ModelError`s
  * whose issues carry the path of each problem (`weights`, `labels[2].role`, …) and code
@@ -116,6 +119,9 @@ export type LinearModel = z.infer<typeof LinearModelSchema>;
  * @category Linear model
  */
 export function safeParseLinearModel(input: unknown): SafeParseResult<LinearModel, ModelError> {
+  if (typeof input === "object" && input !== null && validated.has(input)) {
+    return { success: true, data: input as LinearModel };
+  }
   if (
     input !== null &&
     typeof input === "object" &&
@@ -136,7 +142,10 @@ export function safeParseLinearModel(input: unknown): SafeParseResult<LinearMode
     };
   }
   const r = LinearModelSchema.safeParse(input);
-  if (r.success) return { success: true, data: r.data };
+  if (r.success) {
+    validated.add(r.data);
+    return { success: true, data: r.data };
+  }
   const issues: Issue[] = r.error.issues.map((i) => ({
     code: "model_invalid",
     path: i.path,

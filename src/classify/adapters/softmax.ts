@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mulberry32 } from "../../_internal/random.js";
 import { ModelError } from "../../core/errors.js";
 import { fromZodIssues } from "../../core/result.js";
 import type { CodebookRef } from "../../core/schemas.js";
@@ -82,18 +83,6 @@ export function parseSoftmaxHead(input: unknown): SoftmaxHead {
   });
   if (new Set(h.codes).size !== h.codes.length) throw bad(["codes"], "codes must be distinct");
   return h as SoftmaxHead;
-}
-
-/** mulberry32: a small seeded PRNG (public domain, Tommy Ettinger). @internal */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function softmaxInPlace(z: Float64Array): void {

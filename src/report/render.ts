@@ -216,7 +216,7 @@ export function renderReport(
     `<header><h1>${esc(title)}</h1>` +
     (options.subtitle ? `<p class="note">${esc(options.subtitle)}</p>` : "") +
     `<p class="note">${sessions.length} session${sessions.length === 1 ? "" : "s"}. This file contains transcript text: keep it as private as the transcripts themselves. It makes no network requests.</p>` +
-    `<nav aria-label="Sessions">${sessions.length > 1 ? "Sessions: " : ""}<ul>${sessions
+    `<nav aria-label="Sessions"><ul>${sessions.length > 1 ? "<li>Sessions:</li>" : ""}${sessions
       .map((s, i) => `<li><a href="#s-${i}">${esc(s.transcript.id)}</a></li>`)
       .join("")}</ul></nav></header>` +
     `<main>${body.join("\n")}</main>` +

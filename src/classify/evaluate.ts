@@ -1,14 +1,14 @@
 import { findCode, rollUp } from "../codebook/hierarchy.js";
 import type { Codebook, CodedTranscript, Coding } from "../core/schemas.js";
+import type { Stat } from "../core/stat.js";
 import type { AsyncClassifier, Classifier, Prediction, SyncClassifier } from "./types.js";
 
 /**
- * A statistic that may be undefined: a number, or `null` with the reason (never NaN).
+ * A statistic that may be undefined: a number, or `null` with the reason (never NaN). The core
+ * {@link Stat}, re-exported here so `import { Stat }` from the classify layer keeps working.
  * @category Evaluation
  */
-export type Stat =
-  | { readonly value: number; readonly reason?: never }
-  | { readonly value: null; readonly reason: string };
+export type { Stat };
 
 /** Precision, recall and F1 of one code. @category Evaluation */
 export interface CodeMetrics {

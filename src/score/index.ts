@@ -10,6 +10,6 @@ export * from "./instruments.js";
 export * from "./mapping.js";
 export * from "./miti.js";
 export * from "./profile.js";
-export type { Stat as ScoreStat, Undefined as UndefinedStat } from "./stat.js";
+export type { Stat as ScoreStat, UndefinedStat } from "./stat.js";
 export * from "./summary.js";
 export * from "./trend.js";

@@ -75,10 +75,7 @@ export type DimensionScore = {
   readonly net: number;
   /** The codes that moved the score, largest |contribution| first. */
   readonly contributions: readonly Contribution[];
-} & (
-  | { readonly value: number; readonly reason?: undefined }
-  | { readonly value: null; readonly reason: string }
-);
+} & Stat;
 
 /** What {@link rapportProfile} returns. @category Scores */
 export interface RapportProfile {

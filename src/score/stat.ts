@@ -4,17 +4,10 @@
  * @module
  */
 
-/**
- * A statistic that may be undefined: `{ value: number }` or `{ value: null, reason }`.
- * @category Scores
- */
-export type Stat = { readonly value: number; readonly reason?: undefined } | Undefined;
+import type { Stat, UndefinedStat } from "../core/stat.js";
 
-/** An undefined statistic and why. @category Scores */
-export interface Undefined {
-  readonly value: null;
-  readonly reason: string;
-}
+/** The core {@link Stat} and {@link UndefinedStat}; the score barrel exports `Stat` as `ScoreStat`. */
+export type { Stat, UndefinedStat };
 
 /** A defined statistic. @internal */
 export function defined(value: number): Stat {
@@ -22,7 +15,7 @@ export function defined(value: number): Stat {
 }
 
 /** An undefined statistic. @internal */
-export function undefinedStat(reason: string): Undefined {
+export function undefinedStat(reason: string): UndefinedStat {
   return { value: null, reason };
 }
 

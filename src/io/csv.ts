@@ -463,22 +463,30 @@ export function writeCsv(
   }
   const lines: string[] = [columns.join(",")];
   for (const t of transcripts)
-    for (const u of t.utterances) {
-      const row: string[] = [];
-      for (const c of columns) {
-        const v =
-          c === "metadata"
-            ? u.metadata === undefined
-              ? ""
-              : JSON.stringify(u.metadata)
-            : c === "start" || c === "end" || c === "index"
-              ? u[c] === undefined
-                ? ""
-                : String(u[c])
-              : u[c];
-        row.push(csvField(v));
-      }
-      lines.push(row.join(","));
-    }
+    for (const u of t.utterances) lines.push(csvUtteranceRow(u, columns));
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * One utterance as a CSV row (no line end) with the given columns: `metadata` as JSON, numbers as
+ * written by `String`, every field quoted by {@link csvField} when it needs it. Shared by
+ * {@link writeCsv} and the streaming `convert` command.
+ * @internal
+ */
+export function csvUtteranceRow(u: Utterance, columns: readonly CsvColumn[] = CSV_COLUMNS): string {
+  const row: string[] = [];
+  for (const c of columns) {
+    const v =
+      c === "metadata"
+        ? u.metadata === undefined
+          ? ""
+          : JSON.stringify(u.metadata)
+        : c === "start" || c === "end" || c === "index"
+          ? u[c] === undefined
+            ? ""
+            : String(u[c])
+          : u[c];
+    row.push(csvField(v));
+  }
+  return row.join(",");
 }

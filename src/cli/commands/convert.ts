@@ -1,25 +1,13 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { resolve } from "node:path";
 import { formatIssue, type Issue } from "../../core/errors.js";
-import type { Utterance } from "../../core/schemas.js";
-import { CSV_COLUMNS, csvField } from "../../io/csv.js";
+import { CSV_COLUMNS, csvUtteranceRow } from "../../io/csv.js";
 import { utteranceToJsonl } from "../../io/json.js";
 import { inputArgs, streamInput } from "../_input.js";
 import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
 
 /** The most warnings printed one by one; the rest are counted. */
 const MAX_WARNINGS = 50;
-
-function csvLine(u: Utterance): string {
-  const cells = CSV_COLUMNS.map((c) => {
-    if (c === "metadata")
-      return u.metadata === undefined ? "" : csvField(JSON.stringify(u.metadata));
-    if (c === "index" || c === "start" || c === "end")
-      return u[c] === undefined ? "" : String(u[c]);
-    return csvField(u[c]);
-  });
-  return `${cells.join(",")}\n`;
-}
 
 /** Buffers output and writes it in chunks, to stdout or to a file (waiting when the file is busy). */
 function sink(io: CliIO, out: string | undefined) {
@@ -101,7 +89,7 @@ export default defineCommand({
         n++;
         sessions.add(item.utterance.session);
         await output.write(
-          to === "csv" ? csvLine(item.utterance) : `${utteranceToJsonl(item.utterance)}\n`,
+          `${to === "csv" ? csvUtteranceRow(item.utterance) : utteranceToJsonl(item.utterance)}\n`,
         );
       }
     } finally {

@@ -23,10 +23,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
+import { parse as parseCsvSync } from "csv-parse/sync";
 import { formatIssue, type Issue } from "../core/errors.js";
 import type { SpeakerRole } from "../core/schemas.js";
 import type { OnError, ReadResult } from "../io/_shared.js";
-import type { CsvColumns } from "../io/csv.js";
+import { type CsvColumns, csvParseOptions } from "../io/csv.js";
 import {
   detectFormat,
   isTranscriptFormat,
@@ -288,4 +289,25 @@ export async function* streamInput(
   for (const t of result.transcripts)
     for (const u of t.utterances)
       yield { utterance: u, line: 0, codings: byUtterance.get(u.id) ?? [], warnings: [] };
+}
+
+/** One CSV record and the 1-based line it ends on. */
+export interface CsvRecord {
+  readonly record: string[];
+  readonly line: number;
+}
+
+/**
+ * Parses a whole CSV text (a header and data rows, not transcripts: `agree`, `survey`) with the IO
+ * layer's csv-parse options, so every command splits lines the same way and in linear time (any mix
+ * of `\r\n`, `\n`, `\r`; BOM dropped; empty lines skipped; every row as wide as the header).
+ * Throws csv-parse's error: callers report its `code` and `lines`, never its message (it can quote
+ * cell content).
+ */
+export function csvRecords(text: string): CsvRecord[] {
+  const parsed = parseCsvSync(text, csvParseOptions(undefined, undefined)) as unknown as {
+    record: string[];
+    info: { lines: number };
+  }[];
+  return parsed.map((r) => ({ record: r.record, line: r.info.lines }));
 }

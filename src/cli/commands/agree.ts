@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
-import { parse } from "csv-parse/sync";
 import {
   bootstrap,
   type Categories,
@@ -21,6 +20,7 @@ import {
 } from "../../agreement/index.js";
 import { AgreementInputError } from "../../core/errors.js";
 import type { Coding } from "../../core/schemas.js";
+import { type CsvRecord, csvRecords } from "../_input.js";
 import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
 
 /**
@@ -58,14 +58,9 @@ async function readCsvFile(io: CliIO, file: string): Promise<Table> {
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "cannot be read";
     throw new AgreementInputError([{ code: "invalid_input", path: [], file, message: what }]);
   }
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = csvRecords(text);
   } catch (e) {
     // csv-parse messages can quote cell content; report only its code and position.
     const err = e as { code?: string; lines?: number; column?: number };
@@ -87,7 +82,7 @@ async function readCsvFile(io: CliIO, file: string): Promise<Table> {
   return {
     file,
     header: head.record.map((h) => h.trim()),
-    rows: rest.map((r) => ({ cells: r.record.map((c) => c.trim()), line: r.info.lines })),
+    rows: rest.map((r) => ({ cells: r.record.map((c) => c.trim()), line: r.line })),
   };
 }
 

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parse } from "csv-parse/sync";
 import { type Issue, ScoreInputError } from "../../core/errors.js";
 import {
   BUILTIN_INSTRUMENTS,
@@ -11,6 +10,7 @@ import {
   scoreInstrument,
   withCutoffs,
 } from "../../score/index.js";
+import { type CsvRecord, csvRecords } from "../_input.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /** An item column: `3`, `item3`, `item_3`, `q3` or `Q3` (case-insensitive) → 3. */
@@ -111,14 +111,9 @@ export default defineCommand({
       text = await io.stdin();
     } else text = await readFile(resolve(io.cwd, path), "utf8");
     const file = path === "-" ? "<stdin>" : path;
-    let records: { record: string[]; info: { lines: number } }[];
+    let records: CsvRecord[];
     try {
-      records = parse(text, {
-        bom: true,
-        info: true,
-        skip_empty_lines: true,
-        relax_column_count: false,
-      }) as never;
+      records = csvRecords(text);
     } catch (e) {
       const m = e as { lines?: number; message?: string; code?: string };
       throw new InputError(`${file}:${m.lines ?? 1}: not valid CSV (${m.code ?? "parse error"})`);
@@ -165,8 +160,7 @@ export default defineCommand({
         ]);
     const out: Row[] = [];
     for (let r = 1; r < records.length; r++) {
-      const { record, info } = records[r] as (typeof records)[number];
-      const line = info.lines;
+      const { record, line } = records[r] as CsvRecord;
       const answers: Record<string, number | null> = {};
       const issues: Issue[] = [];
       for (const [n, col] of itemCol) {

@@ -186,11 +186,7 @@ export async function runScale({ rows = 1_000_000, dir, keep = false, log = cons
     log(
       `code (1 worker): exit ${r1.code}, ${(r1.ms / 1000).toFixed(1)} s, ${Math.round(rows / (r1.ms / 1000)).toLocaleString("en")} utterances/s, peak RSS ${mb(r1.maxRssMB)}, ${n1} rows, sha256 ${h1.sha256.slice(0, 16)}`,
     );
-    check(
-      "exit 0 and one row per utterance",
-      r1.code === 0 && n1 === rows,
-      `${n1} rows`,
-    );
+    check("exit 0 and one row per utterance", r1.code === 0 && n1 === rows, `${n1} rows`);
     check(`peak RSS under ${RSS_TARGET_MB} MB`, r1.maxRssMB < RSS_TARGET_MB, mb(r1.maxRssMB));
 
     // 1. In 4 chunks split at session boundaries.

@@ -8,7 +8,7 @@ import { evaluate, formatEvaluation } from "../../classify/evaluate.js";
 import type { Prediction } from "../../classify/types.js";
 import type { Utterance } from "../../core/schemas.js";
 import { inputArgs } from "../_input.js";
-import { defineCommand, InputError, ioOf, UsageError } from "../io.js";
+import { defineCommand, ioOf, UsageError } from "../io.js";
 import {
   buildClassifier,
   classifierArgs,
@@ -17,7 +17,7 @@ import {
   specOf,
   strArg,
 } from "./code.js";
-import { codeColumnArg, goldCodes, loadCoded } from "./train.js";
+import { codeColumnArg, loadGold } from "./train.js";
 
 export default defineCommand({
   meta: {
@@ -55,12 +55,7 @@ export default defineCommand({
     const codebook = codebookOf(spec.codebook);
     const classifier = await buildClassifier(spec);
     const file = strArg(args, "file");
-    const result = await loadCoded(file, args, io);
-    const gold = goldCodes(result, codebook, file as string);
-    if (gold.size === 0)
-      throw new InputError(
-        `${file}: no coded utterances (expected a code column, or name it with --code-column)`,
-      );
+    const { result, gold } = await loadGold(file, args, io, codebook);
     const predictions: Prediction[] = [];
     for (const t of result.transcripts) {
       // Rows' --context-column values go in as the preceding turn, as `code` and `train` do.

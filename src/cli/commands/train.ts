@@ -46,6 +46,25 @@ export async function loadCoded(
   return result;
 }
 
+/**
+ * Reads a coded input ({@link loadCoded}) and its gold codes ({@link goldCodes}) for `train` and
+ * `eval`; an input with no coded utterance is an error.
+ */
+export async function loadGold(
+  path: string | undefined,
+  args: Record<string, unknown>,
+  io: CliIO,
+  codebook: Codebook,
+): Promise<{ result: ReadResult; gold: Map<string, Coding> }> {
+  const result = await loadCoded(path, args, io);
+  const gold = goldCodes(result, codebook, path as string);
+  if (gold.size === 0)
+    throw new InputError(
+      `${path}: no coded utterances (expected a code column, or name it with --code-column)`,
+    );
+  return { result, gold };
+}
+
 /** The first coding of each utterance, checked against the codebook. */
 export function goldCodes(
   result: ReadResult,
@@ -133,12 +152,7 @@ export default defineCommand({
     const seed = intArg(args, "seed", 0);
     const epochs = intArg(args, "epochs", 1);
     const file = strArg(args, "file");
-    const result = await loadCoded(file, args, io);
-    const gold = goldCodes(result, codebook, file as string);
-    if (gold.size === 0)
-      throw new InputError(
-        `${file}: no coded utterances (expected a code column, or name it with --code-column)`,
-      );
+    const { result, gold } = await loadGold(file, args, io, codebook);
     const examples = examplesOf(result.transcripts, gold);
     const model = trainLinear(examples, {
       codebook: { id: codebook.id, version: codebook.version },

@@ -19,7 +19,7 @@ const quick = args.includes("--quick");
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
 // natural's LogisticRegressionClassifier is dense batch gradient descent: its training time grows
 // quickly with the data, so it is trained on a seeded sample of this many utterances per task.
-const LR_SAMPLE = Number(process.env.BENCH_LR_SAMPLE ?? 600);
+const LR_SAMPLE = Number(process.env.BENCH_LR_SAMPLE ?? 300);
 
 const THERAPIST4 = ["reflection", "question", "therapist_input", "other"];
 const CLIENT3 = ["change", "neutral", "sustain"];

@@ -20,7 +20,7 @@
  * Warnings go to stderr as one line each, `file:line: message`, never with utterance text.
  * @module
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
 import { parse as parseCsvSync } from "csv-parse/sync";
@@ -195,6 +195,9 @@ async function resolveInput(
     session = "stdin";
   } else {
     abs = resolvePath(io.cwd, path);
+    // A directory fails later with EISDIR and no file name: say which, now.
+    if ((await stat(abs).catch(() => undefined))?.isDirectory())
+      throw new InputError(`${path}: is a directory, not a transcript file`);
     format ??= detectFormat(path, await readHead(abs));
     file = path;
     session = sessionNameOf(path);

@@ -82,6 +82,8 @@ async function runSub(
       );
     return runSub((await resolve(sub)) as CommandDef<ArgsDef>, rest, io, cmd);
   }
+  if (subs && !cmd.run && first?.startsWith("-") && first !== "--help" && first !== "-h")
+    throw new UsageError(`unknown option '${first.split("=")[0]}' (see --help)`);
   if (rawArgs.includes("--help") || rawArgs.includes("-h") || (subs && !cmd.run)) {
     io.out(`${stripAnsi(await renderUsage(cmd, parent))}\n`);
     return rawArgs.includes("--help") || rawArgs.includes("-h") ? 0 : 2;

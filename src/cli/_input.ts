@@ -109,7 +109,7 @@ function camel(name: string): string {
 function argOf(args: Record<string, unknown>, name: string): string | undefined {
   const v = args[name] ?? args[camel(name)];
   if (v === undefined || v === null || v === false) return undefined;
-  if (v === true) throw new UsageError(`--${name} needs a value`);
+  if (v === true || v === "") throw new UsageError(`--${name} needs a value`);
   return String(v);
 }
 

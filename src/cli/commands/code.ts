@@ -152,7 +152,7 @@ export function strArg(args: Record<string, unknown>, name: string): string | un
   const camel = name.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());
   const v = args[name] ?? args[camel];
   if (v === undefined || v === null || v === false) return undefined;
-  if (v === true) throw new UsageError(`--${name} needs a value`);
+  if (v === true || v === "") throw new UsageError(`--${name} needs a value`);
   return String(v);
 }
 

@@ -1,4 +1,3 @@
-import { parse } from "csv-parse/browser/esm/sync";
 import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Coding, SpeakerRole, Utterance } from "../core/schemas.js";
 import {
@@ -9,7 +8,7 @@ import {
   type ReadOptions,
   type ReadResult,
 } from "./_shared.js";
-import { csvErrorIssue, csvParseOptions, csvRecordLine, isCsvParseError } from "./csv.js";
+import { type CsvRecordAt, parseCsvRecords } from "./csv.js";
 
 /** The columns {@link readAnnomi} needs. @category Transcripts */
 export const ANNOMI_REQUIRED_COLUMNS = [
@@ -96,30 +95,16 @@ export function annomiCode(
 export function readAnnomi(text: string, options: ReadOptions = {}): ReadResult {
   const file = options.file;
   const warnings: Issue[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(
-      text,
-      csvParseOptions(
-        undefined,
-        options.onError === "skip"
-          ? (e: unknown) => {
-              const issue = csvErrorIssue(e, file);
-              warnings.push({ ...issue, message: `${issue.message}; row skipped` });
-            }
-          : undefined,
-      ) as never,
-    ) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (e) {
-    if (!isCsvParseError(e)) throw e;
-    throw new TranscriptParseError("annomi", [csvErrorIssue(e, file)]);
-  }
+  const records = parseCsvRecords(text, "annomi", {
+    file,
+    ...(options.onError === "skip" ? { skipped: warnings } : {}),
+  });
   const header = records[0]?.record;
   if (!header) return { transcripts: [], codings: [], warnings, codebookId: "annomi" };
   const collector = annomiCollector(header, options, warnings);
   for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r] as (typeof records)[number];
-    collector.add(record, csvRecordLine(record, info.lines));
+    const { record, line } = records[r] as CsvRecordAt;
+    collector.add(record, line);
   }
   return collector.finish();
 }

@@ -1,4 +1,3 @@
-import { parse } from "csv-parse/browser/esm/sync";
 import { TranscriptParseError } from "../core/errors.js";
 import type {
   CodebookRef,
@@ -9,7 +8,7 @@ import type {
 } from "../core/schemas.js";
 import { jsonErrorLocation } from "./_json-locate.js";
 import { isRole, issueAt, splitLines } from "./_shared.js";
-import { csvErrorIssue, csvField } from "./csv.js";
+import { type CsvRecordAt, csvField, parseCsvRecords } from "./csv.js";
 
 /**
  * One coded utterance as `rapportkit code` writes it and `score`, `agree` and `eval` read it.
@@ -177,12 +176,7 @@ export function readCodedRows(
     }
     return out;
   }
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true } as never) as never;
-  } catch (e) {
-    throw new TranscriptParseError("csv", [csvErrorIssue(e, file)]);
-  }
+  const records = parseCsvRecords(text, "csv", { file });
   const header = records[0]?.record ?? [];
   const col: Record<string, number> = {};
   for (const c of CODED_COLUMNS) {
@@ -199,13 +193,10 @@ export function readCodedRows(
     col[c] = i;
   }
   for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r] as (typeof records)[number];
-    let breaks = 0;
-    for (const f of record)
-      for (let k = f.indexOf("\n"); k >= 0; k = f.indexOf("\n", k + 1)) breaks++;
+    const { record, line } = records[r] as CsvRecordAt;
     const o: Record<string, unknown> = {};
     for (const c of CODED_COLUMNS) o[c] = record[col[c] as number];
-    out.push(toRow(o, info.lines - breaks, file, "csv"));
+    out.push(toRow(o, line, file, "csv"));
   }
   return out;
 }

@@ -287,6 +287,46 @@ export function csvParseOptions(
   };
 }
 
+/** A parsed CSV record and the 1-based line it starts on. @internal */
+export interface CsvRecordAt {
+  readonly record: string[];
+  readonly line: number;
+}
+
+/**
+ * Parses a whole CSV text into records with the line each starts on ({@link csvRecordLine}), with
+ * {@link csvParseOptions}. With `skipped`, a malformed record is left out and reported there
+ * (`…; row skipped`); without, it throws. Shared by {@link readCsv}, `readAnnomi` and `readCodedRows`.
+ * @throws {TranscriptParseError} of `format`, with csv-parse's code and line (never its message).
+ * @internal
+ */
+export function parseCsvRecords(
+  text: string,
+  format: string,
+  options: { file?: string | undefined; delimiter?: string | undefined; skipped?: Issue[] },
+): CsvRecordAt[] {
+  const { file, skipped } = options;
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(
+      text,
+      csvParseOptions(
+        options.delimiter,
+        skipped
+          ? (e: unknown) => {
+              const issue = csvErrorIssue(e, file);
+              skipped.push({ ...issue, message: `${issue.message}; row skipped` });
+            }
+          : undefined,
+      ) as never,
+    ) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    if (!isCsvParseError(e)) throw e;
+    throw new TranscriptParseError(format, [csvErrorIssue(e, file)]);
+  }
+  return records.map((r) => ({ record: r.record, line: csvRecordLine(r.record, r.info.lines) }));
+}
+
 /** The message and code for a csv-parse error, without any of the input's content. @internal */
 export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
   const err = e as { code?: string; lines?: number; message?: string };
@@ -345,32 +385,18 @@ export function readCsv(text: string, options: CsvReadOptions = {}): ReadResult 
   const file = options.file;
   const skip = options.onError === "skip";
   const warnings: Issue[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(
-      text,
-      csvParseOptions(
-        options.delimiter,
-        skip
-          ? (e: unknown) => {
-              const issue = csvErrorIssue(e, file);
-              warnings.push({ ...issue, message: `${issue.message}; row skipped` });
-            }
-          : undefined,
-      ) as never,
-    ) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (e) {
-    if (!isCsvParseError(e)) throw e;
-    throw new TranscriptParseError("csv", [csvErrorIssue(e, file)]);
-  }
+  const records = parseCsvRecords(text, "csv", {
+    file,
+    delimiter: options.delimiter,
+    ...(skip ? { skipped: warnings } : {}),
+  });
   const first = records[0];
   if (!first) return { transcripts: [], codings: [], warnings };
   const map = csvRowMapper(first.record, options);
   const utterances: Utterance[] = [];
   const codings: Coding[] = [];
   for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r] as (typeof records)[number];
-    const line = csvRecordLine(record, info.lines);
+    const { record, line } = records[r] as CsvRecordAt;
     try {
       const row = map(record, line);
       utterances.push(row.utterance);

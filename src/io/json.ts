@@ -12,6 +12,7 @@ import { jsonDepthLocation, jsonErrorLocation, MAX_JSON_DEPTH } from "./_json-lo
 import {
   groupSessions,
   issueAt,
+  makeUtterance,
   type ReadOptions,
   type ReadResult,
   SessionIndexer,
@@ -323,18 +324,8 @@ export function readJsonl(text: string, options: JsonlReadOptions = {}): ReadRes
  * @category Transcripts
  */
 export function utteranceToJsonl(u: Utterance): string {
-  const o: Record<string, unknown> = {
-    id: u.id,
-    session: u.session,
-    index: u.index,
-    speaker: u.speaker,
-    role: u.role,
-    text: u.text,
-  };
-  if (u.start !== undefined) o.start = u.start;
-  if (u.end !== undefined) o.end = u.end;
-  if (u.metadata !== undefined) o.metadata = u.metadata;
-  return JSON.stringify(o);
+  // makeUtterance copies the fields in this order and leaves out the undefined optional ones.
+  return JSON.stringify(makeUtterance(u));
 }
 
 /**

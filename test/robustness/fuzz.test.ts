@@ -27,6 +27,7 @@ import {
   type TranscriptFormat,
   writeTranscript,
 } from "../../src/io/index.js";
+import { annomiModel } from "../../src/model/index.js";
 import {
   deepJsonArray,
   deepJsonObject,
@@ -315,6 +316,26 @@ describe("model loader on hostile values", () => {
         }
       }),
       { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it("the pretrained model, damaged: a model or a located ModelError", () => {
+    const base = JSON.parse(JSON.stringify(annomiModel)) as unknown;
+    expect(safeParseLinearModel(base).success).toBe(true);
+    fc.assert(
+      fc.property(hostileJsonValue([base]), (value) => {
+        checkContract(
+          "safeParseLinearModel(pretrained)",
+          (v: unknown) => {
+            const r = safeParseLinearModel(v);
+            if (!r.success) throw r.error;
+            return r.data;
+          },
+          value,
+          { allowRootPath: true },
+        );
+      }),
+      { seed: SEED, numRuns: 20 },
     );
   });
 

@@ -9,6 +9,7 @@ import { trainLinear } from "../../src/classify/linear/train.js";
 import { rulesClassifier } from "../../src/classify/rules/classifier.js";
 import { builtinCodebooks } from "../../src/codebook/builtin/index.js";
 import type { Codebook, Utterance } from "../../src/core/schemas.js";
+import { defaultClassifier } from "../../src/model/index.js";
 import { tokenize } from "../../src/text/tokenize.js";
 import { adversarialFamilies } from "../helpers/adversarial.js";
 
@@ -97,6 +98,21 @@ describe("1 MB adversarial inputs finish (tokenizer, linear model)", () => {
     const text = gen(MB);
     const { ms, value } = timed(() =>
       linear.classify([turn(text, "client", 0), turn(text, "therapist", 1)]),
+    );
+    expect(ms).toBeLessThan(BOUND_MS);
+    expect((value as unknown[]).length).toBe(2);
+  });
+});
+
+describe("1 MB adversarial inputs finish (the default classifier: pretrained model + rules)", () => {
+  const clf = defaultClassifier();
+  const families = adversarialFamilies(builtinCodebooks.rapport as unknown as Codebook);
+  // The two slowest families for the rules and the model (the bench covers the rest).
+  it.each(["cue near-misses", "nested quotes"])("%s", (name) => {
+    const text = families[name]?.(MB) ?? "";
+    expect(text.length).toBe(MB);
+    const { ms, value } = timed(() =>
+      clf.classify([turn(text, "client", 0), turn(text, "therapist", 1)]),
     );
     expect(ms).toBeLessThan(BOUND_MS);
     expect((value as unknown[]).length).toBe(2);

@@ -73,4 +73,9 @@ export function defaultClassifier(options: DefaultClassifierOptions = {}): SyncC
   throw new RangeError(`no default classifier for codebook "${id}" (use "annomi" or "rapport")`);
 }
 
-export { rapportClassifier };
+export {
+  ANNOMI_TO_RAPPORT,
+  type RapportClassifierOptions,
+  RULE_DECIDED_CODES,
+  rapportClassifier,
+} from "./rapport.js";

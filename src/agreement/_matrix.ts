@@ -373,6 +373,38 @@ export function encodeMatrix(
 }
 
 /**
+ * The rows of a numeric matrix with every column present (listwise deletion, as R psych does),
+ * checking every present value is a number. Shared by `icc` and `cronbachAlpha`.
+ * @throws {AgreementInputError} for an empty or ragged matrix, or a non-numeric value (`what` names
+ * it in the message: `"<fn>: <what> must be numbers"`).
+ * @internal
+ */
+export function completeNumericRows(
+  fn: string,
+  matrix: RatingMatrix,
+  what: string,
+): { rows: number[][]; nAll: number; k: number } {
+  const { n: nAll, r: k } = checkMatrix(fn, matrix);
+  const rows: number[][] = [];
+  for (let i = 0; i < nAll; i++) {
+    const row = matrix[i] as ReadonlyArray<unknown>;
+    let complete = true;
+    for (let j = 0; j < k; j++) {
+      const v = row[j];
+      if (v === null || v === undefined) complete = false;
+      else if (typeof v !== "number") {
+        checkRating(fn, v, [i, j]);
+        throw new AgreementInputError([
+          { code: "invalid_input", path: [i, j], message: `${fn}: ${what} must be numbers` },
+        ]);
+      }
+    }
+    if (complete) rows.push(row as number[]);
+  }
+  return { rows, nAll, k };
+}
+
+/**
  * Per-item category counts, as a sparse list per item: `counts[i]` holds pairs
  * `[category, count]` for the categories item `i` received, and `m[i]` the number of ratings.
  * @internal

@@ -1,5 +1,4 @@
-import { AgreementInputError } from "../core/errors.js";
-import { checkMatrix, checkRating } from "./_matrix.js";
+import { completeNumericRows } from "./_matrix.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
 /** The result of {@link cronbachAlpha}. @category Agreement */
@@ -37,23 +36,7 @@ export interface CronbachAlphaResult extends Coefficient {
  * @category Agreement
  */
 export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {
-  const { n: nAll, r: k } = checkMatrix("cronbachAlpha", ratings);
-  const rows: number[][] = [];
-  for (let i = 0; i < nAll; i++) {
-    const row = ratings[i] as ReadonlyArray<unknown>;
-    let complete = true;
-    for (let j = 0; j < k; j++) {
-      const v = row[j];
-      if (v === null || v === undefined) complete = false;
-      else if (typeof v !== "number") {
-        checkRating("cronbachAlpha", v, [i, j]);
-        throw new AgreementInputError([
-          { code: "invalid_input", path: [i, j], message: "cronbachAlpha: values must be numbers" },
-        ]);
-      }
-    }
-    if (complete) rows.push(row as number[]);
-  }
+  const { rows, nAll, k } = completeNumericRows("cronbachAlpha", ratings, "values");
   const n = rows.length;
   const counts = { nUsed: n, nDropped: nAll - n };
   if (k < 2)

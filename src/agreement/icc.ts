@@ -1,5 +1,4 @@
-import { AgreementInputError } from "../core/errors.js";
-import { checkMatrix, checkRating } from "./_matrix.js";
+import { completeNumericRows } from "./_matrix.js";
 import { fQuantile, fSurvival } from "./distributions.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
@@ -130,23 +129,7 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * @category Agreement
  */
 export function icc(ratings: RatingMatrix): IccResult {
-  const { n: nAll, r: k } = checkMatrix("icc", ratings);
-  const rows: number[][] = [];
-  for (let i = 0; i < nAll; i++) {
-    const row = ratings[i] as ReadonlyArray<unknown>;
-    let complete = true;
-    for (let j = 0; j < k; j++) {
-      const v = row[j];
-      if (v === null || v === undefined) complete = false;
-      else if (typeof v !== "number") {
-        checkRating("icc", v, [i, j]);
-        throw new AgreementInputError([
-          { code: "invalid_input", path: [i, j], message: "icc: ratings must be numbers" },
-        ]);
-      }
-    }
-    if (complete) rows.push(row as number[]);
-  }
+  const { rows, nAll, k } = completeNumericRows("icc", ratings, "ratings");
   const n = rows.length;
   const nDropped = nAll - n;
   const base = { nItems: n, nRaters: k, nDropped };

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { rapportCodebook } from "../../src/codebook/builtin/index.js";
+import { codesForRole } from "../../src/codebook/hierarchy.js";
 import { ScoreInputError } from "../../src/core/errors.js";
 import type { CodedTranscript } from "../../src/core/schemas.js";
 import {
@@ -15,32 +17,10 @@ import {
 } from "../../src/score/index.js";
 import { build, type Row } from "./_build.js";
 
-const T_CODES = [
-  "reflection",
-  "reflection.simple",
-  "reflection.complex",
-  "summary",
-  "question",
-  "question.open",
-  "question.closed",
-  "validation",
-  "affirmation",
-  "permission",
-  "feedback_request",
-  "autonomy",
-  "information",
-  "advice",
-  "advice.permitted",
-  "advice.unsolicited",
-  "self_disclosure",
-  "oversharing",
-  "judgement",
-  "invalidation",
-  "facilitation",
-  "structuring",
-  "other",
-];
-const C_CODES = ["change_talk", "sustain_talk", "neutral"];
+// Every code of the built-in rapport codebook, by role, in codebook order (the codebook's own
+// tests pin the list).
+const T_CODES = codesForRole(rapportCodebook, "therapist").map((c) => c.id);
+const C_CODES = codesForRole(rapportCodebook, "client").map((c) => c.id);
 const TEXTS = [
   "What brings you here today?",
   "You feel stuck-",

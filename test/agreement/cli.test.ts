@@ -4,26 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 import { FIXTURES, readJson } from "./_load.js";
 
 const FIX = fileURLToPath(FIXTURES);
 
-async function run(argv: string[], cwd = FIX) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    cwd,
-    isTTY: false,
-  });
-  return { code, out, err };
-}
+const run = (argv: string[], cwd = FIX) => runCli(argv, { cwd });
 
 const TOL = 1e-9;
 const close = (a: unknown, b: number) =>

@@ -2,24 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { parseCodebook, rapportCodebook } from "../../src/index.js";
+import { runCli } from "../helpers/cli.js";
 
-async function run(argv: string[], cwd = process.cwd()) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    cwd,
-    isTTY: false,
-  });
-  return { code, out, err };
-}
+const run = (argv: string[], cwd?: string) => runCli(argv, { cwd });
 
 describe("rapportkit codebook", () => {
   it("list shows id, version and number of codes", async () => {

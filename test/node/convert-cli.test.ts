@@ -2,28 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { readCsv } from "../../src/io/index.js";
+import { runCli } from "../helpers/cli.js";
 import { ANNOMI_DEV, fixturePath } from "../io/_fixtures.js";
 
-async function run(argv: string[], stdin?: string) {
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    cwd: process.cwd(),
-    isTTY: false,
-    ...(stdin === undefined ? {} : { stdin: async () => stdin }),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = (argv: string[], stdin?: string) => runCli(argv, { stdin });
 
 describe("rapportkit convert", () => {
   it("converts AnnoMI-full.dev.csv to 7,438 JSONL lines across 106 sessions, each utterance once", async () => {

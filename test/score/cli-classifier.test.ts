@@ -8,23 +8,12 @@ vi.mock("../../src/model/index.js", async () => {
   return { defaultClassifier: () => rulesClassifier(rapportCodebook) };
 });
 
-const { main } = await import("../../src/cli/main.js");
+const { runCli } = await import("../helpers/cli.js");
 const FIX = fileURLToPath(new URL("../fixtures/score/", import.meta.url));
 
 describe("rapportkit score on a raw transcript (codes it with the default classifier first)", () => {
   it("codes, then scores, each session", async () => {
-    let out = "";
-    let err = "";
-    const code = await main(["score", "raw.txt", "--json"], {
-      out: (t) => {
-        out += t;
-      },
-      err: (t) => {
-        err += t;
-      },
-      cwd: FIX,
-      isTTY: false,
-    });
+    const { code, out, err } = await runCli(["score", "raw.txt", "--json"], { cwd: FIX });
     expect(err).toBe("");
     expect(code).toBe(0);
     const [s] = JSON.parse(out);
@@ -33,15 +22,7 @@ describe("rapportkit score on a raw transcript (codes it with the default classi
     expect(typeof s.rapport.overall).toBe("number");
   });
   it("refuses a --codebook the classifier does not code in", async () => {
-    let err = "";
-    const code = await main(["score", "raw.txt", "--codebook", "annomi"], {
-      out: () => {},
-      err: (t) => {
-        err += t;
-      },
-      cwd: FIX,
-      isTTY: false,
-    });
+    const { code, err } = await runCli(["score", "raw.txt", "--codebook", "annomi"], { cwd: FIX });
     expect(code).toBe(2);
     expect(err).toMatch(/the default classifier codes in 'rapport'/);
   });

@@ -1,26 +1,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../helpers/cli.js";
 
 const FIX = fileURLToPath(new URL("../fixtures/score/", import.meta.url));
 
-async function run(argv: string[], stdin?: string) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    cwd: FIX,
-    isTTY: false,
-    ...(stdin !== undefined ? { stdin: async () => stdin } : {}),
-  });
-  return { code, out, err };
-}
+const run = (argv: string[], stdin?: string) => runCli(argv, { cwd: FIX, stdin });
 
 const L = (net: number) => 100 / (1 + Math.exp(-net / 20));
 

@@ -193,6 +193,20 @@ describe("linearClassifier", () => {
     );
   });
 
+  it("gives the same codes and confidences without probabilities or evidence (the fast path)", () => {
+    const fast = linearClassifier(model, { probabilities: false, evidence: 0 });
+    fc.assert(
+      fc.property(arbUtterances, (us) => {
+        const a = clf.classify(us);
+        const b = fast.classify(us);
+        expect(b.map((p) => [p.codeId, p.confidence])).toEqual(
+          a.map((p) => [p.codeId, p.confidence]),
+        );
+        for (const p of b) expect(p.probabilities).toBeUndefined();
+      }),
+    );
+  });
+
   it("gives feature names and weights as evidence, never the utterance text", () => {
     const text = "Do you drink every day?";
     const [p] = clf.classify([utt(0, "therapist", text)]);

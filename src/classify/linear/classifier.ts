@@ -96,7 +96,7 @@ export function linearClassifier(
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
       const states = new Map<string, SessionState>();
       if (opts?.context && opts.context.length > 0) {
-        decode(compiled, opts.context, () => {}, states, buf);
+        decode(compiled, opts.context, () => {}, states, buf, false);
       }
       const out: Prediction[] = new Array(utterances.length);
       decode(
@@ -146,6 +146,7 @@ export function linearClassifier(
         },
         states,
         buf,
+        withProbs,
       );
       return out;
     },

@@ -332,7 +332,8 @@ export function advance(
 /**
  * Decodes turns in order, each with the codes predicted for the earlier turns of its session.
  * Calls `each(i, labelIndex, probs, logits, buf)` for every turn of a role with labels (for
- * others, `labelIndex` is -1). @internal
+ * others, `labelIndex` is -1). With `allHeads` false, only the chosen top label's children get
+ * probabilities (the others stay 0). @internal
  */
 export function decode(
   c: CompiledModel,
@@ -348,6 +349,7 @@ export function decode(
   ) => void,
   states: Map<string, SessionState> = new Map(),
   buf: FeatureBuffer = new FeatureBuffer(),
+  allHeads = true,
 ): void {
   const acc = new Float64Array(G * c.K);
   const logits = new Float64Array(c.K);
@@ -378,7 +380,7 @@ export function decode(
     for (let j = 0; j < idx.length; j++) {
       const p = idx[j] as number;
       const kids = c.children[p];
-      if (!kids) continue;
+      if (!kids || (!allHeads && p !== top)) continue;
       const pp = probs[p] as number;
       const b = softmaxInto(logits, kids, c.childTemperature[p] as number, probs);
       for (let q = 0; q < kids.length; q++) {

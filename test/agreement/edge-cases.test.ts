@@ -21,7 +21,7 @@ import {
   type Rating,
   type RatingMatrix,
 } from "../../src/index.js";
-import { ratingMatrix } from "./_load.js";
+import { ratingMatrix, SHROUT_FLEISS_TABLE2 } from "./_load.js";
 
 function thrown(fn: () => unknown): AgreementInputError {
   try {
@@ -93,14 +93,7 @@ describe("undefined cases give null with a reason, never NaN or a misleading 0",
     });
   });
   it("ICC leaves out items with a missing rating and counts them (as R psych)", () => {
-    const sf = [
-      [9, 2, 5, 8],
-      [6, 1, 3, 2],
-      [8, 4, 6, 8],
-      [7, 1, 2, 6],
-      [10, 5, 6, 9],
-      [6, 2, 4, 7],
-    ];
+    const sf = SHROUT_FLEISS_TABLE2;
     const withMissing = [...sf, [1, null, 3, 4]];
     const r = icc(withMissing);
     expect(r.nDropped).toBe(1);

@@ -27,6 +27,7 @@ import {
   randolphKappa,
   regularizedBeta,
 } from "../../src/index.js";
+import { KRIPPENDORFF_2011_C, SHROUT_FLEISS_TABLE2 } from "./_load.js";
 
 const four = [
   ["a", "a", "a"],
@@ -69,20 +70,7 @@ describe("JSDoc examples", () => {
     ).toEqual({ value: 0.5 });
   });
   it("krippendorffAlpha and coincidenceMatrix", () => {
-    const data = [
-      [1, 1, null, 1],
-      [2, 2, 3, 2],
-      [3, 3, 3, 3],
-      [3, 3, 3, 3],
-      [2, 2, 2, 2],
-      [1, 2, 3, 4],
-      [4, 4, 4, 4],
-      [1, 1, 2, 1],
-      [2, 2, 2, 2],
-      [null, 5, 5, 5],
-      [null, null, 1, 1],
-      [null, null, 3, null],
-    ];
+    const data = KRIPPENDORFF_2011_C;
     expect(krippendorffAlpha(data).value).toBe(0.743421052631579);
     expect(krippendorffAlpha(data, { level: "interval" }).value).toBe(0.8491071428571428);
     expect(
@@ -96,14 +84,7 @@ describe("JSDoc examples", () => {
     ]);
   });
   it("icc and cronbachAlpha", () => {
-    const sf = [
-      [9, 2, 5, 8],
-      [6, 1, 3, 2],
-      [8, 4, 6, 8],
-      [7, 1, 2, 6],
-      [10, 5, 6, 9],
-      [6, 2, 4, 7],
-    ];
+    const sf = SHROUT_FLEISS_TABLE2;
     const r = icc(sf);
     expect(r.ICC1.value).toBe(0.16574176840547541);
     expect(r.ICC3k.value).toBe(0.9093155423770694);

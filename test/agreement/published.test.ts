@@ -12,7 +12,7 @@ import {
   krippendorffAlpha,
   percentAgreement,
 } from "../../src/index.js";
-import { ratingMatrix } from "./_load.js";
+import { KRIPPENDORFF_2011_C, ratingMatrix, SHROUT_FLEISS_TABLE2 } from "./_load.js";
 
 /** |actual − expected| ≤ half a unit in the last printed decimal. */
 const printed = (actual: number | null | undefined, expected: number, decimals: number) => {
@@ -25,20 +25,7 @@ const printed = (actual: number | null | undefined, expected: number, decimals: 
 describe("Krippendorff (2011), Computing Krippendorff's alpha-reliability, section C", () => {
   // "Nominal data, any number of observers, missing values": 4 observers (columns) × 12 units
   // (rows). The same matrix is `nmm` in R irr's kripp.alpha examples, which print the same values.
-  const data = [
-    [1, 1, null, 1],
-    [2, 2, 3, 2],
-    [3, 3, 3, 3],
-    [3, 3, 3, 3],
-    [2, 2, 2, 2],
-    [1, 2, 3, 4],
-    [4, 4, 4, 4],
-    [1, 1, 2, 1],
-    [2, 2, 2, 2],
-    [null, 5, 5, 5],
-    [null, null, 1, 1],
-    [null, null, 3, null],
-  ];
+  const data = KRIPPENDORFF_2011_C;
   it.each([
     ["nominal", 0.743],
     ["ordinal", 0.815],
@@ -109,14 +96,7 @@ describe("Fleiss' kappa worked example (Wikipedia 'Fleiss' kappa'; statsmodels t
 });
 
 describe("Shrout & Fleiss (1979), Table 2: 6 targets × 4 judges", () => {
-  const sf = [
-    [9, 2, 5, 8],
-    [6, 1, 3, 2],
-    [8, 4, 6, 8],
-    [7, 1, 2, 6],
-    [10, 5, 6, 9],
-    [6, 2, 4, 7],
-  ];
+  const sf = SHROUT_FLEISS_TABLE2;
   const r = icc(sf);
   it("the six ICCs as published for these data (.17, .29, .71, .44, .62, .91)", () => {
     printed(r.ICC1.value, 0.17, 2);

@@ -1,27 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { TranscriptParseError } from "../../src/core/errors.js";
 import { csvField, readCsv, writeCsv } from "../../src/io/index.js";
-import { fixture } from "./_fixtures.js";
-
-function parseError(f: () => unknown): TranscriptParseError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TranscriptParseError);
-    return e as TranscriptParseError;
-  }
-  throw new Error("expected a TranscriptParseError");
-}
+import { parseError } from "./_expect.js";
+import { fixture, SESSION_CSV_COLUMNS } from "./_fixtures.js";
 
 describe("readCsv", () => {
   const text = fixture("session.csv");
-  const columns = {
-    session: "session",
-    speaker: "speaker",
-    text: "utterance",
-    start: "start",
-    end: "end",
-  };
+  const columns = SESSION_CSV_COLUMNS;
 
   it("reads sessions, roles, times (seconds and hh:mm:ss) and multi-line quoted text", () => {
     const r = readCsv(text, { columns, file: "session.csv" });

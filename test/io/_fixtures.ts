@@ -11,4 +11,16 @@ export function fixturePath(name: string): string {
   return fileURLToPath(new URL(`../fixtures/io/${name}`, import.meta.url));
 }
 
-export const ANNOMI_DEV = "/work/shared/data/annomi/AnnoMI-full.dev.csv";
+/** The AnnoMI development split, in `../shared` beside the repository (as in CI). */
+export const ANNOMI_DEV = fileURLToPath(
+  new URL("../../../shared/data/annomi/AnnoMI-full.dev.csv", import.meta.url),
+);
+
+/** The column mapping of the `session.csv` fixture (its text column is `utterance`). */
+export const SESSION_CSV_COLUMNS = {
+  session: "session",
+  speaker: "speaker",
+  text: "utterance",
+  start: "start",
+  end: "end",
+} as const;

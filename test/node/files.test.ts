@@ -9,7 +9,7 @@ import {
   sessionNameOf,
   writeTranscriptFile,
 } from "../../src/node/index.js";
-import { ANNOMI_DEV, fixture, fixturePath } from "../io/_fixtures.js";
+import { ANNOMI_DEV, fixture, fixturePath, SESSION_CSV_COLUMNS } from "../io/_fixtures.js";
 
 describe("readTranscriptFile / writeTranscriptFile", () => {
   it("detects the format from the extension and names the session after the file", async () => {
@@ -27,13 +27,7 @@ describe("readTranscriptFile / writeTranscriptFile", () => {
   });
 
   it("reads CSV through the stream with readCsv's result", async () => {
-    const columns = {
-      session: "session",
-      speaker: "speaker",
-      text: "utterance",
-      start: "start",
-      end: "end",
-    };
+    const columns = SESSION_CSV_COLUMNS;
     const p = fixturePath("session.csv");
     expect(await readTranscriptFile(p, { columns })).toEqual(
       readCsv(fixture("session.csv"), { columns, file: p, session: "session" }),

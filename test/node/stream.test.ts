@@ -12,7 +12,7 @@ import {
   streamCsvUtterances,
   streamJsonlUtterances,
 } from "../../src/node/index.js";
-import { ANNOMI_DEV, fixture, fixturePath } from "../io/_fixtures.js";
+import { ANNOMI_DEV, fixture, fixturePath, SESSION_CSV_COLUMNS } from "../io/_fixtures.js";
 
 async function all(items: AsyncIterable<StreamItem>): Promise<StreamItem[]> {
   const out: StreamItem[] = [];
@@ -49,13 +49,7 @@ describe("streamCsvUtterances", () => {
   });
 
   it("gives readCsv's result on a fixture, from a path, a Node stream, a web stream and chunks", async () => {
-    const columns = {
-      session: "session",
-      speaker: "speaker",
-      text: "utterance",
-      start: "start",
-      end: "end",
-    };
+    const columns = SESSION_CSV_COLUMNS;
     const text = fixture("session.csv");
     const sync = readCsv(text, { columns, file: "f" });
     const sources = [

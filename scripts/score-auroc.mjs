@@ -23,6 +23,7 @@
  * AUROC, and the counts say so. AUROC < 0.5 means the score is higher in LOW-quality sessions.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { codeTranscriptAsync } from "../src/classify/index.js";
 import { rulesClassifier } from "../src/classify/rules/index.js";
 import { rapportCodebook } from "../src/codebook/index.js";
@@ -31,7 +32,8 @@ import { miscSummary, mitiSummary, rapportProfile } from "../src/score/index.js"
 
 const args = process.argv.slice(2);
 const file =
-  args.find((a) => !a.startsWith("--")) ?? "/work/shared/data/annomi/AnnoMI-full.dev.csv";
+  args.find((a) => !a.startsWith("--")) ??
+  fileURLToPath(new URL("../../shared/data/annomi/AnnoMI-full.dev.csv", import.meta.url));
 const asJson = args.includes("--json");
 const inSample = args.includes("--in-sample");
 const noCv = args.includes("--no-cv");

@@ -1,13 +1,17 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { trainLinear } from "../../src/classify/linear/index.js";
 import { main } from "../../src/cli/main.js";
 import type { Transcript } from "../../src/core/schemas.js";
 import { readAnnomi } from "../../src/io/annomi.js";
 import { csvField } from "../../src/io/csv.js";
 
-export const ANNOMI = "/work/shared/data/annomi/AnnoMI-full.dev.csv";
+/** The AnnoMI development split, in `../shared` beside the repository (as in CI). */
+export const ANNOMI = fileURLToPath(
+  new URL("../../../shared/data/annomi/AnnoMI-full.dev.csv", import.meta.url),
+);
 
 export interface Run {
   code: number;

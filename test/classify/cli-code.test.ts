@@ -8,7 +8,7 @@ import { codeItems, inlineEngine } from "../../src/cli/commands/code.js";
 import type { Transcript, Utterance } from "../../src/core/schemas.js";
 import type { CodedRow } from "../../src/io/coded.js";
 import { type StreamItem, streamCsvUtterances } from "../../src/node/stream.js";
-import { annomi, run, smallModel, tmp, writeSessionsCsv } from "./_cli.js";
+import { ANNOMI, annomi, run, smallModel, tmp, writeSessionsCsv } from "./_cli.js";
 
 let dir: string;
 let modelPath: string;
@@ -283,9 +283,7 @@ describe("rapportkit code", () => {
 
   it("codes AnnoMI input with <transcript_id>:<utterance_id> ids", async () => {
     const f = join(dir, "annomi.csv");
-    const lines = readFileSync("/work/shared/data/annomi/AnnoMI-full.dev.csv", "utf8")
-      .split("\n")
-      .slice(0, 40);
+    const lines = readFileSync(ANNOMI, "utf8").split("\n").slice(0, 40);
     writeFileSync(f, `${lines.join("\n")}\n`);
     const r = await run([
       "code",

@@ -51,6 +51,10 @@ beforeAll(() => {
   );
   writeFileSync(p("foreign-labels.json"), JSON.stringify(foreignLabels));
   mkdirSync(p("a-directory"));
+  writeFileSync(p("unclosed.csv"), 'id,code\n1,a\n2,"b\n');
+  writeFileSync(p("ragged.csv"), "item,r1,r2\n1,a,b\n2,a\n");
+  writeFileSync(p("deep.json"), `${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+  writeFileSync(p("proto.json"), '{"__proto__":{"polluted":1},"id":"x"}');
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,6 +121,23 @@ const INPUT_MISTAKES: [string, () => string[], RegExp][] = [
   ["convert: a missing file", () => ["convert", p("nope.srt"), "--to", "csv"], /nope\.srt/],
   ["report: a missing file", () => ["report", p("nope.csv")], /nope\.csv/],
   ["score: a missing file", () => ["score", p("nope.csv")], /nope\.csv/],
+  ["eval: a missing file", () => ["eval", p("nope.csv")], /nope\.csv/],
+  ["agree: a missing file", () => ["agree", p("nope.csv"), p("ok.csv")], /nope\.csv/],
+  ["agree: an unclosed quote", () => ["agree", p("unclosed.csv"), p("ok.csv")], /unclosed\.csv:3/],
+  ["agree: a ragged ratings matrix", () => ["agree", "--matrix", p("ragged.csv")], /ragged\.csv:3/],
+  ["codebook show: an unknown codebook", () => ["codebook", "show", "nope"], /nope/],
+  [
+    "codebook show: a file that is not JSON",
+    () => ["codebook", "show", p("not-json.json")],
+    /not-json\.json/,
+  ],
+  ["codebook show: 100,000-deep JSON", () => ["codebook", "show", p("deep.json")], /deep\.json/],
+  ["codebook show: a __proto__ key", () => ["codebook", "show", p("proto.json")], /__proto__/],
+  [
+    "code: a 100,000-deep model file",
+    () => ["code", p("ok.csv"), "--classifier", p("deep.json")],
+    /deep\.json/,
+  ],
 ];
 
 const USAGE_MISTAKES: [string, () => string[], RegExp][] = [
@@ -142,6 +163,9 @@ const USAGE_MISTAKES: [string, () => string[], RegExp][] = [
     /csv only/,
   ],
   ["an option without its value", () => ["code", p("ok.csv"), "--codebook"], /--codebook/],
+  ["agree with nothing to compare", () => ["agree"], /--matrix|--pairs/],
+  ["survey without its input", () => ["survey"], /INPUT|input/i],
+  ["train without --codebook", () => ["train", p("ok.csv")], /--codebook/],
 ];
 
 describe("input mistakes exit 1 with one line", () => {

@@ -8,6 +8,7 @@ import {
   rulesClassifier,
   type Utterance,
 } from "../../src/index.js";
+import { TARGET_CODES } from "./eval-helpers.js";
 
 /**
  * An external check of the rules on AnnoMI (real transcripts of demonstration sessions, labelled by
@@ -15,17 +16,6 @@ import {
  */
 const DATA = new URL("../../../shared/data/annomi/AnnoMI-full.dev.csv", import.meta.url);
 const HARMS = ["judgement", "invalidation", "oversharing", "advice.unsolicited"];
-const RAPPORT_ONLY = [
-  "validation",
-  "affirmation",
-  "judgement",
-  "invalidation",
-  "self_disclosure",
-  "oversharing",
-  "permission",
-  "feedback_request",
-];
-
 interface Row extends Utterance {
   readonly quality: string;
   readonly behaviour: string;
@@ -144,7 +134,7 @@ describe.skipIf(!existsSync(DATA))("rules on AnnoMI (external check)", () => {
       }),
       "- `rules@rapport`, share given any of the eight codes AnnoMI lacks:",
       ...["high", "low"].map((q) => {
-        const r = rate(q, RAPPORT_ONLY);
+        const r = rate(q, TARGET_CODES);
         return `  - ${q}-quality MI sessions: ${r.k} of ${r.n} (${(r.share * 100).toFixed(1)} %)`;
       }),
     ].join("\n");

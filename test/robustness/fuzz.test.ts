@@ -16,6 +16,7 @@ import type { Codebook } from "../../src/core/schemas.js";
 import {
   type ReadResult,
   readAnnomi,
+  readCodedRows,
   readCsv,
   readJson,
   readJsonl,
@@ -25,6 +26,8 @@ import {
   readVtt,
   TRANSCRIPT_FORMATS,
   type TranscriptFormat,
+  writeCodedCsv,
+  writeCodedJsonl,
   writeTranscript,
 } from "../../src/io/index.js";
 import { annomiModel } from "../../src/model/index.js";
@@ -154,6 +157,48 @@ describe("readers on hostile text", () => {
     );
     expect(out.ok).toBe(false);
   });
+});
+
+describe("readCodedRows (the input of score and agree) on hostile text", () => {
+  const rows = [
+    {
+      id: "s:0",
+      session: "s",
+      index: 0,
+      speaker: "therapist",
+      code: "open",
+      confidence: 0.5,
+      text: 'a "b", c',
+    },
+    {
+      id: "s:1",
+      session: "s",
+      index: 1,
+      speaker: "client",
+      code: "change",
+      confidence: 1,
+      text: "x\ny",
+    },
+  ];
+  for (const format of ["csv", "jsonl"] as const) {
+    const base = format === "csv" ? writeCodedCsv(rows) : writeCodedJsonl(rows);
+    it(`${format}: rows or a located RapportkitError`, () => {
+      expect(readCodedRows(base, { format })).toHaveLength(2);
+      fc.assert(
+        fc.property(hostileText([base]), (text) => {
+          checkContract(
+            "readCodedRows",
+            (t: string) => readCodedRows(t, { format, file: "in" }),
+            text,
+            {
+              file: "in",
+            },
+          );
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+  }
 });
 
 describe("readers on 1 MB lines and 10,000-deep JSON", () => {

@@ -14,6 +14,7 @@ import { isRapportkitError } from "../../src/core/errors.js";
 import { safeParseCoding, safeParseTranscript } from "../../src/core/parse.js";
 import type { Codebook } from "../../src/core/schemas.js";
 import {
+  type CodedRow,
   type ReadResult,
   readAnnomi,
   readCodedRows,
@@ -160,7 +161,7 @@ describe("readers on hostile text", () => {
 });
 
 describe("readCodedRows (the input of score and agree) on hostile text", () => {
-  const rows = [
+  const rows: CodedRow[] = [
     {
       id: "s:0",
       session: "s",

@@ -69,6 +69,28 @@ function allStats(m: RatingMatrix): Coefficient[] {
   return out;
 }
 
+/**
+ * Krippendorff's (2011) δ² for each level, written out independently of the library; the ordinal δ²
+ * takes the margins `freq` (value → how often it was paired): (Σ_{g=c..k} n_g − (n_c + n_k)/2)².
+ */
+function referenceDeltas(
+  freq: ReadonlyMap<number, number>,
+): Record<AlphaLevel, (c: number, k: number) => number> {
+  const values = [...freq.keys()].sort((a, b) => a - b);
+  const ordinal = (c: number, k: number) => {
+    const [lo, hi] = c < k ? [c, k] : [k, c];
+    let sum = 0;
+    for (const g of values) if (g >= lo && g <= hi) sum += freq.get(g) ?? 0;
+    return (sum - ((freq.get(c) ?? 0) + (freq.get(k) ?? 0)) / 2) ** 2;
+  };
+  return {
+    nominal: (c, k) => (c === k ? 0 : 1),
+    ordinal: (c, k) => (c === k ? 0 : ordinal(c, k)),
+    interval: (c, k) => (c - k) ** 2,
+    ratio: (c, k) => (c + k === 0 ? 0 : ((c - k) / (c + k)) ** 2),
+  };
+}
+
 describe("properties", () => {
   it("Cohen's kappa is symmetric in the raters, for every weighting", () => {
     fc.assert(
@@ -169,21 +191,9 @@ describe("properties", () => {
         const n = pooled.length;
         const N = m.length;
         const r = m[0]?.length ?? 0;
-        const sorted = [...new Set(pooled)].sort((a, b) => a - b);
         const freq = new Map<number, number>();
         for (const v of pooled) freq.set(v, (freq.get(v) ?? 0) + 1);
-        const ordinal = (c: number, k: number) => {
-          const [lo, hi] = c < k ? [c, k] : [k, c];
-          let s = 0;
-          for (const g of sorted) if (g >= lo && g <= hi) s += freq.get(g) ?? 0;
-          return (s - ((freq.get(c) ?? 0) + (freq.get(k) ?? 0)) / 2) ** 2;
-        };
-        const deltas: Record<AlphaLevel, (c: number, k: number) => number> = {
-          nominal: (c, k) => (c === k ? 0 : 1),
-          ordinal: (c, k) => (c === k ? 0 : ordinal(c, k)),
-          interval: (c, k) => (c - k) ** 2,
-          ratio: (c, k) => (c + k === 0 ? 0 : ((c - k) / (c + k)) ** 2),
-        };
+        const deltas = referenceDeltas(freq);
         for (const level of LEVELS) {
           const d = deltas[level];
           let dO = 0;
@@ -229,18 +239,7 @@ describe("properties", () => {
         }
         const values = [...nc.keys()].sort((a, b) => a - b);
         const n = [...nc.values()].reduce((a, b) => a + b, 0);
-        const ordinal = (c: number, k: number) => {
-          const [lo, hi] = c < k ? [c, k] : [k, c];
-          let sum = 0;
-          for (const g of values) if (g >= lo && g <= hi) sum += nc.get(g) ?? 0;
-          return (sum - ((nc.get(c) ?? 0) + (nc.get(k) ?? 0)) / 2) ** 2;
-        };
-        const deltas: Record<AlphaLevel, (c: number, k: number) => number> = {
-          nominal: (c, k) => (c === k ? 0 : 1),
-          ordinal: (c, k) => (c === k ? 0 : ordinal(c, k)),
-          interval: (c, k) => (c - k) ** 2,
-          ratio: (c, k) => (c + k === 0 ? 0 : ((c - k) / (c + k)) ** 2),
-        };
+        const deltas = referenceDeltas(nc);
         for (const level of LEVELS) {
           const d = deltas[level];
           let num = 0;

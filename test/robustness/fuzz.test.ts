@@ -10,7 +10,7 @@ import { linearClassifier } from "../../src/classify/linear/classifier.js";
 import { parseLinearModel, safeParseLinearModel } from "../../src/classify/linear/model.js";
 import { builtinCodebooks } from "../../src/codebook/builtin/index.js";
 import { parseCodebook, safeParseCodebook } from "../../src/codebook/define.js";
-import { isRapportkitError } from "../../src/core/errors.js";
+import { isRapportkitError, TranscriptParseError } from "../../src/core/errors.js";
 import { safeParseCoding, safeParseTranscript } from "../../src/core/parse.js";
 import type { Codebook } from "../../src/core/schemas.js";
 import {
@@ -33,11 +33,13 @@ import {
 } from "../../src/io/index.js";
 import { annomiModel } from "../../src/model/index.js";
 import {
+  assertNoPollution,
   deepJsonArray,
   deepJsonObject,
   hostileJsonValue,
   hostileText,
   hugeLine,
+  prototypeSnapshot,
   unterminatedJson,
 } from "../helpers/arbitraries.js";
 import { checkContract, SEED } from "./_harness.js";
@@ -457,5 +459,51 @@ describe("100,000-deep JSON (linear in depth, no stack overflow)", () => {
       });
       if (out.ok) checkResult(name, out.value);
     }
+  });
+});
+
+describe("the harness itself", () => {
+  it("notices a polluted prototype (so a silent pass means none happened)", () => {
+    const before = prototypeSnapshot();
+    const proto = Object.prototype as unknown as Record<string, unknown>;
+    proto.polluted = "yes";
+    try {
+      expect(() => assertNoPollution(before)).toThrow(/polluted/);
+    } finally {
+      delete proto.polluted;
+    }
+    expect(() => assertNoPollution(before)).not.toThrow();
+  });
+
+  it("rejects a raw TypeError, an issue without a location and a slow call", () => {
+    expect(() =>
+      checkContract(
+        "t",
+        () => {
+          throw new TypeError("x");
+        },
+        0,
+      ),
+    ).toThrow(/non-rapportkit/);
+    expect(() =>
+      checkContract(
+        "t",
+        () => {
+          throw new TranscriptParseError("csv", [{ code: "bad_row", path: [], message: "m" }]);
+        },
+        0,
+      ),
+    ).toThrow(/without a location/);
+    expect(() =>
+      checkContract(
+        "t",
+        () => {
+          const end = performance.now() + 30;
+          while (performance.now() < end) {}
+        },
+        0,
+        { maxMs: 10 },
+      ),
+    ).toThrow(/took/);
   });
 });

@@ -6,3 +6,6 @@ await import("./classify.mjs");
 if (existsSync(new URL("./agreement.mjs", import.meta.url))) await import("./agreement.mjs");
 if (existsSync(new URL("./linear-time.mjs", import.meta.url)))
   await (await import("./linear-time.mjs")).runLinearTime();
+// The 1,000,000-utterance scale run takes minutes: opt in with RK_SCALE_ROWS=1000000 npm run bench.
+if (process.env.RK_SCALE_ROWS)
+  await (await import("./scale.mjs")).runScale({ rows: Number(process.env.RK_SCALE_ROWS) });

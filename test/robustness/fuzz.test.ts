@@ -507,3 +507,28 @@ describe("the harness itself", () => {
     ).toThrow(/took/);
   });
 });
+
+describe("Object.prototype names as data", () => {
+  const NAMES = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"];
+  it.each(NAMES)("%s as a speaker, a session id, a CSV header and a speaker-map entry", (name) => {
+    const before = prototypeSnapshot();
+    const inputs: [TranscriptFormat, string][] = [
+      ["csv", `session,speaker,text,${name}\n${name},${name},hi,1\n`],
+      [
+        "jsonl",
+        `${JSON.stringify({ session: name, speaker: name, text: "hi", metadata: { [name]: 1 } })}\n`,
+      ],
+      ["txt", `${name}: hi\n`],
+      ["vtt", `WEBVTT\n\n${name}\n00:00.000 --> 00:01.000\n<v ${name}>hi\n`],
+    ];
+    for (const [format, text] of inputs) {
+      const r = readTranscript(text, { format, speakerMap: { [name]: "client" } });
+      const u = r.transcripts[0]?.utterances[0];
+      expect(u?.role, format).toBe("client");
+      expect(u?.text).toBe("hi");
+      const plain = readTranscript(text, { format });
+      expect(plain.transcripts[0]?.utterances[0]?.role, format).toBe("other");
+    }
+    assertNoPollution(before);
+  });
+});

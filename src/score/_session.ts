@@ -46,7 +46,27 @@ export interface Session {
   readonly codebookId: string;
   readonly units: readonly Unit[];
   /** Problems that did not stop scoring (never contain utterance text). */
-  readonly warnings: string[];
+  readonly warnings: readonly string[];
+}
+
+/** Prepared sessions by input object, then by `source`, while {@link withPreparedCache} runs. */
+let activeCache: WeakMap<CodedTranscript, Map<string | undefined, Session>> | undefined;
+
+/**
+ * Runs `fn` with {@link prepare} caching its result per input object and `source`, so that several
+ * scores of the same session (summary, MITI, MISC, profile, flags) validate and tokenise it once.
+ * The inputs must not change while `fn` runs; outside it nothing is cached (nested calls share the
+ * outer cache).
+ * @internal
+ */
+export function withPreparedCache<T>(fn: () => T): T {
+  if (activeCache) return fn();
+  activeCache = new WeakMap();
+  try {
+    return fn();
+  } finally {
+    activeCache = undefined;
+  }
 }
 
 /**
@@ -56,6 +76,21 @@ export interface Session {
  * @internal
  */
 export function prepare(input: CodedTranscript, options: SessionScoreOptions = {}): Session {
+  if (!activeCache) return prepareUncached(input, options);
+  let bySource = activeCache.get(input);
+  if (!bySource) {
+    bySource = new Map();
+    activeCache.set(input, bySource);
+  }
+  let session = bySource.get(options.source);
+  if (!session) {
+    session = prepareUncached(input, options);
+    bySource.set(options.source, session);
+  }
+  return session;
+}
+
+function prepareUncached(input: CodedTranscript, options: SessionScoreOptions): Session {
   const parsed = safeParseCodedTranscript(input);
   if (!parsed.success) throw new ScoreInputError(parsed.error.issues);
   const coded = parsed.data;

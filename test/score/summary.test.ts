@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { endsCutOff, summarizeSession } from "../../src/score/index.js";
+import { prepare, withPreparedCache } from "../../src/score/_session.js";
+import {
+  endsCutOff,
+  mitiSummary,
+  rapportProfile,
+  summarizeSession,
+} from "../../src/score/index.js";
 import { build, type Row } from "./_build.js";
 
 // A hand-coded worked example. Words per utterance in comments; times in seconds.
@@ -151,5 +157,32 @@ describe("input validation", () => {
       },
     };
     expect(() => summarizeSession(d)).toThrow(/utterance id 'x' is used twice/);
+  });
+});
+
+describe("withPreparedCache (the score command's five scores share one preparation)", () => {
+  const coded = build([
+    ["therapist", "question.open", "What brings you here?"],
+    ["client", "change_talk", "I want to cut down."],
+  ]);
+  it("prepares a session once per source inside, and afresh outside", () => {
+    const inside = withPreparedCache(() => [
+      prepare(coded),
+      prepare(coded),
+      prepare(coded, { source: "gold" }),
+    ]);
+    expect(inside[1]).toBe(inside[0]);
+    expect(inside[2]).not.toBe(inside[0]);
+    expect(prepare(coded)).not.toBe(prepare(coded));
+    expect(prepare(coded)).toEqual(inside[0]);
+  });
+  it("gives every score the same result as without it", () => {
+    const plain = [summarizeSession(coded), mitiSummary(coded), rapportProfile(coded)];
+    const cached = withPreparedCache(() => [
+      summarizeSession(coded),
+      mitiSummary(coded),
+      rapportProfile(coded),
+    ]);
+    expect(cached).toEqual(plain);
   });
 });

@@ -5,6 +5,7 @@ import type { Classifier } from "../../classify/types.js";
 import { builtinCodebooks } from "../../codebook/builtin/index.js";
 import type { CodedTranscript, Coding } from "../../core/schemas.js";
 import { codedRowsToCodedTranscripts, readCodedRows } from "../../io/coded.js";
+import { withPreparedCache } from "../../score/_session.js";
 import {
   flagSession,
   miscSummary,
@@ -101,11 +102,14 @@ export function scoreSession(
   options: { source?: string; volleyRules?: boolean },
 ) {
   const o = options.source !== undefined ? { source: options.source } : {};
-  const summary = summarizeSession(coded, o);
-  const miti = mitiSummary(coded, { ...o, volleyRules: options.volleyRules ?? false });
-  const misc = miscSummary(coded, o);
-  const profile = rapportProfile(coded, o);
-  const flags = flagSession(coded, o);
+  // The five scores share one validation and tokenisation of the session.
+  const { summary, miti, misc, profile, flags } = withPreparedCache(() => ({
+    summary: summarizeSession(coded, o),
+    miti: mitiSummary(coded, { ...o, volleyRules: options.volleyRules ?? false }),
+    misc: miscSummary(coded, o),
+    profile: rapportProfile(coded, o),
+    flags: flagSession(coded, o),
+  }));
   return {
     session: coded.transcript.id,
     codebook: coded.codebook.id,

@@ -287,6 +287,18 @@ export function csvParseOptions(
   };
 }
 
+/**
+ * The `onSkip` of {@link csvParseOptions} that reports each skipped record in `list` as its
+ * {@link csvErrorIssue} with `; row skipped` (no content). Shared by the whole-text and stream readers.
+ * @internal
+ */
+export function reportSkippedInto(list: Issue[], file: string | undefined): (e: unknown) => void {
+  return (e) => {
+    const issue = csvErrorIssue(e, file);
+    list.push({ ...issue, message: `${issue.message}; row skipped` });
+  };
+}
+
 /** A parsed CSV record and the 1-based line it starts on. @internal */
 export interface CsvRecordAt {
   readonly record: string[];
@@ -312,12 +324,7 @@ export function parseCsvRecords(
       text,
       csvParseOptions(
         options.delimiter,
-        skipped
-          ? (e: unknown) => {
-              const issue = csvErrorIssue(e, file);
-              skipped.push({ ...issue, message: `${issue.message}; row skipped` });
-            }
-          : undefined,
+        skipped ? reportSkippedInto(skipped, file) : undefined,
       ) as never,
     ) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {

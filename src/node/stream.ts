@@ -16,6 +16,7 @@ import {
   isCsvParseError,
   type MappedRow,
   RowError,
+  reportSkippedInto,
 } from "../io/csv.js";
 import { type JsonlReadOptions, jsonlLineMapper } from "../io/json.js";
 
@@ -116,15 +117,7 @@ export async function* streamCsvUtterances(
   const skip = opts.onError === "skip";
   const skipped: Issue[] = [];
   const parser = csvStreamParser(
-    csvParseOptions(
-      opts.delimiter,
-      skip
-        ? (e: unknown) => {
-            const issue = csvErrorIssue(e, file);
-            skipped.push({ ...issue, message: `${issue.message}; row skipped` });
-          }
-        : undefined,
-    ),
+    csvParseOptions(opts.delimiter, skip ? reportSkippedInto(skipped, file) : undefined),
   );
   const source = toReadable(input);
   pipeline(source, parser, () => {});
@@ -238,12 +231,7 @@ export async function readAnnomiStream(
   const parser = csvStreamParser(
     csvParseOptions(
       undefined,
-      opts.onError === "skip"
-        ? (e: unknown) => {
-            const issue = csvErrorIssue(e, file);
-            warnings.push({ ...issue, message: `${issue.message}; row skipped` });
-          }
-        : undefined,
+      opts.onError === "skip" ? reportSkippedInto(warnings, file) : undefined,
     ),
   );
   const source = toReadable(input);

@@ -105,8 +105,11 @@ function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** An option's value, whichever spelling citty stored it under. */
-function argOf(args: Record<string, unknown>, name: string): string | undefined {
+/**
+ * An option's value, whichever spelling citty stored it under (`--code-column` or `codeColumn`);
+ * `--x` without a value is a usage error.
+ */
+export function strArg(args: Record<string, unknown>, name: string): string | undefined {
   const v = args[name] ?? args[camel(name)];
   if (v === undefined || v === null || v === false) return undefined;
   if (v === true || v === "") throw new UsageError(`--${name} needs a value`);
@@ -128,16 +131,16 @@ export interface InputOptions {
  * column options with a format other than CSV.
  */
 export function inputOptionsOf(args: Record<string, unknown>): InputOptions {
-  const f = argOf(args, "format");
+  const f = strArg(args, "format");
   if (f !== undefined && !isTranscriptFormat(f))
     throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(", ")}`);
   const columns: Record<string, string> = {};
   for (const [arg, field] of COLUMN_ARGS) {
-    const v = argOf(args, arg);
+    const v = strArg(args, arg);
     if (v !== undefined) columns[field] = v;
   }
   const hasColumns = Object.keys(columns).length > 0;
-  const sp = argOf(args, "speaker");
+  const sp = strArg(args, "speaker");
   let role: SpeakerRole | undefined;
   if (sp !== undefined) {
     const r = sp.trim().toLowerCase();
@@ -145,7 +148,7 @@ export function inputOptionsOf(args: Record<string, unknown>): InputOptions {
       throw new UsageError("--speaker must be therapist or client (the role of every row)");
     role = r;
   }
-  const mapSpec = argOf(args, "speaker-map");
+  const mapSpec = strArg(args, "speaker-map");
   let speakerMap: SpeakerMap | undefined;
   if (mapSpec !== undefined) {
     const m = parseSpeakerMap(mapSpec);
@@ -155,7 +158,7 @@ export function inputOptionsOf(args: Record<string, unknown>): InputOptions {
       );
     speakerMap = m.map;
   }
-  const oe = argOf(args, "on-error") ?? "throw";
+  const oe = strArg(args, "on-error") ?? "throw";
   if (oe !== "throw" && oe !== "skip") throw new UsageError("--on-error must be throw or skip");
   return {
     format: f as TranscriptFormat | undefined,

@@ -23,7 +23,7 @@ import { formatIssue, type Issue, ModelError, RapportkitError } from "../../core
 import type { Codebook, Utterance } from "../../core/schemas.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
 import type { StreamItem } from "../../node/stream.js";
-import { inputArgs, printWarnings, streamInput } from "../_input.js";
+import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -145,15 +145,6 @@ async function modelFor(kind: "linear" | "default", codebook: Codebook): Promise
       `--classifier linear is the pretrained model for codebook '${c.codebook.id}'; use --codebook ${c.codebook.id}, or --classifier default for '${codebook.id}'`,
     );
   return c;
-}
-
-/** An option's value under either spelling; `--x` without a value is a usage error. */
-export function strArg(args: Record<string, unknown>, name: string): string | undefined {
-  const camel = name.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());
-  const v = args[name] ?? args[camel];
-  if (v === undefined || v === null || v === false) return undefined;
-  if (v === true || v === "") throw new UsageError(`--${name} needs a value`);
-  return String(v);
 }
 
 // ---------------------------------------------------------------------------------------------

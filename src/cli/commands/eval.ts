@@ -7,16 +7,9 @@
 import { evaluate, formatEvaluation } from "../../classify/evaluate.js";
 import type { Prediction } from "../../classify/types.js";
 import type { Utterance } from "../../core/schemas.js";
-import { inputArgs } from "../_input.js";
+import { inputArgs, strArg } from "../_input.js";
 import { defineCommand, ioOf, UsageError } from "../io.js";
-import {
-  buildClassifier,
-  classifierArgs,
-  codebookOf,
-  contextTurn,
-  specOf,
-  strArg,
-} from "./code.js";
+import { buildClassifier, classifierArgs, codebookOf, contextTurn, specOf } from "./code.js";
 import { codeColumnArg, loadGold } from "./train.js";
 
 export default defineCommand({

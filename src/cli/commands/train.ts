@@ -11,9 +11,9 @@ import { type LinearExample, trainLinear } from "../../classify/linear/train.js"
 import type { Codebook, Coding, Transcript } from "../../core/schemas.js";
 import type { ReadResult } from "../../io/_shared.js";
 import { readTranscriptFile, sessionNameOf } from "../../node/files.js";
-import { inputArgs, inputOptionsOf, printWarnings } from "../_input.js";
+import { inputArgs, inputOptionsOf, printWarnings, strArg } from "../_input.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
-import { codebookOf, strArg } from "./code.js";
+import { codebookOf } from "./code.js";
 
 /** The `--code-column` arg of `train` and `eval`. */
 export const codeColumnArg = {

@@ -69,7 +69,9 @@ export function defaultClassifier(options: DefaultClassifierOptions = {}): SyncC
   const cb = options.codebook ?? "rapport";
   const id = typeof cb === "string" ? cb : cb.id;
   if (id === "annomi") return annomiClassifier();
-  if (id === "rapport") return rapportClassifier(annomiClassifier({ evidence: 3 }));
+  // The rapport combination reports no probabilities: the linear model need not compute them.
+  if (id === "rapport")
+    return rapportClassifier(annomiClassifier({ evidence: 3, probabilities: false }));
   throw new RangeError(`no default classifier for codebook "${id}" (use "annomi" or "rapport")`);
 }
 

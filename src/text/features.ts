@@ -287,6 +287,82 @@ function flagB(buf: FeatureBuffer, prefix: string, b: number): void {
 }
 
 /**
+ * What extraction needs of one turn, computed once per turn: as the utterance being coded and
+ * again, without re-hashing, whenever the turn is the previous turn of a later one.
+ * @internal
+ */
+export interface TurnHashes {
+  readonly tokens: readonly Token[];
+  /** Count of word tokens. */
+  readonly nWords: number;
+  /** The `w:` hash of every token. */
+  readonly w: Int32Array;
+  /** The `w:` hashes of the content words (words outside the stop list), in order. */
+  readonly content: Int32Array;
+  /** The `p:` hashes of the word tokens, in order (empty when not asked for). */
+  readonly p: Int32Array;
+  /** The `s:` hashes of the word tokens, in order (empty when not asked for). */
+  readonly s: Int32Array;
+}
+
+const EMPTY = new Int32Array(0);
+
+/**
+ * Hashes a turn's tokens for {@link extractFeatures}: one pass over each token's characters gives
+ * its `w:`, `p:` and `s:` hashes together. @internal
+ */
+export function turnHashes(
+  tokens: readonly Token[],
+  contextWords = true,
+  sameRoleWords = true,
+): TurnHashes {
+  const n = tokens.length;
+  const w = new Int32Array(n);
+  let nWords = 0;
+  let nContent = 0;
+  const isContent = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind !== "word") continue;
+    nWords++;
+    if (!STOP.has(t.norm)) {
+      isContent[i] = 1;
+      nContent++;
+    }
+  }
+  const content = nContent > 0 ? new Int32Array(nContent) : EMPTY;
+  const p = contextWords && nWords > 0 ? new Int32Array(nWords) : EMPTY;
+  const s = sameRoleWords && nWords > 0 ? new Int32Array(nWords) : EMPTY;
+  let wi = 0;
+  let ci = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i] as Token;
+    const norm = t.norm;
+    const L = norm.length;
+    let hw = P_WORD;
+    if (t.kind !== "word") {
+      for (let k = 0; k < L; k++) hw = step(hw, norm.charCodeAt(k));
+      w[i] = hw;
+      continue;
+    }
+    let hp = P_CTX;
+    let hs = P_SAME;
+    for (let k = 0; k < L; k++) {
+      const c = norm.charCodeAt(k);
+      hw = step(hw, c);
+      hp = step(hp, c);
+      hs = step(hs, c);
+    }
+    w[i] = hw;
+    if (isContent[i]) content[ci++] = hw;
+    if (p !== EMPTY) p[wi] = hp;
+    if (s !== EMPTY) s[wi] = hs;
+    wi++;
+  }
+  return { tokens, nWords, w, content, p, s };
+}
+
+/**
  * Extracts the sparse features of one utterance into `buf` (cleared first) and returns it.
  * Pass a buffer made with `new FeatureBuffer(1024, true)` to get the feature names as well.
  *
@@ -303,18 +379,52 @@ export function extractFeatures(
   tokens: readonly Token[] = tokenize(text),
 ): FeatureBuffer {
   const opt = options ?? resolveFeatureOptions();
+  const same =
+    opt.sameRoleWords && context.previousSameText !== undefined
+      ? turnHashes(context.previousSameTokens ?? tokenize(context.previousSameText), false, true)
+      : undefined;
+  const prev =
+    context.previousText === undefined
+      ? undefined
+      : turnHashes(context.previousTokens ?? tokenize(context.previousText), true, false);
+  return extractTurn(
+    turnHashes(tokens, false, false),
+    context.role,
+    context.index,
+    context.codes,
+    prev,
+    same,
+    opt,
+    buf,
+  );
+}
+
+/**
+ * {@link extractFeatures} over hashed turns: `prev` is the previous turn of the other speaker
+ * (hashed with `p:`), `same` that of the same role (hashed with `s:`, given only when
+ * `opt.sameRoleWords`). Emits the same features, in the same order. @internal
+ */
+export function extractTurn(
+  turn: TurnHashes,
+  role: string,
+  index: number | undefined,
+  codes: readonly string[] | undefined,
+  prev: TurnHashes | undefined,
+  same: TurnHashes | undefined,
+  opt: ResolvedFeatureOptions,
+  buf: FeatureBuffer,
+): FeatureBuffer {
   buf.clear();
   const names = buf.names;
+  const tokens = turn.tokens;
   const n = tokens.length;
 
   // Role, length, position.
-  flag(buf, ROLE_FLAG[context.role] ?? "r:?");
-  let nWords = 0;
-  for (let i = 0; i < n; i++) if ((tokens[i] as Token).kind === "word") nWords++;
-  flagB(buf, "len:", bucket(nWords, LEN_BUCKETS));
-  if (context.index !== undefined) flagB(buf, "pos:", bucket(context.index, POS_BUCKETS));
-  if (context.codes) {
-    for (const c of context.codes) {
+  flag(buf, ROLE_FLAG[role] ?? "r:?");
+  flagB(buf, "len:", bucket(turn.nWords, LEN_BUCKETS));
+  if (index !== undefined) flagB(buf, "pos:", bucket(index, POS_BUCKETS));
+  if (codes) {
+    for (const c of codes) {
       buf.push(cachedHash(P_FLAG, `k:${c}`), 0);
       if (names) names.push(`k:${c}`);
     }
@@ -356,14 +466,36 @@ export function extractFeatures(
   }
 
   // Word unigrams and bigrams (punctuation tokens included: "?" and "," carry signal).
-  let prevNorm = BOS;
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i] as Token;
-    pushNamed(buf, P_WORD, "w:", t.norm, 1);
-    if (opt.wordBigrams) pushBigram(buf, prevNorm, t.norm);
-    prevNorm = t.norm;
+  const wh = turn.w;
+  if (opt.wordBigrams) {
+    let left = BOS_STATE;
+    for (let i = 0; i < n; i++) {
+      const norm = (tokens[i] as Token).norm;
+      buf.push(wh[i] as number, 1);
+      let hb = left;
+      let hl = P_BIGRAM;
+      for (let k = 0; k < norm.length; k++) {
+        const c = norm.charCodeAt(k);
+        hb = step(hb, c);
+        hl = step(hl, c);
+      }
+      buf.push(hb, 1);
+      left = step(hl, 32);
+    }
+    if (n > 0) buf.push(hashFrom(left, EOS), 1);
+  } else {
+    for (let i = 0; i < n; i++) buf.push(wh[i] as number, 1);
   }
-  if (opt.wordBigrams && n > 0) pushBigram(buf, prevNorm, EOS);
+  if (names) {
+    let prevNorm = BOS;
+    for (let i = 0; i < n; i++) {
+      const norm = (tokens[i] as Token).norm;
+      names.push(`w:${norm}`);
+      if (opt.wordBigrams) names.push(`b:${prevNorm} ${norm}`);
+      prevNorm = norm;
+    }
+    if (opt.wordBigrams && n > 0) names.push(`b:${prevNorm} ${EOS}`);
+  }
 
   // Character n-grams inside "<word>".
   const cg = opt.charNgrams;
@@ -392,39 +524,32 @@ export function extractFeatures(
     }
   }
 
-  if (opt.sameRoleWords && context.previousSameText !== undefined) {
-    for (const t of context.previousSameTokens ?? tokenize(context.previousSameText)) {
-      if (t.kind === "word") pushNamed(buf, P_SAME, "s:", t.norm, 3);
-    }
+  if (same) {
+    const sh = same.s.length === same.nWords ? same.s : turnHashes(same.tokens, false, true).s;
+    for (let i = 0; i < sh.length; i++) buf.push(sh[i] as number, 3);
+    if (names) pushWordNames(names, "s:", same.tokens);
   }
 
   // The previous turn of the other speaker: whether it asked, its length, its words, and the
   // lexical overlap with it (content words of this utterance found in it).
-  const prev = context.previousText;
   if (prev === undefined) {
     flag(buf, "p:none");
   } else {
-    const ptoks = context.previousTokens ?? tokenize(prev);
+    const ptoks = prev.tokens;
     const pn = ptoks.length;
-    let pWords = 0;
     prevWords.reset(pn);
-    for (let i = 0; i < pn; i++) {
-      const t = ptoks[i] as Token;
-      if (t.kind !== "word") continue;
-      pWords++;
-      if (!STOP.has(t.norm)) prevWords.add(hashFrom(P_WORD, t.norm));
-      if (opt.contextWords) pushNamed(buf, P_CTX, "p:", t.norm, 3);
+    const pc = prev.content;
+    for (let i = 0; i < pc.length; i++) prevWords.add(pc[i] as number);
+    if (opt.contextWords) {
+      const ph = prev.p.length === prev.nWords ? prev.p : turnHashes(ptoks, true, false).p;
+      for (let i = 0; i < ph.length; i++) buf.push(ph[i] as number, 3);
+      if (names) pushWordNames(names, "p:", ptoks);
     }
     if (pn > 0 && (ptoks[pn - 1] as Token).norm === "?") flag(buf, "p:end?");
-    flagB(buf, "p:len:", bucket(pWords, LEN_BUCKETS));
-    let content = 0;
+    flagB(buf, "p:len:", bucket(prev.nWords, LEN_BUCKETS));
+    const content = turn.content.length;
     let shared = 0;
-    for (let i = 0; i < n; i++) {
-      const t = tokens[i] as Token;
-      if (t.kind !== "word" || STOP.has(t.norm)) continue;
-      content++;
-      if (prevWords.has(hashFrom(P_WORD, t.norm))) shared++;
-    }
+    for (let i = 0; i < content; i++) if (prevWords.has(turn.content[i] as number)) shared++;
     flagB(buf, "ov:n", bucket(shared, OV_N));
     if (content > 0) {
       flagB(buf, "ov:r", bucket(shared / content, OV_R));
@@ -433,12 +558,13 @@ export function extractFeatures(
   return buf;
 }
 
+const BOS_STATE = step(hashFrom(P_BIGRAM, BOS), 32);
+
+function pushWordNames(names: string[], p: string, tokens: readonly Token[]): void {
+  for (const t of tokens) if (t.kind === "word") names.push(p + t.norm);
+}
+
 function pushNamed(buf: FeatureBuffer, prefix: number, p: string, s: string, group: number): void {
   buf.push(hashFrom(prefix, s), group);
   if (buf.names) buf.names.push(p + s);
-}
-
-function pushBigram(buf: FeatureBuffer, a: string, b: string): void {
-  buf.push(hashFrom(step(hashFrom(P_BIGRAM, a), 32), b), 1);
-  if (buf.names) buf.names.push(`b:${a} ${b}`);
 }

@@ -1,13 +1,12 @@
 import { ModelError } from "../../core/errors.js";
 import type { Codebook, FeatureWeight, Utterance } from "../../core/schemas.js";
-import { FeatureBuffer } from "../../text/features.js";
+import { FEATURE_GROUPS, FeatureBuffer } from "../../text/features.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   type CompiledModel,
   compileModel,
   decode,
   featureValue,
-  rowOf,
   type SessionState,
 } from "./compiled.js";
 import { type LinearModel, parseLinearModel } from "./model.js";
@@ -89,6 +88,12 @@ export function linearClassifier(
   const nEvidence = options.evidence ?? 3;
   const withProbs = options.probabilities ?? true;
   const buf = new FeatureBuffer(1024, false);
+  const kept = Math.max(0, Math.ceil(nEvidence) || 0);
+  const scratch = {
+    rows: new Int32Array(kept),
+    ws: new Float64Array(kept),
+    vals: new Float64Array(FEATURE_GROUPS.length),
+  };
   return {
     id,
     mode: "sync",
@@ -132,7 +137,9 @@ export function linearClassifier(
             source: id,
           };
           if (nEvidence > 0)
-            p.evidence = { features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence) };
+            p.evidence = {
+              features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence, scratch),
+            };
           if (withProbs) {
             const pr: Record<string, number> = {};
             const idx = compiled.leaves[u.role as "therapist"];
@@ -153,31 +160,46 @@ export function linearClassifier(
   };
 }
 
-/** The `n` features with the largest positive contribution (value × weight) to label `k`. */
+/**
+ * The `n` features with the largest positive contribution (value × weight) to label `k`, from the
+ * (row, group) pairs that scoring found. A row found again adds to its kept total; a new row
+ * replaces the smallest kept one when larger. Scratch arrays are reused between calls.
+ */
 function topFeatures(
   c: CompiledModel,
   buf: FeatureBuffer,
   k: number,
   hits: number,
-  positions: Int32Array,
+  found: Int32Array,
   n: number,
+  scratch: { rows: Int32Array; ws: Float64Array; vals: Float64Array },
 ): FeatureWeight[] {
-  const rows: number[] = [];
-  const ws: number[] = [];
+  const role = (c.model.labels[k] as { role: "therapist" }).role;
+  const W = c.roleW[role];
+  const Kr = c.roleCols[role].length;
+  const col = c.colOf[k] as number;
+  const { rows, ws, vals } = scratch;
+  for (let g = 0; g < vals.length; g++) vals[g] = featureValue(g, buf.counts[g] as number);
+  let m = 0;
   for (let h = 0; h < hits; h++) {
-    const j = positions[h] as number;
-    const row = rowOf(c, buf.hashes[j] as number);
-    const g = buf.groups[j] as number;
-    const w = (c.W[row * c.K + k] as number) * featureValue(g, buf.counts[g] as number);
+    const row = found[2 * h] as number;
+    const w = (W[row * Kr + col] as number) * (vals[found[2 * h + 1] as number] as number);
     if (w <= 0) continue;
-    const seen = rows.indexOf(row);
+    let seen = -1;
+    for (let q = 0; q < m; q++) {
+      if (rows[q] === row) {
+        seen = q;
+        break;
+      }
+    }
     if (seen >= 0) {
       ws[seen] = (ws[seen] as number) + w;
       continue;
     }
-    if (rows.length < n) {
-      rows.push(row);
-      ws.push(w);
+    if (m < n) {
+      rows[m] = row;
+      ws[m] = w;
+      m++;
       continue;
     }
     // Replace the smallest kept one if this one is larger.
@@ -188,9 +210,20 @@ function topFeatures(
       ws[min] = w;
     }
   }
-  const order = rows.map((_, i) => i).sort((a, b) => (ws[b] as number) - (ws[a] as number));
-  return order.map((i) => ({
-    name: c.model.vocabulary[rows[i] as number] as string,
-    weight: Number((ws[i] as number).toPrecision(4)),
-  }));
+  // Largest first; ties keep the order in which they were kept (a stable insertion sort).
+  const order: number[] = [];
+  for (let i = 0; i < m; i++) {
+    let pos = order.length;
+    while (pos > 0 && (ws[order[pos - 1] as number] as number) < (ws[i] as number)) pos--;
+    order.splice(pos, 0, i);
+  }
+  const out: FeatureWeight[] = new Array(m);
+  for (let i = 0; i < m; i++) {
+    const q = order[i] as number;
+    out[i] = {
+      name: c.model.vocabulary[rows[q] as number] as string,
+      weight: Number((ws[q] as number).toPrecision(4)),
+    };
+  }
+  return out;
 }

@@ -1,12 +1,14 @@
 import { ModelError } from "../../core/errors.js";
 import {
-  extractFeatures,
+  extractTurn,
   FEATURE_GROUPS,
   FeatureBuffer,
   hashFeatureName,
   type ResolvedFeatureOptions,
+  type TurnHashes,
+  turnHashes,
 } from "../../text/features.js";
-import { type Token, tokenize } from "../../text/tokenize.js";
+import { tokenize } from "../../text/tokenize.js";
 import type { LinearModel } from "./model.js";
 
 const ROLES = ["therapist", "client", "other"] as const;
@@ -16,9 +18,11 @@ type Role = (typeof ROLES)[number];
 export interface CompiledModel {
   readonly model: LinearModel;
   readonly K: number;
-  readonly keys: Int32Array;
-  readonly rows: Int32Array;
+  /** Open-addressing table of (feature hash, weight row) pairs; row -1 marks an empty slot. */
+  readonly table: Int32Array;
   readonly mask: number;
+  /** The column of each label within its role's columns (see `roleCols`). */
+  readonly colOf: Int32Array;
   /** Dense weights, row-major (feature × label). */
   readonly W: Float32Array;
   readonly bias: Float64Array;
@@ -50,26 +54,27 @@ export function compileModel(model: LinearModel): CompiledModel {
   const F = model.vocabulary.length;
   let cap = 16;
   while (cap < F * 2) cap *= 2;
-  const keys = new Int32Array(cap);
-  const rows = new Int32Array(cap).fill(-1);
+  // Key and row side by side: one cache line per probe.
+  const table = new Int32Array(cap * 2);
+  for (let i = 1; i < table.length; i += 2) table[i] = -1;
   const mask = cap - 1;
   for (let f = 0; f < F; f++) {
     const h = hashFeatureName(model.vocabulary[f] as string);
     let i = mix(h) & mask;
-    while ((rows[i] as number) >= 0) {
-      if (keys[i] === h) {
+    while ((table[2 * i + 1] as number) >= 0) {
+      if (table[2 * i] === h) {
         throw new ModelError([
           {
             code: "model_invalid",
             path: ["vocabulary", f],
-            message: `feature name hashes to the same value as vocabulary[${rows[i]}]`,
+            message: `feature name hashes to the same value as vocabulary[${table[2 * i + 1]}]`,
           },
         ]);
       }
       i = (i + 1) & mask;
     }
-    keys[i] = h;
-    rows[i] = f;
+    table[2 * i] = h;
+    table[2 * i + 1] = f;
   }
   const W = new Float32Array(F * K);
   const s = model.scale;
@@ -92,6 +97,7 @@ export function compileModel(model: LinearModel): CompiledModel {
   });
   const roleCols = {} as Record<Role, Int32Array>;
   const roleW = {} as Record<Role, Float32Array>;
+  const colOf = new Int32Array(K).fill(-1);
   for (const r of ROLES) {
     const cols: number[] = [];
     model.labels.forEach((l, k) => {
@@ -102,6 +108,9 @@ export function compileModel(model: LinearModel): CompiledModel {
     for (let f = 0; f < F; f++)
       for (let j = 0; j < Kr; j++) Wr[f * Kr + j] = W[f * K + (cols[j] as number)] as number;
     roleCols[r] = Int32Array.from(cols);
+    cols.forEach((k, j) => {
+      colOf[k] = j;
+    });
     roleW[r] = Wr;
     const idx: number[] = [];
     const leaf: number[] = [];
@@ -117,9 +126,9 @@ export function compileModel(model: LinearModel): CompiledModel {
   return {
     model,
     K,
-    keys,
-    rows,
+    table,
     mask,
+    colOf,
     W,
     bias: Float64Array.from(model.bias),
     roleLabels,
@@ -143,14 +152,13 @@ export function compileModel(model: LinearModel): CompiledModel {
 
 /** The weight row of a feature hash, or -1. @internal */
 export function rowOf(c: CompiledModel, h: number): number {
-  const keys = c.keys;
-  const rows = c.rows;
+  const table = c.table;
   const mask = c.mask;
   let i = mix(h) & mask;
   for (;;) {
-    const r = rows[i] as number;
+    const r = table[2 * i + 1] as number;
     if (r < 0) return -1;
-    if (keys[i] === h) return r;
+    if (table[2 * i] === h) return r;
     i = (i + 1) & mask;
   }
 }
@@ -158,9 +166,10 @@ export function rowOf(c: CompiledModel, h: number): number {
 const G = FEATURE_GROUPS.length;
 
 /**
- * Scores the features in `buf`: writes the logits of every label into `logits` (labels of other
- * roles get -Infinity-free zeros; only the role's labels are meaningful). Feature values: 1 for
- * group 0 (flags), 1/sqrt(count in group) for the others. @internal
+ * Scores the features in `buf`: writes the logits of the role's labels into `logits` (other
+ * labels are left as they are). Feature values: 1 for group 0 (flags), 1/sqrt(count in group)
+ * for the others. When `rowsOut` is given, it receives the weight row and the group of every
+ * feature found in the model, as pairs, in feature order; returns how many were found. @internal
  */
 export function scoreFeatures(
   c: CompiledModel,
@@ -176,13 +185,31 @@ export function scoreFeatures(
   acc.fill(0, 0, G * Kr);
   const hashes = buf.hashes;
   const groups = buf.groups;
+  const table = c.table;
+  const mask = c.mask;
+  const len = buf.length;
   let hits = 0;
-  for (let j = 0; j < buf.length; j++) {
-    const r = rowOf(c, hashes[j] as number);
+  for (let j = 0; j < len; j++) {
+    const h = hashes[j] as number;
+    let i = mix(h) & mask;
+    let r = -1;
+    for (;;) {
+      const t = table[2 * i + 1] as number;
+      if (t < 0) break;
+      if (table[2 * i] === h) {
+        r = t;
+        break;
+      }
+      i = (i + 1) & mask;
+    }
     if (r < 0) continue;
-    if (rowsOut) rowsOut[hits] = j;
+    const g = groups[j] as number;
+    if (rowsOut) {
+      rowsOut[2 * hits] = r;
+      rowsOut[2 * hits + 1] = g;
+    }
     hits++;
-    const base = (groups[j] as number) * Kr;
+    const base = g * Kr;
     const off = r * Kr;
     for (let k = 0; k < Kr; k++) acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
   }
@@ -251,14 +278,14 @@ export interface SessionState {
   index: number;
   /** The context-code tags (`T=…`, `C=…`), rebuilt when a code changes. */
   tags: string[];
-  lastText: Record<string, string | undefined>;
-  lastTokens: Record<string, readonly Token[] | undefined>;
+  /** The last turn of each role, hashed (see `turnHashes`). */
+  lastTurn: Record<string, TurnHashes | undefined>;
   lastCode: Record<string, string | undefined>;
 }
 
 /** A new, empty session state. @internal */
 export function newSessionState(): SessionState {
-  return { index: 0, tags: ["T=none", "C=none"], lastText: {}, lastTokens: {}, lastCode: {} };
+  return { index: 0, tags: ["T=none", "C=none"], lastTurn: {}, lastCode: {} };
 }
 
 /** The role whose last turn is the context of a turn of `role`. @internal */
@@ -276,55 +303,48 @@ export function codeTags(state: SessionState): string[] {
   return out;
 }
 
+/** Tokenises and hashes a turn's text for the feature options. @internal */
+export function hashTurn(opt: ResolvedFeatureOptions, text: string): TurnHashes {
+  return turnHashes(tokenize(text), opt.contextWords, opt.sameRoleWords);
+}
+
 /**
- * Extracts the features of `turn` given the session state (before the turn). @internal
+ * Extracts the features of a turn (its role and hashed text) given the session state (before
+ * the turn). @internal
  */
 export function featuresOf(
   opt: ResolvedFeatureOptions,
   contextCodes: boolean,
-  turn: Turn,
+  role: string,
+  turn: TurnHashes,
   state: SessionState,
   buf: FeatureBuffer,
-  tokens?: readonly Token[],
 ): FeatureBuffer {
-  const other = otherRole(turn.role);
-  const prev = state.lastText[other];
-  const prevTokens = state.lastTokens[other];
-  const same = opt.sameRoleWords ? state.lastText[turn.role] : undefined;
-  const sameTokens = state.lastTokens[turn.role];
-  const ctx: {
-    role: string;
-    index: number;
-    previousText?: string;
-    previousTokens?: readonly Token[];
-    previousSameText?: string;
-    previousSameTokens?: readonly Token[];
-    codes?: readonly string[];
-  } = { role: turn.role, index: state.index };
-  if (prev !== undefined) {
-    ctx.previousText = prev;
-    if (prevTokens !== undefined) ctx.previousTokens = prevTokens;
-  }
-  if (same !== undefined) {
-    ctx.previousSameText = same;
-    if (sameTokens !== undefined) ctx.previousSameTokens = sameTokens;
-  }
-  if (contextCodes) ctx.codes = state.tags;
-  return extractFeatures(turn.text, ctx, opt, buf, tokens);
+  const prev = state.lastTurn[otherRole(role)];
+  const same = opt.sameRoleWords ? state.lastTurn[role] : undefined;
+  return extractTurn(
+    turn,
+    role,
+    state.index,
+    contextCodes ? state.tags : undefined,
+    prev,
+    same,
+    opt,
+    buf,
+  );
 }
 
 /** Updates the session state after a turn with its (gold or predicted) code. @internal */
 export function advance(
   state: SessionState,
-  turn: Turn,
+  role: string,
+  turn: TurnHashes,
   code: string | undefined,
-  tokens?: readonly Token[],
 ): void {
   state.index++;
-  state.lastText[turn.role] = turn.text;
-  state.lastTokens[turn.role] = tokens;
-  if (code !== undefined && state.lastCode[turn.role] !== code) {
-    state.lastCode[turn.role] = code;
+  state.lastTurn[role] = turn;
+  if (code !== undefined && state.lastCode[role] !== code) {
+    state.lastCode[role] = code;
     state.tags = codeTags(state);
   }
 }
@@ -354,7 +374,7 @@ export function decode(
   const acc = new Float64Array(G * c.K);
   const logits = new Float64Array(c.K);
   const probs = new Float64Array(c.K);
-  let rowsOut = new Int32Array(1024);
+  let rowsOut = new Int32Array(2048);
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i] as Turn;
     let st = states.get(turn.session);
@@ -363,15 +383,15 @@ export function decode(
       states.set(turn.session, st);
     }
     const idx = c.roleLabels[turn.role as Role];
+    const th = hashTurn(c.featureOptions, turn.text);
     if (!idx || idx.length === 0) {
       each(i, -1, probs, logits, buf, 0, rowsOut);
       const fb = c.model.fallback?.[turn.role];
-      advance(st, turn, fb);
+      advance(st, turn.role, th, fb);
       continue;
     }
-    const tokens = tokenize(turn.text);
-    featuresOf(c.featureOptions, c.contextCodes, turn, st, buf, tokens);
-    if (rowsOut.length < buf.length) rowsOut = new Int32Array(buf.hashes.length);
+    featuresOf(c.featureOptions, c.contextCodes, turn.role, th, st, buf);
+    if (rowsOut.length < 2 * buf.length) rowsOut = new Int32Array(2 * buf.hashes.length);
     const hits = scoreFeatures(c, turn.role as Role, buf, acc, logits, rowsOut);
     probs.fill(0);
     const top = softmaxInto(logits, idx, c.temperature[turn.role as Role], probs);
@@ -390,6 +410,6 @@ export function decode(
       if (p === top) best = b;
     }
     each(i, best, probs, logits, buf, hits, rowsOut);
-    advance(st, turn, c.model.labels[top]?.id, tokens);
+    advance(st, turn.role, th, c.model.labels[top]?.id);
   }
 }

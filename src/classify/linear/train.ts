@@ -6,13 +6,13 @@ import {
   hashFeatureName,
   resolveFeatureOptions,
 } from "../../text/features.js";
-import { tokenize } from "../../text/tokenize.js";
 import {
   advance,
   compileModel,
   decode,
   featuresOf,
   featureValue,
+  hashTurn,
   newSessionState,
   type SessionState,
   type Turn,
@@ -172,13 +172,13 @@ function extractAll(
         { code: "unknown_code", path: [i, "label"], message: "label is not among options.labels" },
       ]);
     }
-    const tokens = tokenize(e.text);
+    const th = hashTurn(opts.features, e.text);
     if (k === undefined) {
       ids.push(undefined);
       vals.push(undefined);
     } else {
       y[i] = k;
-      featuresOf(opts.features, false, e as Turn, st, buf, tokens);
+      featuresOf(opts.features, false, e.role, th, st, buf);
       acc.clear();
       const bn = buf.names as string[];
       for (let j = 0; j < buf.length; j++) {
@@ -196,7 +196,7 @@ function extractAll(
       ids.push(Int32Array.from(keys));
       vals.push(Float32Array.from(keys, (r) => acc.get(r) as number));
     }
-    advance(st, e as Turn, undefined, tokens);
+    advance(st, e.role, th, undefined);
   });
   return { names, idOf, ids, vals, y };
 }

@@ -116,6 +116,20 @@ export function strArg(args: Record<string, unknown>, name: string): string | un
   return String(v);
 }
 
+/** An option's value as a whole number ≥ `min` (see {@link strArg}); anything else is a usage error. */
+export function intArg(
+  args: Record<string, unknown>,
+  name: string,
+  min: number,
+): number | undefined {
+  const v = strArg(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
+  return n;
+}
+
 /** The reader options the input args describe (format not included). */
 export interface InputOptions {
   readonly format: TranscriptFormat | undefined;

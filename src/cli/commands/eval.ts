@@ -7,8 +7,8 @@
 import { evaluate, formatEvaluation } from "../../classify/evaluate.js";
 import type { Prediction } from "../../classify/types.js";
 import type { Utterance } from "../../core/schemas.js";
-import { inputArgs, strArg } from "../_input.js";
-import { defineCommand, ioOf, UsageError } from "../io.js";
+import { inputArgs, intArg, strArg } from "../_input.js";
+import { defineCommand, ioOf } from "../io.js";
 import { buildClassifier, classifierArgs, codebookOf, contextTurn, specOf } from "./code.js";
 import { codeColumnArg, loadGold } from "./train.js";
 
@@ -37,13 +37,7 @@ export default defineCommand({
   async run(ctx) {
     const io = ioOf(ctx);
     const args = ctx.args as Record<string, unknown>;
-    const d = strArg(args, "depth");
-    let depth: number | undefined;
-    if (d !== undefined) {
-      depth = Number(d);
-      if (!Number.isInteger(depth) || depth < 0)
-        throw new UsageError("--depth must be a whole number ≥ 0");
-    }
+    const depth = intArg(args, "depth", 0);
     const spec = specOf(args, io);
     const codebook = codebookOf(spec.codebook);
     const classifier = await buildClassifier(spec);

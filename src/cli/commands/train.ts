@@ -11,7 +11,7 @@ import { type LinearExample, trainLinear } from "../../classify/linear/train.js"
 import type { Codebook, Coding, Transcript } from "../../core/schemas.js";
 import type { ReadResult } from "../../io/_shared.js";
 import { readTranscriptFile, sessionNameOf } from "../../node/files.js";
-import { inputArgs, inputOptionsOf, printWarnings, strArg } from "../_input.js";
+import { inputArgs, inputOptionsOf, intArg, printWarnings, strArg } from "../_input.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 import { codebookOf } from "./code.js";
 
@@ -108,15 +108,6 @@ export function examplesOf(
       });
     }
   return out;
-}
-
-function intArg(args: Record<string, unknown>, name: string, min: number): number | undefined {
-  const v = strArg(args, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
-  return n;
 }
 
 export default defineCommand({

@@ -7,10 +7,10 @@
 import { evaluate, formatEvaluation } from "../../classify/evaluate.js";
 import type { Prediction } from "../../classify/types.js";
 import type { Utterance } from "../../core/schemas.js";
-import { inputArgs, intArg, strArg } from "../_input.js";
+import { intArg, strArg } from "../_input.js";
 import { defineCommand, ioOf } from "../io.js";
 import { buildClassifier, classifierArgs, codebookOf, contextTurn, specOf } from "./code.js";
-import { codeColumnArg, loadGold } from "./train.js";
+import { codedInputArgs, loadGold } from "./train.js";
 
 export default defineCommand({
   meta: {
@@ -19,13 +19,7 @@ export default defineCommand({
       "Compare a classifier's codes with the codes of a coded file: confusion matrix and per-code precision, recall and F1.",
   },
   args: {
-    file: {
-      type: "positional",
-      required: false,
-      description: "coded input (CSV with text and code columns)",
-    },
-    ...inputArgs,
-    ...codeColumnArg,
+    ...codedInputArgs,
     ...classifierArgs,
     depth: {
       type: "string",

@@ -15,8 +15,14 @@ import { inputArgs, inputOptionsOf, intArg, printWarnings, strArg } from "../_in
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 import { codebookOf } from "./code.js";
 
-/** The `--code-column` arg of `train` and `eval`. */
-export const codeColumnArg = {
+/** The input args of `train` and `eval`: the coded file, the transcript input args, `--code-column`. */
+export const codedInputArgs = {
+  file: {
+    type: "positional",
+    required: false,
+    description: "coded input (CSV with text and code columns)",
+  },
+  ...inputArgs,
   "code-column": { type: "string", description: "CSV column with the codes (default: code)" },
 } as const satisfies ArgsDef;
 
@@ -117,13 +123,7 @@ export default defineCommand({
       "Train the linear model on coded utterances (a CSV with text and code columns) and write it as JSON.",
   },
   args: {
-    file: {
-      type: "positional",
-      required: false,
-      description: "coded input (CSV with text and code columns)",
-    },
-    ...inputArgs,
-    ...codeColumnArg,
+    ...codedInputArgs,
     codebook: {
       type: "string",
       description: "codebook of the codes: rapport|annomi|miti-4.2.1 (required)",

@@ -120,31 +120,21 @@ export default defineCommand({
     }
     const header = records[0]?.record ?? [];
     const itemCol = new Map<number, number>();
+    /** A bad item column in the header (line 1), at its column. */
+    const badColumn = (h: string, col: number, message: string) =>
+      new ScoreInputError([
+        { code: "invalid_input", path: ["columns", h], file, line: 1, column: col + 1, message },
+      ]);
     header.forEach((h, col) => {
       const n = itemNumberOf(h);
       if (n === undefined) return;
       if (n < 1 || n > instrument.items)
-        throw new ScoreInputError([
-          {
-            code: "invalid_input",
-            path: ["columns", h],
-            file,
-            line: 1,
-            column: col + 1,
-            message: `column '${h}': ${instrument.id} has items 1 to ${instrument.items}`,
-          },
-        ]);
-      if (itemCol.has(n))
-        throw new ScoreInputError([
-          {
-            code: "invalid_input",
-            path: ["columns", h],
-            file,
-            line: 1,
-            column: col + 1,
-            message: `item ${n} has two columns`,
-          },
-        ]);
+        throw badColumn(
+          h,
+          col,
+          `column '${h}': ${instrument.id} has items 1 to ${instrument.items}`,
+        );
+      if (itemCol.has(n)) throw badColumn(h, col, `item ${n} has two columns`);
       itemCol.set(n, col);
     });
     for (let n = 1; n <= instrument.items; n++)

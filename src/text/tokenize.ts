@@ -11,7 +11,9 @@ export interface Token {
   readonly kind: "word" | "punct";
 }
 
-const APOSTROPHES = new Set(["'", "\u2019", "\u2018", "\u02bc"]);
+function isApostrophe(code: number): boolean {
+  return code === 39 || code === 0x2019 || code === 0x2018 || code === 0x02bc;
+}
 
 function isWordChar(code: number): boolean {
   // ASCII letters and digits, and every non-ASCII letter or number (\p{L}\p{N} without a regex per char).
@@ -32,6 +34,58 @@ function isSpace(code: number): boolean {
     code === 0x2029 ||
     code === 0xfeff
   );
+}
+
+// Interned ASCII word forms: the same word gives the same string object every time, so that
+// it is neither sliced nor lower-cased again, and the hash that Set and Map lookups compute for
+// a string is computed once per word form instead of once per occurrence. The table is bounded
+// (it stops growing when three quarters full, and holds words of at most 32 characters); other
+// words are built as before. It holds copies of word forms only, never whole texts, and is never
+// exposed.
+const INTERN_BITS = 16;
+const INTERN_CAP = 1 << INTERN_BITS;
+const INTERN_MAX = (INTERN_CAP * 3) >> 2;
+const internKeys = new Int32Array(INTERN_CAP);
+const internForms: (string | undefined)[] = new Array(INTERN_CAP).fill(undefined);
+let internCount = 0;
+/** Longer words are not interned. */
+const INTERN_MAX_LENGTH = 32;
+
+/**
+ * The lower-cased form of the ASCII word `text[start, end)`, whose FNV-1a hash over the
+ * lower-cased code units is `h`: the interned string when there is one.
+ */
+function internAscii(text: string, start: number, end: number, h: number): string {
+  const len = end - start;
+  const mask = INTERN_CAP - 1;
+  let i = (h ^ (h >>> 16)) & mask;
+  for (;;) {
+    const form = internForms[i];
+    if (form === undefined) break;
+    if (internKeys[i] === h && form.length === len) {
+      let k = 0;
+      for (; k < len; k++) {
+        let c = text.charCodeAt(start + k);
+        if (c >= 65 && c <= 90) c += 32;
+        if (form.charCodeAt(k) !== c) break;
+      }
+      if (k === len) return form;
+    }
+    i = (i + 1) & mask;
+  }
+  // A fresh copy of the characters: a slice could keep the whole input text alive.
+  const codes: number[] = new Array(len);
+  for (let k = 0; k < len; k++) {
+    const c = text.charCodeAt(start + k);
+    codes[k] = c >= 65 && c <= 90 ? c + 32 : c;
+  }
+  const form = String.fromCharCode(...codes);
+  if (internCount < INTERN_MAX) {
+    internKeys[i] = h;
+    internForms[i] = form;
+    internCount++;
+  }
+  return form;
 }
 
 /**
@@ -56,35 +110,47 @@ export function tokenize(text: string): Token[] {
     }
     if (isWordChar(c)) {
       const start = i;
+      // FNV-1a over the lower-cased code units, for the intern table (ASCII words only).
+      let h = Math.imul(0x811c9dc5 ^ (c >= 65 && c <= 90 ? c + 32 : c), 16777619);
+      let ascii = c < 128;
+      let upper = c >= 65 && c <= 90;
       i++;
       while (i < n) {
         const d = text.charCodeAt(i);
-        if (isWordChar(d)) {
+        let joiner = false;
+        if (!isWordChar(d)) {
+          if ((isApostrophe(d) || d === 45) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+            joiner = true;
+          } else break;
+        }
+        if (d >= 128) ascii = false;
+        else if (d >= 65 && d <= 90) upper = true;
+        h = Math.imul(h ^ (d >= 65 && d <= 90 ? d + 32 : d), 16777619);
+        i++;
+        if (joiner) {
+          const e = text.charCodeAt(i);
+          if (e >= 128) ascii = false;
+          else if (e >= 65 && e <= 90) upper = true;
+          h = Math.imul(h ^ (e >= 65 && e <= 90 ? e + 32 : e), 16777619);
           i++;
-          continue;
         }
-        const ch = text[i] as string;
-        if (
-          (APOSTROPHES.has(ch) || ch === "-") &&
-          i + 1 < n &&
-          isWordChar(text.charCodeAt(i + 1))
-        ) {
-          i += 2;
-          continue;
-        }
-        break;
       }
-      let norm = text.slice(start, i).toLowerCase();
-      if (norm.includes("\u2019") || norm.includes("\u2018") || norm.includes("\u02bc")) {
-        norm = norm.replace(/[\u2019\u2018\u02bc]/g, "'");
+      let norm: string;
+      if (ascii && i - start <= INTERN_MAX_LENGTH) norm = internAscii(text, start, i, h);
+      else if (ascii) norm = upper ? text.slice(start, i).toLowerCase() : text.slice(start, i);
+      else {
+        norm = text.slice(start, i).toLowerCase();
+        if (norm.includes("\u2019") || norm.includes("\u2018") || norm.includes("\u02bc")) {
+          norm = norm.replace(/[\u2019\u2018\u02bc]/g, "'");
+        }
       }
       out.push({ norm, start, end: i, kind: "word" });
       continue;
     }
     // A surrogate pair is one punctuation token (an emoji, say), never split in half.
     const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-    const raw = text.slice(i, i + width);
-    const norm = APOSTROPHES.has(raw) ? "'" : raw === "\u201c" || raw === "\u201d" ? '"' : raw;
+    const raw = width === 1 ? (text[i] as string) : text.slice(i, i + width);
+    const norm = isApostrophe(c) ? "'" : c === 0x201c || c === 0x201d ? '"' : raw;
     out.push({ norm, start: i, end: i + width, kind: "punct" });
     i += width;
   }

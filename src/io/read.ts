@@ -1,7 +1,7 @@
 import { TranscriptParseError } from "../core/errors.js";
 import type { Transcript } from "../core/schemas.js";
 import type { ReadOptions, ReadResult } from "./_shared.js";
-import { readAnnomi } from "./annomi.js";
+import { ANNOMI_REQUIRED_COLUMNS, readAnnomi } from "./annomi.js";
 import { type CsvColumns, readCsv, writeCsv } from "./csv.js";
 import { readJson, readJsonl, writeJson, writeJsonl } from "./json.js";
 import { readSrt, readVtt } from "./subtitles.js";
@@ -82,8 +82,6 @@ export function writeTranscript(
   return writeJson(transcripts);
 }
 
-const ANNOMI_MARKERS = ["transcript_id", "utterance_id", "interlocutor", "utterance_text"];
-
 /**
  * Guesses a format from a file name's extension (`.csv`, `.jsonl`/`.ndjson`, `.json`, `.vtt`,
  * `.srt`, `.txt`), and, when `text` is given, from its content: a CSV whose header has AnnoMI's
@@ -113,7 +111,7 @@ export function detectFormat(fileName: string, text?: string): TranscriptFormat 
       const nl = head.search(/\r|\n/);
       const firstLine = (nl < 0 ? head : head.slice(0, nl)).toLowerCase();
       const cols = firstLine.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
-      if (ANNOMI_MARKERS.every((m) => cols.includes(m))) return "annomi";
+      if (ANNOMI_REQUIRED_COLUMNS.every((m) => cols.includes(m))) return "annomi";
     }
     if (fmt === undefined) {
       const t = head.trimStart();

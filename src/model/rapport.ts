@@ -3,6 +3,7 @@ import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/ty
 import { rapportCodebook } from "../codebook/index.js";
 import { ModelError } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
+import { shareTokens } from "../text/tokenize.js";
 
 /**
  * How an `annomi` code of the linear model maps to a `rapport` code (the inverse of the rapport
@@ -110,8 +111,11 @@ export function rapportClassifier(
     mode: "sync",
     codebook: { id: rapportCodebook.id, version: rapportCodebook.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
-      const lin = linear.classify(utterances, opts);
-      const rul = rules.classify(utterances, opts);
+      // One tokenisation of each utterance for both classifiers.
+      const [lin, rul] = shareTokens(() => [
+        linear.classify(utterances, opts),
+        rules.classify(utterances, opts),
+      ]);
       const out: Prediction[] = new Array(utterances.length);
       for (let i = 0; i < utterances.length; i++) {
         const l = lin[i] as Prediction;

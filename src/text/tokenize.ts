@@ -157,6 +157,38 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+// Within `shareTokens(fn)`, `tokensOf(turn)` tokenises each turn object once, however many
+// classifiers look at it (the rapport default runs the linear model and the rules on the same
+// utterances). The memo lives for that one synchronous call only.
+let memo: Map<object, Token[]> | undefined;
+
+/**
+ * `tokenize(turn.text)`, memoised per turn object inside {@link shareTokens}. @internal
+ */
+export function tokensOf(turn: { readonly text: string }): Token[] {
+  if (memo === undefined) return tokenize(turn.text);
+  let t = memo.get(turn);
+  if (t === undefined) {
+    t = tokenize(turn.text);
+    memo.set(turn, t);
+  }
+  return t;
+}
+
+/**
+ * Runs `fn` with {@link tokensOf} memoising tokens per turn object, and forgets them after.
+ * @internal
+ */
+export function shareTokens<T>(fn: () => T): T {
+  if (memo !== undefined) return fn();
+  memo = new Map();
+  try {
+    return fn();
+  } finally {
+    memo = undefined;
+  }
+}
+
 /**
  * The normalised word tokens of a text (punctuation dropped).
  * @example

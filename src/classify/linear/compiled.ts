@@ -8,7 +8,7 @@ import {
   type TurnHashes,
   turnHashes,
 } from "../../text/features.js";
-import { tokenize } from "../../text/tokenize.js";
+import { tokensOf } from "../../text/tokenize.js";
 import type { LinearModel } from "./model.js";
 
 const ROLES = ["therapist", "client", "other"] as const;
@@ -304,8 +304,8 @@ export function codeTags(state: SessionState): string[] {
 }
 
 /** Tokenises and hashes a turn's text for the feature options. @internal */
-export function hashTurn(opt: ResolvedFeatureOptions, text: string): TurnHashes {
-  return turnHashes(tokenize(text), opt.contextWords, opt.sameRoleWords);
+export function hashTurn(opt: ResolvedFeatureOptions, turn: { readonly text: string }): TurnHashes {
+  return turnHashes(tokensOf(turn), opt.contextWords, opt.sameRoleWords);
 }
 
 /**
@@ -383,7 +383,7 @@ export function decode(
       states.set(turn.session, st);
     }
     const idx = c.roleLabels[turn.role as Role];
-    const th = hashTurn(c.featureOptions, turn.text);
+    const th = hashTurn(c.featureOptions, turn);
     if (!idx || idx.length === 0) {
       each(i, -1, probs, logits, buf, 0, rowsOut);
       const fb = c.model.fallback?.[turn.role];

@@ -172,7 +172,7 @@ function extractAll(
         { code: "unknown_code", path: [i, "label"], message: "label is not among options.labels" },
       ]);
     }
-    const th = hashTurn(opts.features, e.text);
+    const th = hashTurn(opts.features, e);
     if (k === undefined) {
       ids.push(undefined);
       vals.push(undefined);

@@ -1,5 +1,5 @@
 import type { Code, Codebook, Cue, SpeakerRole, Utterance } from "../../core/schemas.js";
-import { tokenize } from "../../text/tokenize.js";
+import { type Token, tokensOf } from "../../text/tokenize.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   analyse,
@@ -111,7 +111,11 @@ export function rulesClassifier<C extends string = string>(
   const perCode = new Float64Array(cb.codes.length);
   const hasCue = new Uint8Array(cb.codes.length);
 
-  const classifyOne = (u: Utterance, prev: ReadonlySet<string> | undefined): Prediction<C> => {
+  const classifyOne = (
+    u: Utterance,
+    tokens: readonly Token[],
+    prev: ReadonlySet<string> | undefined,
+  ): Prediction<C> => {
     let role: "therapist" | "client" | "other" = u.role;
     let table = tableFor(role);
     if (role === "other" && table.leaves.length === 0) {
@@ -126,7 +130,7 @@ export function rulesClassifier<C extends string = string>(
         source: id,
         evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
       };
-    const a = analyse(u.text);
+    const a = analyse(u.text, tokens);
     const state = runCues(compiled, a, prev);
     perCode.fill(0);
     hasCue.fill(0);
@@ -196,16 +200,16 @@ export function rulesClassifier<C extends string = string>(
       // Per session: the last client turn's content words and how many turns came after it.
       // One pass over context and batch, so time stays linear however sessions interleave.
       const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
-      const see = (u: Utterance) => {
+      const see = (u: Utterance, tokens: readonly Token[] | undefined) => {
         if (!compiled.hasMirroring) return;
         if (u.role === "client") {
-          sessions.set(u.session, { stems: contentStems(tokenize(u.text)), since: 0 });
+          sessions.set(u.session, { stems: contentStems(tokens ?? tokensOf(u)), since: 0 });
           return;
         }
         const st = sessions.get(u.session);
         if (st) st.since++;
       };
-      for (const c of opts?.context ?? []) see(c);
+      for (const c of opts?.context ?? []) see(c, undefined);
       for (let i = 0; i < utterances.length; i++) {
         const u = utterances[i] as Utterance;
         let prev: ReadonlySet<string> | undefined;
@@ -213,8 +217,9 @@ export function rulesClassifier<C extends string = string>(
           const st = sessions.get(u.session);
           if (st && st.since < MIRROR_WINDOW) prev = st.stems;
         }
-        out.push(classifyOne(u, prev));
-        see(u);
+        const tokens = tokensOf(u);
+        out.push(classifyOne(u, tokens, prev));
+        see(u, tokens);
       }
       return out;
     },

@@ -180,8 +180,7 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
  * Analyses an utterance in one pass over its tokens.
  * @internal
  */
-export function analyse(text: string): Analysis {
-  const tokens = tokenize(text);
+export function analyse(text: string, tokens: readonly Token[] = tokenize(text)): Analysis {
   const n = tokens.length;
   const isStart = new Uint8Array(n);
   const first: Token[] = [];
@@ -247,10 +246,23 @@ export function analyse(text: string): Analysis {
   };
 }
 
+// Stems of short word forms seen before (bounded): stemming slices strings, and the same words
+// recur. Only short words are kept, so that no kept key can be a view into a whole input text.
+const STEM_CACHE_MAX = 50_000;
+const stems = new Map<string, string>();
+function stemOf(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = stem(word);
+    if (word.length <= 12 && stems.size < STEM_CACHE_MAX) stems.set(word, s);
+  }
+  return s;
+}
+
 /** The distinct content-word stems of a text (for mirroring). @internal */
 export function contentStems(tokens: readonly Token[]): Set<string> {
   const out = new Set<string>();
-  for (const t of tokens) if (t.kind === "word" && !STOPWORDS.has(t.norm)) out.add(stem(t.norm));
+  for (const t of tokens) if (t.kind === "word" && !STOPWORDS.has(t.norm)) out.add(stemOf(t.norm));
   return out;
 }
 
@@ -341,7 +353,7 @@ export function runCues(
     for (let i = 0; i < n; i++) {
       const t = tokens[i] as Token;
       if (t.kind !== "word" || STOPWORDS.has(t.norm)) continue;
-      const st = stem(t.norm);
+      const st = stemOf(t.norm);
       mine.add(st);
       if (previousStems.has(st)) {
         shared.add(st);

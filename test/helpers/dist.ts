@@ -1,7 +1,7 @@
 /** The built CLI for end-to-end spawns: built with `npx tsup` when dist/ is missing or older than src/. */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -16,19 +16,54 @@ function newest(dir: string, ext: RegExp): number {
   return m;
 }
 
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds dist/ with `npx tsup` when dist/cli.js is missing or older than src/. Test files running
+ * in parallel take turns through a lock directory, so two builds never clean dist/ under each other.
+ */
+export function ensureDist(): void {
+  const cli = join(ROOT, "dist", "cli.js");
+  const stale = () =>
+    !existsSync(cli) || statSync(cli).mtimeMs < newest(join(ROOT, "src"), /\.ts$/);
+  if (!stale()) return;
+  const lock = join(ROOT, "node_modules", ".cache", "rk-build.lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Someone else is building; a lock older than 4 minutes is abandoned.
+      if (Date.now() > deadline || Date.now() - statSync(lock).mtimeMs > 240_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      sleep(500);
+    }
+  }
+  try {
+    if (stale()) {
+      const r = spawnSync("npx", ["tsup"], { cwd: ROOT, encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`npx tsup failed: ${r.stderr.slice(-500)}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /**
  * Builds dist/ if needed, then returns a private copy of dist/cli.js (inside node_modules/.cache,
  * so its imports still resolve), which a concurrent rebuild of dist/ cannot remove mid-test.
  */
 export function distCli(): string {
-  const cli = join(ROOT, "dist", "cli.js");
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(ROOT, "src"), /\.ts$/)) {
-    const r = spawnSync("npx", ["tsup"], { cwd: ROOT, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`npx tsup failed: ${r.stderr.slice(-500)}`);
-  }
+  ensureDist();
   const dir = join(ROOT, "node_modules", ".cache", `rk-cli-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const copy = join(dir, "cli.js");
-  copyFileSync(cli, copy);
+  copyFileSync(join(ROOT, "dist", "cli.js"), copy);
   return copy;
 }

@@ -7,16 +7,7 @@
  *    marker, the input is damaged around it, and every message and warning the readers, stream
  *    readers, classifiers, adapters and CLI produce is checked for the marker.
  */
-import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +34,7 @@ import {
 import { streamCsvUtterances, streamJsonlUtterances } from "../../src/node/index.js";
 import { mutated } from "../helpers/arbitraries.js";
 import { runCli } from "../helpers/cli.js";
+import { ensureDist } from "../helpers/dist.js";
 import { SEED } from "./_harness.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -69,10 +61,6 @@ function filesUnder(dir: string, ext: RegExp): string[] {
   return out;
 }
 
-function newestMtime(files: readonly string[]): number {
-  return Math.max(...files.map((f) => statSync(f).mtimeMs));
-}
-
 /** Network API uses in a text: [pattern name, line] pairs. */
 function networkUses(text: string): { name: string; line: string }[] {
   const hits: { name: string; line: string }[] = [];
@@ -87,15 +75,8 @@ describe("the package makes no network calls", () => {
   const isAdapter = (f: string) =>
     relative(ROOT, f).startsWith(join("src", "classify", "adapters"));
 
-  beforeAll(() => {
-    // Build dist when it is missing or older than src (npm test builds before vitest anyway).
-    const dist = join(ROOT, "dist");
-    const built = existsSync(dist) ? filesUnder(dist, /\.(c?js)$/) : [];
-    if (built.length === 0 || newestMtime(built) < newestMtime(srcFiles)) {
-      const r = spawnSync("npx", ["tsup"], { cwd: ROOT, encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`npx tsup failed: ${r.stderr.slice(-500)}`);
-    }
-  }, 300_000);
+  // Build dist when it is missing or older than src (npm test builds before vitest anyway).
+  beforeAll(() => ensureDist(), 300_000);
 
   it("src/: no network API outside src/classify/adapters", () => {
     const hits = srcFiles

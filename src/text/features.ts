@@ -288,24 +288,28 @@ function flagB(buf: FeatureBuffer, prefix: string, b: number): void {
 
 /**
  * What extraction needs of one turn, computed once per turn: as the utterance being coded and
- * again, without re-hashing, whenever the turn is the previous turn of a later one.
+ * again, without re-hashing, whenever the turn is the previous turn of a later one. All hashes
+ * live in one array, `data`, at the offsets given.
  * @internal
  */
 export interface TurnHashes {
   readonly tokens: readonly Token[];
   /** Count of word tokens. */
   readonly nWords: number;
-  /** The `w:` hash of every token. */
-  readonly w: Int32Array;
-  /** The `w:` hashes of the content words (words outside the stop list), in order. */
-  readonly content: Int32Array;
-  /** The `p:` hashes of the word tokens, in order (empty when not asked for). */
-  readonly p: Int32Array;
-  /** The `s:` hashes of the word tokens, in order (empty when not asked for). */
-  readonly s: Int32Array;
+  /** Count of content words (words outside the stop list). */
+  readonly nContent: number;
+  /** `data[0, n)`: the `w:` hash of every token; then the content words' `w:` hashes, in order. */
+  readonly data: Int32Array;
+  /** Offset of the content words' `w:` hashes (= token count). */
+  readonly contentAt: number;
+  /** Offset of the word tokens' `p:` hashes, or -1 when not computed. */
+  readonly pAt: number;
+  /** Offset of the word tokens' `s:` hashes, or -1 when not computed. */
+  readonly sAt: number;
 }
 
-const EMPTY = new Int32Array(0);
+/** Reused scratch: which tokens are content words. */
+let contentScratch = new Uint8Array(256);
 
 /**
  * Hashes a turn's tokens for {@link extractFeatures}: one pass over each token's characters gives
@@ -317,12 +321,13 @@ export function turnHashes(
   sameRoleWords = true,
 ): TurnHashes {
   const n = tokens.length;
-  const w = new Int32Array(n);
+  if (contentScratch.length < n) contentScratch = new Uint8Array(n * 2);
+  const isContent = contentScratch;
   let nWords = 0;
   let nContent = 0;
-  const isContent = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
+    isContent[i] = 0;
     if (t.kind !== "word") continue;
     nWords++;
     if (!STOP.has(t.norm)) {
@@ -330,11 +335,15 @@ export function turnHashes(
       nContent++;
     }
   }
-  const content = nContent > 0 ? new Int32Array(nContent) : EMPTY;
-  const p = contextWords && nWords > 0 ? new Int32Array(nWords) : EMPTY;
-  const s = sameRoleWords && nWords > 0 ? new Int32Array(nWords) : EMPTY;
+  const contentAt = n;
+  let size = n + nContent;
+  const pAt = contextWords ? size : -1;
+  if (contextWords) size += nWords;
+  const sAt = sameRoleWords ? size : -1;
+  if (sameRoleWords) size += nWords;
+  const data = new Int32Array(size);
   let wi = 0;
-  let ci = 0;
+  let ci = contentAt;
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
     const norm = t.norm;
@@ -342,7 +351,7 @@ export function turnHashes(
     let hw = P_WORD;
     if (t.kind !== "word") {
       for (let k = 0; k < L; k++) hw = step(hw, norm.charCodeAt(k));
-      w[i] = hw;
+      data[i] = hw;
       continue;
     }
     let hp = P_CTX;
@@ -353,13 +362,13 @@ export function turnHashes(
       hp = step(hp, c);
       hs = step(hs, c);
     }
-    w[i] = hw;
-    if (isContent[i]) content[ci++] = hw;
-    if (p !== EMPTY) p[wi] = hp;
-    if (s !== EMPTY) s[wi] = hs;
+    data[i] = hw;
+    if (isContent[i]) data[ci++] = hw;
+    if (pAt >= 0) data[pAt + wi] = hp;
+    if (sAt >= 0) data[sAt + wi] = hs;
     wi++;
   }
-  return { tokens, nWords, w, content, p, s };
+  return { tokens, nWords, nContent, data, contentAt, pAt, sAt };
 }
 
 /**
@@ -466,7 +475,7 @@ export function extractTurn(
   }
 
   // Word unigrams and bigrams (punctuation tokens included: "?" and "," carry signal).
-  const wh = turn.w;
+  const wh = turn.data;
   if (opt.wordBigrams) {
     let left = BOS_STATE;
     for (let i = 0; i < n; i++) {
@@ -525,8 +534,9 @@ export function extractTurn(
   }
 
   if (same) {
-    const sh = same.s.length === same.nWords ? same.s : turnHashes(same.tokens, false, true).s;
-    for (let i = 0; i < sh.length; i++) buf.push(sh[i] as number, 3);
+    const sh = same.sAt >= 0 ? same : turnHashes(same.tokens, false, true);
+    const d = sh.data;
+    for (let i = sh.sAt; i < sh.sAt + sh.nWords; i++) buf.push(d[i] as number, 3);
     if (names) pushWordNames(names, "s:", same.tokens);
   }
 
@@ -538,18 +548,23 @@ export function extractTurn(
     const ptoks = prev.tokens;
     const pn = ptoks.length;
     prevWords.reset(pn);
-    const pc = prev.content;
-    for (let i = 0; i < pc.length; i++) prevWords.add(pc[i] as number);
+    const pd = prev.data;
+    for (let i = prev.contentAt; i < prev.contentAt + prev.nContent; i++) {
+      prevWords.add(pd[i] as number);
+    }
     if (opt.contextWords) {
-      const ph = prev.p.length === prev.nWords ? prev.p : turnHashes(ptoks, true, false).p;
-      for (let i = 0; i < ph.length; i++) buf.push(ph[i] as number, 3);
+      const ph = prev.pAt >= 0 ? prev : turnHashes(ptoks, true, false);
+      const d = ph.data;
+      for (let i = ph.pAt; i < ph.pAt + ph.nWords; i++) buf.push(d[i] as number, 3);
       if (names) pushWordNames(names, "p:", ptoks);
     }
     if (pn > 0 && (ptoks[pn - 1] as Token).norm === "?") flag(buf, "p:end?");
     flagB(buf, "p:len:", bucket(prev.nWords, LEN_BUCKETS));
-    const content = turn.content.length;
+    const content = turn.nContent;
     let shared = 0;
-    for (let i = 0; i < content; i++) if (prevWords.has(turn.content[i] as number)) shared++;
+    for (let i = turn.contentAt; i < turn.contentAt + content; i++) {
+      if (prevWords.has(wh[i] as number)) shared++;
+    }
     flagB(buf, "ov:n", bucket(shared, OV_N));
     if (content > 0) {
       flagB(buf, "ov:r", bucket(shared / content, OV_R));

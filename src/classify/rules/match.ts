@@ -150,7 +150,6 @@ export interface Analysis {
   readonly lastWord: number;
   readonly wordCount: number;
   readonly question: QuestionForm;
-  readonly questionSpans: readonly { start: number; end: number }[];
   readonly openSpans: readonly { start: number; end: number }[];
   readonly closedSpans: readonly { start: number; end: number }[];
   readonly first: readonly Token[];
@@ -238,7 +237,6 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
     lastWord,
     wordCount,
     question,
-    questionSpans: [...openSpans, ...closedSpans],
     openSpans,
     closedSpans,
     first,
@@ -409,7 +407,11 @@ export function spansOf(
       return state.phraseSpans.get(index) ?? [];
     case "question": {
       const src =
-        cue.form === "open" ? a.openSpans : cue.form === "closed" ? a.closedSpans : a.questionSpans;
+        cue.form === "open"
+          ? a.openSpans
+          : cue.form === "closed"
+            ? a.closedSpans
+            : [...a.openSpans, ...a.closedSpans];
       return src.slice(0, MAX_SPANS_PER_CUE).map((x) => ({ ...x, cue: `${name} ${cue.form}` }));
     }
     case "pronoun":

@@ -17,6 +17,7 @@ import {
 import { type LinearModel, parseLinearModel } from "../classify/linear/model.js";
 import type { SyncClassifier } from "../classify/types.js";
 import { annomiCodebook } from "../codebook/index.js";
+import { CodebookError } from "../core/errors.js";
 import type { Codebook } from "../core/schemas.js";
 import raw from "./annomi-en.json" with { type: "json" };
 import { rapportClassifier } from "./rapport.js";
@@ -60,6 +61,7 @@ export interface DefaultClassifierOptions {
  * The default classifier for a built-in codebook: for `annomi` the pretrained linear model; for
  * `rapport` the linear model mapped through the crosswalk, joined with the rules classifier for
  * the codes AnnoMI lacks (see {@link rapportClassifier}).
+ * @throws {CodebookError} `unknown_codebook` at path `["codebook"]` for any other codebook.
  * @example
  * import { defaultClassifier } from "rapportkit/model";
  * const clf = defaultClassifier({ codebook: "rapport" });
@@ -72,7 +74,13 @@ export function defaultClassifier(options: DefaultClassifierOptions = {}): SyncC
   // The rapport combination reports no probabilities: the linear model need not compute them.
   if (id === "rapport")
     return rapportClassifier(annomiClassifier({ evidence: 3, probabilities: false }));
-  throw new RangeError(`no default classifier for codebook "${id}" (use "annomi" or "rapport")`);
+  throw new CodebookError([
+    {
+      code: "unknown_codebook",
+      path: ["codebook"],
+      message: `no default classifier for codebook "${id}" (use "annomi" or "rapport")`,
+    },
+  ]);
 }
 
 export {

@@ -99,7 +99,7 @@ export function examplesOf(
   for (const t of transcripts)
     for (const u of t.utterances) {
       const ctx = u.metadata?.context;
-      if (typeof ctx === "string" && ctx !== "")
+      if (typeof ctx === "string" && ctx.trim() !== "")
         out.push({
           session: u.session,
           role: u.role === "client" ? "therapist" : "client",

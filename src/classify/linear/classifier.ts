@@ -222,8 +222,33 @@ function topFeatures(
     const q = order[i] as number;
     out[i] = {
       name: c.model.vocabulary[rows[q] as number] as string,
-      weight: Number((ws[q] as number).toPrecision(4)),
+      weight: round4(ws[q] as number),
     };
   }
   return out;
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * `Number(x.toPrecision(4))`, without formatting a string in the common case: for a positive `x`
+ * whose 4-digit mantissa `x·10^k` lies safely inside (1000, 9999.5) and safely away from a tie,
+ * `Math.round` of the (once-rounded) product is the same integer `n` that `toPrecision` picks, and
+ * `n / 10^k` (or `n · 10^-k`), one correctly rounded IEEE operation on exact operands, is the
+ * double nearest the decimal `toPrecision` prints. Anything else goes through `toPrecision`.
+ * @internal
+ */
+export function round4(x: number): number {
+  if (x > 1e-15 && x < 1e15) {
+    const k = 3 - Math.floor(Math.log10(x));
+    const y = k >= 0 ? x * (POW10[k] as number) : x / (POW10[-k] as number);
+    if (y > 1000.5 && y < 9999.5) {
+      const f = y - Math.floor(y);
+      if (Math.abs(f - 0.5) > 1e-9) {
+        const n = Math.round(y);
+        return k >= 0 ? n / (POW10[k] as number) : n * (POW10[-k] as number);
+      }
+    }
+  }
+  return Number(x.toPrecision(4));
 }

@@ -110,6 +110,8 @@ export function rulesClassifier<C extends string = string>(
   // Scratch space, reused for every utterance.
   const perCode = new Float64Array(cb.codes.length);
   const hasCue = new Uint8Array(cb.codes.length);
+  const topLeaf = new Int32Array(3);
+  const topScore = new Float64Array(3);
 
   const classifyOne = (
     u: Utterance,
@@ -134,30 +136,42 @@ export function rulesClassifier<C extends string = string>(
     const state = runCues(compiled, a, prev);
     perCode.fill(0);
     hasCue.fill(0);
-    for (const k of state.fired) {
+    const fired = state.fired;
+    for (let q = 0; q < fired.length; q++) {
+      const k = fired[q] as number;
       const o = owner[k] as number;
       perCode[o] = (perCode[o] as number) + (compiled.cues[k]?.weight ?? 0);
       hasCue[o] = 1;
     }
     // Each leaf scores its lineage's total; keep the best three (ties: codebook order).
-    const top: { i: number; score: number }[] = [];
+    let nTop = 0;
     for (let l = 0; l < table.leaves.length; l++) {
       let score = 0;
       let any = false;
-      for (const ci of table.lineages[l] as number[]) {
+      const lineage = table.lineages[l] as number[];
+      for (let q = 0; q < lineage.length; q++) {
+        const ci = lineage[q] as number;
         if (hasCue[ci]) {
           score += perCode[ci] as number;
           any = true;
         }
       }
       if (!any) continue;
-      let pos = top.length;
-      while (pos > 0 && (top[pos - 1] as { score: number }).score < score) pos--;
+      let pos = nTop;
+      while (pos > 0 && (topScore[pos - 1] as number) < score) pos--;
       if (pos < 3) {
-        top.splice(pos, 0, { i: l, score });
-        if (top.length > 3) top.pop();
+        for (let q = Math.min(nTop, 2); q > pos; q--) {
+          topLeaf[q] = topLeaf[q - 1] as number;
+          topScore[q] = topScore[q - 1] as number;
+        }
+        topLeaf[pos] = l;
+        topScore[pos] = score;
+        if (nTop < 3) nTop++;
       }
     }
+    const top: { i: number; score: number }[] = new Array(nTop);
+    for (let q = 0; q < nTop; q++)
+      top[q] = { i: topLeaf[q] as number, score: topScore[q] as number };
     const features = top.map((t) => ({
       name: `score:${(table.leaves[t.i] as Code).id}`,
       weight: round(t.score),

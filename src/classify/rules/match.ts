@@ -282,6 +282,8 @@ export interface MatchState {
   readonly overlapTokens: readonly Token[];
 }
 
+let phraseHitScratch = new Uint8Array(64);
+
 /**
  * Runs compiled cues over an analysed utterance.
  * @internal
@@ -292,6 +294,12 @@ export function runCues(
   previousStems: ReadonlySet<string> | undefined,
 ): MatchState {
   const phraseSpans = new Map<number, CueSpan[]>();
+  // Which phrase/token-pattern cues matched (scratch, read before this function returns).
+  if (phraseHitScratch.length < compiled.cues.length) {
+    phraseHitScratch = new Uint8Array(compiled.cues.length * 2);
+  }
+  const phraseHit = phraseHitScratch;
+  phraseHit.fill(0, 0, compiled.cues.length);
   const tokens = a.tokens;
   const n = tokens.length;
   // Trie walk from every token; the frontier is bounded by the trie, the depth by maxDepth.
@@ -326,6 +334,7 @@ export function runCues(
             if (!list) {
               list = [];
               phraseSpans.set(term.cue, list);
+              phraseHit[term.cue] = 1;
             }
             if (list.length < MAX_SPANS_PER_CUE)
               list.push({
@@ -368,7 +377,7 @@ export function runCues(
     switch (cue.kind) {
       case "phrase":
       case "tokens":
-        ok = phraseSpans.has(i);
+        ok = phraseHit[i] === 1;
         break;
       case "question":
         ok = cue.form === "any" ? a.question !== null : a.question === cue.form;

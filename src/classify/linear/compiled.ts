@@ -23,6 +23,14 @@ export interface CompiledModel {
   readonly mask: number;
   /** The column of each label within its role's columns (see `roleCols`). */
   readonly colOf: Int32Array;
+  /**
+   * Per role, how many leading columns are its top labels, when every other column is a child
+   * of one of them (children of a parent are then contiguous, from `childCols[parent]`); -1
+   * otherwise.
+   */
+  readonly topCols: Readonly<Record<Role, number>>;
+  /** The first column of a top label's children within its role's columns, or -1. */
+  readonly childCols: Int32Array;
   /** Dense weights, row-major (feature × label). */
   readonly W: Float32Array;
   readonly bias: Float64Array;
@@ -98,11 +106,33 @@ export function compileModel(model: LinearModel): CompiledModel {
   const roleCols = {} as Record<Role, Int32Array>;
   const roleW = {} as Record<Role, Float32Array>;
   const colOf = new Int32Array(K).fill(-1);
+  const topCols = {} as Record<Role, number>;
+  const childCols = new Int32Array(K).fill(-1);
   for (const r of ROLES) {
+    // Columns: the role's top labels first, then each one's children together, so that the
+    // children of one parent can be scored on their own (see `scoreChildren`).
     const cols: number[] = [];
     model.labels.forEach((l, k) => {
-      if (l.role === r) cols.push(k);
+      if (l.role === r && l.parent === undefined) cols.push(k);
     });
+    const nTop = cols.length;
+    for (let t = 0; t < nTop; t++) {
+      const p = cols[t] as number;
+      childCols[p] = cols.length;
+      for (const k of kids[p] ?? []) if (model.labels[k]?.role === r) cols.push(k);
+    }
+    let complete = true;
+    for (let t = 0; t < nTop; t++) {
+      for (const k of kids[cols[t] as number] ?? [])
+        if (model.labels[k]?.role !== r) complete = false;
+    }
+    model.labels.forEach((l, k) => {
+      if (l.role === r && !cols.includes(k)) {
+        cols.push(k);
+        complete = false;
+      }
+    });
+    topCols[r] = complete ? nTop : -1;
     const Kr = cols.length;
     const Wr = new Float32Array(F * Kr);
     for (let f = 0; f < F; f++)
@@ -129,6 +159,8 @@ export function compileModel(model: LinearModel): CompiledModel {
     table,
     mask,
     colOf,
+    topCols,
+    childCols,
     W,
     bias: Float64Array.from(model.bias),
     roleLabels,
@@ -178,10 +210,12 @@ export function scoreFeatures(
   acc: Float64Array,
   logits: Float64Array,
   rowsOut?: Int32Array,
+  nCols?: number,
 ): number {
   const cols = c.roleCols[role];
   const W = c.roleW[role];
   const Kr = cols.length;
+  const Kn = nCols ?? Kr;
   acc.fill(0, 0, G * Kr);
   const hashes = buf.hashes;
   const groups = buf.groups;
@@ -211,10 +245,53 @@ export function scoreFeatures(
     hits++;
     const base = g * Kr;
     const off = r * Kr;
-    for (let k = 0; k < Kr; k++) acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
+    for (let k = 0; k < Kn; k++) acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
   }
+  finishLogits(c, role, buf, acc, logits, 0, Kn);
+  return hits;
+}
+
+/**
+ * Scores columns `[from, to)` of the role from the (row, group) pairs `scoreFeatures` found, in
+ * the same order, so each logit is the very sum `scoreFeatures` would have made. @internal
+ */
+export function scoreColumns(
+  c: CompiledModel,
+  role: Role,
+  buf: FeatureBuffer,
+  acc: Float64Array,
+  logits: Float64Array,
+  found: Int32Array,
+  hits: number,
+  from: number,
+  to: number,
+): void {
+  const W = c.roleW[role];
+  const Kr = c.roleCols[role].length;
+  for (let h = 0; h < hits; h++) {
+    const base = (found[2 * h + 1] as number) * Kr;
+    const off = (found[2 * h] as number) * Kr;
+    for (let k = from; k < to; k++) {
+      acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
+    }
+  }
+  finishLogits(c, role, buf, acc, logits, from, to);
+}
+
+/** Logits of columns `[from, to)` from the per-group sums in `acc`. */
+function finishLogits(
+  c: CompiledModel,
+  role: Role,
+  buf: FeatureBuffer,
+  acc: Float64Array,
+  logits: Float64Array,
+  from: number,
+  to: number,
+): void {
+  const cols = c.roleCols[role];
+  const Kr = cols.length;
   const counts = buf.counts;
-  for (let k = 0; k < Kr; k++) {
+  for (let k = from; k < to; k++) {
     let z = c.bias[cols[k] as number] as number;
     for (let g = 0; g < G; g++) {
       const n = counts[g] as number;
@@ -223,7 +300,6 @@ export function scoreFeatures(
     }
     logits[cols[k] as number] = z;
   }
-  return hits;
 }
 
 /** The value of one feature occurrence in group `g` with `n` features in that group. @internal */
@@ -392,7 +468,18 @@ export function decode(
     }
     featuresOf(c.featureOptions, c.contextCodes, turn.role, th, st, buf);
     if (rowsOut.length < 2 * buf.length) rowsOut = new Int32Array(2 * buf.hashes.length);
-    const hits = scoreFeatures(c, turn.role as Role, buf, acc, logits, rowsOut);
+    const role = turn.role as Role;
+    // Without all heads, only the top labels are scored first, then the chosen one's children.
+    const lazy = !allHeads && c.topCols[role] >= 0;
+    const hits = scoreFeatures(
+      c,
+      role,
+      buf,
+      acc,
+      logits,
+      rowsOut,
+      lazy ? c.topCols[role] : undefined,
+    );
     probs.fill(0);
     const top = softmaxInto(logits, idx, c.temperature[turn.role as Role], probs);
     let best = top;
@@ -401,6 +488,10 @@ export function decode(
       const p = idx[j] as number;
       const kids = c.children[p];
       if (!kids || (!allHeads && p !== top)) continue;
+      if (lazy) {
+        const from = c.childCols[p] as number;
+        scoreColumns(c, role, buf, acc, logits, rowsOut, hits, from, from + kids.length);
+      }
       const pp = probs[p] as number;
       const b = softmaxInto(logits, kids, c.childTemperature[p] as number, probs);
       for (let q = 0; q < kids.length; q++) {

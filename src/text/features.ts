@@ -189,6 +189,28 @@ const STOP = new Set(
 );
 const SENTENCE_END = new Set([".", "?", "!"]);
 
+// The stop words by their `w:` hash (open addressing, 256 slots), so that a token's stop-word
+// test is an integer probe plus, on a hit, one string comparison.
+const STOP_KEYS = new Int32Array(256);
+const STOP_WORDS: (string | undefined)[] = new Array(256).fill(undefined);
+for (const word of STOP) {
+  const h = hashFrom(hashFrom(FNV_OFFSET, "w:"), word);
+  let i = (h ^ (h >>> 15)) & 255;
+  while (STOP_WORDS[i] !== undefined) i = (i + 1) & 255;
+  STOP_KEYS[i] = h;
+  STOP_WORDS[i] = word;
+}
+/** Whether `word`, whose `w:` hash is `h`, is a stop word (same answer as `STOP.has(word)`). */
+function isStopWord(word: string, h: number): boolean {
+  let i = (h ^ (h >>> 15)) & 255;
+  for (;;) {
+    const s = STOP_WORDS[i];
+    if (s === undefined) return false;
+    if (STOP_KEYS[i] === h && s === word) return true;
+    i = (i + 1) & 255;
+  }
+}
+
 const P_FLAG = hashFrom(FNV_OFFSET, "");
 const P_WORD = hashFrom(FNV_OFFSET, "w:");
 const P_BIGRAM = hashFrom(FNV_OFFSET, "b:");
@@ -264,6 +286,16 @@ function cachedHash(prefix: number, name: string): number {
   return h;
 }
 const bucketHashes = new Map<string, number[]>();
+/** The hash of the flag `k:<tag>`, by tag (no string built per utterance; tags are few). */
+const tagHashes = new Map<string, number>();
+function tagHash(tag: string): number {
+  let h = tagHashes.get(tag);
+  if (h === undefined) {
+    h = cachedHash(P_FLAG, `k:${tag}`);
+    if (tagHashes.size < 10_000) tagHashes.set(tag, h);
+  }
+  return h;
+}
 
 function flag(buf: FeatureBuffer, name: string): void {
   buf.push(cachedHash(P_FLAG, name), 0);
@@ -298,9 +330,14 @@ export interface TurnHashes {
   readonly nWords: number;
   /** Count of content words (words outside the stop list). */
   readonly nContent: number;
-  /** `data[0, n)`: the `w:` hash of every token; then the content words' `w:` hashes, in order. */
+  /**
+   * `data[at, at + n)`: the `w:` hash of every token; then the content words' `w:` hashes, in
+   * order (the array may be shared with other turns).
+   */
   readonly data: Int32Array;
-  /** Offset of the content words' `w:` hashes (= token count). */
+  /** Offset of this turn's `w:` hashes in `data`. */
+  readonly at: number;
+  /** Offset of the content words' `w:` hashes (= `at` + token count). */
   readonly contentAt: number;
   /** Offset of the word tokens' `p:` hashes, or -1 when not computed. */
   readonly pAt: number;
@@ -308,8 +345,25 @@ export interface TurnHashes {
   readonly sAt: number;
 }
 
-/** Reused scratch: which tokens are content words. */
+/** Reused scratch: the `w:` hash of each token and whether it is a content word. */
+let wScratch = new Int32Array(256);
 let contentScratch = new Uint8Array(256);
+
+// Hashed turns are carved out of shared chunks (a bump pointer), not one typed array each: a
+// chunk is garbage once no turn in it is referenced any more.
+const CHUNK = 16_384;
+let chunk = new Int32Array(CHUNK);
+let chunkUsed = 0;
+function carve(size: number): { data: Int32Array; at: number } {
+  if (size > CHUNK >> 2) return { data: new Int32Array(size), at: 0 };
+  if (chunkUsed + size > CHUNK) {
+    chunk = new Int32Array(CHUNK);
+    chunkUsed = 0;
+  }
+  const at = chunkUsed;
+  chunkUsed += size;
+  return { data: chunk, at };
+}
 
 /**
  * Hashes a turn's tokens for {@link extractFeatures}: one pass over each token's characters gives
@@ -321,54 +375,60 @@ export function turnHashes(
   sameRoleWords = true,
 ): TurnHashes {
   const n = tokens.length;
-  if (contentScratch.length < n) contentScratch = new Uint8Array(n * 2);
+  if (wScratch.length < n) {
+    wScratch = new Int32Array(n * 2);
+    contentScratch = new Uint8Array(n * 2);
+  }
+  const wh = wScratch;
   const isContent = contentScratch;
   let nWords = 0;
   let nContent = 0;
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
+    const norm = t.norm;
+    let hw = P_WORD;
+    for (let k = 0; k < norm.length; k++) hw = step(hw, norm.charCodeAt(k));
+    wh[i] = hw;
     isContent[i] = 0;
     if (t.kind !== "word") continue;
     nWords++;
-    if (!STOP.has(t.norm)) {
+    if (!isStopWord(norm, hw)) {
       isContent[i] = 1;
       nContent++;
     }
   }
-  const contentAt = n;
   let size = n + nContent;
-  const pAt = contextWords ? size : -1;
+  const pOff = contextWords ? size : -1;
   if (contextWords) size += nWords;
-  const sAt = sameRoleWords ? size : -1;
+  const sOff = sameRoleWords ? size : -1;
   if (sameRoleWords) size += nWords;
-  const data = new Int32Array(size);
+  const { data, at } = carve(size);
+  const contentAt = at + n;
+  const pAt = pOff >= 0 ? at + pOff : -1;
+  const sAt = sOff >= 0 ? at + sOff : -1;
   let wi = 0;
   let ci = contentAt;
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
-    const norm = t.norm;
-    const L = norm.length;
-    let hw = P_WORD;
-    if (t.kind !== "word") {
-      for (let k = 0; k < L; k++) hw = step(hw, norm.charCodeAt(k));
-      data[i] = hw;
-      continue;
-    }
-    let hp = P_CTX;
-    let hs = P_SAME;
-    for (let k = 0; k < L; k++) {
-      const c = norm.charCodeAt(k);
-      hw = step(hw, c);
-      hp = step(hp, c);
-      hs = step(hs, c);
-    }
-    data[i] = hw;
+    const hw = wh[i] as number;
+    data[at + i] = hw;
+    if (t.kind !== "word") continue;
     if (isContent[i]) data[ci++] = hw;
-    if (pAt >= 0) data[pAt + wi] = hp;
-    if (sAt >= 0) data[sAt + wi] = hs;
+    if (pAt >= 0 || sAt >= 0) {
+      const norm = t.norm;
+      let hp = P_CTX;
+      let hs = P_SAME;
+      for (let k = 0; k < norm.length; k++) {
+        const c = norm.charCodeAt(k);
+        hp = step(hp, c);
+        hs = step(hs, c);
+      }
+      if (pAt >= 0) data[pAt + wi] = hp;
+      if (sAt >= 0) data[sAt + wi] = hs;
+    }
     wi++;
   }
-  return { tokens, nWords, nContent, data, contentAt, pAt, sAt };
+  return { tokens, nWords, nContent, data, at, contentAt, pAt, sAt };
 }
 
 /**
@@ -434,7 +494,7 @@ export function extractTurn(
   if (index !== undefined) flagB(buf, "pos:", bucket(index, POS_BUCKETS));
   if (codes) {
     for (const c of codes) {
-      buf.push(cachedHash(P_FLAG, `k:${c}`), 0);
+      buf.push(tagHash(c), 0);
       if (names) names.push(`k:${c}`);
     }
   }
@@ -476,11 +536,12 @@ export function extractTurn(
 
   // Word unigrams and bigrams (punctuation tokens included: "?" and "," carry signal).
   const wh = turn.data;
+  const at = turn.at;
   if (opt.wordBigrams) {
     let left = BOS_STATE;
     for (let i = 0; i < n; i++) {
       const norm = (tokens[i] as Token).norm;
-      buf.push(wh[i] as number, 1);
+      buf.push(wh[at + i] as number, 1);
       let hb = left;
       let hl = P_BIGRAM;
       for (let k = 0; k < norm.length; k++) {
@@ -493,7 +554,7 @@ export function extractTurn(
     }
     if (n > 0) buf.push(hashFrom(left, EOS), 1);
   } else {
-    for (let i = 0; i < n; i++) buf.push(wh[i] as number, 1);
+    for (let i = 0; i < n; i++) buf.push(wh[at + i] as number, 1);
   }
   if (names) {
     let prevNorm = BOS;

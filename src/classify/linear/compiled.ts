@@ -451,13 +451,18 @@ export function decode(
   const logits = new Float64Array(c.K);
   const probs = new Float64Array(c.K);
   let rowsOut = new Int32Array(2048);
+  // Turns of one session usually come together: skip the map lookup for a repeated session.
+  let lastSession: string | undefined;
+  let lastState: SessionState | undefined;
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i] as Turn;
-    let st = states.get(turn.session);
+    let st = turn.session === lastSession ? lastState : states.get(turn.session);
     if (!st) {
       st = newSessionState();
       states.set(turn.session, st);
     }
+    lastSession = turn.session;
+    lastState = st;
     const idx = c.roleLabels[turn.role as Role];
     const th = hashTurn(c.featureOptions, turn);
     if (!idx || idx.length === 0) {

@@ -1,16 +1,21 @@
 // Classification speed and held-out accuracy: rapportkit's rules, linear model and rapport default
 // against natural's BayesClassifier and LogisticRegressionClassifier and
 // wink-naive-bayes-text-classifier, all trained and run on the same AnnoMI data in this run.
-// Imports the built package (run `npx tsup` first; `npm run bench` builds).
+// Imports the built package (run `npx tsup` first; `npm run bench` builds). RAPPORTKIT_DIST names
+// another build directory with index.js and model.js (e.g. a private build, so as not to touch
+// dist/ while others use it). The machine's load average is printed: other processes on the same
+// cores depress every absolute figure, not the ratios between classifiers of one run.
 //   node bench/classify.mjs [--json FILE] [--quick]
+//   RAPPORTKIT_DIST=/tmp/build node bench/classify.mjs
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import natural from "natural";
 import winkNB from "wink-naive-bayes-text-classifier";
 import winkUtils from "wink-nlp-utils";
-import { annomiCodebook, rulesClassifier, trainLinear } from "../dist/index.js";
-import { annomiClassifier, rapportClassifier } from "../dist/model.js";
 import { groupedFolds, loadAnnomi } from "../scripts/annomi-data.mjs";
 import { MODEL_OPTIONS } from "../scripts/model-options.mjs";
 
@@ -20,6 +25,17 @@ const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : und
 // natural's LogisticRegressionClassifier is dense batch gradient descent: its training time grows
 // quickly with the data, so it is trained on a seeded sample of this many utterances per task.
 const LR_SAMPLE = Number(process.env.BENCH_LR_SAMPLE ?? 300);
+// The rapport default's linear model computes no probabilities (defaultClassifier does not ask
+// for them); BENCH_RAPPORT_PROBABILITIES=1 reproduces the configuration before it stopped.
+const RAPPORT_PROBABILITIES = process.env.BENCH_RAPPORT_PROBABILITIES === "1";
+const DIST = process.env.RAPPORTKIT_DIST
+  ? pathToFileURL(`${path.resolve(process.env.RAPPORTKIT_DIST)}/`)
+  : new URL("../dist/", import.meta.url);
+const { annomiCodebook, rulesClassifier, trainLinear, linearClassifier } = await import(
+  new URL("index.js", DIST).href
+);
+const { annomiClassifier, rapportClassifier } = await import(new URL("model.js", DIST).href);
+const loadBefore = os.loadavg();
 
 const THERAPIST4 = ["reflection", "question", "therapist_input", "other"];
 const CLIENT3 = ["change", "neutral", "sustain"];
@@ -55,7 +71,10 @@ function macroF1(gold, pred, classes) {
 
 /** Runs fn over the test set repeatedly (≥ minMs, ≥ 3 runs); utterances per second (wall, CPU). */
 function speed(fn, n, minMs = quick ? 300 : 1500) {
-  fn(); // warm up
+  // Warm up (JIT, and the garbage left by training just before) for a fifth of the time.
+  const w0 = performance.now();
+  do fn();
+  while (performance.now() - w0 < minMs / 5);
   const walls = [];
   const cpus = [];
   const start = performance.now();
@@ -118,7 +137,6 @@ function record(name, kind, train, predictAll, trainNote) {
 const t0 = performance.now();
 const heldOutModel = trainLinear(trainTurns, MODEL_OPTIONS);
 const trainLinearS = (performance.now() - t0) / 1000;
-const { linearClassifier } = await import("../dist/index.js");
 const linear = linearClassifier(heldOutModel, { evidence: 0, probabilities: false });
 const linearEv = linearClassifier(heldOutModel);
 record("rapportkit linear (annomi)", "ours", trainLinearS, () =>
@@ -131,7 +149,10 @@ const rules = rulesClassifier(annomiCodebook);
 record("rapportkit rules (annomi)", "ours", 0, () =>
   rules.classify(utterances).map((p) => parent(p.codeId)),
 );
-const rapport = rapportClassifier(linearEv);
+// Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
+const rapport = rapportClassifier(
+  linearClassifier(heldOutModel, { evidence: 3, probabilities: RAPPORT_PROBABILITIES }),
+);
 record("rapportkit rapport default", "ours", trainLinearS, () =>
   rapport.classify(utterances).map((p) => rapportToAnnomi(p.codeId)),
 );
@@ -197,7 +218,7 @@ if (!quick) {
 // --- model file and cold load ---------------------------------------------------------------
 const modelText = readFileSync(new URL("../src/model/annomi-en.json", import.meta.url));
 const coldScript = `const t0 = performance.now();
-const m = await import(${JSON.stringify(new URL("../dist/model.js", import.meta.url).href)});
+const m = await import(${JSON.stringify(new URL("model.js", DIST).href)});
 const t1 = performance.now();
 const c = m.annomiClassifier();
 c.classify([{ id: "a", session: "s", index: 0, speaker: "T", role: "therapist", text: "How are you?" }]);
@@ -214,7 +235,16 @@ const medCold = (k) => colds.map((c) => c[k]).sort((a, b) => a - b)[2];
 
 const peers = results.filter((r) => r.kind === "peer");
 const fastest = peers.reduce((a, b) => (b.wall > a.wall ? b : a));
+const loadAfter = os.loadavg();
 const out = {
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    node: process.version,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAfter,
+    dist: DIST.href,
+  },
   data: `AnnoMI dev, grouped split: ${trainTurns.length} training / ${testTurns.length} held-out utterances (transcript fold 1 of 5, seed 1)`,
   results: results.map((r) => ({ ...r, ratioToFastestPeer: r.wall / fastest.wall })),
   fastestPeer: fastest.name,
@@ -244,6 +274,10 @@ console.log(
   `\nShipped model src/model/annomi-en.json: ${(s.rawBytes / 1024).toFixed(0)} KiB raw, ${(s.gzipBytes / 1024).toFixed(0)} KiB gzip; ` +
     `cold import of rapportkit/model ${f(s.coldImportMs, 0)} ms, first prediction after ${f(s.coldFirstPredictionMs, 0)} ms (median of 5 fresh processes); ` +
     `${Math.round(s.utterancesPerSecond).toLocaleString("en")} utt/s.`,
+);
+const la = (l) => l.map((x) => x.toFixed(2)).join(" / ");
+console.log(
+  `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end${RAPPORT_PROBABILITIES ? "; rapport default with probabilities (BENCH_RAPPORT_PROBABILITIES=1)" : ""}.`,
 );
 console.log(
   "\nOne core, one thread; wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of this process. Ours use the previous turns as context; peers see the utterance text only.",

@@ -88,7 +88,8 @@ function speed(fn, n, minMs = quick ? 300 : 1500) {
     cpus.push((n / ((c.user + c.system) / 1000)) * 1000);
   }
   const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { wall: med(walls), cpu: med(cpus), runs: walls.length };
+  // The best run is the one least disturbed by other processes on the machine.
+  return { wall: med(walls), cpu: med(cpus), best: Math.max(...walls), runs: walls.length };
 }
 
 const { turns } = loadAnnomi();
@@ -251,6 +252,7 @@ const out = {
   shippedModel: {
     utterancesPerSecond: shippedSpeed.wall,
     utterancesPerCpuSecond: shippedSpeed.cpu,
+    utterancesPerSecondBestRun: shippedSpeed.best,
     rawBytes: modelText.length,
     gzipBytes: gzipSync(modelText).length,
     coldImportMs: medCold("importMs"),
@@ -261,25 +263,25 @@ const out = {
 const f = (x, d = 3) => x.toFixed(d);
 console.log(`\n## Classification (${out.data})\n`);
 console.log(
-  "| classifier | utt/s (wall) | utt/s (CPU) | × fastest peer | therapist 4-way macro-F1 | client 3-way macro-F1 | training s |",
+  "| classifier | utt/s (wall) | utt/s (CPU) | utt/s (best run) | × fastest peer | therapist 4-way macro-F1 | client 3-way macro-F1 | training s |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of out.results) {
   console.log(
-    `| ${r.name}${r.trainNote ? ` (${r.trainNote})` : ""} | ${Math.round(r.wall).toLocaleString("en")} | ${Math.round(r.cpu).toLocaleString("en")} | ${f(r.ratioToFastestPeer, 1)}× | ${f(r.therapist4)} | ${f(r.client3)} | ${f(r.trainSeconds, 1)} |`,
+    `| ${r.name}${r.trainNote ? ` (${r.trainNote})` : ""} | ${Math.round(r.wall).toLocaleString("en")} | ${Math.round(r.cpu).toLocaleString("en")} | ${Math.round(r.best).toLocaleString("en")} | ${f(r.ratioToFastestPeer, 1)}× | ${f(r.therapist4)} | ${f(r.client3)} | ${f(r.trainSeconds, 1)} |`,
   );
 }
 const s = out.shippedModel;
 console.log(
   `\nShipped model src/model/annomi-en.json: ${(s.rawBytes / 1024).toFixed(0)} KiB raw, ${(s.gzipBytes / 1024).toFixed(0)} KiB gzip; ` +
     `cold import of rapportkit/model ${f(s.coldImportMs, 0)} ms, first prediction after ${f(s.coldFirstPredictionMs, 0)} ms (median of 5 fresh processes); ` +
-    `${Math.round(s.utterancesPerSecond).toLocaleString("en")} utt/s.`,
+    `${Math.round(s.utterancesPerSecond).toLocaleString("en")} utt/s (best run ${Math.round(s.utterancesPerSecondBestRun).toLocaleString("en")}).`,
 );
 const la = (l) => l.map((x) => x.toFixed(2)).join(" / ");
 console.log(
   `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end${RAPPORT_PROBABILITIES ? "; rapport default with probabilities (BENCH_RAPPORT_PROBABILITIES=1)" : ""}.`,
 );
 console.log(
-  "\nOne core, one thread; wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of this process. Ours use the previous turns as context; peers see the utterance text only.",
+  "\nOne core, one thread; wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of this process; best run = the fastest of those runs. Ours use the previous turns as context; peers see the utterance text only.",
 );
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(out, null, 2)}\n`);

@@ -10,7 +10,7 @@ export { mulberry32 };
 export interface BootstrapOptions {
   /** Number of resamples; default 1000. */
   readonly resamples?: number;
-  /** Seed of the generator ({@link mulberry32}); default 1. Same seed, same interval. */
+  /** Seed of the generator (`mulberry32`); default 1. Same seed, same interval. */
   readonly seed?: number;
 }
 

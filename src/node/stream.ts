@@ -94,7 +94,7 @@ function withFile<T extends { file?: string }>(input: StreamSource, options: T):
 /**
  * Streams a CSV transcript utterance by utterance, with csv-parse's stream API: memory stays
  * constant whatever the file size (a 1 GB CSV is never read whole). Ids, sessions, indices, roles
- * and codings are exactly those of {@link readCsv} on the same text (same options).
+ * and codings are exactly those of `readCsv` (the core entry) on the same text (same options).
  *
  * With `onError: "throw"` (default) a bad row throws a `TranscriptParseError` with its line; with
  * `"skip"` it yields `{ error, line }` and goes on. A missing mapped column always throws.
@@ -159,7 +159,7 @@ export async function* streamCsvUtterances(
 
 /**
  * Streams a JSONL transcript line by line (constant memory). Ids, sessions and indices are exactly
- * those of {@link readJsonl} on the same text. `onError` as in {@link streamCsvUtterances}.
+ * those of `readJsonl` (the core entry) on the same text. `onError` as in {@link streamCsvUtterances}.
  * @category Node
  */
 export async function* streamJsonlUtterances(

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { codeTranscriptAsync } from "../../classify/session.js";
 import type { Classifier } from "../../classify/types.js";
 import { builtinCodebooks } from "../../codebook/builtin/index.js";
+import { isRapportkitError } from "../../core/errors.js";
 import type { CodedTranscript, Coding } from "../../core/schemas.js";
 import { codedRowsToCodedTranscripts, readCodedRows } from "../../io/coded.js";
 import { withPreparedCache } from "../../score/_session.js";
@@ -84,8 +85,10 @@ async function loadDefaultClassifier(
         ? await (d as (o?: { codebook: string }) => unknown)(codebook ? { codebook } : undefined)
         : d;
   } catch (e) {
+    // The error's own message, without the issue's path ("codebook"): the option names it already.
+    const why = isRapportkitError(e) ? e.issues[0]?.message : undefined;
     throw new UsageError(
-      `--codebook ${codebook ?? "(default)"}: ${e instanceof Error ? e.message : String(e)}`,
+      `--codebook ${codebook ?? "(default)"}: ${why ?? (e instanceof Error ? e.message : String(e))}`,
     );
   }
   const ok =

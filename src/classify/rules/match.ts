@@ -210,19 +210,22 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
       isStart[i] = 1;
       contentStart = -1;
     }
-    if (t.kind === "word") {
+    const isWord = t.kind === "word";
+    const flags = isWord ? wordInfo(t.norm).flags : 0;
+    const isEnd = isWord ? (flags & W_END) !== 0 : SENTENCE_END.has(t.norm);
+    if (isWord) {
       lastWord = i;
       wordCount++;
-      if (FIRST_PERSON.has(t.norm)) first.push(t);
-      else if (SECOND_PERSON.has(t.norm)) second.push(t);
+      if (flags & W_FIRST) first.push(t);
+      else if (flags & W_SECOND) second.push(t);
     }
     if (contentStart < 0) {
-      if ((t.kind === "word" && DISCOURSE.has(t.norm)) || t.norm === "," || t.norm === "-") {
+      if ((flags & W_DISCOURSE) !== 0 || t.norm === "," || t.norm === "-") {
         // still in the sentence's lead-in; the next token is a start too
         if (i + 1 < n) isStart[i + 1] = 1;
-      } else if (!SENTENCE_END.has(t.norm)) contentStart = i;
+      } else if (!isEnd) contentStart = i;
     }
-    if (SENTENCE_END.has(t.norm)) {
+    if (isEnd) {
       closeSentence(i, t.norm === "?", false);
       sentenceStart = i + 1;
       contentStart = -1;
@@ -244,23 +247,51 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
   };
 }
 
-// Stems of short word forms seen before (bounded): stemming slices strings, and the same words
-// recur. Only short words are kept, so that no kept key can be a view into a whole input text.
-const STEM_CACHE_MAX = 50_000;
-const stems = new Map<string, string>();
-function stemOf(word: string): string {
-  let s = stems.get(word);
-  if (s === undefined) {
-    s = stem(word);
-    if (word.length <= 12 && stems.size < STEM_CACHE_MAX) stems.set(word, s);
+// What the lexicon says of a word form, looked up once per form instead of once per set per
+// occurrence. Only short forms are kept (bounded), so that no kept key can be a view into a whole
+// input text; other words are looked up directly.
+const W_FIRST = 1;
+const W_SECOND = 2;
+const W_END = 4;
+const W_DISCOURSE = 8;
+const W_STOP = 16;
+interface WordInfo {
+  readonly flags: number;
+  /** The stem, for content words (undefined for stop words). */
+  readonly stem: string | undefined;
+}
+const WORD_CACHE_MAX = 50_000;
+const wordInfos = new Map<string, WordInfo>();
+function lookUpWord(word: string): WordInfo {
+  const stop = STOPWORDS.has(word);
+  return {
+    flags:
+      (FIRST_PERSON.has(word) ? W_FIRST : 0) |
+      (SECOND_PERSON.has(word) ? W_SECOND : 0) |
+      (SENTENCE_END.has(word) ? W_END : 0) |
+      (DISCOURSE.has(word) ? W_DISCOURSE : 0) |
+      (stop ? W_STOP : 0),
+    stem: stop ? undefined : stem(word),
+  };
+}
+/** The lexicon facts of a word token's form. */
+function wordInfo(word: string): WordInfo {
+  let w = wordInfos.get(word);
+  if (w === undefined) {
+    w = lookUpWord(word);
+    if (word.length <= 12 && wordInfos.size < WORD_CACHE_MAX) wordInfos.set(word, w);
   }
-  return s;
+  return w;
 }
 
 /** The distinct content-word stems of a text (for mirroring). @internal */
 export function contentStems(tokens: readonly Token[]): Set<string> {
   const out = new Set<string>();
-  for (const t of tokens) if (t.kind === "word" && !STOPWORDS.has(t.norm)) out.add(stemOf(t.norm));
+  for (const t of tokens) {
+    if (t.kind !== "word") continue;
+    const st = wordInfo(t.norm).stem;
+    if (st !== undefined) out.add(st);
+  }
   return out;
 }
 
@@ -359,8 +390,9 @@ export function runCues(
     const shared = new Set<string>();
     for (let i = 0; i < n; i++) {
       const t = tokens[i] as Token;
-      if (t.kind !== "word" || STOPWORDS.has(t.norm)) continue;
-      const st = stemOf(t.norm);
+      if (t.kind !== "word") continue;
+      const st = wordInfo(t.norm).stem;
+      if (st === undefined) continue;
       mine.add(st);
       if (previousStems.has(st)) {
         shared.add(st);

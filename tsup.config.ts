@@ -2,19 +2,54 @@ import { defineConfig } from "tsup";
 
 // tsup 8.5 passes baseUrl to its dts build; TypeScript 6.0 rejects that (TS5101) unless silenced.
 const dts = { compilerOptions: { ignoreDeprecations: "6.0" } };
+const entries = { index: "src/index.ts", node: "src/node/index.ts", model: "src/model/index.ts" };
 
+// Why the ESM build is one file per module: bundlers drop unused *modules* of a package with
+// "sideEffects": false, but inside one bundled file they must keep every top-level call (zod
+// schemas, codebooks, instruments), so an app that imports three functions would pay for all.
+// `npm run build` empties dist/ first; the configs below never clean, so they cannot race.
 export default defineConfig([
   {
-    // The library: browser-safe core, the node helpers, and the pretrained model on its own subpath.
-    entry: { index: "src/index.ts", node: "src/node/index.ts", model: "src/model/index.ts" },
-    format: ["esm", "cjs"],
-    dts,
+    // ESM, one file per module: dist/index.js, dist/core/…, dist/node/index.js, …
+    entry: ["src/**/*.ts", "!src/cli/**", "!src/model/**"],
+    format: ["esm"],
+    bundle: false,
+    dts: false,
     sourcemap: true,
-    clean: true,
+    clean: false,
+    target: "es2022",
+    platform: "neutral",
+  },
+  {
+    // The pretrained model: one ESM file with its JSON inlined (a JSON import is not portable).
+    entry: { model: entries.model },
+    format: ["esm"],
+    dts: false,
+    sourcemap: true,
+    clean: false,
     target: "es2022",
     platform: "neutral",
     splitting: false,
     treeshake: true,
+  },
+  {
+    // CommonJS, one bundle per entry, with the .d.cts declarations.
+    entry: entries,
+    format: ["cjs"],
+    dts,
+    sourcemap: true,
+    clean: false,
+    target: "es2022",
+    platform: "neutral",
+    splitting: false,
+    treeshake: true,
+  },
+  {
+    // The ESM declarations (dist/index.d.ts, dist/node.d.ts, dist/model.d.ts).
+    entry: entries,
+    format: ["esm"],
+    dts: { ...dts, only: true },
+    clean: false,
   },
   {
     // The CLI: ESM only, no declarations.

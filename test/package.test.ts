@@ -98,7 +98,8 @@ describe("the packed package", () => {
       "dist/index.cjs",
       "dist/index.d.ts",
       "dist/index.d.cts",
-      "dist/node.js",
+      "dist/node/index.js",
+      "dist/node.d.ts",
       "dist/model.js",
       "dist/cli.js",
     ])

@@ -98,16 +98,18 @@ describe("the package makes no network calls", () => {
     expect(hits).toEqual([]);
   });
 
-  it("dist/*.js and dist/*.cjs: no network API", () => {
+  it("dist/**/*.js and dist/**/*.cjs: no network API", () => {
     const dist = join(ROOT, "dist");
-    const files = readdirSync(dist)
+    // The ESM build is one file per module (dist/core/…, dist/node/index.js, …): scan them all.
+    const files = (readdirSync(dist, { recursive: true }) as string[])
       .filter((f) => /\.(c?js)$/.test(f))
       .map((f) => join(dist, f));
     expect(files.map((f) => relative(dist, f))).toEqual(
       expect.arrayContaining([
         "index.js",
         "index.cjs",
-        "node.js",
+        join("node", "index.js"),
+        join("classify", "adapters", "llm.js"),
         "node.cjs",
         "model.js",
         "model.cjs",

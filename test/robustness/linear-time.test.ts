@@ -118,3 +118,41 @@ describe("1 MB adversarial inputs finish (the default classifier: pretrained mod
     expect((value as unknown[]).length).toBe(2);
   });
 });
+
+describe("hash flooding the tokenizer's intern table", () => {
+  /** FNV-1a over the lower-cased code units and the table's slot (as src/text/tokenize.ts does). */
+  const slot = (w: string) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 16777619);
+    return (h ^ (h >>> 16)) & 0xffff;
+  };
+  let s = 0x9e3779b9;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const word = () => {
+    let w = "";
+    for (let i = 0; i < 8; i++) w += String.fromCharCode(97 + Math.floor(rand() * 26));
+    return w;
+  };
+
+  it("words crafted to share slots neither take long nor slow later texts down", () => {
+    // 49,152 distinct words whose slots all fall in the first 2,048 (of 65,536).
+    const crafted = new Set<string>();
+    while (crafted.size < 49_152) {
+      const w = word();
+      if (slot(w) < 2048) crafted.add(w);
+    }
+    const flood = [...crafted].join(" ");
+    const fresh = Array.from({ length: 110_000 }, word).join(" ");
+    const a = timed(() => tokenize(flood));
+    const b = timed(() => tokenize(fresh));
+    // Unbounded probing took 4 s and then 7 s per MB; a bounded table takes tens of ms.
+    expect(a.ms).toBeLessThan(1500);
+    expect(b.ms).toBeLessThan(1500);
+    expect((b.value as unknown[]).length).toBe(110_000);
+  });
+});

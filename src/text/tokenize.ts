@@ -25,13 +25,20 @@ function isWordChar(code: number): boolean {
 }
 const WORD_RE = /[\p{L}\p{N}\p{M}]/u;
 
+/** Unicode White_Space (what `\s` matches), plus the BOM. */
 function isSpace(code: number): boolean {
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  if (code < 0x85) return false;
   return (
-    code === 32 ||
-    (code >= 9 && code <= 13) ||
-    code === 160 ||
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
     code === 0x2028 ||
     code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
     code === 0xfeff
   );
 }

@@ -17,15 +17,9 @@ function isWordChar(code: number): boolean {
   if (code < 128) return false;
   return WORD_RE.test(String.fromCharCode(code));
 }
+// Unicode White_Space (\s, plus NEL U+0085 which \s lacks) and the BOM, the plain way.
 function isSpace(code: number): boolean {
-  return (
-    code === 32 ||
-    (code >= 9 && code <= 13) ||
-    code === 160 ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0xfeff
-  );
+  return code === 0xfeff || code === 0x85 || /\s/u.test(String.fromCharCode(code));
 }
 function referenceTokenize(text: string): Token[] {
   const out: Token[] = [];

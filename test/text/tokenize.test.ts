@@ -30,6 +30,12 @@ describe("tokenize", () => {
     );
   });
 
+  it("treats every Unicode space as a separator", () => {
+    const spaces = "\u0085\u00a0\u1680\u2000\u2003\u200a\u2028\u202f\u205f\u3000\ufeff";
+    for (const sp of spaces) expect(words(`a${sp}b`)).toEqual(["a", "b"]);
+    expect(tokenize(`x${spaces}y`).map((t) => t.norm)).toEqual(["x", "y"]);
+  });
+
   it("never splits a surrogate pair", () => {
     expect(tokenize("ok \u{1F600}!").map((t) => t.norm)).toEqual(["ok", "\u{1F600}", "!"]);
   });

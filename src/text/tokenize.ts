@@ -25,7 +25,7 @@ function isWordChar(code: number): boolean {
 }
 const WORD_RE = /[\p{L}\p{N}\p{M}]/u;
 
-/** Unicode White_Space (what `\s` matches), plus the BOM. */
+/** Unicode White_Space (what `\s` matches, plus NEL U+0085), and the BOM. */
 function isSpace(code: number): boolean {
   if (code === 32 || (code >= 9 && code <= 13)) return true;
   if (code < 0x85) return false;

@@ -128,7 +128,8 @@ export function formatClock(seconds: number, sep: "." | ","): string {
 
 /**
  * Resolves speaker names to roles for one read, warning once per unmapped name (at its first
- * line). The warning names the speaker label and the line, never utterance text.
+ * line). The warning names the line, never the label: a speaker label can be a person's name, and
+ * a damaged file can shift utterance text into the speaker column.
  * @internal
  */
 export function speakerResolver(
@@ -147,7 +148,11 @@ export function speakerResolver(
     const key = speaker.trim().toLowerCase();
     if (!seen.has(key)) {
       seen.add(key);
-      const label = key === "" ? "an utterance with no speaker" : `speaker ${quoteLabel(speaker)}`;
+      const where = line === undefined ? "" : ` at line ${line}`;
+      const label =
+        key === ""
+          ? `the utterance with no speaker${where}`
+          : `the speaker label${where} (${speaker.trim().length} characters; not repeated here, as labels can be names)`;
       warnings.push(
         issueAt(options.file, {
           code: "unknown_speaker",
@@ -158,12 +163,6 @@ export function speakerResolver(
     }
     return "other";
   };
-}
-
-/** A speaker label for a message: quoted, at most 40 characters. @internal */
-export function quoteLabel(s: string): string {
-  const t = s.trim();
-  return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
 }
 
 /**

@@ -110,6 +110,16 @@ describe("readCsv", () => {
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatchObject({ code: "unknown_speaker", line: 2, file: "f.csv" });
     expect(r.warnings[0]?.message).not.toContain("secret");
+    // The label itself is not repeated either: it can be a person's name.
+    expect(r.warnings[0]?.message).not.toContain("Narrator");
+    expect(r.warnings[0]?.message).toContain("line 2");
+  });
+
+  it("does not repeat a speaker label that is really utterance text shifted into the column", () => {
+    const r = readCsv('speaker,text\n"I told nobody about it",x\n', { file: "f.csv" });
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]?.message).not.toContain("told nobody");
+    expect(r.warnings[0]?.message).toContain("22 characters");
   });
 
   it("errors on a missing mapped column, naming it and line 1", () => {

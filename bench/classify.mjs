@@ -1,21 +1,32 @@
 // Classification speed and held-out accuracy: rapportkit's rules, linear model and rapport default
 // against natural's BayesClassifier and LogisticRegressionClassifier and
 // wink-naive-bayes-text-classifier, all trained and run on the same AnnoMI data in this run.
+//
+// Method: every classifier, ours and each peer alike, runs in its own fresh Node process (one
+// after another, never two at once), so that none is measured on the JIT type feedback, inline
+// caches or garbage another one left behind (run in one process, whichever came later paid for
+// the earlier ones: the linear model ran at about half its speed after training and the other
+// classifiers). Each child process loads the data, trains its classifier on the same training
+// split, collects garbage, predicts the held-out set once (macro-F1), then runs the same warm-up
+// (a fifth of the timing budget) and the same timing loop (repeated passes over the held-out set,
+// at least 1.5 s and 3 passes; 0.3 s with --quick). Wall = median pass, CPU = the same per
+// CPU-second of the child, best run = fastest pass. The ratio is against the fastest peer of the
+// same run.
+//
 // Imports the built package (run `npx tsup` first; `npm run bench` builds). RAPPORTKIT_DIST names
 // another build directory with index.js and model.js (e.g. a private build, so as not to touch
 // dist/ while others use it). The machine's load average is printed: other processes on the same
 // cores depress every absolute figure, not the ratios between classifiers of one run.
-//   node bench/classify.mjs [--json FILE] [--quick]
+//   node bench/classify.mjs [--json FILE] [--quick] [--only SUBSTRING]
 //   RAPPORTKIT_DIST=/tmp/build node bench/classify.mjs
+// (--only runs just the classifiers whose name contains SUBSTRING and prints their speeds; the
+// child mode, --child NAME --out FILE, is internal.)
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import natural from "natural";
-import winkNB from "wink-naive-bayes-text-classifier";
-import winkUtils from "wink-nlp-utils";
 import { groupedFolds, loadAnnomi } from "../scripts/annomi-data.mjs";
 import { MODEL_OPTIONS } from "../scripts/model-options.mjs";
 
@@ -31,10 +42,6 @@ const RAPPORT_PROBABILITIES = process.env.BENCH_RAPPORT_PROBABILITIES === "1";
 const DIST = process.env.RAPPORTKIT_DIST
   ? pathToFileURL(`${path.resolve(process.env.RAPPORTKIT_DIST)}/`)
   : new URL("../dist/", import.meta.url);
-const { annomiCodebook, rulesClassifier, trainLinear, linearClassifier } = await import(
-  new URL("index.js", DIST).href
-);
-const { annomiClassifier, rapportClassifier } = await import(new URL("model.js", DIST).href);
 const loadBefore = os.loadavg();
 
 const THERAPIST4 = ["reflection", "question", "therapist_input", "other"];
@@ -125,45 +132,104 @@ function scoreOf(pred) {
   return { therapist4: macroF1(g4, p4, THERAPIST4), client3: macroF1(g3, p3, CLIENT3) };
 }
 
-const results = [];
-function record(name, kind, train, predictAll, trainNote) {
-  const pred = predictAll();
-  const s = speed(predictAll, utterances.length);
-  const r = { name, kind, ...scoreOf(pred), ...s, trainSeconds: train, trainNote };
-  results.push(r);
-  process.stderr.write(`${name}: ${Math.round(s.wall)} utt/s\n`);
+// --- one classifier per fresh process --------------------------------------------------------
+// Each classifier (ours and every peer alike) is trained, warmed up and timed in its own child
+// process, one child at a time, so that none runs on JIT type feedback, inline caches or garbage
+// left by another. Each child: load the data, train its classifier on the training split, collect
+// garbage (--expose-gc), predict the held-out set once (accuracy), then `speed` (the same warm-up
+// and timing loop for every classifier).
+
+/** Trains one classifier; returns predictAll (held-out coarse labels) and a training note. */
+async function build(name) {
+  if (name.startsWith("rapportkit")) {
+    const { annomiCodebook, rulesClassifier, trainLinear, linearClassifier } = await import(
+      new URL("index.js", DIST).href
+    );
+    const { annomiClassifier, rapportClassifier } = await import(new URL("model.js", DIST).href);
+    const trainModel = () => trainLinear(trainTurns, MODEL_OPTIONS);
+    switch (name) {
+      case "rapportkit linear (annomi)": {
+        const c = linearClassifier(trainModel(), { evidence: 0, probabilities: false });
+        return {
+          kind: "ours",
+          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
+        };
+      }
+      case "rapportkit linear, with evidence + probabilities": {
+        const c = linearClassifier(trainModel());
+        return {
+          kind: "ours",
+          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
+        };
+      }
+      case "rapportkit rules (annomi)": {
+        const c = rulesClassifier(annomiCodebook);
+        return {
+          kind: "ours",
+          untrained: true,
+          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
+        };
+      }
+      case "rapportkit rapport default": {
+        // Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
+        const c = rapportClassifier(
+          linearClassifier(trainModel(), { evidence: 3, probabilities: RAPPORT_PROBABILITIES }),
+        );
+        return {
+          kind: "ours",
+          predictAll: () => c.classify(utterances).map((p) => rapportToAnnomi(p.codeId)),
+        };
+      }
+      case "rapportkit shipped model": {
+        // The shipped model was trained on all of AnnoMI dev, held-out set included: speed only.
+        const c = annomiClassifier({ evidence: 0, probabilities: false });
+        return {
+          kind: "shipped",
+          untrained: true,
+          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
+        };
+      }
+    }
+  }
+  const natural = (await import("natural")).default;
+  switch (name) {
+    case "natural BayesClassifier":
+      return peer(
+        () => new natural.BayesClassifier(),
+        (m, text, label) => m.addDocument(text, label),
+        (m) => m.train(),
+        (m, text) => m.classify(text),
+      );
+    case "wink-naive-bayes-text-classifier": {
+      const winkNB = (await import("wink-naive-bayes-text-classifier")).default;
+      const winkUtils = (await import("wink-nlp-utils")).default;
+      return peer(
+        () => {
+          const nb = winkNB();
+          nb.definePrepTasks([winkUtils.string.tokenize0, winkUtils.tokens.stem]);
+          nb.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
+          return nb;
+        },
+        (m, text, label) => m.learn(text, label),
+        (m) => m.consolidate(),
+        (m, text) => m.predict(text),
+      );
+    }
+    case "natural LogisticRegressionClassifier":
+      return peer(
+        () => new natural.LogisticRegressionClassifier(),
+        (m, text, label) => m.addDocument(text, label),
+        (m) => m.train(),
+        (m, text) => m.classify(text),
+        LR_SAMPLE,
+      );
+  }
+  throw new Error(`unknown classifier ${name}`);
 }
 
-// --- rapportkit ---------------------------------------------------------------------------
-const t0 = performance.now();
-const heldOutModel = trainLinear(trainTurns, MODEL_OPTIONS);
-const trainLinearS = (performance.now() - t0) / 1000;
-const linear = linearClassifier(heldOutModel, { evidence: 0, probabilities: false });
-const linearEv = linearClassifier(heldOutModel);
-record("rapportkit linear (annomi)", "ours", trainLinearS, () =>
-  linear.classify(utterances).map((p) => parent(p.codeId)),
-);
-record("rapportkit linear, with evidence + probabilities", "ours", trainLinearS, () =>
-  linearEv.classify(utterances).map((p) => parent(p.codeId)),
-);
-const rules = rulesClassifier(annomiCodebook);
-record("rapportkit rules (annomi)", "ours", 0, () =>
-  rules.classify(utterances).map((p) => parent(p.codeId)),
-);
-// Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
-const rapport = rapportClassifier(
-  linearClassifier(heldOutModel, { evidence: 3, probabilities: RAPPORT_PROBABILITIES }),
-);
-record("rapportkit rapport default", "ours", trainLinearS, () =>
-  rapport.classify(utterances).map((p) => rapportToAnnomi(p.codeId)),
-);
-const shipped = annomiClassifier({ evidence: 0, probabilities: false });
-const shippedSpeed = speed(() => shipped.classify(utterances), utterances.length);
-
-// --- peers: one classifier per role, text only ----------------------------------------------
-function peer(name, make, learn, finish, predict, sample) {
+/** A peer: one classifier per role, text only. */
+function peer(make, learn, finish, predict, sample) {
   const models = {};
-  const t = performance.now();
   for (const role of ["therapist", "client"]) {
     let data = trainTurns.filter((x) => x.role === role);
     if (sample && data.length > sample) {
@@ -176,45 +242,79 @@ function peer(name, make, learn, finish, predict, sample) {
     finish(m);
     models[role] = m;
   }
-  const trainS = (performance.now() - t) / 1000;
-  record(
-    name,
-    "peer",
-    trainS,
-    () => testTurns.map((x) => predict(models[x.role], x.text)),
-    sample ? `trained on ${sample} utterances per role (dense batch gradient descent)` : undefined,
-  );
+  return {
+    kind: "peer",
+    trainNote: sample
+      ? `trained on ${sample} utterances per role (dense batch gradient descent)`
+      : undefined,
+    predictAll: () => testTurns.map((x) => predict(models[x.role], x.text)),
+  };
 }
 
-peer(
-  "natural BayesClassifier",
-  () => new natural.BayesClassifier(),
-  (m, text, label) => m.addDocument(text, label),
-  (m) => m.train(),
-  (m, text) => m.classify(text),
-);
-peer(
-  "wink-naive-bayes-text-classifier",
-  () => {
-    const nb = winkNB();
-    nb.definePrepTasks([winkUtils.string.tokenize0, winkUtils.tokens.stem]);
-    nb.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
-    return nb;
-  },
-  (m, text, label) => m.learn(text, label),
-  (m) => m.consolidate(),
-  (m, text) => m.predict(text),
-);
-if (!quick) {
-  peer(
-    "natural LogisticRegressionClassifier",
-    () => new natural.LogisticRegressionClassifier(),
-    (m, text, label) => m.addDocument(text, label),
-    (m) => m.train(),
-    (m, text) => m.classify(text),
-    LR_SAMPLE,
-  );
+const CHILD = args.includes("--child") ? args[args.indexOf("--child") + 1] : undefined;
+if (CHILD !== undefined) {
+  const t = performance.now();
+  const b = await build(CHILD);
+  const trainSeconds = b.untrained ? 0 : (performance.now() - t) / 1000;
+  globalThis.gc?.();
+  const pred = b.predictAll();
+  const s = speed(b.predictAll, utterances.length);
+  const r = {
+    name: CHILD,
+    kind: b.kind,
+    ...scoreOf(pred),
+    ...s,
+    trainSeconds,
+    trainNote: b.trainNote,
+  };
+  writeFileSync(args[args.indexOf("--out") + 1], JSON.stringify(r));
+  process.exit(0);
 }
+
+const NAMES = [
+  "rapportkit linear (annomi)",
+  "rapportkit linear, with evidence + probabilities",
+  "rapportkit rules (annomi)",
+  "rapportkit rapport default",
+  "natural BayesClassifier",
+  "wink-naive-bayes-text-classifier",
+  ...(quick ? [] : ["natural LogisticRegressionClassifier"]),
+  "rapportkit shipped model",
+];
+// --only SUBSTRING: run only the classifiers whose name contains it (for development).
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const tmp = mkdtempSync(path.join(os.tmpdir(), "rk-bench-"));
+const results = [];
+for (const name of NAMES) {
+  if (only !== undefined && !name.includes(only)) continue;
+  const file = path.join(tmp, "result.json");
+  execFileSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      fileURLToPath(import.meta.url),
+      "--child",
+      name,
+      "--out",
+      file,
+      ...(quick ? ["--quick"] : []),
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  results.push(r);
+  process.stderr.write(`${name}: ${Math.round(r.wall)} utt/s (best run ${Math.round(r.best)})\n`);
+}
+rmSync(tmp, { recursive: true, force: true });
+if (only !== undefined) {
+  for (const r of results)
+    console.log(
+      `${r.name}: wall ${Math.round(r.wall)}, CPU ${Math.round(r.cpu)}, best ${Math.round(r.best)} utt/s (${r.runs} runs)`,
+    );
+  process.exit(0);
+}
+const shippedSpeed = results.find((r) => r.kind === "shipped");
+results.splice(results.indexOf(shippedSpeed), 1);
 
 // --- model file and cold load ---------------------------------------------------------------
 const modelText = readFileSync(new URL("../src/model/annomi-en.json", import.meta.url));
@@ -246,6 +346,8 @@ const out = {
     loadAverageAfter: loadAfter,
     dist: DIST.href,
   },
+  method:
+    "each classifier trained, warmed up and timed in its own fresh Node process, one at a time; same data, warm-up and timing loop for all",
   data: `AnnoMI dev, grouped split: ${trainTurns.length} training / ${testTurns.length} held-out utterances (transcript fold 1 of 5, seed 1)`,
   results: results.map((r) => ({ ...r, ratioToFastestPeer: r.wall / fastest.wall })),
   fastestPeer: fastest.name,
@@ -282,6 +384,6 @@ console.log(
   `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end${RAPPORT_PROBABILITIES ? "; rapport default with probabilities (BENCH_RAPPORT_PROBABILITIES=1)" : ""}.`,
 );
 console.log(
-  "\nOne core, one thread; wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of this process; best run = the fastest of those runs. Ours use the previous turns as context; peers see the utterance text only.",
+  "\nOne core, one thread; each classifier trained, warmed up and timed in its own fresh process (same data, same warm-up and timing loop for all); wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of that process; best run = the fastest of those runs. Ours use the previous turns as context; peers see the utterance text only.",
 );
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(out, null, 2)}\n`);

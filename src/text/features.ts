@@ -187,7 +187,12 @@ const STOP = new Set(
     "i'm you're it's that's don't i've you've"
   ).split(" "),
 );
-const SENTENCE_END = new Set([".", "?", "!"]);
+/** Whether a token is ".", "?" or "!" (by code unit, not a set lookup). */
+function isSentenceEnd(norm: string): boolean {
+  if (norm.length !== 1) return false;
+  const c = norm.charCodeAt(0);
+  return c === 46 || c === 63 || c === 33;
+}
 
 // The stop words by their `w:` hash (open addressing, 256 slots), so that a token's stop-word
 // test is an integer probe plus, on a hit, one string comparison.
@@ -513,7 +518,7 @@ export function extractTurn(
       lastWord = t.norm;
       if (atSentenceStart) lastSentenceFirst = t.norm;
       atSentenceStart = false;
-    } else if (SENTENCE_END.has(t.norm)) {
+    } else if (isSentenceEnd(t.norm)) {
       if (t.norm === "?") hasQ = true;
       // A sentence ends here unless it is the last token.
       if (i < n - 1) atSentenceStart = true;

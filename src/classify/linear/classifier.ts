@@ -175,9 +175,20 @@ function topFeatures(
   scratch: { rows: Int32Array; ws: Float64Array; vals: Float64Array },
 ): FeatureWeight[] {
   const role = (c.model.labels[k] as { role: "therapist" }).role;
-  const W = c.roleW[role];
-  const Kr = c.roleCols[role].length;
-  const col = c.colOf[k] as number;
+  // Label k's weights: column `col` of rows of stride `Kr` in `W`.
+  let W = c.roleW[role];
+  let Kr = c.roleCols[role].length;
+  let col = c.colOf[k] as number;
+  const nTop = c.topCols[role];
+  if (nTop >= 0 && col < nTop) {
+    W = c.topW[role];
+    Kr = nTop;
+  } else if (nTop >= 0) {
+    const p = c.topOf[k] as number;
+    W = c.childW[p] as Float32Array;
+    Kr = (c.children[p] as Int32Array).length;
+    col -= c.childCols[p] as number;
+  }
   const { rows, ws, vals } = scratch;
   for (let g = 0; g < vals.length; g++) vals[g] = featureValue(g, buf.counts[g] as number);
   let m = 0;
@@ -210,20 +221,24 @@ function topFeatures(
       ws[min] = w;
     }
   }
-  // Largest first; ties keep the order in which they were kept (a stable insertion sort).
-  const order: number[] = [];
-  for (let i = 0; i < m; i++) {
-    let pos = order.length;
-    while (pos > 0 && (ws[order[pos - 1] as number] as number) < (ws[i] as number)) pos--;
-    order.splice(pos, 0, i);
+  // Largest first; ties keep the order in which they were kept (a stable insertion sort, in
+  // place: no array is allocated).
+  for (let i = 1; i < m; i++) {
+    const r = rows[i] as number;
+    const w = ws[i] as number;
+    let pos = i;
+    while (pos > 0 && (ws[pos - 1] as number) < w) {
+      rows[pos] = rows[pos - 1] as number;
+      ws[pos] = ws[pos - 1] as number;
+      pos--;
+    }
+    rows[pos] = r;
+    ws[pos] = w;
   }
+  const vocabulary = c.model.vocabulary;
   const out: FeatureWeight[] = new Array(m);
   for (let i = 0; i < m; i++) {
-    const q = order[i] as number;
-    out[i] = {
-      name: c.model.vocabulary[rows[q] as number] as string,
-      weight: round4(ws[q] as number),
-    };
+    out[i] = { name: vocabulary[rows[i] as number] as string, weight: round4(ws[i] as number) };
   }
   return out;
 }

@@ -1,4 +1,11 @@
-import type { Code, Codebook, Cue, SpeakerRole, Utterance } from "../../core/schemas.js";
+import type {
+  Code,
+  Codebook,
+  Cue,
+  FeatureWeight,
+  SpeakerRole,
+  Utterance,
+} from "../../core/schemas.js";
 import { type Token, tokensOf } from "../../text/tokenize.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
@@ -34,6 +41,8 @@ interface RoleTable {
   readonly leaves: readonly Code[];
   /** For each leaf, the indices (into the codebook's codes) of the leaf and its ancestors. */
   readonly lineages: readonly (readonly number[])[];
+  /** `score:<leaf id>` for each leaf (evidence feature names, built once). */
+  readonly scoreNames: readonly string[];
   readonly fallback: string | undefined;
 }
 
@@ -101,7 +110,12 @@ export function rulesClassifier<C extends string = string>(
     );
     const preferred = options.fallback?.[role] ?? (role === "client" ? "neutral" : "other");
     const fallback = leaves.some((c) => c.id === preferred) ? preferred : leaves[0]?.id;
-    const t: RoleTable = { leaves, lineages: leaves.map(lineageOf), fallback };
+    const t: RoleTable = {
+      leaves,
+      lineages: leaves.map(lineageOf),
+      scoreNames: leaves.map((c) => `score:${c.id}`),
+      fallback,
+    };
     tables.set(role, t);
     return t;
   };
@@ -169,15 +183,14 @@ export function rulesClassifier<C extends string = string>(
         if (nTop < 3) nTop++;
       }
     }
-    const top: { i: number; score: number }[] = new Array(nTop);
+    const features: FeatureWeight[] = new Array(nTop);
     for (let q = 0; q < nTop; q++)
-      top[q] = { i: topLeaf[q] as number, score: topScore[q] as number };
-    const features = top.map((t) => ({
-      name: `score:${(table.leaves[t.i] as Code).id}`,
-      weight: round(t.score),
-    }));
-    const best = top[0];
-    if (!best || best.score <= threshold) {
+      features[q] = {
+        name: table.scoreNames[topLeaf[q] as number] as string,
+        weight: round(topScore[q] as number),
+      };
+    const bestScore = topScore[0] as number;
+    if (nTop === 0 || bestScore <= threshold) {
       return {
         utteranceId: u.id,
         codeId: table.fallback as C,
@@ -186,19 +199,20 @@ export function rulesClassifier<C extends string = string>(
         evidence: { spans: [], features: [{ name: "fallback", weight: 0 }, ...features] },
       };
     }
-    const lineage = table.lineages[best.i] as number[];
+    const bestLeaf = topLeaf[0] as number;
+    const lineage = table.lineages[bestLeaf] as number[];
     const spans: { start: number; end: number; cue: string }[] = [];
     for (const k of state.fired) {
       if ((compiled.cues[k]?.weight ?? 0) <= 0 || !lineage.includes(owner[k] as number)) continue;
       for (const sp of spansOf(compiled, a, state, k)) spans.push(sp);
     }
-    const second = top[1] ? Math.max(0, top[1].score) : 0;
-    const margin = Math.max(0, best.score - second);
-    const strength = 1 - Math.exp(-best.score);
-    const confidence = clamp(strength * (0.5 + 0.5 * Math.min(1, margin / best.score)));
+    const second = nTop > 1 ? Math.max(0, topScore[1] as number) : 0;
+    const margin = Math.max(0, bestScore - second);
+    const strength = 1 - Math.exp(-bestScore);
+    const confidence = clamp(strength * (0.5 + 0.5 * Math.min(1, margin / bestScore)));
     return {
       utteranceId: u.id,
-      codeId: (table.leaves[best.i] as Code).id as C,
+      codeId: (table.leaves[bestLeaf] as Code).id as C,
       confidence,
       source: id,
       evidence: { spans, features },

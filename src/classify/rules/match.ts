@@ -146,7 +146,10 @@ export type QuestionForm = "open" | "closed" | null;
  */
 export interface Analysis {
   readonly tokens: readonly Token[];
+  /** Whether token i starts a sentence (for i < token count; the array may be longer). */
   readonly isStart: Uint8Array;
+  /** The lexicon facts of token i (undefined for punctuation), for i < token count. */
+  readonly infos: readonly (WordInfo | undefined)[];
   readonly lastWord: number;
   readonly wordCount: number;
   readonly question: QuestionForm;
@@ -181,7 +184,13 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
  */
 export function analyse(text: string, tokens: readonly Token[] = tokenize(text)): Analysis {
   const n = tokens.length;
-  const isStart = new Uint8Array(n);
+  // Scratch arrays, reused by the next call: an analysis is used before the next one is made.
+  if (isStartScratch.length < n)
+    isStartScratch = new Uint8Array(Math.max(n, 2 * isStartScratch.length));
+  const isStart = isStartScratch;
+  isStart.fill(0, 0, n);
+  const infos = infoScratch;
+  infos.length = n;
   const first: Token[] = [];
   const second: Token[] = [];
   let lastWord = -1;
@@ -190,20 +199,6 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
   const closedSpans: { start: number; end: number }[] = [];
   let sentenceStart = 0;
   let contentStart = -1;
-  const closeSentence = (endIdx: number, asked: boolean, isLast: boolean) => {
-    // endIdx: index of the last token of the sentence (inclusive).
-    if (contentStart < 0 || contentStart > endIdx) return;
-    // Without a question mark, only an open invitation or a wh-/aux-start of the final,
-    // unpunctuated sentence counts as a question.
-    const form = sentenceForm(tokens, contentStart, asked);
-    if (form === null) return;
-    if (!asked && !isLast) return;
-    const span = {
-      start: (tokens[contentStart] as Token).start,
-      end: (tokens[endIdx] as Token).end,
-    };
-    (form === "open" ? openSpans : closedSpans).push(span);
-  };
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
     if (i === sentenceStart) {
@@ -211,8 +206,10 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
       contentStart = -1;
     }
     const isWord = t.kind === "word";
-    const flags = isWord ? wordInfo(t.norm).flags : 0;
-    const isEnd = isWord ? (flags & W_END) !== 0 : SENTENCE_END.has(t.norm);
+    const info = isWord ? wordInfo(t.norm) : undefined;
+    infos[i] = info;
+    const flags = info === undefined ? 0 : info.flags;
+    const isEnd = isWord ? (flags & W_END) !== 0 : isSentenceEnd(t.norm);
     if (isWord) {
       lastWord = i;
       wordCount++;
@@ -226,17 +223,19 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
       } else if (!isEnd) contentStart = i;
     }
     if (isEnd) {
-      closeSentence(i, t.norm === "?", false);
+      closeSentence(tokens, contentStart, i, t.norm === "?", false, openSpans, closedSpans);
       sentenceStart = i + 1;
       contentStart = -1;
     }
   }
-  if (sentenceStart < n) closeSentence(n - 1, false, true);
+  if (sentenceStart < n)
+    closeSentence(tokens, contentStart, n - 1, false, true, openSpans, closedSpans);
   const question: QuestionForm =
     openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
   return {
     tokens,
     isStart,
+    infos,
     lastWord,
     wordCount,
     question,
@@ -245,6 +244,42 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
     first,
     second,
   };
+}
+
+let isStartScratch = new Uint8Array(64);
+const infoScratch: (WordInfo | undefined)[] = [];
+
+/** `SENTENCE_END.has(norm)` for a punctuation token, by its code unit. */
+function isSentenceEnd(norm: string): boolean {
+  if (norm.length !== 1) return false;
+  const c = norm.charCodeAt(0);
+  return c === 46 || c === 33 || c === 63 || c === 0x2026 || c === 59;
+}
+
+/**
+ * Ends the sentence whose content starts at token `contentStart` and ends at token `endIdx`
+ * (inclusive): adds its span to the open or closed question spans when it is a question.
+ */
+function closeSentence(
+  tokens: readonly Token[],
+  contentStart: number,
+  endIdx: number,
+  asked: boolean,
+  isLast: boolean,
+  openSpans: { start: number; end: number }[],
+  closedSpans: { start: number; end: number }[],
+): void {
+  if (contentStart < 0 || contentStart > endIdx) return;
+  // Without a question mark, only an open invitation or a wh-/aux-start of the final,
+  // unpunctuated sentence counts as a question.
+  const form = sentenceForm(tokens, contentStart, asked);
+  if (form === null) return;
+  if (!asked && !isLast) return;
+  const span = {
+    start: (tokens[contentStart] as Token).start,
+    end: (tokens[endIdx] as Token).end,
+  };
+  (form === "open" ? openSpans : closedSpans).push(span);
 }
 
 // What the lexicon says of a word form, looked up once per form instead of once per set per
@@ -307,13 +342,20 @@ export interface MatchState {
   /** Indices (into `compiled.cues`) of the cues that fired, ascending. */
   readonly fired: number[];
   /** Spans of phrase/token-pattern matches, by cue index. */
-  readonly phraseSpans: Map<number, CueSpan[]>;
+  readonly phraseSpans: ReadonlyMap<number, CueSpan[]>;
   /** Share of content words shared with the client's previous turn, and those tokens. */
   readonly overlap: number;
   readonly overlapTokens: readonly Token[];
 }
 
 let phraseHitScratch = new Uint8Array(64);
+// Reused between calls (matching is synchronous and never re-entered).
+let frontierScratch: TrieNode[] = [];
+let nextScratch: TrieNode[] = [];
+const mineScratch = new Set<string>();
+const sharedScratch = new Set<string>();
+/** The phrase spans of an utterance on which no phrase matched (never written to). */
+const NO_SPANS: ReadonlyMap<number, CueSpan[]> = new Map();
 
 /**
  * Runs compiled cues over an analysed utterance.
@@ -324,7 +366,8 @@ export function runCues(
   a: Analysis,
   previousStems: ReadonlySet<string> | undefined,
 ): MatchState {
-  const phraseSpans = new Map<number, CueSpan[]>();
+  // Made on the first phrase match only: most utterances match none.
+  let phraseSpans: Map<number, CueSpan[]> | undefined;
   // Which phrase/token-pattern cues matched (scratch, read before this function returns).
   if (phraseHitScratch.length < compiled.cues.length) {
     phraseHitScratch = new Uint8Array(compiled.cues.length * 2);
@@ -337,23 +380,30 @@ export function runCues(
   const root = compiled.root;
   if (root.next.size > 0 || root.any) {
     // Two frontier buffers with explicit counts (no per-token allocation).
-    let frontier: TrieNode[] = [root];
-    let next: TrieNode[] = [];
+    let frontier = frontierScratch;
+    let next = nextScratch;
     let fn = 0;
     let nn = 0;
     for (let i = 0; i < n; i++) {
       // Fast path: most tokens start no pattern at all.
-      if (!root.any && !root.next.has((tokens[i] as Token).norm)) continue;
+      const c0 = root.next.get((tokens[i] as Token).norm);
+      if (c0 === undefined && !root.any) continue;
       frontier[0] = root;
       fn = 1;
       for (let j = i; j < n && j - i < compiled.maxDepth && fn > 0; j++) {
         nn = 0;
-        const tok = (tokens[j] as Token).norm;
-        for (let f = 0; f < fn; f++) {
-          const nd = frontier[f] as TrieNode;
-          const c = nd.next.get(tok);
-          if (c) next[nn++] = c;
-          if (nd.any) next[nn++] = nd.any;
+        if (j === i) {
+          // The root's step, looked up just above.
+          if (c0) next[nn++] = c0;
+          if (root.any) next[nn++] = root.any;
+        } else {
+          const tok = (tokens[j] as Token).norm;
+          for (let f = 0; f < fn; f++) {
+            const nd = frontier[f] as TrieNode;
+            const c = nd.next.get(tok);
+            if (c) next[nn++] = c;
+            if (nd.any) next[nn++] = nd.any;
+          }
         }
         for (let q = 0; q < nn; q++) {
           const nd = next[q] as TrieNode;
@@ -361,6 +411,7 @@ export function runCues(
             const term = nd.out[o] as Terminal;
             if (term.at === "start" && !a.isStart[i]) continue;
             if (term.at === "end" && j < a.lastWord) continue;
+            phraseSpans ??= new Map();
             let list = phraseSpans.get(term.cue);
             if (!list) {
               list = [];
@@ -381,17 +432,23 @@ export function runCues(
         fn = nn;
       }
     }
+    frontierScratch = frontier;
+    nextScratch = next;
   }
   // Mirroring: the share of this utterance's content words that the client just used.
   let overlap = 0;
   const overlapTokens: Token[] = [];
   if (compiled.hasMirroring && previousStems && previousStems.size > 0) {
-    const mine = new Set<string>();
-    const shared = new Set<string>();
+    const mine = mineScratch;
+    const shared = sharedScratch;
+    mine.clear();
+    shared.clear();
+    const infos = a.infos;
     for (let i = 0; i < n; i++) {
+      const info = infos[i];
+      if (info === undefined) continue;
       const t = tokens[i] as Token;
-      if (t.kind !== "word") continue;
-      const st = wordInfo(t.norm).stem;
+      const st = info.stem;
       if (st === undefined) continue;
       mine.add(st);
       if (previousStems.has(st)) {
@@ -400,6 +457,9 @@ export function runCues(
       }
     }
     overlap = mine.size > 0 ? shared.size / mine.size : 0;
+    // Keep no word of the utterance after the call.
+    mine.clear();
+    shared.clear();
   }
   const fired: number[] = [];
   const cues = compiled.cues;
@@ -426,7 +486,7 @@ export function runCues(
     }
     if (ok) fired.push(i);
   }
-  return { fired, phraseSpans, overlap, overlapTokens };
+  return { fired, phraseSpans: phraseSpans ?? NO_SPANS, overlap, overlapTokens };
 }
 
 /**

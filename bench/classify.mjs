@@ -132,162 +132,174 @@ function scoreOf(pred) {
   return { therapist4: macroF1(g4, p4, THERAPIST4), client3: macroF1(g3, p3, CLIENT3) };
 }
 
-// --- one classifier per fresh process --------------------------------------------------------
-// Each classifier (ours and every peer alike) is trained, warmed up and timed in its own child
-// process, one child at a time, so that none runs on JIT type feedback, inline caches or garbage
-// left by another. Each child: load the data, train its classifier on the training split, collect
-// garbage (--expose-gc), predict the held-out set once (accuracy), then `speed` (the same warm-up
-// and timing loop for every classifier).
+// --- two fresh processes per classifier ------------------------------------------------------
+// Every classifier, ours and each peer alike, is trained in one child process and saved with its
+// library's own serialisation (rapportkit's JSON model format, natural's JSON and `restore`,
+// wink's `exportJSON`/`importJSON`), then loaded, warmed up and timed in another, fresh child
+// process, one child at a time: no classifier is timed on the JIT type feedback, inline caches or
+// garbage that training or another classifier left behind. The timing child loads the saved
+// model, predicts the held-out set once (macro-F1, the same predictions as the trained model
+// gives), collects garbage (--expose-gc) and runs `speed`: the same warm-up and timing loop for
+// every classifier. Classifiers without training (the rules, the shipped model) have only the
+// timing child.
 
-/** Trains one classifier; returns predictAll (held-out coarse labels) and a training note. */
-async function build(name) {
-  if (name.startsWith("rapportkit")) {
-    const { annomiCodebook, rulesClassifier, trainLinear, linearClassifier } = await import(
-      new URL("index.js", DIST).href
-    );
-    const { annomiClassifier, rapportClassifier } = await import(new URL("model.js", DIST).href);
-    const trainModel = () => trainLinear(trainTurns, MODEL_OPTIONS);
-    switch (name) {
-      case "rapportkit linear (annomi)": {
-        const c = linearClassifier(trainModel(), { evidence: 0, probabilities: false });
-        return {
-          kind: "ours",
-          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
-        };
-      }
-      case "rapportkit linear, with evidence + probabilities": {
-        const c = linearClassifier(trainModel());
-        return {
-          kind: "ours",
-          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
-        };
-      }
-      case "rapportkit rules (annomi)": {
-        const c = rulesClassifier(annomiCodebook);
-        return {
-          kind: "ours",
-          untrained: true,
-          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
-        };
-      }
-      case "rapportkit rapport default": {
-        // Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
-        const c = rapportClassifier(
-          linearClassifier(trainModel(), { evidence: 3, probabilities: RAPPORT_PROBABILITIES }),
-        );
-        return {
-          kind: "ours",
-          predictAll: () => c.classify(utterances).map((p) => rapportToAnnomi(p.codeId)),
-        };
-      }
-      case "rapportkit shipped model": {
-        // The shipped model was trained on all of AnnoMI dev, held-out set included: speed only.
-        const c = annomiClassifier({ evidence: 0, probabilities: false });
-        return {
-          kind: "shipped",
-          untrained: true,
-          predictAll: () => c.classify(utterances).map((p) => parent(p.codeId)),
-        };
-      }
+const CLASSIFIERS = [
+  { name: "rapportkit linear (annomi)", kind: "ours", train: "rapportkit" },
+  { name: "rapportkit linear, with evidence + probabilities", kind: "ours", train: "rapportkit" },
+  { name: "rapportkit rules (annomi)", kind: "ours" },
+  { name: "rapportkit rapport default", kind: "ours", train: "rapportkit" },
+  { name: "natural BayesClassifier", kind: "peer", train: "natural BayesClassifier" },
+  { name: "wink-naive-bayes-text-classifier", kind: "peer", train: "wink" },
+  ...(quick
+    ? []
+    : [
+        {
+          name: "natural LogisticRegressionClassifier",
+          kind: "peer",
+          train: "natural LogisticRegressionClassifier",
+          trainNote: `trained on ${LR_SAMPLE} utterances per role (dense batch gradient descent)`,
+        },
+      ]),
+  // The shipped model was trained on all of AnnoMI dev, held-out set included: speed only.
+  { name: "rapportkit shipped model", kind: "shipped" },
+];
+
+const rk = async () => ({
+  ...(await import(new URL("index.js", DIST).href)),
+  ...(await import(new URL("model.js", DIST).href)),
+});
+const natural = async () => (await import("natural")).default;
+async function winkModel() {
+  const winkNB = (await import("wink-naive-bayes-text-classifier")).default;
+  const winkUtils = (await import("wink-nlp-utils")).default;
+  const nb = winkNB();
+  nb.definePrepTasks([winkUtils.string.tokenize0, winkUtils.tokens.stem]);
+  return nb;
+}
+
+/** Trains with the recipe `key`; returns the saved model (a string). */
+async function train(key) {
+  if (key === "rapportkit") {
+    const { trainLinear } = await rk();
+    return JSON.stringify(trainLinear(trainTurns, MODEL_OPTIONS));
+  }
+  // The peers: one classifier per speaker role, text only.
+  const models = {};
+  for (const role of ["therapist", "client"]) {
+    let data = trainTurns.filter((x) => x.role === role);
+    if (key === "natural LogisticRegressionClassifier" && data.length > LR_SAMPLE) {
+      // Seeded, evenly spaced sample.
+      const step = data.length / LR_SAMPLE;
+      data = Array.from({ length: LR_SAMPLE }, (_, i) => data[Math.floor(i * step)]);
+    }
+    const label = (x) => (role === "therapist" ? parent(x.label) : x.label);
+    if (key === "wink") {
+      const nb = await winkModel();
+      nb.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
+      for (const x of data) nb.learn(x.text, label(x));
+      nb.consolidate();
+      models[role] = nb.exportJSON();
+    } else {
+      const n = await natural();
+      const m =
+        key === "natural BayesClassifier"
+          ? new n.BayesClassifier()
+          : new n.LogisticRegressionClassifier();
+      for (const x of data) m.addDocument(x.text, label(x));
+      m.train();
+      models[role] = JSON.stringify(m);
     }
   }
-  const natural = (await import("natural")).default;
+  return JSON.stringify(models);
+}
+
+/** Loads a saved model (or builds an untrained classifier); returns predictAll (coarse labels). */
+async function load(name, saved) {
+  const byRole = (predict) => () => testTurns.map((x) => predict(x.role, x.text));
   switch (name) {
-    case "natural BayesClassifier":
-      return peer(
-        () => new natural.BayesClassifier(),
-        (m, text, label) => m.addDocument(text, label),
-        (m) => m.train(),
-        (m, text) => m.classify(text),
-      );
-    case "wink-naive-bayes-text-classifier": {
-      const winkNB = (await import("wink-naive-bayes-text-classifier")).default;
-      const winkUtils = (await import("wink-nlp-utils")).default;
-      return peer(
-        () => {
-          const nb = winkNB();
-          nb.definePrepTasks([winkUtils.string.tokenize0, winkUtils.tokens.stem]);
-          nb.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
-          return nb;
-        },
-        (m, text, label) => m.learn(text, label),
-        (m) => m.consolidate(),
-        (m, text) => m.predict(text),
-      );
+    case "rapportkit linear (annomi)": {
+      const c = (await rk()).linearClassifier(JSON.parse(saved), {
+        evidence: 0,
+        probabilities: false,
+      });
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
     }
-    case "natural LogisticRegressionClassifier":
-      return peer(
-        () => new natural.LogisticRegressionClassifier(),
-        (m, text, label) => m.addDocument(text, label),
-        (m) => m.train(),
-        (m, text) => m.classify(text),
-        LR_SAMPLE,
+    case "rapportkit linear, with evidence + probabilities": {
+      const c = (await rk()).linearClassifier(JSON.parse(saved));
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
+    }
+    case "rapportkit rules (annomi)": {
+      const { rulesClassifier, annomiCodebook } = await rk();
+      const c = rulesClassifier(annomiCodebook);
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
+    }
+    case "rapportkit rapport default": {
+      // Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
+      const { rapportClassifier, linearClassifier } = await rk();
+      const c = rapportClassifier(
+        linearClassifier(JSON.parse(saved), {
+          evidence: 3,
+          probabilities: RAPPORT_PROBABILITIES,
+        }),
       );
+      return () => c.classify(utterances).map((p) => rapportToAnnomi(p.codeId));
+    }
+    case "rapportkit shipped model": {
+      const c = (await rk()).annomiClassifier({ evidence: 0, probabilities: false });
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
+    }
+    case "natural BayesClassifier":
+    case "natural LogisticRegressionClassifier": {
+      const n = await natural();
+      const K =
+        name === "natural BayesClassifier" ? n.BayesClassifier : n.LogisticRegressionClassifier;
+      const json = JSON.parse(saved);
+      const m = {
+        therapist: K.restore(JSON.parse(json.therapist)),
+        client: K.restore(JSON.parse(json.client)),
+      };
+      return byRole((role, text) => m[role].classify(text));
+    }
+    case "wink-naive-bayes-text-classifier": {
+      const json = JSON.parse(saved);
+      const m = {};
+      for (const role of ["therapist", "client"]) {
+        m[role] = await winkModel();
+        m[role].importJSON(json[role]);
+        m[role].consolidate();
+      }
+      return byRole((role, text) => m[role].predict(text));
+    }
   }
   throw new Error(`unknown classifier ${name}`);
 }
 
-/** A peer: one classifier per role, text only. */
-function peer(make, learn, finish, predict, sample) {
-  const models = {};
-  for (const role of ["therapist", "client"]) {
-    let data = trainTurns.filter((x) => x.role === role);
-    if (sample && data.length > sample) {
-      // Seeded, evenly spaced sample.
-      const step = data.length / sample;
-      data = Array.from({ length: sample }, (_, i) => data[Math.floor(i * step)]);
-    }
-    const m = make();
-    for (const x of data) learn(m, x.text, role === "therapist" ? parent(x.label) : x.label);
-    finish(m);
-    models[role] = m;
-  }
-  return {
-    kind: "peer",
-    trainNote: sample
-      ? `trained on ${sample} utterances per role (dense batch gradient descent)`
-      : undefined,
-    predictAll: () => testTurns.map((x) => predict(models[x.role], x.text)),
-  };
-}
-
 const CHILD = args.includes("--child") ? args[args.indexOf("--child") + 1] : undefined;
-if (CHILD !== undefined) {
+const MODEL = args.includes("--model") ? args[args.indexOf("--model") + 1] : undefined;
+const OUT = args.includes("--out") ? args[args.indexOf("--out") + 1] : undefined;
+if (CHILD !== undefined && args.includes("--train")) {
+  // Training child: train with recipe CHILD, save the model to MODEL, the seconds to OUT.
   const t = performance.now();
-  const b = await build(CHILD);
-  const trainSeconds = b.untrained ? 0 : (performance.now() - t) / 1000;
+  const saved = await train(CHILD);
+  const trainSeconds = (performance.now() - t) / 1000;
+  writeFileSync(MODEL, saved);
+  writeFileSync(OUT, JSON.stringify({ trainSeconds }));
+  process.exit(0);
+}
+if (CHILD !== undefined) {
+  // Timing child: load, predict once (accuracy), collect garbage, warm up and time.
+  const predictAll = await load(
+    CHILD,
+    MODEL === undefined ? undefined : readFileSync(MODEL, "utf8"),
+  );
+  const pred = predictAll();
   globalThis.gc?.();
-  const pred = b.predictAll();
-  const s = speed(b.predictAll, utterances.length);
-  const r = {
-    name: CHILD,
-    kind: b.kind,
-    ...scoreOf(pred),
-    ...s,
-    trainSeconds,
-    trainNote: b.trainNote,
-  };
-  writeFileSync(args[args.indexOf("--out") + 1], JSON.stringify(r));
+  const s = speed(predictAll, utterances.length);
+  writeFileSync(OUT, JSON.stringify({ ...scoreOf(pred), ...s }));
   process.exit(0);
 }
 
-const NAMES = [
-  "rapportkit linear (annomi)",
-  "rapportkit linear, with evidence + probabilities",
-  "rapportkit rules (annomi)",
-  "rapportkit rapport default",
-  "natural BayesClassifier",
-  "wink-naive-bayes-text-classifier",
-  ...(quick ? [] : ["natural LogisticRegressionClassifier"]),
-  "rapportkit shipped model",
-];
-// --only SUBSTRING: run only the classifiers whose name contains it (for development).
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
-const tmp = mkdtempSync(path.join(os.tmpdir(), "rk-bench-"));
-const results = [];
-for (const name of NAMES) {
-  if (only !== undefined && !name.includes(only)) continue;
-  const file = path.join(tmp, "result.json");
+function child(name, extra) {
   execFileSync(
     process.execPath,
     [
@@ -295,21 +307,48 @@ for (const name of NAMES) {
       fileURLToPath(import.meta.url),
       "--child",
       name,
-      "--out",
-      file,
+      ...extra,
       ...(quick ? ["--quick"] : []),
     ],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
-  const r = JSON.parse(readFileSync(file, "utf8"));
+}
+
+// --only SUBSTRING: run only the classifiers whose name contains it (for development).
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const tmp = mkdtempSync(path.join(os.tmpdir(), "rk-bench-"));
+const trained = new Map();
+const results = [];
+for (const c of CLASSIFIERS) {
+  if (only !== undefined && !c.name.includes(only)) continue;
+  const out = path.join(tmp, "result.json");
+  let model;
+  let trainSeconds = 0;
+  if (c.train !== undefined) {
+    // One training per recipe: the three rapportkit rows share one trained model.
+    if (!trained.has(c.train)) {
+      const file = path.join(tmp, `model-${trained.size}.json`);
+      child(c.train, ["--train", "--model", file, "--out", out]);
+      trained.set(c.train, { file, ...JSON.parse(readFileSync(out, "utf8")) });
+    }
+    ({ file: model, trainSeconds } = trained.get(c.train));
+  }
+  child(c.name, [...(model ? ["--model", model] : []), "--out", out]);
+  const r = {
+    name: c.name,
+    kind: c.kind,
+    ...JSON.parse(readFileSync(out, "utf8")),
+    trainSeconds,
+    trainNote: c.trainNote,
+  };
   results.push(r);
-  process.stderr.write(`${name}: ${Math.round(r.wall)} utt/s (best run ${Math.round(r.best)})\n`);
+  process.stderr.write(`${c.name}: ${Math.round(r.wall)} utt/s (best run ${Math.round(r.best)})\n`);
 }
 rmSync(tmp, { recursive: true, force: true });
 if (only !== undefined) {
   for (const r of results)
     console.log(
-      `${r.name}: wall ${Math.round(r.wall)}, CPU ${Math.round(r.cpu)}, best ${Math.round(r.best)} utt/s (${r.runs} runs)`,
+      `${r.name}: wall ${Math.round(r.wall)}, CPU ${Math.round(r.cpu)}, best ${Math.round(r.best)} utt/s (${r.runs} runs); therapist F1 ${r.therapist4.toFixed(3)}, client F1 ${r.client3.toFixed(3)}`,
     );
   process.exit(0);
 }

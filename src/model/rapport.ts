@@ -1,3 +1,4 @@
+import { rulesDecider } from "../classify/rules/classifier.js";
 import { rulesClassifier } from "../classify/rules/index.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/types.js";
 import { rapportCodebook } from "../codebook/index.js";
@@ -103,6 +104,7 @@ export function rapportClassifier(
     }
   }
   const rules = options.rules ?? rulesClassifier(rapportCodebook);
+  const decide = rulesDecider(rules);
   const threshold = options.threshold ?? 0.5;
   const ruleCodes = new Set(options.ruleCodes ?? RULE_DECIDED_CODES);
   const id = options.id ?? "default@rapport";
@@ -111,31 +113,33 @@ export function rapportClassifier(
     mode: "sync",
     codebook: { id: rapportCodebook.id, version: rapportCodebook.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
-      // One tokenisation of each utterance for both classifiers.
-      const [lin, rul] = shareTokens(() => [
-        linear.classify(utterances, opts),
-        rules.classify(utterances, opts),
-      ]);
-      const out: Prediction[] = new Array(utterances.length);
-      for (let i = 0; i < utterances.length; i++) {
-        const l = lin[i] as Prediction;
-        const r = rul[i] as Prediction;
-        const mapped = ANNOMI_TO_RAPPORT[l.codeId] ?? "other";
-        const ruleWins =
-          ruleCodes.has(r.codeId) &&
-          r.confidence >= threshold &&
-          (!r.codeId.startsWith("advice.") || mapped === "advice");
-        out[i] = ruleWins
-          ? { ...r, source: id }
-          : {
-              utteranceId: l.utteranceId,
-              codeId: mapped,
-              confidence: l.confidence,
-              source: id,
-              ...(l.evidence ? { evidence: l.evidence } : {}),
-            };
-      }
-      return out;
+      // One tokenisation of each utterance for both classifiers. A rules classifier made by
+      // rulesClassifier builds its evidence only for the utterances where the rules win.
+      return shareTokens(() => {
+        const lin = linear.classify(utterances, opts);
+        const decisions = decide?.(utterances, opts);
+        const rul = decisions ? decisions.predictions : rules.classify(utterances, opts);
+        const out: Prediction[] = new Array(utterances.length);
+        for (let i = 0; i < utterances.length; i++) {
+          const l = lin[i] as Prediction;
+          const r = rul[i] as Prediction;
+          const mapped = ANNOMI_TO_RAPPORT[l.codeId] ?? "other";
+          const ruleWins =
+            ruleCodes.has(r.codeId) &&
+            r.confidence >= threshold &&
+            (!r.codeId.startsWith("advice.") || mapped === "advice");
+          out[i] = ruleWins
+            ? { ...(decisions ? decisions.full(i) : r), source: id }
+            : {
+                utteranceId: l.utteranceId,
+                codeId: mapped,
+                confidence: l.confidence,
+                source: id,
+                ...(l.evidence ? { evidence: l.evidence } : {}),
+              };
+        }
+        return out;
+      });
     },
   };
 }

@@ -127,10 +127,12 @@ export function rulesClassifier<C extends string = string>(
   const topLeaf = new Int32Array(3);
   const topScore = new Float64Array(3);
 
+  // With `lite`, the prediction has no evidence (its code and confidence are the same).
   const classifyOne = (
     u: Utterance,
     tokens: readonly Token[],
     prev: ReadonlySet<string> | undefined,
+    lite: boolean,
   ): Prediction<C> => {
     let role: "therapist" | "client" | "other" = u.role;
     let table = tableFor(role);
@@ -139,13 +141,20 @@ export function rulesClassifier<C extends string = string>(
       table = tableFor(role);
     }
     if (table.leaves.length === 0)
-      return {
-        utteranceId: u.id,
-        codeId: (table.fallback ?? cb.codes[0]?.id) as C,
-        confidence: 0,
-        source: id,
-        evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
-      };
+      return lite
+        ? {
+            utteranceId: u.id,
+            codeId: (table.fallback ?? cb.codes[0]?.id) as C,
+            confidence: 0,
+            source: id,
+          }
+        : {
+            utteranceId: u.id,
+            codeId: (table.fallback ?? cb.codes[0]?.id) as C,
+            confidence: 0,
+            source: id,
+            evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
+          };
     const a = analyse(u.text, tokens);
     const state = runCues(compiled, a, prev);
     perCode.fill(0);
@@ -183,13 +192,28 @@ export function rulesClassifier<C extends string = string>(
         if (nTop < 3) nTop++;
       }
     }
+    const bestScore = topScore[0] as number;
+    if (lite) {
+      if (nTop === 0 || bestScore <= threshold)
+        return {
+          utteranceId: u.id,
+          codeId: table.fallback as C,
+          confidence: fallbackConfidence,
+          source: id,
+        };
+      return {
+        utteranceId: u.id,
+        codeId: (table.leaves[topLeaf[0] as number] as Code).id as C,
+        confidence: confidenceOf(nTop),
+        source: id,
+      };
+    }
     const features: FeatureWeight[] = new Array(nTop);
     for (let q = 0; q < nTop; q++)
       features[q] = {
         name: table.scoreNames[topLeaf[q] as number] as string,
         weight: round(topScore[q] as number),
       };
-    const bestScore = topScore[0] as number;
     if (nTop === 0 || bestScore <= threshold) {
       return {
         utteranceId: u.id,
@@ -206,52 +230,103 @@ export function rulesClassifier<C extends string = string>(
       if ((compiled.cues[k]?.weight ?? 0) <= 0 || !lineage.includes(owner[k] as number)) continue;
       for (const sp of spansOf(compiled, a, state, k)) spans.push(sp);
     }
-    const second = nTop > 1 ? Math.max(0, topScore[1] as number) : 0;
-    const margin = Math.max(0, bestScore - second);
-    const strength = 1 - Math.exp(-bestScore);
-    const confidence = clamp(strength * (0.5 + 0.5 * Math.min(1, margin / bestScore)));
     return {
       utteranceId: u.id,
       codeId: (table.leaves[bestLeaf] as Code).id as C,
-      confidence,
+      confidence: confidenceOf(nTop),
       source: id,
       evidence: { spans, features },
     };
   };
+  /** The confidence of the best of the `nTop` scores kept (`nTop` ≥ 1). */
+  const confidenceOf = (nTop: number): number => {
+    const bestScore = topScore[0] as number;
+    const second = nTop > 1 ? Math.max(0, topScore[1] as number) : 0;
+    const margin = Math.max(0, bestScore - second);
+    const strength = 1 - Math.exp(-bestScore);
+    return clamp(strength * (0.5 + 0.5 * Math.min(1, margin / bestScore)));
+  };
 
-  return {
+  /**
+   * Codes utterances in order; with `prevs`, `lite` predictions (no evidence) and each
+   * utterance's mirroring context kept in `prevs`, so that `classifyOne` can give the full
+   * prediction of any of them later.
+   */
+  const classifyAll = (
+    utterances: readonly Utterance[],
+    opts: ClassifyOptions | undefined,
+    prevs?: (ReadonlySet<string> | undefined)[],
+  ): Prediction<C>[] => {
+    const out: Prediction<C>[] = [];
+    // Per session: the last client turn's content words and how many turns came after it.
+    // One pass over context and batch, so time stays linear however sessions interleave.
+    const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
+    const see = (u: Utterance, tokens: readonly Token[] | undefined) => {
+      if (!compiled.hasMirroring) return;
+      if (u.role === "client") {
+        sessions.set(u.session, { stems: contentStems(tokens ?? tokensOf(u)), since: 0 });
+        return;
+      }
+      const st = sessions.get(u.session);
+      if (st) st.since++;
+    };
+    for (const c of opts?.context ?? []) see(c, undefined);
+    for (let i = 0; i < utterances.length; i++) {
+      const u = utterances[i] as Utterance;
+      let prev: ReadonlySet<string> | undefined;
+      if (compiled.hasMirroring && u.role !== "client") {
+        const st = sessions.get(u.session);
+        if (st && st.since < MIRROR_WINDOW) prev = st.stems;
+      }
+      const tokens = tokensOf(u);
+      if (prevs) prevs.push(prev);
+      out.push(classifyOne(u, tokens, prev, prevs !== undefined));
+      see(u, tokens);
+    }
+    return out;
+  };
+
+  const classifier: SyncClassifier<C> = {
     id,
     mode: "sync",
     codebook: { id: cb.id, version: cb.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction<C>[] {
-      const out: Prediction<C>[] = [];
-      // Per session: the last client turn's content words and how many turns came after it.
-      // One pass over context and batch, so time stays linear however sessions interleave.
-      const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
-      const see = (u: Utterance, tokens: readonly Token[] | undefined) => {
-        if (!compiled.hasMirroring) return;
-        if (u.role === "client") {
-          sessions.set(u.session, { stems: contentStems(tokens ?? tokensOf(u)), since: 0 });
-          return;
-        }
-        const st = sessions.get(u.session);
-        if (st) st.since++;
-      };
-      for (const c of opts?.context ?? []) see(c, undefined);
-      for (let i = 0; i < utterances.length; i++) {
-        const u = utterances[i] as Utterance;
-        let prev: ReadonlySet<string> | undefined;
-        if (compiled.hasMirroring && u.role !== "client") {
-          const st = sessions.get(u.session);
-          if (st && st.since < MIRROR_WINDOW) prev = st.stems;
-        }
-        const tokens = tokensOf(u);
-        out.push(classifyOne(u, tokens, prev));
-        see(u, tokens);
-      }
-      return out;
+      return classifyAll(utterances, opts);
     },
   };
+  deciders.set(classifier, (utterances, opts) => {
+    const prevs: (ReadonlySet<string> | undefined)[] = [];
+    const predictions = classifyAll(utterances, opts, prevs);
+    return {
+      predictions,
+      full: (i) => {
+        const u = utterances[i] as Utterance;
+        return classifyOne(u, tokensOf(u), prevs[i], false);
+      },
+    };
+  });
+  return classifier;
+}
+
+/**
+ * The rules' predictions without evidence, and the full prediction (with evidence) of any one of
+ * them on demand: for a combination that reports the rules' evidence only where the rules win.
+ * The code and confidence of `predictions[i]` are those `classify` gives; `full(i)` is exactly
+ * `classify`'s i-th prediction. @internal
+ */
+export interface RulesDecisions {
+  readonly predictions: readonly Prediction[];
+  full(i: number): Prediction;
+}
+type Decider = (utterances: readonly Utterance[], opts?: ClassifyOptions) => RulesDecisions;
+const deciders = new WeakMap<object, Decider>();
+
+/**
+ * The decider of a classifier made by {@link rulesClassifier}, or undefined for any other.
+ * @internal
+ */
+export function rulesDecider(classifier: SyncClassifier): Decider | undefined {
+  return deciders.get(classifier);
 }
 
 /** The client's turn counts for mirroring if it is among the last this-many turns. */

@@ -123,33 +123,30 @@ export function linearClassifier(
             out[i] = { utteranceId: u.id, codeId: code, confidence: 1, source: id };
             return;
           }
-          const p: {
-            utteranceId: string;
-            codeId: string;
-            confidence: number;
-            source: string;
-            evidence?: { features: FeatureWeight[] };
-            probabilities?: Record<string, number>;
-          } = {
-            utteranceId: u.id,
-            codeId: (m.labels[k] as { id: string }).id,
-            confidence: probs[k] as number,
-            source: id,
-          };
-          if (nEvidence > 0)
-            p.evidence = {
-              features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence, scratch),
-            };
+          const codeId = (m.labels[k] as { id: string }).id;
+          const confidence = probs[k] as number;
+          const evidence =
+            nEvidence > 0
+              ? { features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence, scratch) }
+              : undefined;
+          let probabilities: Record<string, number> | undefined;
           if (withProbs) {
-            const pr: Record<string, number> = {};
+            probabilities = {};
             const idx = compiled.leaves[u.role as "therapist"];
             for (let j = 0; j < idx.length; j++) {
               const kk = idx[j] as number;
-              pr[(m.labels[kk] as { id: string }).id] = probs[kk] as number;
+              probabilities[(m.labels[kk] as { id: string }).id] = probs[kk] as number;
             }
-            p.probabilities = pr;
           }
-          out[i] = p;
+          // Each shape built in one literal (same keys, in the same order, as before).
+          out[i] =
+            evidence && probabilities
+              ? { utteranceId: u.id, codeId, confidence, source: id, evidence, probabilities }
+              : evidence
+                ? { utteranceId: u.id, codeId, confidence, source: id, evidence }
+                : probabilities
+                  ? { utteranceId: u.id, codeId, confidence, source: id, probabilities }
+                  : { utteranceId: u.id, codeId, confidence, source: id };
         },
         states,
         buf,

@@ -6,7 +6,7 @@ import type {
   SpeakerRole,
   Utterance,
 } from "../../core/schemas.js";
-import { type Token, tokensOf } from "../../text/tokenize.js";
+import { type Tokenized, tokenizedOf } from "../../text/tokenize.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   analyse,
@@ -130,7 +130,7 @@ export function rulesClassifier<C extends string = string>(
   // With `lite`, the prediction has no evidence (its code and confidence are the same).
   const classifyOne = (
     u: Utterance,
-    tokens: readonly Token[],
+    tok: Tokenized,
     prev: ReadonlySet<string> | undefined,
     lite: boolean,
   ): Prediction<C> => {
@@ -155,7 +155,7 @@ export function rulesClassifier<C extends string = string>(
             source: id,
             evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
           };
-    const a = analyse(u.text, tokens);
+    const a = analyse(u.text, tok.tokens, tok.ids);
     const state = runCues(compiled, a, prev);
     perCode.fill(0);
     hasCue.fill(0);
@@ -261,10 +261,11 @@ export function rulesClassifier<C extends string = string>(
     // Per session: the last client turn's content words and how many turns came after it.
     // One pass over context and batch, so time stays linear however sessions interleave.
     const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
-    const see = (u: Utterance, tokens: readonly Token[] | undefined) => {
+    const see = (u: Utterance, tokenized: Tokenized | undefined) => {
       if (!compiled.hasMirroring) return;
       if (u.role === "client") {
-        sessions.set(u.session, { stems: contentStems(tokens ?? tokensOf(u)), since: 0 });
+        const t = tokenized ?? tokenizedOf(u);
+        sessions.set(u.session, { stems: contentStems(t.tokens, t.ids), since: 0 });
         return;
       }
       const st = sessions.get(u.session);
@@ -278,7 +279,7 @@ export function rulesClassifier<C extends string = string>(
         const st = sessions.get(u.session);
         if (st && st.since < MIRROR_WINDOW) prev = st.stems;
       }
-      const tokens = tokensOf(u);
+      const tokens = tokenizedOf(u);
       if (prevs) prevs.push(prev);
       out.push(classifyOne(u, tokens, prev, prevs !== undefined));
       see(u, tokens);
@@ -301,7 +302,7 @@ export function rulesClassifier<C extends string = string>(
       predictions,
       full: (i) => {
         const u = utterances[i] as Utterance;
-        return classifyOne(u, tokensOf(u), prevs[i], false);
+        return classifyOne(u, tokenizedOf(u), prevs[i], false);
       },
     };
   });

@@ -1,5 +1,5 @@
 import type { Cue } from "../../core/schemas.js";
-import { type Token, tokenize } from "../../text/tokenize.js";
+import { TOKEN_ID_COUNT, type Token, tokenize } from "../../text/tokenize.js";
 import {
   AUX_WORDS,
   DISCOURSE,
@@ -76,6 +76,11 @@ export interface CompiledCues {
   readonly root: TrieNode;
   readonly maxDepth: number;
   readonly hasMirroring: boolean;
+  /**
+   * By token id (see `TOKEN_ID_COUNT`): 0 not known yet, 1 when the root has no child for the
+   * token's form, 2 when it has one. Made on first use.
+   */
+  rootById: Uint8Array | undefined;
 }
 
 function normToken(t: string): string {
@@ -130,7 +135,7 @@ export function compileCues(cues: readonly Cue[], prefixes?: readonly string[]):
       );
     } else if (cue.kind === "mirroring") hasMirroring = true;
   });
-  return { cues: out, root, maxDepth, hasMirroring };
+  return { cues: out, root, maxDepth, hasMirroring, rootById: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +151,8 @@ export type QuestionForm = "open" | "closed" | null;
  */
 export interface Analysis {
   readonly tokens: readonly Token[];
+  /** The tokens' ids (see `TOKEN_ID_COUNT`), when known. */
+  readonly ids: readonly number[] | undefined;
   /** Whether token i starts a sentence (for i < token count; the array may be longer). */
   readonly isStart: Uint8Array;
   /** The lexicon facts of token i (undefined for punctuation), for i < token count. */
@@ -182,15 +189,19 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
  * Analyses an utterance in one pass over its tokens.
  * @internal
  */
-export function analyse(text: string, tokens: readonly Token[] = tokenize(text)): Analysis {
+export function analyse(
+  text: string,
+  tokens: readonly Token[] = tokenize(text),
+  ids?: readonly number[],
+): Analysis {
   const n = tokens.length;
   // Scratch arrays, reused by the next call: an analysis is used before the next one is made.
   if (isStartScratch.length < n)
     isStartScratch = new Uint8Array(Math.max(n, 2 * isStartScratch.length));
   const isStart = isStartScratch;
   isStart.fill(0, 0, n);
+  // Entries at n and beyond are stale: never read.
   const infos = infoScratch;
-  infos.length = n;
   const first: Token[] = [];
   const second: Token[] = [];
   let lastWord = -1;
@@ -206,7 +217,9 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
       contentStart = -1;
     }
     const isWord = t.kind === "word";
-    const info = isWord ? wordInfo(t.norm) : undefined;
+    const info = isWord
+      ? wordInfoById(t.norm, ids === undefined ? -1 : (ids[i] as number))
+      : undefined;
     infos[i] = info;
     const flags = info === undefined ? 0 : info.flags;
     const isEnd = isWord ? (flags & W_END) !== 0 : isSentenceEnd(t.norm);
@@ -234,6 +247,7 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
     openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
   return {
     tokens,
+    ids,
     isStart,
     infos,
     lastWord,
@@ -319,12 +333,27 @@ function wordInfo(word: string): WordInfo {
   return w;
 }
 
+// The lexicon facts by token id (an array index instead of a map lookup), made on first use.
+let infoById: (WordInfo | undefined)[] | undefined;
+/** `wordInfo(word)`, by the token's id when it has one (-1 otherwise). */
+function wordInfoById(word: string, id: number): WordInfo {
+  if (id < 0) return wordInfo(word);
+  infoById ??= new Array(TOKEN_ID_COUNT).fill(undefined);
+  let w = infoById[id];
+  if (w === undefined) {
+    w = wordInfo(word);
+    infoById[id] = w;
+  }
+  return w;
+}
+
 /** The distinct content-word stems of a text (for mirroring). @internal */
-export function contentStems(tokens: readonly Token[]): Set<string> {
+export function contentStems(tokens: readonly Token[], ids?: readonly number[]): Set<string> {
   const out = new Set<string>();
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
     if (t.kind !== "word") continue;
-    const st = wordInfo(t.norm).stem;
+    const st = wordInfoById(t.norm, ids === undefined ? -1 : (ids[i] as number)).stem;
     if (st !== undefined) out.add(st);
   }
   return out;
@@ -349,6 +378,8 @@ export interface MatchState {
 }
 
 let phraseHitScratch = new Uint8Array(64);
+/** Stands in for `rootById` when tokens have no ids (never read then). */
+const NO_IDS = new Uint8Array(0);
 // Reused between calls (matching is synchronous and never re-entered).
 let frontierScratch: TrieNode[] = [];
 let nextScratch: TrieNode[] = [];
@@ -382,11 +413,18 @@ export function runCues(
     // Two frontier buffers with explicit counts (no per-token allocation).
     let frontier = frontierScratch;
     let next = nextScratch;
+    const ids = a.ids;
+    // Made only when ids are known (not for a one-off matchCues).
+    if (ids !== undefined) compiled.rootById ??= new Uint8Array(TOKEN_ID_COUNT);
+    const rootById = compiled.rootById ?? NO_IDS;
     let fn = 0;
     let nn = 0;
     for (let i = 0; i < n; i++) {
-      // Fast path: most tokens start no pattern at all.
+      // Fast path: most tokens start no pattern at all (known by token id without a lookup).
+      const id = ids === undefined ? -1 : (ids[i] as number);
+      if (id >= 0 && rootById[id] === 1 && !root.any) continue;
       const c0 = root.next.get((tokens[i] as Token).norm);
+      if (id >= 0) rootById[id] = c0 === undefined ? 1 : 2;
       if (c0 === undefined && !root.any) continue;
       frontier[0] = root;
       fn = 1;

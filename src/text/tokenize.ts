@@ -148,6 +148,16 @@ export function tokenizeWithIds(text: string): Tokenized {
   return { tokens: scan(text, ids), ids };
 }
 
+/**
+ * The id of the token whose norm is `norm` (a token's own norm, e.g. a trie key made by
+ * tokenising a phrase), or -1 when `norm` is not one whole token with an id. The same norm always
+ * gets the same id, so a user's token has this id exactly when its norm is `norm`. @internal
+ */
+export function tokenIdOf(norm: string): number {
+  const { tokens, ids } = tokenizeWithIds(norm);
+  return tokens.length === 1 && (tokens[0] as Token).norm === norm ? (ids[0] as number) : -1;
+}
+
 /** Tokenises `text`; pushes each token's id onto `ids` when given. */
 function scan(text: string, ids: number[] | undefined): Token[] {
   const out: Token[] = [];

@@ -1,5 +1,5 @@
 import type { Cue } from "../../core/schemas.js";
-import { TOKEN_ID_COUNT, type Token, tokenize } from "../../text/tokenize.js";
+import { TOKEN_ID_COUNT, type Token, tokenIdOf, tokenize } from "../../text/tokenize.js";
 import {
   AUX_WORDS,
   DISCOURSE,
@@ -61,9 +61,77 @@ interface TrieNode {
   /** The child for a `*` wildcard (any one token). */
   any: TrieNode | undefined;
   out: Terminal[];
+  /** The node's index in its trie's edge table (see `edgesOf`), -1 before that is made. */
+  idx: number;
 }
 
-const node = (): TrieNode => ({ next: new Map(), any: undefined, out: [] });
+const node = (): TrieNode => ({ next: new Map(), any: undefined, out: [], idx: -1 });
+
+/**
+ * The trie's edges by (node index, token id) in an open-addressing integer table, so that a
+ * token with an id steps through the trie without a string-keyed map lookup. Edges whose key has
+ * no id (non-ASCII words, say) are only in the nodes' maps, and tokens without an id use those:
+ * a token has a key's id exactly when its norm is that key (see `tokenIdOf`).
+ */
+interface EdgeTable {
+  readonly keys: Int32Array;
+  readonly vals: Int32Array;
+  readonly mask: number;
+  readonly nodes: readonly TrieNode[];
+}
+/** More trie nodes than this and the edge keys would overflow 31 bits: the maps alone are used. */
+const MAX_EDGE_NODES = Math.floor(0x7fffffff / TOKEN_ID_COUNT);
+
+function edgesOf(root: TrieNode): EdgeTable | null {
+  const nodes: TrieNode[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const nd = stack.pop() as TrieNode;
+    if (nd.idx >= 0) continue;
+    nd.idx = nodes.length;
+    nodes.push(nd);
+    for (const c of nd.next.values()) stack.push(c);
+    if (nd.any) stack.push(nd.any);
+  }
+  if (nodes.length > MAX_EDGE_NODES) return null;
+  const edges: [number, number][] = [];
+  for (const nd of nodes) {
+    for (const [key, c] of nd.next) {
+      const id = tokenIdOf(key);
+      if (id >= 0) edges.push([nd.idx * TOKEN_ID_COUNT + id, c.idx]);
+    }
+  }
+  let cap = 16;
+  while (cap < edges.length * 2) cap *= 2;
+  const keys = new Int32Array(cap).fill(-1);
+  const vals = new Int32Array(cap);
+  const mask = cap - 1;
+  for (const [k, v] of edges) {
+    let i = mixEdge(k) & mask;
+    while ((keys[i] as number) !== -1) i = (i + 1) & mask;
+    keys[i] = k;
+    vals[i] = v;
+  }
+  return { keys, vals, mask, nodes };
+}
+
+function mixEdge(k: number): number {
+  const h = Math.imul(k, 0x9e3779b1);
+  return h ^ (h >>> 16);
+}
+
+/** The child of node `nd` for the token with id `id` (≥ 0), or undefined. */
+function stepById(t: EdgeTable, nd: TrieNode, id: number): TrieNode | undefined {
+  const k = nd.idx * TOKEN_ID_COUNT + id;
+  const keys = t.keys;
+  let i = mixEdge(k) & t.mask;
+  for (;;) {
+    const x = keys[i] as number;
+    if (x === k) return t.nodes[t.vals[i] as number];
+    if (x === -1) return undefined;
+    i = (i + 1) & t.mask;
+  }
+}
 
 /**
  * Cues compiled once for matching: phrases and token patterns in one token trie, the rest as
@@ -81,6 +149,8 @@ export interface CompiledCues {
    * token's form, 2 when it has one. Made on first use.
    */
   rootById: Uint8Array | undefined;
+  /** The trie's edge table, made on first use with token ids (null: too many nodes). */
+  edges: EdgeTable | null | undefined;
 }
 
 function normToken(t: string): string {
@@ -135,7 +205,7 @@ export function compileCues(cues: readonly Cue[], prefixes?: readonly string[]):
       );
     } else if (cue.kind === "mirroring") hasMirroring = true;
   });
-  return { cues: out, root, maxDepth, hasMirroring, rootById: undefined };
+  return { cues: out, root, maxDepth, hasMirroring, rootById: undefined, edges: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,15 +485,23 @@ export function runCues(
     let next = nextScratch;
     const ids = a.ids;
     // Made only when ids are known (not for a one-off matchCues).
-    if (ids !== undefined) compiled.rootById ??= new Uint8Array(TOKEN_ID_COUNT);
+    if (ids !== undefined) {
+      compiled.rootById ??= new Uint8Array(TOKEN_ID_COUNT);
+      if (compiled.edges === undefined) compiled.edges = edgesOf(root);
+    }
     const rootById = compiled.rootById ?? NO_IDS;
+    // Step by token id only with ids and an edge table.
+    const edges = ids === undefined ? null : (compiled.edges ?? null);
     let fn = 0;
     let nn = 0;
     for (let i = 0; i < n; i++) {
       // Fast path: most tokens start no pattern at all (known by token id without a lookup).
       const id = ids === undefined ? -1 : (ids[i] as number);
       if (id >= 0 && rootById[id] === 1 && !root.any) continue;
-      const c0 = root.next.get((tokens[i] as Token).norm);
+      const c0 =
+        edges !== null && id >= 0
+          ? stepById(edges, root, id)
+          : root.next.get((tokens[i] as Token).norm);
       if (id >= 0) rootById[id] = c0 === undefined ? 1 : 2;
       if (c0 === undefined && !root.any) continue;
       frontier[0] = root;
@@ -436,9 +514,10 @@ export function runCues(
           if (root.any) next[nn++] = root.any;
         } else {
           const tok = (tokens[j] as Token).norm;
+          const tid = edges === null || ids === undefined ? -1 : (ids[j] as number);
           for (let f = 0; f < fn; f++) {
             const nd = frontier[f] as TrieNode;
-            const c = nd.next.get(tok);
+            const c = tid >= 0 ? stepById(edges as EdgeTable, nd, tid) : nd.next.get(tok);
             if (c) next[nn++] = c;
             if (nd.any) next[nn++] = nd.any;
           }

@@ -1,21 +1,32 @@
 // Classification speed and held-out accuracy: rapportkit's rules, linear model and rapport default
 // against natural's BayesClassifier and LogisticRegressionClassifier and
 // wink-naive-bayes-text-classifier, all trained and run on the same AnnoMI data in this run.
+//
+// Method: every classifier, ours and each peer alike, runs in its own fresh Node process (one
+// after another, never two at once), so that none is measured on the JIT type feedback, inline
+// caches or garbage another one left behind (run in one process, whichever came later paid for
+// the earlier ones: the linear model ran at about half its speed after training and the other
+// classifiers). Each child process loads the data, trains its classifier on the same training
+// split, collects garbage, predicts the held-out set once (macro-F1), then runs the same warm-up
+// (a fifth of the timing budget) and the same timing loop (repeated passes over the held-out set,
+// at least 1.5 s and 3 passes; 0.3 s with --quick). Wall = median pass, CPU = the same per
+// CPU-second of the child, best run = fastest pass. The ratio is against the fastest peer of the
+// same run, between medians and between best runs.
+//
 // Imports the built package (run `npx tsup` first; `npm run bench` builds). RAPPORTKIT_DIST names
 // another build directory with index.js and model.js (e.g. a private build, so as not to touch
 // dist/ while others use it). The machine's load average is printed: other processes on the same
 // cores depress every absolute figure, not the ratios between classifiers of one run.
-//   node bench/classify.mjs [--json FILE] [--quick]
+//   node bench/classify.mjs [--json FILE] [--quick] [--only SUBSTRING]
 //   RAPPORTKIT_DIST=/tmp/build node bench/classify.mjs
+// (--only runs just the classifiers whose name contains SUBSTRING and prints their speeds; the
+// child mode, --child NAME --out FILE, is internal.)
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import natural from "natural";
-import winkNB from "wink-naive-bayes-text-classifier";
-import winkUtils from "wink-nlp-utils";
 import { groupedFolds, loadAnnomi } from "../scripts/annomi-data.mjs";
 import { MODEL_OPTIONS } from "../scripts/model-options.mjs";
 
@@ -31,10 +42,6 @@ const RAPPORT_PROBABILITIES = process.env.BENCH_RAPPORT_PROBABILITIES === "1";
 const DIST = process.env.RAPPORTKIT_DIST
   ? pathToFileURL(`${path.resolve(process.env.RAPPORTKIT_DIST)}/`)
   : new URL("../dist/", import.meta.url);
-const { annomiCodebook, rulesClassifier, trainLinear, linearClassifier } = await import(
-  new URL("index.js", DIST).href
-);
-const { annomiClassifier, rapportClassifier } = await import(new URL("model.js", DIST).href);
 const loadBefore = os.loadavg();
 
 const THERAPIST4 = ["reflection", "question", "therapist_input", "other"];
@@ -125,96 +132,228 @@ function scoreOf(pred) {
   return { therapist4: macroF1(g4, p4, THERAPIST4), client3: macroF1(g3, p3, CLIENT3) };
 }
 
-const results = [];
-function record(name, kind, train, predictAll, trainNote) {
-  const pred = predictAll();
-  const s = speed(predictAll, utterances.length);
-  const r = { name, kind, ...scoreOf(pred), ...s, trainSeconds: train, trainNote };
-  results.push(r);
-  process.stderr.write(`${name}: ${Math.round(s.wall)} utt/s\n`);
+// --- two fresh processes per classifier ------------------------------------------------------
+// Every classifier, ours and each peer alike, is trained in one child process and saved with its
+// library's own serialisation (rapportkit's JSON model format, natural's JSON and `restore`,
+// wink's `exportJSON`/`importJSON`), then loaded, warmed up and timed in another, fresh child
+// process, one child at a time: no classifier is timed on the JIT type feedback, inline caches or
+// garbage that training or another classifier left behind. The timing child loads the saved
+// model, predicts the held-out set once (macro-F1, the same predictions as the trained model
+// gives), collects garbage (--expose-gc) and runs `speed`: the same warm-up and timing loop for
+// every classifier. Classifiers without training (the rules, the shipped model) have only the
+// timing child.
+
+const CLASSIFIERS = [
+  { name: "rapportkit linear (annomi)", kind: "ours", train: "rapportkit" },
+  { name: "rapportkit linear, with evidence + probabilities", kind: "ours", train: "rapportkit" },
+  { name: "rapportkit rules (annomi)", kind: "ours" },
+  { name: "rapportkit rapport default", kind: "ours", train: "rapportkit" },
+  { name: "natural BayesClassifier", kind: "peer", train: "natural BayesClassifier" },
+  { name: "wink-naive-bayes-text-classifier", kind: "peer", train: "wink" },
+  ...(quick
+    ? []
+    : [
+        {
+          name: "natural LogisticRegressionClassifier",
+          kind: "peer",
+          train: "natural LogisticRegressionClassifier",
+          trainNote: `trained on ${LR_SAMPLE} utterances per role (dense batch gradient descent)`,
+        },
+      ]),
+  // The shipped model was trained on all of AnnoMI dev, held-out set included: speed only.
+  { name: "rapportkit shipped model", kind: "shipped" },
+];
+
+const rk = async () => ({
+  ...(await import(new URL("index.js", DIST).href)),
+  ...(await import(new URL("model.js", DIST).href)),
+});
+const natural = async () => (await import("natural")).default;
+async function winkModel() {
+  const winkNB = (await import("wink-naive-bayes-text-classifier")).default;
+  const winkUtils = (await import("wink-nlp-utils")).default;
+  const nb = winkNB();
+  nb.definePrepTasks([winkUtils.string.tokenize0, winkUtils.tokens.stem]);
+  return nb;
 }
 
-// --- rapportkit ---------------------------------------------------------------------------
-const t0 = performance.now();
-const heldOutModel = trainLinear(trainTurns, MODEL_OPTIONS);
-const trainLinearS = (performance.now() - t0) / 1000;
-const linear = linearClassifier(heldOutModel, { evidence: 0, probabilities: false });
-const linearEv = linearClassifier(heldOutModel);
-record("rapportkit linear (annomi)", "ours", trainLinearS, () =>
-  linear.classify(utterances).map((p) => parent(p.codeId)),
-);
-record("rapportkit linear, with evidence + probabilities", "ours", trainLinearS, () =>
-  linearEv.classify(utterances).map((p) => parent(p.codeId)),
-);
-const rules = rulesClassifier(annomiCodebook);
-record("rapportkit rules (annomi)", "ours", 0, () =>
-  rules.classify(utterances).map((p) => parent(p.codeId)),
-);
-// Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
-const rapport = rapportClassifier(
-  linearClassifier(heldOutModel, { evidence: 3, probabilities: RAPPORT_PROBABILITIES }),
-);
-record("rapportkit rapport default", "ours", trainLinearS, () =>
-  rapport.classify(utterances).map((p) => rapportToAnnomi(p.codeId)),
-);
-const shipped = annomiClassifier({ evidence: 0, probabilities: false });
-const shippedSpeed = speed(() => shipped.classify(utterances), utterances.length);
-
-// --- peers: one classifier per role, text only ----------------------------------------------
-function peer(name, make, learn, finish, predict, sample) {
+/** Trains with the recipe `key`; returns the saved model (a string). */
+async function train(key) {
+  if (key === "rapportkit") {
+    const { trainLinear } = await rk();
+    return JSON.stringify(trainLinear(trainTurns, MODEL_OPTIONS));
+  }
+  // The peers: one classifier per speaker role, text only.
   const models = {};
-  const t = performance.now();
   for (const role of ["therapist", "client"]) {
     let data = trainTurns.filter((x) => x.role === role);
-    if (sample && data.length > sample) {
+    if (key === "natural LogisticRegressionClassifier" && data.length > LR_SAMPLE) {
       // Seeded, evenly spaced sample.
-      const step = data.length / sample;
-      data = Array.from({ length: sample }, (_, i) => data[Math.floor(i * step)]);
+      const step = data.length / LR_SAMPLE;
+      data = Array.from({ length: LR_SAMPLE }, (_, i) => data[Math.floor(i * step)]);
     }
-    const m = make();
-    for (const x of data) learn(m, x.text, role === "therapist" ? parent(x.label) : x.label);
-    finish(m);
-    models[role] = m;
+    const label = (x) => (role === "therapist" ? parent(x.label) : x.label);
+    if (key === "wink") {
+      const nb = await winkModel();
+      nb.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
+      for (const x of data) nb.learn(x.text, label(x));
+      nb.consolidate();
+      models[role] = nb.exportJSON();
+    } else {
+      const n = await natural();
+      const m =
+        key === "natural BayesClassifier"
+          ? new n.BayesClassifier()
+          : new n.LogisticRegressionClassifier();
+      for (const x of data) m.addDocument(x.text, label(x));
+      m.train();
+      models[role] = JSON.stringify(m);
+    }
   }
-  const trainS = (performance.now() - t) / 1000;
-  record(
-    name,
-    "peer",
-    trainS,
-    () => testTurns.map((x) => predict(models[x.role], x.text)),
-    sample ? `trained on ${sample} utterances per role (dense batch gradient descent)` : undefined,
+  return JSON.stringify(models);
+}
+
+/** Loads a saved model (or builds an untrained classifier); returns predictAll (coarse labels). */
+async function load(name, saved) {
+  const byRole = (predict) => () => testTurns.map((x) => predict(x.role, x.text));
+  switch (name) {
+    case "rapportkit linear (annomi)": {
+      const c = (await rk()).linearClassifier(JSON.parse(saved), {
+        evidence: 0,
+        probabilities: false,
+      });
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
+    }
+    case "rapportkit linear, with evidence + probabilities": {
+      const c = (await rk()).linearClassifier(JSON.parse(saved));
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
+    }
+    case "rapportkit rules (annomi)": {
+      const { rulesClassifier, annomiCodebook } = await rk();
+      const c = rulesClassifier(annomiCodebook);
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
+    }
+    case "rapportkit rapport default": {
+      // Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
+      const { rapportClassifier, linearClassifier } = await rk();
+      const c = rapportClassifier(
+        linearClassifier(JSON.parse(saved), {
+          evidence: 3,
+          probabilities: RAPPORT_PROBABILITIES,
+        }),
+      );
+      return () => c.classify(utterances).map((p) => rapportToAnnomi(p.codeId));
+    }
+    case "rapportkit shipped model": {
+      const c = (await rk()).annomiClassifier({ evidence: 0, probabilities: false });
+      return () => c.classify(utterances).map((p) => parent(p.codeId));
+    }
+    case "natural BayesClassifier":
+    case "natural LogisticRegressionClassifier": {
+      const n = await natural();
+      const K =
+        name === "natural BayesClassifier" ? n.BayesClassifier : n.LogisticRegressionClassifier;
+      const json = JSON.parse(saved);
+      const m = {
+        therapist: K.restore(JSON.parse(json.therapist)),
+        client: K.restore(JSON.parse(json.client)),
+      };
+      return byRole((role, text) => m[role].classify(text));
+    }
+    case "wink-naive-bayes-text-classifier": {
+      const json = JSON.parse(saved);
+      const m = {};
+      for (const role of ["therapist", "client"]) {
+        m[role] = await winkModel();
+        m[role].importJSON(json[role]);
+        m[role].consolidate();
+      }
+      return byRole((role, text) => m[role].predict(text));
+    }
+  }
+  throw new Error(`unknown classifier ${name}`);
+}
+
+const CHILD = args.includes("--child") ? args[args.indexOf("--child") + 1] : undefined;
+const MODEL = args.includes("--model") ? args[args.indexOf("--model") + 1] : undefined;
+const OUT = args.includes("--out") ? args[args.indexOf("--out") + 1] : undefined;
+if (CHILD !== undefined && args.includes("--train")) {
+  // Training child: train with recipe CHILD, save the model to MODEL, the seconds to OUT.
+  const t = performance.now();
+  const saved = await train(CHILD);
+  const trainSeconds = (performance.now() - t) / 1000;
+  writeFileSync(MODEL, saved);
+  writeFileSync(OUT, JSON.stringify({ trainSeconds }));
+  process.exit(0);
+}
+if (CHILD !== undefined) {
+  // Timing child: load, predict once (accuracy), collect garbage, warm up and time.
+  const predictAll = await load(
+    CHILD,
+    MODEL === undefined ? undefined : readFileSync(MODEL, "utf8"),
+  );
+  const pred = predictAll();
+  globalThis.gc?.();
+  const s = speed(predictAll, utterances.length);
+  writeFileSync(OUT, JSON.stringify({ ...scoreOf(pred), ...s }));
+  process.exit(0);
+}
+
+function child(name, extra) {
+  execFileSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      fileURLToPath(import.meta.url),
+      "--child",
+      name,
+      ...extra,
+      ...(quick ? ["--quick"] : []),
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
   );
 }
 
-peer(
-  "natural BayesClassifier",
-  () => new natural.BayesClassifier(),
-  (m, text, label) => m.addDocument(text, label),
-  (m) => m.train(),
-  (m, text) => m.classify(text),
-);
-peer(
-  "wink-naive-bayes-text-classifier",
-  () => {
-    const nb = winkNB();
-    nb.definePrepTasks([winkUtils.string.tokenize0, winkUtils.tokens.stem]);
-    nb.defineConfig({ considerOnlyPresence: true, smoothingFactor: 0.5 });
-    return nb;
-  },
-  (m, text, label) => m.learn(text, label),
-  (m) => m.consolidate(),
-  (m, text) => m.predict(text),
-);
-if (!quick) {
-  peer(
-    "natural LogisticRegressionClassifier",
-    () => new natural.LogisticRegressionClassifier(),
-    (m, text, label) => m.addDocument(text, label),
-    (m) => m.train(),
-    (m, text) => m.classify(text),
-    LR_SAMPLE,
-  );
+// --only SUBSTRING: run only the classifiers whose name contains it (for development).
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const tmp = mkdtempSync(path.join(os.tmpdir(), "rk-bench-"));
+const trained = new Map();
+const results = [];
+for (const c of CLASSIFIERS) {
+  if (only !== undefined && !c.name.includes(only)) continue;
+  const out = path.join(tmp, "result.json");
+  let model;
+  let trainSeconds = 0;
+  if (c.train !== undefined) {
+    // One training per recipe: the three rapportkit rows share one trained model.
+    if (!trained.has(c.train)) {
+      const file = path.join(tmp, `model-${trained.size}.json`);
+      child(c.train, ["--train", "--model", file, "--out", out]);
+      trained.set(c.train, { file, ...JSON.parse(readFileSync(out, "utf8")) });
+    }
+    ({ file: model, trainSeconds } = trained.get(c.train));
+  }
+  child(c.name, [...(model ? ["--model", model] : []), "--out", out]);
+  const r = {
+    name: c.name,
+    kind: c.kind,
+    ...JSON.parse(readFileSync(out, "utf8")),
+    trainSeconds,
+    trainNote: c.trainNote,
+  };
+  results.push(r);
+  process.stderr.write(`${c.name}: ${Math.round(r.wall)} utt/s (best run ${Math.round(r.best)})\n`);
 }
+rmSync(tmp, { recursive: true, force: true });
+if (only !== undefined) {
+  for (const r of results)
+    console.log(
+      `${r.name}: wall ${Math.round(r.wall)}, CPU ${Math.round(r.cpu)}, best ${Math.round(r.best)} utt/s (${r.runs} runs); therapist F1 ${r.therapist4.toFixed(3)}, client F1 ${r.client3.toFixed(3)}`,
+    );
+  process.exit(0);
+}
+const shippedSpeed = results.find((r) => r.kind === "shipped");
+results.splice(results.indexOf(shippedSpeed), 1);
 
 // --- model file and cold load ---------------------------------------------------------------
 const modelText = readFileSync(new URL("../src/model/annomi-en.json", import.meta.url));
@@ -236,6 +375,9 @@ const medCold = (k) => colds.map((c) => c[k]).sort((a, b) => a - b)[2];
 
 const peers = results.filter((r) => r.kind === "peer");
 const fastest = peers.reduce((a, b) => (b.wall > a.wall ? b : a));
+// The same ratio between best runs (each classifier's least disturbed pass, against the peer
+// with the fastest best run): less sensitive to other processes on the machine.
+const fastestBest = peers.reduce((a, b) => (b.best > a.best ? b : a));
 const loadAfter = os.loadavg();
 const out = {
   machine: {
@@ -246,9 +388,16 @@ const out = {
     loadAverageAfter: loadAfter,
     dist: DIST.href,
   },
+  method:
+    "each classifier trained, warmed up and timed in its own fresh Node process, one at a time; same data, warm-up and timing loop for all",
   data: `AnnoMI dev, grouped split: ${trainTurns.length} training / ${testTurns.length} held-out utterances (transcript fold 1 of 5, seed 1)`,
-  results: results.map((r) => ({ ...r, ratioToFastestPeer: r.wall / fastest.wall })),
+  results: results.map((r) => ({
+    ...r,
+    ratioToFastestPeer: r.wall / fastest.wall,
+    ratioToFastestPeerBestRun: r.best / fastestBest.best,
+  })),
   fastestPeer: fastest.name,
+  fastestPeerBestRun: fastestBest.name,
   shippedModel: {
     utterancesPerSecond: shippedSpeed.wall,
     utterancesPerCpuSecond: shippedSpeed.cpu,
@@ -263,12 +412,12 @@ const out = {
 const f = (x, d = 3) => x.toFixed(d);
 console.log(`\n## Classification (${out.data})\n`);
 console.log(
-  "| classifier | utt/s (wall) | utt/s (CPU) | utt/s (best run) | × fastest peer | therapist 4-way macro-F1 | client 3-way macro-F1 | training s |",
+  "| classifier | utt/s (wall) | utt/s (CPU) | utt/s (best run) | × fastest peer | × fastest peer (best runs) | therapist 4-way macro-F1 | client 3-way macro-F1 | training s |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of out.results) {
   console.log(
-    `| ${r.name}${r.trainNote ? ` (${r.trainNote})` : ""} | ${Math.round(r.wall).toLocaleString("en")} | ${Math.round(r.cpu).toLocaleString("en")} | ${Math.round(r.best).toLocaleString("en")} | ${f(r.ratioToFastestPeer, 1)}× | ${f(r.therapist4)} | ${f(r.client3)} | ${f(r.trainSeconds, 1)} |`,
+    `| ${r.name}${r.trainNote ? ` (${r.trainNote})` : ""} | ${Math.round(r.wall).toLocaleString("en")} | ${Math.round(r.cpu).toLocaleString("en")} | ${Math.round(r.best).toLocaleString("en")} | ${f(r.ratioToFastestPeer, 1)}× | ${f(r.ratioToFastestPeerBestRun, 1)}× | ${f(r.therapist4)} | ${f(r.client3)} | ${f(r.trainSeconds, 1)} |`,
   );
 }
 const s = out.shippedModel;
@@ -282,6 +431,6 @@ console.log(
   `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end${RAPPORT_PROBABILITIES ? "; rapport default with probabilities (BENCH_RAPPORT_PROBABILITIES=1)" : ""}.`,
 );
 console.log(
-  "\nOne core, one thread; wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of this process; best run = the fastest of those runs. Ours use the previous turns as context; peers see the utterance text only.",
+  "\nOne core, one thread; each classifier trained, warmed up and timed in its own fresh process (same data, same warm-up and timing loop for all); wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of that process; best run = the fastest of those runs; × fastest peer = wall against the peer with the highest wall figure, (best runs) = best run against the peer with the highest best run. Ours use the previous turns as context; peers see the utterance text only.",
 );
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(out, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { rulesDecider } from "../classify/rules/classifier.js";
 import { rulesClassifier } from "../classify/rules/index.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/types.js";
 import { rapportCodebook } from "../codebook/index.js";
@@ -103,6 +104,7 @@ export function rapportClassifier(
     }
   }
   const rules = options.rules ?? rulesClassifier(rapportCodebook);
+  const decide = rulesDecider(rules);
   const threshold = options.threshold ?? 0.5;
   const ruleCodes = new Set(options.ruleCodes ?? RULE_DECIDED_CODES);
   const id = options.id ?? "default@rapport";
@@ -111,11 +113,45 @@ export function rapportClassifier(
     mode: "sync",
     codebook: { id: rapportCodebook.id, version: rapportCodebook.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
-      // One tokenisation of each utterance for both classifiers.
-      const [lin, rul] = shareTokens(() => [
-        linear.classify(utterances, opts),
-        rules.classify(utterances, opts),
-      ]);
+      // Session by session: both classifiers keep their context per session, so every utterance
+      // gets the same prediction as in one call over the whole batch, and each session's tokens
+      // and partial results die young instead of living (and being copied by the garbage
+      // collector) until the whole batch is done. With earlier context, one call.
+      if ((opts?.context?.length ?? 0) > 0) return combine(utterances, opts);
+      const sessions = new Map<string, number[]>();
+      for (let i = 0; i < utterances.length; i++) {
+        const s = (utterances[i] as Utterance).session;
+        let idx = sessions.get(s);
+        if (idx === undefined) {
+          idx = [];
+          sessions.set(s, idx);
+        }
+        idx.push(i);
+      }
+      if (sessions.size < 2) return combine(utterances, opts);
+      const out: Prediction[] = new Array(utterances.length);
+      try {
+        for (const idx of sessions.values()) {
+          const part = idx.map((i) => utterances[i] as Utterance);
+          const p = combine(part, opts);
+          for (let k = 0; k < idx.length; k++) out[idx[k] as number] = p[k] as Prediction;
+        }
+      } catch {
+        // An error names the utterance's index in the caller's batch: the whole batch at once
+        // fails the same way with the right index.
+        return combine(utterances, opts);
+      }
+      return out;
+    },
+  };
+
+  function combine(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
+    // One tokenisation of each utterance for both classifiers. A rules classifier made by
+    // rulesClassifier builds its evidence only for the utterances where the rules win.
+    return shareTokens(() => {
+      const lin = linear.classify(utterances, opts);
+      const decisions = decide?.(utterances, opts);
+      const rul = decisions ? decisions.predictions : rules.classify(utterances, opts);
       const out: Prediction[] = new Array(utterances.length);
       for (let i = 0; i < utterances.length; i++) {
         const l = lin[i] as Prediction;
@@ -126,7 +162,7 @@ export function rapportClassifier(
           r.confidence >= threshold &&
           (!r.codeId.startsWith("advice.") || mapped === "advice");
         out[i] = ruleWins
-          ? { ...r, source: id }
+          ? { ...(decisions ? decisions.full(i) : r), source: id }
           : {
               utteranceId: l.utteranceId,
               codeId: mapped,
@@ -136,6 +172,6 @@ export function rapportClassifier(
             };
       }
       return out;
-    },
-  };
+    });
+  }
 }

@@ -187,7 +187,12 @@ const STOP = new Set(
     "i'm you're it's that's don't i've you've"
   ).split(" "),
 );
-const SENTENCE_END = new Set([".", "?", "!"]);
+/** Whether a token is ".", "?" or "!" (by code unit, not a set lookup). */
+function isSentenceEnd(norm: string): boolean {
+  if (norm.length !== 1) return false;
+  const c = norm.charCodeAt(0);
+  return c === 46 || c === 63 || c === 33;
+}
 
 // The stop words by their `w:` hash (open addressing, 256 slots), so that a token's stop-word
 // test is an integer probe plus, on a hit, one string comparison.
@@ -226,12 +231,6 @@ const LEN_BUCKETS = [1, 2, 3, 5, 8, 12, 20, 30, 50, 80];
 const POS_BUCKETS = [0, 1, 3, 8, 20];
 const OV_N = [0, 1, 2, 4, 7];
 const OV_R = [0, 0.15, 0.3, 0.5, 0.7];
-/** The role flags (`r:?` for a role string outside the three). */
-const ROLE_FLAG: Readonly<Record<string, string>> = {
-  therapist: "r:therapist",
-  client: "r:client",
-  other: "r:other",
-};
 function bucket(n: number, edges: readonly number[]): number {
   let b = 0;
   while (b < edges.length && n > (edges[b] as number)) b++;
@@ -275,47 +274,50 @@ class HashSet {
 }
 const prevWords = new HashSet();
 
-/** Hashes of fixed names, computed once (no string building or hashing on the hot path). */
-const nameHashes = new Map<string, number>();
-function cachedHash(prefix: number, name: string): number {
-  let h = nameHashes.get(name);
-  if (h === undefined) {
-    h = hashFrom(prefix, name);
-    nameHashes.set(name, h);
-  }
-  return h;
-}
-const bucketHashes = new Map<string, number[]>();
 /** The hash of the flag `k:<tag>`, by tag (no string built per utterance; tags are few). */
 const tagHashes = new Map<string, number>();
 function tagHash(tag: string): number {
   let h = tagHashes.get(tag);
   if (h === undefined) {
-    h = cachedHash(P_FLAG, `k:${tag}`);
+    h = hashFrom(P_FLAG, `k:${tag}`);
     if (tagHashes.size < 10_000) tagHashes.set(tag, h);
   }
   return h;
 }
 
-function flag(buf: FeatureBuffer, name: string): void {
-  buf.push(cachedHash(P_FLAG, name), 0);
-  if (buf.names) buf.names.push(name);
+/** A fixed flag feature: its name and its hash, computed once (no lookup per utterance). */
+interface Flag {
+  readonly name: string;
+  readonly hash: number;
 }
+const mkFlag = (name: string): Flag => ({ name, hash: hashFrom(P_FLAG, name) });
+/** The flags `prefix + b` for the buckets b = 0 … edges.length of `edges`. */
+const bucketFlags = (prefix: string, edges: readonly number[]): readonly Flag[] =>
+  Array.from({ length: edges.length + 1 }, (_, b) => mkFlag(prefix + b));
 
-/** The flag `prefix + b` for a small integer bucket `b`. */
-function flagB(buf: FeatureBuffer, prefix: string, b: number): void {
-  let arr = bucketHashes.get(prefix);
-  if (!arr) {
-    arr = [];
-    bucketHashes.set(prefix, arr);
-  }
-  let h = arr[b];
-  if (h === undefined) {
-    h = hashFrom(P_FLAG, prefix + b);
-    arr[b] = h;
-  }
-  buf.push(h, 0);
-  if (buf.names) buf.names.push(prefix + b);
+const R_THERAPIST = mkFlag("r:therapist");
+const R_CLIENT = mkFlag("r:client");
+const R_OTHER = mkFlag("r:other");
+/** The role flag of a role string outside the three. */
+const R_UNKNOWN = mkFlag("r:?");
+const Q_END = mkFlag("q:end?");
+const Q_HAS = mkFlag("q:has?");
+const Q_EMPTY = mkFlag("q:empty");
+const Q_WH0 = mkFlag("q:wh0");
+const Q_AUX0 = mkFlag("q:aux0");
+const Q_WHL = mkFlag("q:whL");
+const Q_AUXL = mkFlag("q:auxL");
+const P_NONE = mkFlag("p:none");
+const P_END = mkFlag("p:end?");
+const LEN_FLAGS = bucketFlags("len:", LEN_BUCKETS);
+const POS_FLAGS = bucketFlags("pos:", POS_BUCKETS);
+const P_LEN_FLAGS = bucketFlags("p:len:", LEN_BUCKETS);
+const OV_N_FLAGS = bucketFlags("ov:n", OV_N);
+const OV_R_FLAGS = bucketFlags("ov:r", OV_R);
+
+function flag(buf: FeatureBuffer, f: Flag): void {
+  buf.push(f.hash, 0);
+  if (buf.names) buf.names.push(f.name);
 }
 
 /**
@@ -489,9 +491,18 @@ export function extractTurn(
   const n = tokens.length;
 
   // Role, length, position.
-  flag(buf, ROLE_FLAG[role] ?? "r:?");
-  flagB(buf, "len:", bucket(turn.nWords, LEN_BUCKETS));
-  if (index !== undefined) flagB(buf, "pos:", bucket(index, POS_BUCKETS));
+  flag(
+    buf,
+    role === "therapist"
+      ? R_THERAPIST
+      : role === "client"
+        ? R_CLIENT
+        : role === "other"
+          ? R_OTHER
+          : R_UNKNOWN,
+  );
+  flag(buf, LEN_FLAGS[bucket(turn.nWords, LEN_BUCKETS)] as Flag);
+  if (index !== undefined) flag(buf, POS_FLAGS[bucket(index, POS_BUCKETS)] as Flag);
   if (codes) {
     for (const c of codes) {
       buf.push(tagHash(c), 0);
@@ -513,25 +524,25 @@ export function extractTurn(
       lastWord = t.norm;
       if (atSentenceStart) lastSentenceFirst = t.norm;
       atSentenceStart = false;
-    } else if (SENTENCE_END.has(t.norm)) {
+    } else if (isSentenceEnd(t.norm)) {
       if (t.norm === "?") hasQ = true;
       // A sentence ends here unless it is the last token.
       if (i < n - 1) atSentenceStart = true;
     }
   }
   const last = n > 0 ? (tokens[n - 1] as Token).norm : "";
-  if (last === "?") flag(buf, "q:end?");
-  if (hasQ) flag(buf, "q:has?");
-  if (n === 0) flag(buf, "q:empty");
+  if (last === "?") flag(buf, Q_END);
+  if (hasQ) flag(buf, Q_HAS);
+  if (n === 0) flag(buf, Q_EMPTY);
   if (firstWord !== undefined) {
     pushNamed(buf, P_FIRST, "f:", firstWord, 0);
-    if (WH.has(firstWord)) flag(buf, "q:wh0");
-    if (AUX.has(firstWord)) flag(buf, "q:aux0");
+    if (WH.has(firstWord)) flag(buf, Q_WH0);
+    if (AUX.has(firstWord)) flag(buf, Q_AUX0);
   }
   if (lastWord !== undefined) pushNamed(buf, P_LAST, "l:", lastWord, 0);
   if (lastSentenceFirst !== undefined) {
-    if (WH.has(lastSentenceFirst)) flag(buf, "q:whL");
-    if (AUX.has(lastSentenceFirst)) flag(buf, "q:auxL");
+    if (WH.has(lastSentenceFirst)) flag(buf, Q_WHL);
+    if (AUX.has(lastSentenceFirst)) flag(buf, Q_AUXL);
   }
 
   // Word unigrams and bigrams (punctuation tokens included: "?" and "," carry signal).
@@ -604,7 +615,7 @@ export function extractTurn(
   // The previous turn of the other speaker: whether it asked, its length, its words, and the
   // lexical overlap with it (content words of this utterance found in it).
   if (prev === undefined) {
-    flag(buf, "p:none");
+    flag(buf, P_NONE);
   } else {
     const ptoks = prev.tokens;
     const pn = ptoks.length;
@@ -619,16 +630,16 @@ export function extractTurn(
       for (let i = ph.pAt; i < ph.pAt + ph.nWords; i++) buf.push(d[i] as number, 3);
       if (names) pushWordNames(names, "p:", ptoks);
     }
-    if (pn > 0 && (ptoks[pn - 1] as Token).norm === "?") flag(buf, "p:end?");
-    flagB(buf, "p:len:", bucket(prev.nWords, LEN_BUCKETS));
+    if (pn > 0 && (ptoks[pn - 1] as Token).norm === "?") flag(buf, P_END);
+    flag(buf, P_LEN_FLAGS[bucket(prev.nWords, LEN_BUCKETS)] as Flag);
     const content = turn.nContent;
     let shared = 0;
     for (let i = turn.contentAt; i < turn.contentAt + content; i++) {
       if (prevWords.has(wh[i] as number)) shared++;
     }
-    flagB(buf, "ov:n", bucket(shared, OV_N));
+    flag(buf, OV_N_FLAGS[bucket(shared, OV_N)] as Flag);
     if (content > 0) {
-      flagB(buf, "ov:r", bucket(shared / content, OV_R));
+      flag(buf, OV_R_FLAGS[bucket(shared / content, OV_R)] as Flag);
     }
   }
   return buf;

@@ -64,9 +64,21 @@ const INTERN_MAX_LENGTH = 32;
  */
 const INTERN_MAX_PROBES = 8;
 
+/** The intern slot of the form `internAscii` last returned, or -1 when it is not interned. */
+let internSlot = -1;
+
+/**
+ * Token ids index per-form caches (arrays of this length) instead of looking word forms up in a
+ * map: an interned ASCII word's id is its slot in the intern table, which never changes once
+ * given (the table only grows, up to its bound); an ASCII punctuation token's id is
+ * `INTERN_CAP` + its code unit; every other token's id is -1. @internal
+ */
+export const TOKEN_ID_COUNT = INTERN_CAP + 128;
+
 /**
  * The lower-cased form of the ASCII word `text[start, end)`, whose FNV-1a hash over the
- * lower-cased code units is `h`: the interned string when there is one.
+ * lower-cased code units is `h`: the interned string when there is one (its slot in
+ * `internSlot`, else -1).
  */
 function internAscii(text: string, start: number, end: number, h: number): string {
   const len = end - start;
@@ -86,7 +98,10 @@ function internAscii(text: string, start: number, end: number, h: number): strin
         if (c >= 65 && c <= 90) c += 32;
         if (form.charCodeAt(k) !== c) break;
       }
-      if (k === len) return form;
+      if (k === len) {
+        internSlot = i;
+        return form;
+      }
     }
     i = (i + 1) & mask;
   }
@@ -97,10 +112,12 @@ function internAscii(text: string, start: number, end: number, h: number): strin
     codes[k] = c >= 65 && c <= 90 ? c + 32 : c;
   }
   const form = String.fromCharCode(...codes);
+  internSlot = -1;
   if (free >= 0 && internCount < INTERN_MAX) {
     internKeys[free] = h;
     internForms[free] = form;
     internCount++;
+    internSlot = free;
   }
   return form;
 }
@@ -116,6 +133,33 @@ function internAscii(text: string, start: number, end: number, h: number): strin
  * @category Text
  */
 export function tokenize(text: string): Token[] {
+  return scan(text, undefined);
+}
+
+/** Tokens and their ids (see {@link TOKEN_ID_COUNT}). @internal */
+export interface Tokenized {
+  readonly tokens: Token[];
+  readonly ids: readonly number[];
+}
+
+/** {@link tokenize}, with each token's id. @internal */
+export function tokenizeWithIds(text: string): Tokenized {
+  const ids: number[] = [];
+  return { tokens: scan(text, ids), ids };
+}
+
+/**
+ * The id of the token whose norm is `norm` (a token's own norm, e.g. a trie key made by
+ * tokenising a phrase), or -1 when `norm` is not one whole token with an id. The same norm always
+ * gets the same id, so a user's token has this id exactly when its norm is `norm`. @internal
+ */
+export function tokenIdOf(norm: string): number {
+  const { tokens, ids } = tokenizeWithIds(norm);
+  return tokens.length === 1 && (tokens[0] as Token).norm === norm ? (ids[0] as number) : -1;
+}
+
+/** Tokenises `text`; pushes each token's id onto `ids` when given. */
+function scan(text: string, ids: number[] | undefined): Token[] {
   const out: Token[] = [];
   const n = text.length;
   let i = 0;
@@ -153,8 +197,11 @@ export function tokenize(text: string): Token[] {
         }
       }
       let norm: string;
-      if (ascii && i - start <= INTERN_MAX_LENGTH) norm = internAscii(text, start, i, h);
-      else if (ascii) norm = upper ? text.slice(start, i).toLowerCase() : text.slice(start, i);
+      let id = -1;
+      if (ascii && i - start <= INTERN_MAX_LENGTH) {
+        norm = internAscii(text, start, i, h);
+        id = internSlot;
+      } else if (ascii) norm = upper ? text.slice(start, i).toLowerCase() : text.slice(start, i);
       else {
         norm = text.slice(start, i).toLowerCase();
         if (norm.includes("\u2019") || norm.includes("\u2018") || norm.includes("\u02bc")) {
@@ -162,6 +209,7 @@ export function tokenize(text: string): Token[] {
         }
       }
       out.push({ norm, start, end: i, kind: "word" });
+      if (ids) ids.push(id);
       continue;
     }
     // A surrogate pair is one punctuation token (an emoji, say), never split in half.
@@ -169,31 +217,41 @@ export function tokenize(text: string): Token[] {
     const raw = width === 1 ? (text[i] as string) : text.slice(i, i + width);
     const norm = isApostrophe(c) ? "'" : c === 0x201c || c === 0x201d ? '"' : raw;
     out.push({ norm, start: i, end: i + width, kind: "punct" });
+    // An ASCII punctuation token's norm is its character (an apostrophe stays "'").
+    if (ids) ids.push(c < 128 ? INTERN_CAP + c : -1);
     i += width;
   }
   return out;
 }
 
-// Within `shareTokens(fn)`, `tokensOf(turn)` tokenises each turn object once, however many
+// Within `shareTokens(fn)`, `tokenizedOf(turn)` tokenises each turn object once, however many
 // classifiers look at it (the rapport default runs the linear model and the rules on the same
 // utterances). The memo lives for that one synchronous call only.
-let memo: Map<object, Token[]> | undefined;
+let memo: Map<object, Tokenized> | undefined;
 
 /**
- * `tokenize(turn.text)`, memoised per turn object inside {@link shareTokens}. @internal
+ * `tokenizeWithIds(turn.text)`, memoised per turn object inside {@link shareTokens}. @internal
  */
-export function tokensOf(turn: { readonly text: string }): Token[] {
-  if (memo === undefined) return tokenize(turn.text);
+export function tokenizedOf(turn: { readonly text: string }): Tokenized {
+  if (memo === undefined) return tokenizeWithIds(turn.text);
   let t = memo.get(turn);
   if (t === undefined) {
-    t = tokenize(turn.text);
+    t = tokenizeWithIds(turn.text);
     memo.set(turn, t);
   }
   return t;
 }
 
 /**
- * Runs `fn` with {@link tokensOf} memoising tokens per turn object, and forgets them after.
+ * `tokenize(turn.text)`, memoised per turn object inside {@link shareTokens}. @internal
+ */
+export function tokensOf(turn: { readonly text: string }): Token[] {
+  return memo === undefined ? tokenize(turn.text) : tokenizedOf(turn).tokens;
+}
+
+/**
+ * Runs `fn` with {@link tokensOf} and {@link tokenizedOf} memoising tokens per turn object, and
+ * forgets them after.
  * @internal
  */
 export function shareTokens<T>(fn: () => T): T {

@@ -123,33 +123,30 @@ export function linearClassifier(
             out[i] = { utteranceId: u.id, codeId: code, confidence: 1, source: id };
             return;
           }
-          const p: {
-            utteranceId: string;
-            codeId: string;
-            confidence: number;
-            source: string;
-            evidence?: { features: FeatureWeight[] };
-            probabilities?: Record<string, number>;
-          } = {
-            utteranceId: u.id,
-            codeId: (m.labels[k] as { id: string }).id,
-            confidence: probs[k] as number,
-            source: id,
-          };
-          if (nEvidence > 0)
-            p.evidence = {
-              features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence, scratch),
-            };
+          const codeId = (m.labels[k] as { id: string }).id;
+          const confidence = probs[k] as number;
+          const evidence =
+            nEvidence > 0
+              ? { features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence, scratch) }
+              : undefined;
+          let probabilities: Record<string, number> | undefined;
           if (withProbs) {
-            const pr: Record<string, number> = {};
+            probabilities = {};
             const idx = compiled.leaves[u.role as "therapist"];
             for (let j = 0; j < idx.length; j++) {
               const kk = idx[j] as number;
-              pr[(m.labels[kk] as { id: string }).id] = probs[kk] as number;
+              probabilities[(m.labels[kk] as { id: string }).id] = probs[kk] as number;
             }
-            p.probabilities = pr;
           }
-          out[i] = p;
+          // Each shape built in one literal (same keys, in the same order, as before).
+          out[i] =
+            evidence && probabilities
+              ? { utteranceId: u.id, codeId, confidence, source: id, evidence, probabilities }
+              : evidence
+                ? { utteranceId: u.id, codeId, confidence, source: id, evidence }
+                : probabilities
+                  ? { utteranceId: u.id, codeId, confidence, source: id, probabilities }
+                  : { utteranceId: u.id, codeId, confidence, source: id };
         },
         states,
         buf,
@@ -175,9 +172,20 @@ function topFeatures(
   scratch: { rows: Int32Array; ws: Float64Array; vals: Float64Array },
 ): FeatureWeight[] {
   const role = (c.model.labels[k] as { role: "therapist" }).role;
-  const W = c.roleW[role];
-  const Kr = c.roleCols[role].length;
-  const col = c.colOf[k] as number;
+  // Label k's weights: column `col` of rows of stride `Kr` in `W`.
+  let W = c.roleW[role];
+  let Kr = c.roleCols[role].length;
+  let col = c.colOf[k] as number;
+  const nTop = c.topCols[role];
+  if (nTop >= 0 && col < nTop) {
+    W = c.topW[role];
+    Kr = nTop;
+  } else if (nTop >= 0) {
+    const p = c.topOf[k] as number;
+    W = c.childW[p] as Float32Array;
+    Kr = (c.children[p] as Int32Array).length;
+    col -= c.childCols[p] as number;
+  }
   const { rows, ws, vals } = scratch;
   for (let g = 0; g < vals.length; g++) vals[g] = featureValue(g, buf.counts[g] as number);
   let m = 0;
@@ -210,20 +218,24 @@ function topFeatures(
       ws[min] = w;
     }
   }
-  // Largest first; ties keep the order in which they were kept (a stable insertion sort).
-  const order: number[] = [];
-  for (let i = 0; i < m; i++) {
-    let pos = order.length;
-    while (pos > 0 && (ws[order[pos - 1] as number] as number) < (ws[i] as number)) pos--;
-    order.splice(pos, 0, i);
+  // Largest first; ties keep the order in which they were kept (a stable insertion sort, in
+  // place: no array is allocated).
+  for (let i = 1; i < m; i++) {
+    const r = rows[i] as number;
+    const w = ws[i] as number;
+    let pos = i;
+    while (pos > 0 && (ws[pos - 1] as number) < w) {
+      rows[pos] = rows[pos - 1] as number;
+      ws[pos] = ws[pos - 1] as number;
+      pos--;
+    }
+    rows[pos] = r;
+    ws[pos] = w;
   }
+  const vocabulary = c.model.vocabulary;
   const out: FeatureWeight[] = new Array(m);
   for (let i = 0; i < m; i++) {
-    const q = order[i] as number;
-    out[i] = {
-      name: c.model.vocabulary[rows[q] as number] as string,
-      weight: round4(ws[q] as number),
-    };
+    out[i] = { name: vocabulary[rows[i] as number] as string, weight: round4(ws[i] as number) };
   }
   return out;
 }

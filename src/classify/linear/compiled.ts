@@ -31,8 +31,6 @@ export interface CompiledModel {
   readonly topCols: Readonly<Record<Role, number>>;
   /** The first column of a top label's children within its role's columns, or -1. */
   readonly childCols: Int32Array;
-  /** Dense weights, row-major (feature × label). */
-  readonly W: Float32Array;
   readonly bias: Float64Array;
   /** Top label indices per role. */
   readonly roleLabels: Readonly<Record<Role, Int32Array>>;
@@ -42,9 +40,20 @@ export interface CompiledModel {
   readonly topOf: Int32Array;
   /** Leaf labels (final codes) per role: children, and top labels without children. */
   readonly leaves: Readonly<Record<Role, Int32Array>>;
-  /** All label indices of each role (its columns), and its weights restricted to them (F × columns). */
+  /** All label indices of each role (its columns). */
   readonly roleCols: Readonly<Record<Role, Int32Array>>;
+  /**
+   * The role's weights restricted to its columns (F × columns), for a role whose columns are not
+   * all top labels and their children (`topCols` -1); an empty array otherwise.
+   */
   readonly roleW: Readonly<Record<Role, Float32Array>>;
+  /**
+   * For a role with `topCols` ≥ 0: the weights of its top labels alone (F × topCols), so that
+   * scoring a turn reads a short row per feature, not every column of the role.
+   */
+  readonly topW: Readonly<Record<Role, Float32Array>>;
+  /** For a top label with children (in a role with `topCols` ≥ 0), its children's weights (F × children). */
+  readonly childW: readonly (Float32Array | undefined)[];
   readonly temperature: Readonly<Record<Role, number>>;
   /** Temperature of the child head of each label (1 when it has none). */
   readonly childTemperature: Float64Array;
@@ -105,6 +114,8 @@ export function compileModel(model: LinearModel): CompiledModel {
   });
   const roleCols = {} as Record<Role, Int32Array>;
   const roleW = {} as Record<Role, Float32Array>;
+  const topW = {} as Record<Role, Float32Array>;
+  const childW: (Float32Array | undefined)[] = new Array(K).fill(undefined);
   const colOf = new Int32Array(K).fill(-1);
   const topCols = {} as Record<Role, number>;
   const childCols = new Int32Array(K).fill(-1);
@@ -134,14 +145,30 @@ export function compileModel(model: LinearModel): CompiledModel {
     });
     topCols[r] = complete ? nTop : -1;
     const Kr = cols.length;
-    const Wr = new Float32Array(F * Kr);
-    for (let f = 0; f < F; f++)
-      for (let j = 0; j < Kr; j++) Wr[f * Kr + j] = W[f * K + (cols[j] as number)] as number;
+    // Weights of columns [from, to) of the role, row-major (F × (to - from)).
+    const block = (from: number, to: number): Float32Array => {
+      const w = to - from;
+      const B = new Float32Array(F * w);
+      for (let f = 0; f < F; f++)
+        for (let j = 0; j < w; j++) B[f * w + j] = W[f * K + (cols[from + j] as number)] as number;
+      return B;
+    };
     roleCols[r] = Int32Array.from(cols);
     cols.forEach((k, j) => {
       colOf[k] = j;
     });
-    roleW[r] = Wr;
+    if (complete) {
+      roleW[r] = new Float32Array(0);
+      topW[r] = block(0, nTop);
+      for (let t = 0; t < nTop; t++) {
+        const p = cols[t] as number;
+        const n = (kids[p] ?? []).length;
+        if (n > 0) childW[p] = block(childCols[p] as number, (childCols[p] as number) + n);
+      }
+    } else {
+      roleW[r] = block(0, Kr);
+      topW[r] = new Float32Array(0);
+    }
     const idx: number[] = [];
     const leaf: number[] = [];
     model.labels.forEach((l, k) => {
@@ -161,11 +188,12 @@ export function compileModel(model: LinearModel): CompiledModel {
     colOf,
     topCols,
     childCols,
-    W,
     bias: Float64Array.from(model.bias),
     roleLabels,
     roleCols,
     roleW,
+    topW,
+    childW,
     children,
     topOf,
     leaves,
@@ -199,8 +227,9 @@ const G = FEATURE_GROUPS.length;
 
 /**
  * Scores the features in `buf`: writes the logits of the role's labels into `logits` (other
- * labels are left as they are). Feature values: 1 for group 0 (flags), 1/sqrt(count in group)
- * for the others. When `rowsOut` is given, it receives the weight row and the group of every
+ * labels are left as they are); for a role with `topCols` ≥ 0, of its top labels only (score
+ * their children with {@link scoreChildren}). Feature values: 1 for group 0 (flags),
+ * 1/sqrt(count in group) for the others. `rowsOut` receives the weight row and the group of every
  * feature found in the model, as pairs, in feature order; returns how many were found. @internal
  */
 export function scoreFeatures(
@@ -209,13 +238,13 @@ export function scoreFeatures(
   buf: FeatureBuffer,
   acc: Float64Array,
   logits: Float64Array,
-  rowsOut?: Int32Array,
-  nCols?: number,
+  rowsOut: Int32Array,
 ): number {
-  const cols = c.roleCols[role];
-  const W = c.roleW[role];
-  const Kr = cols.length;
-  const Kn = nCols ?? Kr;
+  const Kr = c.roleCols[role].length;
+  const nTop = c.topCols[role];
+  // The weights read: the top labels' block (stride nTop), or every column of the role.
+  const W = nTop >= 0 ? c.topW[role] : c.roleW[role];
+  const Kn = nTop >= 0 ? nTop : Kr;
   acc.fill(0, 0, G * Kr);
   const hashes = buf.hashes;
   const groups = buf.groups;
@@ -238,13 +267,11 @@ export function scoreFeatures(
     }
     if (r < 0) continue;
     const g = groups[j] as number;
-    if (rowsOut) {
-      rowsOut[2 * hits] = r;
-      rowsOut[2 * hits + 1] = g;
-    }
+    rowsOut[2 * hits] = r;
+    rowsOut[2 * hits + 1] = g;
     hits++;
     const base = g * Kr;
-    const off = r * Kr;
+    const off = r * Kn;
     for (let k = 0; k < Kn; k++) acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
   }
   finishLogits(c, role, buf, acc, logits, 0, Kn);
@@ -252,30 +279,32 @@ export function scoreFeatures(
 }
 
 /**
- * Scores columns `[from, to)` of the role from the (row, group) pairs `scoreFeatures` found, in
- * the same order, so each logit is the very sum `scoreFeatures` would have made. @internal
+ * Scores the children of top label `p` (role with `topCols` ≥ 0) from the (row, group) pairs
+ * `scoreFeatures` found, in the same order, so each logit is the very sum that scoring every
+ * column at once would have made. @internal
  */
-export function scoreColumns(
+export function scoreChildren(
   c: CompiledModel,
   role: Role,
+  p: number,
   buf: FeatureBuffer,
   acc: Float64Array,
   logits: Float64Array,
   found: Int32Array,
   hits: number,
-  from: number,
-  to: number,
 ): void {
-  const W = c.roleW[role];
+  const W = c.childW[p] as Float32Array;
   const Kr = c.roleCols[role].length;
+  const from = c.childCols[p] as number;
+  const n = (c.children[p] as Int32Array).length;
   for (let h = 0; h < hits; h++) {
-    const base = (found[2 * h + 1] as number) * Kr;
-    const off = (found[2 * h] as number) * Kr;
-    for (let k = from; k < to; k++) {
+    const base = (found[2 * h + 1] as number) * Kr + from;
+    const off = (found[2 * h] as number) * n;
+    for (let k = 0; k < n; k++) {
       acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
     }
   }
-  finishLogits(c, role, buf, acc, logits, from, to);
+  finishLogits(c, role, buf, acc, logits, from, from + n);
 }
 
 /** Logits of columns `[from, to)` from the per-group sums in `acc`. */
@@ -474,17 +503,10 @@ export function decode(
     featuresOf(c.featureOptions, c.contextCodes, turn.role, th, st, buf);
     if (rowsOut.length < 2 * buf.length) rowsOut = new Int32Array(2 * buf.hashes.length);
     const role = turn.role as Role;
-    // Without all heads, only the top labels are scored first, then the chosen one's children.
-    const lazy = !allHeads && c.topCols[role] >= 0;
-    const hits = scoreFeatures(
-      c,
-      role,
-      buf,
-      acc,
-      logits,
-      rowsOut,
-      lazy ? c.topCols[role] : undefined,
-    );
+    // Top labels first (all of the role's labels when they are not in two levels), then the
+    // children of the chosen top label only, or of every top label with all heads.
+    const twoLevel = c.topCols[role] >= 0;
+    const hits = scoreFeatures(c, role, buf, acc, logits, rowsOut);
     probs.fill(0);
     const top = softmaxInto(logits, idx, c.temperature[turn.role as Role], probs);
     let best = top;
@@ -493,10 +515,7 @@ export function decode(
       const p = idx[j] as number;
       const kids = c.children[p];
       if (!kids || (!allHeads && p !== top)) continue;
-      if (lazy) {
-        const from = c.childCols[p] as number;
-        scoreColumns(c, role, buf, acc, logits, rowsOut, hits, from, from + kids.length);
-      }
+      if (twoLevel) scoreChildren(c, role, p, buf, acc, logits, rowsOut, hits);
       const pp = probs[p] as number;
       const b = softmaxInto(logits, kids, c.childTemperature[p] as number, probs);
       for (let q = 0; q < kids.length; q++) {

@@ -1,5 +1,12 @@
-import type { Code, Codebook, Cue, SpeakerRole, Utterance } from "../../core/schemas.js";
-import { type Token, tokensOf } from "../../text/tokenize.js";
+import type {
+  Code,
+  Codebook,
+  Cue,
+  FeatureWeight,
+  SpeakerRole,
+  Utterance,
+} from "../../core/schemas.js";
+import { type Tokenized, tokenizedOf } from "../../text/tokenize.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   analyse,
@@ -34,6 +41,8 @@ interface RoleTable {
   readonly leaves: readonly Code[];
   /** For each leaf, the indices (into the codebook's codes) of the leaf and its ancestors. */
   readonly lineages: readonly (readonly number[])[];
+  /** `score:<leaf id>` for each leaf (evidence feature names, built once). */
+  readonly scoreNames: readonly string[];
   readonly fallback: string | undefined;
 }
 
@@ -101,7 +110,12 @@ export function rulesClassifier<C extends string = string>(
     );
     const preferred = options.fallback?.[role] ?? (role === "client" ? "neutral" : "other");
     const fallback = leaves.some((c) => c.id === preferred) ? preferred : leaves[0]?.id;
-    const t: RoleTable = { leaves, lineages: leaves.map(lineageOf), fallback };
+    const t: RoleTable = {
+      leaves,
+      lineages: leaves.map(lineageOf),
+      scoreNames: leaves.map((c) => `score:${c.id}`),
+      fallback,
+    };
     tables.set(role, t);
     return t;
   };
@@ -113,10 +127,12 @@ export function rulesClassifier<C extends string = string>(
   const topLeaf = new Int32Array(3);
   const topScore = new Float64Array(3);
 
+  // With `lite`, the prediction has no evidence (its code and confidence are the same).
   const classifyOne = (
     u: Utterance,
-    tokens: readonly Token[],
+    tok: Tokenized,
     prev: ReadonlySet<string> | undefined,
+    lite: boolean,
   ): Prediction<C> => {
     let role: "therapist" | "client" | "other" = u.role;
     let table = tableFor(role);
@@ -125,14 +141,21 @@ export function rulesClassifier<C extends string = string>(
       table = tableFor(role);
     }
     if (table.leaves.length === 0)
-      return {
-        utteranceId: u.id,
-        codeId: (table.fallback ?? cb.codes[0]?.id) as C,
-        confidence: 0,
-        source: id,
-        evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
-      };
-    const a = analyse(u.text, tokens);
+      return lite
+        ? {
+            utteranceId: u.id,
+            codeId: (table.fallback ?? cb.codes[0]?.id) as C,
+            confidence: 0,
+            source: id,
+          }
+        : {
+            utteranceId: u.id,
+            codeId: (table.fallback ?? cb.codes[0]?.id) as C,
+            confidence: 0,
+            source: id,
+            evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
+          };
+    const a = analyse(u.text, tok.tokens, tok.ids);
     const state = runCues(compiled, a, prev);
     perCode.fill(0);
     hasCue.fill(0);
@@ -169,15 +192,29 @@ export function rulesClassifier<C extends string = string>(
         if (nTop < 3) nTop++;
       }
     }
-    const top: { i: number; score: number }[] = new Array(nTop);
+    const bestScore = topScore[0] as number;
+    if (lite) {
+      if (nTop === 0 || bestScore <= threshold)
+        return {
+          utteranceId: u.id,
+          codeId: table.fallback as C,
+          confidence: fallbackConfidence,
+          source: id,
+        };
+      return {
+        utteranceId: u.id,
+        codeId: (table.leaves[topLeaf[0] as number] as Code).id as C,
+        confidence: confidenceOf(nTop),
+        source: id,
+      };
+    }
+    const features: FeatureWeight[] = new Array(nTop);
     for (let q = 0; q < nTop; q++)
-      top[q] = { i: topLeaf[q] as number, score: topScore[q] as number };
-    const features = top.map((t) => ({
-      name: `score:${(table.leaves[t.i] as Code).id}`,
-      weight: round(t.score),
-    }));
-    const best = top[0];
-    if (!best || best.score <= threshold) {
+      features[q] = {
+        name: table.scoreNames[topLeaf[q] as number] as string,
+        weight: round(topScore[q] as number),
+      };
+    if (nTop === 0 || bestScore <= threshold) {
       return {
         utteranceId: u.id,
         codeId: table.fallback as C,
@@ -186,58 +223,111 @@ export function rulesClassifier<C extends string = string>(
         evidence: { spans: [], features: [{ name: "fallback", weight: 0 }, ...features] },
       };
     }
-    const lineage = table.lineages[best.i] as number[];
+    const bestLeaf = topLeaf[0] as number;
+    const lineage = table.lineages[bestLeaf] as number[];
     const spans: { start: number; end: number; cue: string }[] = [];
     for (const k of state.fired) {
       if ((compiled.cues[k]?.weight ?? 0) <= 0 || !lineage.includes(owner[k] as number)) continue;
       for (const sp of spansOf(compiled, a, state, k)) spans.push(sp);
     }
-    const second = top[1] ? Math.max(0, top[1].score) : 0;
-    const margin = Math.max(0, best.score - second);
-    const strength = 1 - Math.exp(-best.score);
-    const confidence = clamp(strength * (0.5 + 0.5 * Math.min(1, margin / best.score)));
     return {
       utteranceId: u.id,
-      codeId: (table.leaves[best.i] as Code).id as C,
-      confidence,
+      codeId: (table.leaves[bestLeaf] as Code).id as C,
+      confidence: confidenceOf(nTop),
       source: id,
       evidence: { spans, features },
     };
   };
+  /** The confidence of the best of the `nTop` scores kept (`nTop` ≥ 1). */
+  const confidenceOf = (nTop: number): number => {
+    const bestScore = topScore[0] as number;
+    const second = nTop > 1 ? Math.max(0, topScore[1] as number) : 0;
+    const margin = Math.max(0, bestScore - second);
+    const strength = 1 - Math.exp(-bestScore);
+    return clamp(strength * (0.5 + 0.5 * Math.min(1, margin / bestScore)));
+  };
 
-  return {
+  /**
+   * Codes utterances in order; with `prevs`, `lite` predictions (no evidence) and each
+   * utterance's mirroring context kept in `prevs`, so that `classifyOne` can give the full
+   * prediction of any of them later.
+   */
+  const classifyAll = (
+    utterances: readonly Utterance[],
+    opts: ClassifyOptions | undefined,
+    prevs?: (ReadonlySet<string> | undefined)[],
+  ): Prediction<C>[] => {
+    const out: Prediction<C>[] = [];
+    // Per session: the last client turn's content words and how many turns came after it.
+    // One pass over context and batch, so time stays linear however sessions interleave.
+    const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
+    const see = (u: Utterance, tokenized: Tokenized | undefined) => {
+      if (!compiled.hasMirroring) return;
+      if (u.role === "client") {
+        const t = tokenized ?? tokenizedOf(u);
+        sessions.set(u.session, { stems: contentStems(t.tokens, t.ids), since: 0 });
+        return;
+      }
+      const st = sessions.get(u.session);
+      if (st) st.since++;
+    };
+    for (const c of opts?.context ?? []) see(c, undefined);
+    for (let i = 0; i < utterances.length; i++) {
+      const u = utterances[i] as Utterance;
+      let prev: ReadonlySet<string> | undefined;
+      if (compiled.hasMirroring && u.role !== "client") {
+        const st = sessions.get(u.session);
+        if (st && st.since < MIRROR_WINDOW) prev = st.stems;
+      }
+      const tokens = tokenizedOf(u);
+      if (prevs) prevs.push(prev);
+      out.push(classifyOne(u, tokens, prev, prevs !== undefined));
+      see(u, tokens);
+    }
+    return out;
+  };
+
+  const classifier: SyncClassifier<C> = {
     id,
     mode: "sync",
     codebook: { id: cb.id, version: cb.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction<C>[] {
-      const out: Prediction<C>[] = [];
-      // Per session: the last client turn's content words and how many turns came after it.
-      // One pass over context and batch, so time stays linear however sessions interleave.
-      const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
-      const see = (u: Utterance, tokens: readonly Token[] | undefined) => {
-        if (!compiled.hasMirroring) return;
-        if (u.role === "client") {
-          sessions.set(u.session, { stems: contentStems(tokens ?? tokensOf(u)), since: 0 });
-          return;
-        }
-        const st = sessions.get(u.session);
-        if (st) st.since++;
-      };
-      for (const c of opts?.context ?? []) see(c, undefined);
-      for (let i = 0; i < utterances.length; i++) {
-        const u = utterances[i] as Utterance;
-        let prev: ReadonlySet<string> | undefined;
-        if (compiled.hasMirroring && u.role !== "client") {
-          const st = sessions.get(u.session);
-          if (st && st.since < MIRROR_WINDOW) prev = st.stems;
-        }
-        const tokens = tokensOf(u);
-        out.push(classifyOne(u, tokens, prev));
-        see(u, tokens);
-      }
-      return out;
+      return classifyAll(utterances, opts);
     },
   };
+  deciders.set(classifier, (utterances, opts) => {
+    const prevs: (ReadonlySet<string> | undefined)[] = [];
+    const predictions = classifyAll(utterances, opts, prevs);
+    return {
+      predictions,
+      full: (i) => {
+        const u = utterances[i] as Utterance;
+        return classifyOne(u, tokenizedOf(u), prevs[i], false);
+      },
+    };
+  });
+  return classifier;
+}
+
+/**
+ * The rules' predictions without evidence, and the full prediction (with evidence) of any one of
+ * them on demand: for a combination that reports the rules' evidence only where the rules win.
+ * The code and confidence of `predictions[i]` are those `classify` gives; `full(i)` is exactly
+ * `classify`'s i-th prediction. @internal
+ */
+export interface RulesDecisions {
+  readonly predictions: readonly Prediction[];
+  full(i: number): Prediction;
+}
+type Decider = (utterances: readonly Utterance[], opts?: ClassifyOptions) => RulesDecisions;
+const deciders = new WeakMap<object, Decider>();
+
+/**
+ * The decider of a classifier made by {@link rulesClassifier}, or undefined for any other.
+ * @internal
+ */
+export function rulesDecider(classifier: SyncClassifier): Decider | undefined {
+  return deciders.get(classifier);
 }
 
 /** The client's turn counts for mirroring if it is among the last this-many turns. */

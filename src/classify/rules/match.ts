@@ -1,5 +1,5 @@
 import type { Cue } from "../../core/schemas.js";
-import { type Token, tokenize } from "../../text/tokenize.js";
+import { TOKEN_ID_COUNT, type Token, tokenIdOf, tokenize } from "../../text/tokenize.js";
 import {
   AUX_WORDS,
   DISCOURSE,
@@ -61,9 +61,77 @@ interface TrieNode {
   /** The child for a `*` wildcard (any one token). */
   any: TrieNode | undefined;
   out: Terminal[];
+  /** The node's index in its trie's edge table (see `edgesOf`), -1 before that is made. */
+  idx: number;
 }
 
-const node = (): TrieNode => ({ next: new Map(), any: undefined, out: [] });
+const node = (): TrieNode => ({ next: new Map(), any: undefined, out: [], idx: -1 });
+
+/**
+ * The trie's edges by (node index, token id) in an open-addressing integer table, so that a
+ * token with an id steps through the trie without a string-keyed map lookup. Edges whose key has
+ * no id (non-ASCII words, say) are only in the nodes' maps, and tokens without an id use those:
+ * a token has a key's id exactly when its norm is that key (see `tokenIdOf`).
+ */
+interface EdgeTable {
+  readonly keys: Int32Array;
+  readonly vals: Int32Array;
+  readonly mask: number;
+  readonly nodes: readonly TrieNode[];
+}
+/** More trie nodes than this and the edge keys would overflow 31 bits: the maps alone are used. */
+const MAX_EDGE_NODES = Math.floor(0x7fffffff / TOKEN_ID_COUNT);
+
+function edgesOf(root: TrieNode): EdgeTable | null {
+  const nodes: TrieNode[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const nd = stack.pop() as TrieNode;
+    if (nd.idx >= 0) continue;
+    nd.idx = nodes.length;
+    nodes.push(nd);
+    for (const c of nd.next.values()) stack.push(c);
+    if (nd.any) stack.push(nd.any);
+  }
+  if (nodes.length > MAX_EDGE_NODES) return null;
+  const edges: [number, number][] = [];
+  for (const nd of nodes) {
+    for (const [key, c] of nd.next) {
+      const id = tokenIdOf(key);
+      if (id >= 0) edges.push([nd.idx * TOKEN_ID_COUNT + id, c.idx]);
+    }
+  }
+  let cap = 16;
+  while (cap < edges.length * 2) cap *= 2;
+  const keys = new Int32Array(cap).fill(-1);
+  const vals = new Int32Array(cap);
+  const mask = cap - 1;
+  for (const [k, v] of edges) {
+    let i = mixEdge(k) & mask;
+    while ((keys[i] as number) !== -1) i = (i + 1) & mask;
+    keys[i] = k;
+    vals[i] = v;
+  }
+  return { keys, vals, mask, nodes };
+}
+
+function mixEdge(k: number): number {
+  const h = Math.imul(k, 0x9e3779b1);
+  return h ^ (h >>> 16);
+}
+
+/** The child of node `nd` for the token with id `id` (≥ 0), or undefined. */
+function stepById(t: EdgeTable, nd: TrieNode, id: number): TrieNode | undefined {
+  const k = nd.idx * TOKEN_ID_COUNT + id;
+  const keys = t.keys;
+  let i = mixEdge(k) & t.mask;
+  for (;;) {
+    const x = keys[i] as number;
+    if (x === k) return t.nodes[t.vals[i] as number];
+    if (x === -1) return undefined;
+    i = (i + 1) & t.mask;
+  }
+}
 
 /**
  * Cues compiled once for matching: phrases and token patterns in one token trie, the rest as
@@ -76,6 +144,13 @@ export interface CompiledCues {
   readonly root: TrieNode;
   readonly maxDepth: number;
   readonly hasMirroring: boolean;
+  /**
+   * By token id (see `TOKEN_ID_COUNT`): 0 not known yet, 1 when the root has no child for the
+   * token's form, 2 when it has one. Made on first use.
+   */
+  rootById: Uint8Array | undefined;
+  /** The trie's edge table, made on first use with token ids (null: too many nodes). */
+  edges: EdgeTable | null | undefined;
 }
 
 function normToken(t: string): string {
@@ -130,7 +205,7 @@ export function compileCues(cues: readonly Cue[], prefixes?: readonly string[]):
       );
     } else if (cue.kind === "mirroring") hasMirroring = true;
   });
-  return { cues: out, root, maxDepth, hasMirroring };
+  return { cues: out, root, maxDepth, hasMirroring, rootById: undefined, edges: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +221,12 @@ export type QuestionForm = "open" | "closed" | null;
  */
 export interface Analysis {
   readonly tokens: readonly Token[];
+  /** The tokens' ids (see `TOKEN_ID_COUNT`), when known. */
+  readonly ids: readonly number[] | undefined;
+  /** Whether token i starts a sentence (for i < token count; the array may be longer). */
   readonly isStart: Uint8Array;
+  /** The lexicon facts of token i (undefined for punctuation), for i < token count. */
+  readonly infos: readonly (WordInfo | undefined)[];
   readonly lastWord: number;
   readonly wordCount: number;
   readonly question: QuestionForm;
@@ -179,9 +259,19 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
  * Analyses an utterance in one pass over its tokens.
  * @internal
  */
-export function analyse(text: string, tokens: readonly Token[] = tokenize(text)): Analysis {
+export function analyse(
+  text: string,
+  tokens: readonly Token[] = tokenize(text),
+  ids?: readonly number[],
+): Analysis {
   const n = tokens.length;
-  const isStart = new Uint8Array(n);
+  // Scratch arrays, reused by the next call: an analysis is used before the next one is made.
+  if (isStartScratch.length < n)
+    isStartScratch = new Uint8Array(Math.max(n, 2 * isStartScratch.length));
+  const isStart = isStartScratch;
+  isStart.fill(0, 0, n);
+  // Entries at n and beyond are stale: never read.
+  const infos = infoScratch;
   const first: Token[] = [];
   const second: Token[] = [];
   let lastWord = -1;
@@ -190,20 +280,6 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
   const closedSpans: { start: number; end: number }[] = [];
   let sentenceStart = 0;
   let contentStart = -1;
-  const closeSentence = (endIdx: number, asked: boolean, isLast: boolean) => {
-    // endIdx: index of the last token of the sentence (inclusive).
-    if (contentStart < 0 || contentStart > endIdx) return;
-    // Without a question mark, only an open invitation or a wh-/aux-start of the final,
-    // unpunctuated sentence counts as a question.
-    const form = sentenceForm(tokens, contentStart, asked);
-    if (form === null) return;
-    if (!asked && !isLast) return;
-    const span = {
-      start: (tokens[contentStart] as Token).start,
-      end: (tokens[endIdx] as Token).end,
-    };
-    (form === "open" ? openSpans : closedSpans).push(span);
-  };
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
     if (i === sentenceStart) {
@@ -211,8 +287,12 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
       contentStart = -1;
     }
     const isWord = t.kind === "word";
-    const flags = isWord ? wordInfo(t.norm).flags : 0;
-    const isEnd = isWord ? (flags & W_END) !== 0 : SENTENCE_END.has(t.norm);
+    const info = isWord
+      ? wordInfoById(t.norm, ids === undefined ? -1 : (ids[i] as number))
+      : undefined;
+    infos[i] = info;
+    const flags = info === undefined ? 0 : info.flags;
+    const isEnd = isWord ? (flags & W_END) !== 0 : isSentenceEnd(t.norm);
     if (isWord) {
       lastWord = i;
       wordCount++;
@@ -226,17 +306,20 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
       } else if (!isEnd) contentStart = i;
     }
     if (isEnd) {
-      closeSentence(i, t.norm === "?", false);
+      closeSentence(tokens, contentStart, i, t.norm === "?", false, openSpans, closedSpans);
       sentenceStart = i + 1;
       contentStart = -1;
     }
   }
-  if (sentenceStart < n) closeSentence(n - 1, false, true);
+  if (sentenceStart < n)
+    closeSentence(tokens, contentStart, n - 1, false, true, openSpans, closedSpans);
   const question: QuestionForm =
     openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
   return {
     tokens,
+    ids,
     isStart,
+    infos,
     lastWord,
     wordCount,
     question,
@@ -245,6 +328,42 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
     first,
     second,
   };
+}
+
+let isStartScratch = new Uint8Array(64);
+const infoScratch: (WordInfo | undefined)[] = [];
+
+/** `SENTENCE_END.has(norm)` for a punctuation token, by its code unit. */
+function isSentenceEnd(norm: string): boolean {
+  if (norm.length !== 1) return false;
+  const c = norm.charCodeAt(0);
+  return c === 46 || c === 33 || c === 63 || c === 0x2026 || c === 59;
+}
+
+/**
+ * Ends the sentence whose content starts at token `contentStart` and ends at token `endIdx`
+ * (inclusive): adds its span to the open or closed question spans when it is a question.
+ */
+function closeSentence(
+  tokens: readonly Token[],
+  contentStart: number,
+  endIdx: number,
+  asked: boolean,
+  isLast: boolean,
+  openSpans: { start: number; end: number }[],
+  closedSpans: { start: number; end: number }[],
+): void {
+  if (contentStart < 0 || contentStart > endIdx) return;
+  // Without a question mark, only an open invitation or a wh-/aux-start of the final,
+  // unpunctuated sentence counts as a question.
+  const form = sentenceForm(tokens, contentStart, asked);
+  if (form === null) return;
+  if (!asked && !isLast) return;
+  const span = {
+    start: (tokens[contentStart] as Token).start,
+    end: (tokens[endIdx] as Token).end,
+  };
+  (form === "open" ? openSpans : closedSpans).push(span);
 }
 
 // What the lexicon says of a word form, looked up once per form instead of once per set per
@@ -284,12 +403,27 @@ function wordInfo(word: string): WordInfo {
   return w;
 }
 
+// The lexicon facts by token id (an array index instead of a map lookup), made on first use.
+let infoById: (WordInfo | undefined)[] | undefined;
+/** `wordInfo(word)`, by the token's id when it has one (-1 otherwise). */
+function wordInfoById(word: string, id: number): WordInfo {
+  if (id < 0) return wordInfo(word);
+  infoById ??= new Array(TOKEN_ID_COUNT).fill(undefined);
+  let w = infoById[id];
+  if (w === undefined) {
+    w = wordInfo(word);
+    infoById[id] = w;
+  }
+  return w;
+}
+
 /** The distinct content-word stems of a text (for mirroring). @internal */
-export function contentStems(tokens: readonly Token[]): Set<string> {
+export function contentStems(tokens: readonly Token[], ids?: readonly number[]): Set<string> {
   const out = new Set<string>();
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
     if (t.kind !== "word") continue;
-    const st = wordInfo(t.norm).stem;
+    const st = wordInfoById(t.norm, ids === undefined ? -1 : (ids[i] as number)).stem;
     if (st !== undefined) out.add(st);
   }
   return out;
@@ -307,13 +441,22 @@ export interface MatchState {
   /** Indices (into `compiled.cues`) of the cues that fired, ascending. */
   readonly fired: number[];
   /** Spans of phrase/token-pattern matches, by cue index. */
-  readonly phraseSpans: Map<number, CueSpan[]>;
+  readonly phraseSpans: ReadonlyMap<number, CueSpan[]>;
   /** Share of content words shared with the client's previous turn, and those tokens. */
   readonly overlap: number;
   readonly overlapTokens: readonly Token[];
 }
 
 let phraseHitScratch = new Uint8Array(64);
+/** Stands in for `rootById` when tokens have no ids (never read then). */
+const NO_IDS = new Uint8Array(0);
+// Reused between calls (matching is synchronous and never re-entered).
+let frontierScratch: TrieNode[] = [];
+let nextScratch: TrieNode[] = [];
+const mineScratch = new Set<string>();
+const sharedScratch = new Set<string>();
+/** The phrase spans of an utterance on which no phrase matched (never written to). */
+const NO_SPANS: ReadonlyMap<number, CueSpan[]> = new Map();
 
 /**
  * Runs compiled cues over an analysed utterance.
@@ -324,7 +467,8 @@ export function runCues(
   a: Analysis,
   previousStems: ReadonlySet<string> | undefined,
 ): MatchState {
-  const phraseSpans = new Map<number, CueSpan[]>();
+  // Made on the first phrase match only: most utterances match none.
+  let phraseSpans: Map<number, CueSpan[]> | undefined;
   // Which phrase/token-pattern cues matched (scratch, read before this function returns).
   if (phraseHitScratch.length < compiled.cues.length) {
     phraseHitScratch = new Uint8Array(compiled.cues.length * 2);
@@ -337,23 +481,46 @@ export function runCues(
   const root = compiled.root;
   if (root.next.size > 0 || root.any) {
     // Two frontier buffers with explicit counts (no per-token allocation).
-    let frontier: TrieNode[] = [root];
-    let next: TrieNode[] = [];
+    let frontier = frontierScratch;
+    let next = nextScratch;
+    const ids = a.ids;
+    // Made only when ids are known (not for a one-off matchCues).
+    if (ids !== undefined) {
+      compiled.rootById ??= new Uint8Array(TOKEN_ID_COUNT);
+      if (compiled.edges === undefined) compiled.edges = edgesOf(root);
+    }
+    const rootById = compiled.rootById ?? NO_IDS;
+    // Step by token id only with ids and an edge table.
+    const edges = ids === undefined ? null : (compiled.edges ?? null);
     let fn = 0;
     let nn = 0;
     for (let i = 0; i < n; i++) {
-      // Fast path: most tokens start no pattern at all.
-      if (!root.any && !root.next.has((tokens[i] as Token).norm)) continue;
+      // Fast path: most tokens start no pattern at all (known by token id without a lookup).
+      const id = ids === undefined ? -1 : (ids[i] as number);
+      if (id >= 0 && rootById[id] === 1 && !root.any) continue;
+      const c0 =
+        edges !== null && id >= 0
+          ? stepById(edges, root, id)
+          : root.next.get((tokens[i] as Token).norm);
+      if (id >= 0) rootById[id] = c0 === undefined ? 1 : 2;
+      if (c0 === undefined && !root.any) continue;
       frontier[0] = root;
       fn = 1;
       for (let j = i; j < n && j - i < compiled.maxDepth && fn > 0; j++) {
         nn = 0;
-        const tok = (tokens[j] as Token).norm;
-        for (let f = 0; f < fn; f++) {
-          const nd = frontier[f] as TrieNode;
-          const c = nd.next.get(tok);
-          if (c) next[nn++] = c;
-          if (nd.any) next[nn++] = nd.any;
+        if (j === i) {
+          // The root's step, looked up just above.
+          if (c0) next[nn++] = c0;
+          if (root.any) next[nn++] = root.any;
+        } else {
+          const tok = (tokens[j] as Token).norm;
+          const tid = edges === null || ids === undefined ? -1 : (ids[j] as number);
+          for (let f = 0; f < fn; f++) {
+            const nd = frontier[f] as TrieNode;
+            const c = tid >= 0 ? stepById(edges as EdgeTable, nd, tid) : nd.next.get(tok);
+            if (c) next[nn++] = c;
+            if (nd.any) next[nn++] = nd.any;
+          }
         }
         for (let q = 0; q < nn; q++) {
           const nd = next[q] as TrieNode;
@@ -361,6 +528,7 @@ export function runCues(
             const term = nd.out[o] as Terminal;
             if (term.at === "start" && !a.isStart[i]) continue;
             if (term.at === "end" && j < a.lastWord) continue;
+            phraseSpans ??= new Map();
             let list = phraseSpans.get(term.cue);
             if (!list) {
               list = [];
@@ -381,17 +549,23 @@ export function runCues(
         fn = nn;
       }
     }
+    frontierScratch = frontier;
+    nextScratch = next;
   }
   // Mirroring: the share of this utterance's content words that the client just used.
   let overlap = 0;
   const overlapTokens: Token[] = [];
   if (compiled.hasMirroring && previousStems && previousStems.size > 0) {
-    const mine = new Set<string>();
-    const shared = new Set<string>();
+    const mine = mineScratch;
+    const shared = sharedScratch;
+    mine.clear();
+    shared.clear();
+    const infos = a.infos;
     for (let i = 0; i < n; i++) {
+      const info = infos[i];
+      if (info === undefined) continue;
       const t = tokens[i] as Token;
-      if (t.kind !== "word") continue;
-      const st = wordInfo(t.norm).stem;
+      const st = info.stem;
       if (st === undefined) continue;
       mine.add(st);
       if (previousStems.has(st)) {
@@ -400,6 +574,9 @@ export function runCues(
       }
     }
     overlap = mine.size > 0 ? shared.size / mine.size : 0;
+    // Keep no word of the utterance after the call.
+    mine.clear();
+    shared.clear();
   }
   const fired: number[] = [];
   const cues = compiled.cues;
@@ -426,7 +603,7 @@ export function runCues(
     }
     if (ok) fired.push(i);
   }
-  return { fired, phraseSpans, overlap, overlapTokens };
+  return { fired, phraseSpans: phraseSpans ?? NO_SPANS, overlap, overlapTokens };
 }
 
 /**

@@ -12,7 +12,7 @@
  * Time is linear in the length of the utterance and of the previous turn.
  * @module
  */
-import { type Token, tokenize } from "./tokenize.js";
+import { TOKEN_ID_COUNT, type Token, tokenize } from "./tokenize.js";
 
 /** The FNV-1a 32-bit offset basis, as a signed 32-bit integer. */
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -328,6 +328,8 @@ function flag(buf: FeatureBuffer, f: Flag): void {
  */
 export interface TurnHashes {
   readonly tokens: readonly Token[];
+  /** Each token's id (see `TOKEN_ID_COUNT`), when known: per-id hashes are then cached. */
+  readonly ids: readonly number[] | undefined;
   /** Count of word tokens. */
   readonly nWords: number;
   /** Count of content words (words outside the stop list). */
@@ -345,6 +347,37 @@ export interface TurnHashes {
   readonly pAt: number;
   /** Offset of the word tokens' `s:` hashes, or -1 when not computed. */
   readonly sAt: number;
+}
+
+// Hashes per token id (see TOKEN_ID_COUNT): a word form's `w:`, `p:` and `s:` hashes and its
+// bigram-left state are computed once per form instead of once per occurrence. The ids of a form
+// never change, so neither do these. `idState[id]`: 0 not yet computed, 1 a stop word (or
+// punctuation), 2 a content word.
+const idW = new Int32Array(TOKEN_ID_COUNT);
+const idP = new Int32Array(TOKEN_ID_COUNT);
+const idS = new Int32Array(TOKEN_ID_COUNT);
+const idLeft = new Int32Array(TOKEN_ID_COUNT);
+const idState = new Uint8Array(TOKEN_ID_COUNT);
+
+/** Fills the per-id hashes of the token `t` with id `id`. */
+function cacheId(id: number, t: Token): void {
+  const norm = t.norm;
+  let hw = P_WORD;
+  let hp = P_CTX;
+  let hs = P_SAME;
+  let hl = P_BIGRAM;
+  for (let k = 0; k < norm.length; k++) {
+    const c = norm.charCodeAt(k);
+    hw = step(hw, c);
+    hp = step(hp, c);
+    hs = step(hs, c);
+    hl = step(hl, c);
+  }
+  idW[id] = hw;
+  idP[id] = hp;
+  idS[id] = hs;
+  idLeft[id] = step(hl, 32);
+  idState[id] = t.kind === "word" && !isStopWord(norm, hw) ? 2 : 1;
 }
 
 /** Reused scratch: the `w:` hash of each token and whether it is a content word. */
@@ -375,6 +408,7 @@ export function turnHashes(
   tokens: readonly Token[],
   contextWords = true,
   sameRoleWords = true,
+  ids?: readonly number[],
 ): TurnHashes {
   const n = tokens.length;
   if (wScratch.length < n) {
@@ -387,6 +421,19 @@ export function turnHashes(
   let nContent = 0;
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
+    const id = ids ? (ids[i] as number) : -1;
+    if (id >= 0) {
+      if (idState[id] === 0) cacheId(id, t);
+      wh[i] = idW[id] as number;
+      isContent[i] = 0;
+      if (t.kind !== "word") continue;
+      nWords++;
+      if (idState[id] === 2) {
+        isContent[i] = 1;
+        nContent++;
+      }
+      continue;
+    }
     const norm = t.norm;
     let hw = P_WORD;
     for (let k = 0; k < norm.length; k++) hw = step(hw, norm.charCodeAt(k));
@@ -416,7 +463,11 @@ export function turnHashes(
     data[at + i] = hw;
     if (t.kind !== "word") continue;
     if (isContent[i]) data[ci++] = hw;
-    if (pAt >= 0 || sAt >= 0) {
+    const id = ids ? (ids[i] as number) : -1;
+    if (id >= 0) {
+      if (pAt >= 0) data[pAt + wi] = idP[id] as number;
+      if (sAt >= 0) data[sAt + wi] = idS[id] as number;
+    } else if (pAt >= 0 || sAt >= 0) {
       const norm = t.norm;
       let hp = P_CTX;
       let hs = P_SAME;
@@ -430,7 +481,7 @@ export function turnHashes(
     }
     wi++;
   }
-  return { tokens, nWords, nContent, data, at, contentAt, pAt, sAt };
+  return { tokens, ids, nWords, nContent, data, at, contentAt, pAt, sAt };
 }
 
 /**
@@ -550,18 +601,25 @@ export function extractTurn(
   const at = turn.at;
   if (opt.wordBigrams) {
     let left = BOS_STATE;
+    const tids = turn.ids;
     for (let i = 0; i < n; i++) {
       const norm = (tokens[i] as Token).norm;
       buf.push(wh[at + i] as number, 1);
       let hb = left;
-      let hl = P_BIGRAM;
-      for (let k = 0; k < norm.length; k++) {
-        const c = norm.charCodeAt(k);
-        hb = step(hb, c);
-        hl = step(hl, c);
+      const id = tids ? (tids[i] as number) : -1;
+      if (id >= 0 && idState[id] !== 0) {
+        for (let k = 0; k < norm.length; k++) hb = step(hb, norm.charCodeAt(k));
+        left = idLeft[id] as number;
+      } else {
+        let hl = P_BIGRAM;
+        for (let k = 0; k < norm.length; k++) {
+          const c = norm.charCodeAt(k);
+          hb = step(hb, c);
+          hl = step(hl, c);
+        }
+        left = step(hl, 32);
       }
       buf.push(hb, 1);
-      left = step(hl, 32);
     }
     if (n > 0) buf.push(hashFrom(left, EOS), 1);
   } else {
@@ -606,7 +664,7 @@ export function extractTurn(
   }
 
   if (same) {
-    const sh = same.sAt >= 0 ? same : turnHashes(same.tokens, false, true);
+    const sh = same.sAt >= 0 ? same : turnHashes(same.tokens, false, true, same.ids);
     const d = sh.data;
     for (let i = sh.sAt; i < sh.sAt + sh.nWords; i++) buf.push(d[i] as number, 3);
     if (names) pushWordNames(names, "s:", same.tokens);
@@ -625,7 +683,7 @@ export function extractTurn(
       prevWords.add(pd[i] as number);
     }
     if (opt.contextWords) {
-      const ph = prev.pAt >= 0 ? prev : turnHashes(ptoks, true, false);
+      const ph = prev.pAt >= 0 ? prev : turnHashes(ptoks, true, false, prev.ids);
       const d = ph.data;
       for (let i = ph.pAt; i < ph.pAt + ph.nWords; i++) buf.push(d[i] as number, 3);
       if (names) pushWordNames(names, "p:", ptoks);

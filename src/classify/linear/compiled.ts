@@ -8,7 +8,7 @@ import {
   type TurnHashes,
   turnHashes,
 } from "../../text/features.js";
-import { tokensOf } from "../../text/tokenize.js";
+import { tokenizedOf } from "../../text/tokenize.js";
 import type { LinearModel } from "./model.js";
 
 const ROLES = ["therapist", "client", "other"] as const;
@@ -410,7 +410,8 @@ export function codeTags(state: SessionState): string[] {
 
 /** Tokenises and hashes a turn's text for the feature options. @internal */
 export function hashTurn(opt: ResolvedFeatureOptions, turn: { readonly text: string }): TurnHashes {
-  return turnHashes(tokensOf(turn), opt.contextWords, opt.sameRoleWords);
+  const { tokens, ids } = tokenizedOf(turn);
+  return turnHashes(tokens, opt.contextWords, opt.sameRoleWords, ids);
 }
 
 /**

@@ -158,6 +158,10 @@ export function tokenIdOf(norm: string): number {
   return tokens.length === 1 && (tokens[0] as Token).norm === norm ? (ids[0] as number) : -1;
 }
 
+/** Character classes of the ASCII range: 0 punctuation, 1 space, 2 word character. */
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_CLASS[c] = isSpace(c) ? 1 : isWordChar(c) ? 2 : 0;
+
 /** Tokenises `text`; pushes each token's id onto `ids` when given. */
 function scan(text: string, ids: number[] | undefined): Token[] {
   const out: Token[] = [];
@@ -165,11 +169,12 @@ function scan(text: string, ids: number[] | undefined): Token[] {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (isSpace(c)) {
+    const cls = c < 128 ? (ASCII_CLASS[c] as number) : isSpace(c) ? 1 : isWordChar(c) ? 2 : 0;
+    if (cls === 1) {
       i++;
       continue;
     }
-    if (isWordChar(c)) {
+    if (cls === 2) {
       const start = i;
       // FNV-1a over the lower-cased code units, for the intern table (ASCII words only).
       let h = Math.imul(0x811c9dc5 ^ (c >= 65 && c <= 90 ? c + 32 : c), 16777619);
@@ -179,7 +184,7 @@ function scan(text: string, ids: number[] | undefined): Token[] {
       while (i < n) {
         const d = text.charCodeAt(i);
         let joiner = false;
-        if (!isWordChar(d)) {
+        if (d < 128 ? ASCII_CLASS[d] !== 2 : !isWordChar(d)) {
           if ((isApostrophe(d) || d === 45) && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
             joiner = true;
           } else break;

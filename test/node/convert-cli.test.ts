@@ -101,7 +101,8 @@ describe("rapportkit convert", () => {
     writeFileSync(p, "T: hello\nNarrator: top secret words\n");
     const r = await run(["convert", p, "--to", "jsonl"]);
     expect(r.code).toBe(0);
-    expect(r.err).toContain(`${p}:2: txt: speaker "Narrator"`);
+    expect(r.err).toContain(`${p}:2: txt: the speaker label at line 2`);
+    expect(r.err).not.toContain("Narrator");
     expect(r.err).not.toContain("secret");
     expect(r.out).toContain('"role":"other"');
   });

@@ -92,7 +92,9 @@ describe("CLI input options (_input.ts)", () => {
     const io = ioWith("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Narrator>hidden words\n");
     const v = await loadInput("-", {}, io);
     expect(v.transcripts[0]?.utterances[0]?.role).toBe("other");
-    expect(io.errText()).toMatch(/^rapportkit: warning: <stdin>:3: vtt: the speaker label at line 3 /);
+    expect(io.errText()).toMatch(
+      /^rapportkit: warning: <stdin>:3: vtt: the speaker label at line 3 /,
+    );
     expect(io.errText()).not.toContain("Narrator");
     expect(io.errText()).not.toContain("hidden");
     await expect(loadInput("-", {}, ioWith("just text"))).rejects.toThrow(UsageError);

@@ -17,7 +17,10 @@
 // another build directory with index.js and model.js (e.g. a private build, so as not to touch
 // dist/ while others use it). The machine's load average is printed: other processes on the same
 // cores depress every absolute figure, not the ratios between classifiers of one run.
-//   node bench/classify.mjs [--json FILE] [--quick] [--only SUBSTRING]
+//   node bench/classify.mjs [--json FILE] [--quick] [--only SUBSTRING] [--rounds N]
+// (--rounds N, default 3 (1 with --quick), times every classifier in N interleaved rounds and reports medians over rounds and
+// the ratio to the fastest peer round by round: on a machine whose speed drifts, a slow spell then
+// hits every classifier instead of one.)
 //   RAPPORTKIT_DIST=/tmp/build node bench/classify.mjs
 // (--only runs just the classifiers whose name contains SUBSTRING and prints their speeds; the
 // child mode, --child NAME --out FILE, is internal.)
@@ -316,34 +319,61 @@ function child(name, extra) {
 
 // --only SUBSTRING: run only the classifiers whose name contains it (for development).
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+// --rounds N: time every classifier N times, in N interleaved rounds (all classifiers, then all
+// again, ...), so that a slow spell of the machine hits every classifier rather than one. Each
+// figure is then the median over rounds (best run: the best over rounds), and the ratio to the
+// fastest peer is also given round by round.
+const rounds = args.includes("--rounds")
+  ? Number(args[args.indexOf("--rounds") + 1])
+  : quick
+    ? 1
+    : 3;
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds takes a positive integer");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "rk-bench-"));
 const trained = new Map();
-const results = [];
-for (const c of CLASSIFIERS) {
-  if (only !== undefined && !c.name.includes(only)) continue;
-  const out = path.join(tmp, "result.json");
-  let model;
-  let trainSeconds = 0;
-  if (c.train !== undefined) {
-    // One training per recipe: the three rapportkit rows share one trained model.
-    if (!trained.has(c.train)) {
-      const file = path.join(tmp, `model-${trained.size}.json`);
-      child(c.train, ["--train", "--model", file, "--out", out]);
-      trained.set(c.train, { file, ...JSON.parse(readFileSync(out, "utf8")) });
-    }
-    ({ file: model, trainSeconds } = trained.get(c.train));
+const chosen = CLASSIFIERS.filter((c) => only === undefined || c.name.includes(only));
+const out1 = path.join(tmp, "result.json");
+for (const c of chosen) {
+  // One training per recipe: the three rapportkit rows share one trained model.
+  if (c.train !== undefined && !trained.has(c.train)) {
+    const file = path.join(tmp, `model-${trained.size}.json`);
+    child(c.train, ["--train", "--model", file, "--out", out1]);
+    trained.set(c.train, { file, ...JSON.parse(readFileSync(out1, "utf8")) });
   }
-  child(c.name, [...(model ? ["--model", model] : []), "--out", out]);
-  const r = {
+}
+/** Per classifier name, one timing result per round. */
+const timings = new Map(chosen.map((c) => [c.name, []]));
+for (let round = 0; round < rounds; round++) {
+  for (const c of chosen) {
+    const model = c.train === undefined ? undefined : trained.get(c.train).file;
+    child(c.name, [...(model ? ["--model", model] : []), "--out", out1]);
+    const r = JSON.parse(readFileSync(out1, "utf8"));
+    timings.get(c.name).push(r);
+    process.stderr.write(
+      `${rounds > 1 ? `round ${round + 1}: ` : ""}${c.name}: ${Math.round(r.wall)} utt/s (best run ${Math.round(r.best)})\n`,
+    );
+  }
+}
+const median = (xs) => {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+};
+const results = chosen.map((c) => {
+  const ts = timings.get(c.name);
+  return {
     name: c.name,
     kind: c.kind,
-    ...JSON.parse(readFileSync(out, "utf8")),
-    trainSeconds,
+    ...ts[0],
+    wall: median(ts.map((t) => t.wall)),
+    cpu: median(ts.map((t) => t.cpu)),
+    best: Math.max(...ts.map((t) => t.best)),
+    runs: ts.reduce((a, t) => a + t.runs, 0),
+    rounds: ts.map((t) => ({ wall: t.wall, cpu: t.cpu, best: t.best })),
+    trainSeconds: c.train === undefined ? 0 : trained.get(c.train).trainSeconds,
     trainNote: c.trainNote,
   };
-  results.push(r);
-  process.stderr.write(`${c.name}: ${Math.round(r.wall)} utt/s (best run ${Math.round(r.best)})\n`);
-}
+});
 rmSync(tmp, { recursive: true, force: true });
 if (only !== undefined) {
   for (const r of results)
@@ -391,10 +421,15 @@ const out = {
   method:
     "each classifier trained, warmed up and timed in its own fresh Node process, one at a time; same data, warm-up and timing loop for all",
   data: `AnnoMI dev, grouped split: ${trainTurns.length} training / ${testTurns.length} held-out utterances (transcript fold 1 of 5, seed 1)`,
+  rounds,
   results: results.map((r) => ({
     ...r,
     ratioToFastestPeer: r.wall / fastest.wall,
     ratioToFastestPeerBestRun: r.best / fastestBest.best,
+    // Round by round: this classifier's median pass against the fastest peer's of the same round.
+    ratioToFastestPeerByRound: r.rounds.map(
+      (x, i) => x.wall / Math.max(...peers.map((p) => p.rounds[i].wall)),
+    ),
   })),
   fastestPeer: fastest.name,
   fastestPeerBestRun: fastestBest.name,
@@ -419,6 +454,17 @@ for (const r of out.results) {
   console.log(
     `| ${r.name}${r.trainNote ? ` (${r.trainNote})` : ""} | ${Math.round(r.wall).toLocaleString("en")} | ${Math.round(r.cpu).toLocaleString("en")} | ${Math.round(r.best).toLocaleString("en")} | ${f(r.ratioToFastestPeer, 1)}× | ${f(r.ratioToFastestPeerBestRun, 1)}× | ${f(r.therapist4)} | ${f(r.client3)} | ${f(r.trainSeconds, 1)} |`,
   );
+}
+if (rounds > 1) {
+  console.log(
+    `\n${rounds} interleaved rounds; each figure above is the median over rounds (best run: the best over rounds). Ratio to the fastest peer of the same round, round by round:\n`,
+  );
+  for (const r of out.results.filter((x) => x.kind === "ours")) {
+    const rs = r.ratioToFastestPeerByRound;
+    console.log(
+      `- ${r.name}: ${rs.map((x) => `${f(x, 1)}×`).join(", ")} (median ${f(median(rs), 1)}×)`,
+    );
+  }
 }
 const s = out.shippedModel;
 console.log(

@@ -217,9 +217,18 @@ export function cascade(fast: Classifier, strong: Classifier, options: CascadeOp
  *   without one counts as `{ [code]: confidence }`); the most probable code wins (ties: the code
  *   named first, in member order), with its mean probability as confidence. The mean distribution is
  *   returned as `probabilities`.
+ * - `geometric-mean`: the logarithmic opinion pool, p(c) ∝ ∏ₘ pₘ(c)^(wₘ / Σw), over every code
+ *   named in any member's distribution (a member without `probabilities` counts as
+ *   `{ [code]: confidence }`; a code missing from a member's distribution, or below `floor`, counts
+ *   as `floor`), normalised to sum to 1. A code wins only when no member finds it unlikely, which
+ *   suits members that are each calibrated. Ties and confidence as for `mean-probability`. Source:
+ *   Genest & Zidek (1986), "Combining probability distributions: a critique and an annotated
+ *   bibliography", Statistical Science 1(1):114–135, §3 (the logarithmic opinion pool). Pool
+ *   members whose distributions cover the same codes: the linear `annomi` model's distribution
+ *   holds parent codes next to their children, so pool it with members over the same labels.
  * @category Combinators
  */
-export type EnsembleStrategy = "vote" | "mean-probability";
+export type EnsembleStrategy = "vote" | "mean-probability" | "geometric-mean";
 
 /** Options of {@link ensemble}. @category Combinators */
 export interface EnsembleOptions {
@@ -229,6 +238,46 @@ export interface EnsembleOptions {
   readonly strategy?: EnsembleStrategy;
   /** The ensemble's id (default `ensemble(<ids>)`). */
   readonly id?: string;
+  /** `geometric-mean` only: the probability a missing or smaller one counts as (default 1e-6). */
+  readonly floor?: number;
+}
+
+/**
+ * The logarithmic opinion pool of the members' distributions (see `geometric-mean` in
+ * {@link EnsembleStrategy}): codes in order of first mention, member by member.
+ */
+function geometricPool(
+  preds: readonly Prediction[],
+  weights: readonly number[],
+  total: number,
+  floor: number,
+): Map<string, number> {
+  const codes = new Map<string, number>();
+  const dists = preds.map((p) => {
+    const dist = p.probabilities ?? { [p.codeId]: p.confidence };
+    // The member's own code first, so ties favour it (insertion order of the map).
+    if (!codes.has(p.codeId)) codes.set(p.codeId, 0);
+    for (const code of Object.keys(dist)) if (!codes.has(code)) codes.set(code, 0);
+    return dist;
+  });
+  let max = Number.NEGATIVE_INFINITY;
+  for (const code of codes.keys()) {
+    let s = 0;
+    dists.forEach((dist, m) => {
+      const v = dist[code];
+      s += ((weights[m] as number) / total) * Math.log(v !== undefined && v > floor ? v : floor);
+    });
+    codes.set(code, s);
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  for (const [code, s] of codes) {
+    const e = Math.exp(s - max);
+    codes.set(code, e);
+    sum += e;
+  }
+  for (const [code, e] of codes) codes.set(code, e / sum);
+  return codes;
 }
 
 function combine(
@@ -236,6 +285,7 @@ function combine(
   outs: readonly Prediction[][],
   weights: readonly number[],
   strategy: EnsembleStrategy,
+  floor = 1e-6,
 ): Prediction[] {
   const first = outs[0] as Prediction[];
   const total = weights.reduce((a, b) => a + b, 0);
@@ -270,14 +320,19 @@ function combine(
       };
       return out;
     }
-    const mean = new Map<string, number>();
-    preds.forEach((p, m) => {
-      const w = (weights[m] as number) / total;
-      const dist = p.probabilities ?? { [p.codeId]: p.confidence };
-      // The member's own code first, so ties favour it (insertion order of the map).
-      if (!mean.has(p.codeId)) mean.set(p.codeId, 0);
-      for (const [code, v] of Object.entries(dist)) mean.set(code, (mean.get(code) ?? 0) + w * v);
-    });
+    const mean =
+      strategy === "geometric-mean"
+        ? geometricPool(preds, weights, total, floor)
+        : new Map<string, number>();
+    if (strategy === "mean-probability") {
+      preds.forEach((p, m) => {
+        const w = (weights[m] as number) / total;
+        const dist = p.probabilities ?? { [p.codeId]: p.confidence };
+        // The member's own code first, so ties favour it (insertion order of the map).
+        if (!mean.has(p.codeId)) mean.set(p.codeId, 0);
+        for (const [code, v] of Object.entries(dist)) mean.set(code, (mean.get(code) ?? 0) + w * v);
+      });
+    }
     let best = p0.codeId;
     let bp = -1;
     for (const [code, v] of mean)
@@ -298,8 +353,8 @@ function combine(
 }
 
 /**
- * Combines classifiers of the same codebook by weighted vote or by the mean of their
- * probabilities (see {@link EnsembleStrategy}). One prediction per input, same order and ids. The
+ * Combines classifiers of the same codebook by weighted vote, or by the arithmetic or geometric
+ * mean of their probabilities (see {@link EnsembleStrategy}). One prediction per input, same order and ids. The
  * ensemble is synchronous when every member is.
  * @category Combinators
  * @example
@@ -339,6 +394,19 @@ export function ensemble(
       { code: "out_of_range", path: ["weights"], message: "at least one weight must be > 0" },
     ]);
   const strategy = options.strategy ?? "vote";
+  if (!["vote", "mean-probability", "geometric-mean"].includes(strategy))
+    throw new ClassifierError(id, [
+      {
+        code: "out_of_range",
+        path: ["strategy"],
+        message: 'expected "vote", "mean-probability" or "geometric-mean"',
+      },
+    ]);
+  const floor = options.floor ?? 1e-6;
+  if (!(floor > 0 && floor < 1))
+    throw new ClassifierError(id, [
+      { code: "out_of_range", path: ["floor"], message: "floor must be in (0, 1)" },
+    ]);
   const codebook = (members[0] as Classifier).codebook;
   if (members.every((m) => m.mode === "sync")) {
     const sync = members as readonly SyncClassifier[];
@@ -353,7 +421,7 @@ export function ensemble(
           checkPredictions(m.id, utterances, o);
           return o;
         });
-        return combine(id, outs, weights, strategy);
+        return combine(id, outs, weights, strategy, floor);
       },
     };
   }
@@ -370,7 +438,7 @@ export function ensemble(
           return o;
         }),
       );
-      return combine(id, outs, weights, strategy);
+      return combine(id, outs, weights, strategy, floor);
     },
   };
 }

@@ -129,6 +129,41 @@ describe("ensemble", () => {
     expect(pr.neutral).toBeCloseTo(0.25, 12);
   });
 
+  it("pools distributions geometrically (logarithmic opinion pool, Genest & Zidek 1986)", () => {
+    const m1 = fixed("m1", { [id]: ["change", 0.8, { change: 0.8, sustain: 0.2 }] });
+    const m2 = fixed("m2", { [id]: ["sustain", 0.6, { change: 0.4, sustain: 0.6 }] });
+    // Equal weights: change ∝ √(0.8 × 0.4), sustain ∝ √(0.2 × 0.6), normalised (by hand:
+    // 0.565685 / 0.912096 = 0.620204). The arithmetic mean would give 0.6 / 0.4.
+    const eq = ensemble([m1, m2], { strategy: "geometric-mean" }).classify(one)[0];
+    expect(eq?.codeId).toBe("change");
+    expect(eq?.confidence).toBeCloseTo(0.6202041028867288, 12);
+    expect(eq?.probabilities?.sustain).toBeCloseTo(0.3797958971132712, 12);
+    // Weights 3 : 1: change ∝ 0.8^0.75 × 0.4^0.25.
+    const w = ensemble([m1, m2], { strategy: "geometric-mean", weights: [3, 1] }).classify(one)[0];
+    expect(w?.confidence).toBeCloseTo(0.7187671530317197, 12);
+    const pr = w?.probabilities ?? {};
+    expect((pr.change ?? 0) + (pr.sustain ?? 0)).toBeCloseTo(1, 12);
+  });
+
+  it("geometric pooling: a code one member leaves out counts as the floor", () => {
+    const m1 = fixed("m1", { [id]: ["change", 0.9, { change: 0.9, neutral: 0.1 }] });
+    const m2 = fixed("m2", { [id]: ["sustain", 0.7, { sustain: 0.7, change: 0.3 }] });
+    const out = ensemble([m1, m2], { strategy: "geometric-mean", floor: 1e-4 }).classify(one)[0];
+    // change ∝ √(0.9 × 0.3); sustain ∝ √(1e-4 × 0.7); neutral ∝ √(0.1 × 1e-4).
+    const c = Math.sqrt(0.27);
+    const su = Math.sqrt(0.7e-4);
+    const n = Math.sqrt(0.1e-4);
+    expect(out?.codeId).toBe("change");
+    expect(out?.confidence).toBeCloseTo(c / (c + su + n), 12);
+    expect(Object.keys(out?.probabilities ?? {})).toEqual(["change", "neutral", "sustain"]);
+    expect(() => ensemble([m1, m2], { strategy: "geometric-mean", floor: 0 })).toThrow(
+      ClassifierError,
+    );
+    expect(() => ensemble([m1, m2], { strategy: "median" as unknown as "vote" })).toThrow(
+      /geometric-mean/,
+    );
+  });
+
   it("is async when any member is, with the same output", async () => {
     const ms = [fakeSync("a", 1), fakeSync("b", 2), fakeSync("c", 3)];
     const sync = ensemble(ms).classify(us);

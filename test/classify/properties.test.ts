@@ -60,6 +60,10 @@ async function classifiers(): Promise<[string, Classifier][]> {
       ensemble([a, b, c], { strategy: "mean-probability", weights: [1, 2, 0.5] }),
     ],
     ["ensemble async", ensemble([a, asAsync(b), c], { strategy: "mean-probability" })],
+    [
+      "ensemble geometric-mean",
+      ensemble([a, b, c], { strategy: "geometric-mean", weights: [1, 2, 0.5] }),
+    ],
     ["llm", llm],
     ["embedding", emb],
     ["cascade(fake, llm)", cascade(a, llm, { threshold: 0.3 })],

@@ -142,3 +142,91 @@ describe("embeddingClassifier", () => {
     expect(() => f.fromHead({ ...c.head, codes: ["nope", "change"] })).toThrow(/nope/);
   });
 });
+
+describe("embeddingClassifier with context", () => {
+  // The same client words are change talk after one question and sustain talk after another: only
+  // the previous (therapist) turn tells them apart.
+  const why = "why do you want to change";
+  const like = "what do you like about drinking";
+  const reply = "well a lot of things really";
+  const examples = [
+    ...Array.from({ length: 6 }, () => ({ text: reply, codeId: "change", previousText: why })),
+    ...Array.from({ length: 6 }, () => ({ text: reply, codeId: "sustain", previousText: like })),
+  ];
+  const session = [
+    utt("s", 0, why, "therapist"),
+    utt("s", 1, reply, "client"),
+    utt("s", 2, like, "therapist"),
+    utt("s", 3, reply, "client"),
+  ];
+
+  it("reads the previous turns, which the utterance alone cannot", async () => {
+    const withCtx = await embeddingClassifier({ codebook, embed, context: true }).train(examples);
+    expect(withCtx.head.inputs).toBe("utterance+context");
+    expect(withCtx.head.dim).toBe(3 * DIM);
+    const out = await withCtx.classify(session);
+    expect(out.map((p) => p.utteranceId)).toEqual(["s:0", "s:1", "s:2", "s:3"]);
+    expect(out[1]?.codeId).toBe("change");
+    expect(out[3]?.codeId).toBe("sustain");
+    // The same context given through options.context, the batch holding only the client turn.
+    const [only] = await withCtx.classify([session[3] as (typeof session)[number]], {
+      context: session.slice(0, 3),
+    });
+    expect(only?.codeId).toBe("sustain");
+    // Without context the two replies are one input: one code for both.
+    const plain = await embeddingClassifier({ codebook, embed }).train(examples);
+    const p = await plain.classify(session);
+    expect(p[1]?.codeId).toBe(p[3]?.codeId);
+  });
+
+  it("embeds each distinct text once and names context turns in errors", async () => {
+    const calls: string[][] = [];
+    const counting = async (texts: string[]) => {
+      calls.push(texts);
+      return embed(texts);
+    };
+    const clf = await embeddingClassifier({ codebook, embed: counting, context: true }).train(
+      examples,
+    );
+    expect(calls.flat().sort()).toEqual([like, reply, why].sort());
+    calls.length = 0;
+    await clf.classify(session.slice(2), { context: session.slice(0, 2) });
+    // The two utterances, then the context turns outside the batch, once each: s:1 (the client
+    // turn before s:2) and s:0 (the therapist turn before s:2). s:3's context is s:2 and s:1.
+    expect(calls.flat()).toEqual([like, reply, reply, why]);
+    const failing = embeddingClassifier({
+      codebook,
+      context: true,
+      embed: async (texts) => texts.map((t) => (t === why ? [Number.NaN] : [1])),
+    });
+    const head = JSON.parse(JSON.stringify(clf.head));
+    const err = await failing
+      .fromHead({
+        ...head,
+        dim: 3,
+        mean: [0, 0, 0],
+        scale: [1, 1, 1],
+        weights: head.weights.map(() => [0, 0, 0]),
+      })
+      .classify(session.slice(1), { context: session.slice(0, 1) })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClassifierError);
+    expect(String((err as Error).message)).toMatch(/context s:0 of utterance s:1/);
+    expect(String((err as Error).message)).not.toContain(why);
+  });
+
+  it("refuses a head trained with context in a classifier without it, and the reverse", async () => {
+    const withCtx = await embeddingClassifier({ codebook, embed, context: true }).train(examples);
+    const plain = await embeddingClassifier({ codebook, embed }).train(examples);
+    expect(() => embeddingClassifier({ codebook, embed }).fromHead(withCtx.head)).toThrow(
+      /trained with context/,
+    );
+    expect(() =>
+      embeddingClassifier({ codebook, embed, context: true }).fromHead(plain.head),
+    ).toThrow(/trained without context/);
+    const again = embeddingClassifier({ codebook, embed, context: true }).fromHead(
+      JSON.parse(JSON.stringify(withCtx.head)),
+    );
+    expect(await again.classify(session)).toEqual(await withCtx.classify(session));
+  });
+});

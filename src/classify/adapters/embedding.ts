@@ -1,6 +1,11 @@
 import { ClassifierError, type Issue } from "../../core/errors.js";
 import type { Codebook, Utterance } from "../../core/schemas.js";
-import type { AsyncClassifier, ClassifyOptions, Prediction } from "../types.js";
+import {
+  type AsyncClassifier,
+  type ClassifyOptions,
+  type Prediction,
+  precedingTurns,
+} from "../types.js";
 import {
   parseSoftmaxHead,
   type SoftmaxHead,
@@ -26,12 +31,23 @@ export interface EmbeddingClassifierOptions {
   readonly batchSize?: number;
   /** Options of the softmax head's training. */
   readonly train?: SoftmaxTrainOptions;
+  /**
+   * Also embed each utterance's context: the head reads the utterance's embedding followed by those
+   * of the previous turn of another speaker role and of the same role (zeros where there is none
+   * within the 10 preceding turns). Training examples then give `previousText` and
+   * `previousSameText`. Default false.
+   */
+  readonly context?: boolean;
 }
 
 /** One training example: an utterance text and its gold code. @category Adapters */
 export interface EmbeddingExample {
   readonly text: string;
   readonly codeId: string;
+  /** With `context`: the text of the previous turn of another speaker role, if any. */
+  readonly previousText?: string;
+  /** With `context`: the text of the previous turn of the same speaker role, if any. */
+  readonly previousSameText?: string;
 }
 
 /**
@@ -54,7 +70,8 @@ export interface EmbeddingClassifierFactory {
 /**
  * A classifier over embeddings the user's `embed` function returns: `train(examples)` embeds the
  * texts and fits a dense multinomial logistic-regression head (deterministic, seeded); the trained
- * classifier embeds each utterance's text (not its context) and returns the most probable code, its
+ * classifier embeds each utterance's text (with `context`, also its previous turns: see
+ * {@link EmbeddingClassifierOptions.context}) and returns the most probable code, its
  * probability as confidence, and the full distribution in `probabilities`.
  *
  * Errors are `ClassifierError`s naming the utterance id or example index, never the text: `embed`
@@ -74,6 +91,37 @@ export function embeddingClassifier(
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
   const codeOrder = codebook.codes.map((c) => c.id);
   const known = new Set(codeOrder);
+  const context = options.context ?? false;
+
+  /**
+   * Input vectors: `own[i]`'s embedding, followed (with `context`) by those of `prev[i]` and
+   * `same[i]` (zeros for -1). `texts` are embedded once each; the indices point into them.
+   */
+  function inputs(
+    vectors: readonly number[][],
+    own: readonly number[],
+    prev: readonly number[],
+    same: readonly number[],
+  ): number[][] {
+    return own.map((o, i) => {
+      const v = vectors[o] as number[];
+      if (!context) return v;
+      const d = v.length;
+      const out = new Array<number>(3 * d).fill(0);
+      for (let k = 0; k < d; k++) out[k] = v[k] as number;
+      const p = prev[i] as number;
+      const s = same[i] as number;
+      if (p >= 0) {
+        const pv = vectors[p] as number[];
+        for (let k = 0; k < d; k++) out[d + k] = pv[k] as number;
+      }
+      if (s >= 0) {
+        const sv = vectors[s] as number[];
+        for (let k = 0; k < d; k++) out[2 * d + k] = sv[k] as number;
+      }
+      return out;
+    });
+  }
 
   async function embedAll(
     texts: readonly string[],
@@ -149,15 +197,49 @@ export function embeddingClassifier(
         opts?: ClassifyOptions,
       ): Promise<Prediction[]> {
         if (utterances.length === 0) return [];
+        // Every text to embed once: the utterances, then (with context) the context turns that
+        // are not utterances of this batch.
+        const texts = utterances.map((u) => u.text);
+        const names = utterances.map((u) => `utterance ${u.id}`);
+        const slot = new Map<Utterance, number>(utterances.map((u, i) => [u, i]));
+        const prev = new Array<number>(utterances.length).fill(-1);
+        const same = new Array<number>(utterances.length).fill(-1);
+        if (context) {
+          const slotOf = (c: Utterance, of: Utterance): number => {
+            let k = slot.get(c);
+            if (k === undefined) {
+              k = texts.length;
+              slot.set(c, k);
+              texts.push(c.text);
+              names.push(`context ${c.id} of utterance ${of.id}`);
+            }
+            return k;
+          };
+          utterances.forEach((u, i) => {
+            const before = precedingTurns(utterances, i, opts);
+            for (let j = before.length - 1; j >= 0; j--) {
+              const c = before[j] as Utterance;
+              if (c.role !== u.role && prev[i] === -1) prev[i] = slotOf(c, u);
+              if (c.role === u.role && same[i] === -1) same[i] = slotOf(c, u);
+              if (prev[i] !== -1 && same[i] !== -1) break;
+            }
+          });
+        }
         const vectors = await embedAll(
-          utterances.map((u) => u.text),
-          utterances.map((u) => `utterance ${u.id}`),
+          texts,
+          names,
           "utterances",
-          head.dim,
+          context ? head.dim / 3 : head.dim,
           opts?.signal,
         );
+        const x = inputs(
+          vectors,
+          utterances.map((_, i) => i),
+          prev,
+          same,
+        );
         return utterances.map((u, i) => {
-          const p = softmaxProbabilities(head, vectors[i] as number[]);
+          const p = softmaxProbabilities(head, x[i] as number[]);
           let best = 0;
           for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
           const probabilities: Record<string, number> = {};
@@ -196,15 +278,35 @@ export function embeddingClassifier(
             },
           ]);
       });
-      const vectors = await embedAll(
-        examples.map((e) => e.text),
-        examples.map((_, i) => `example ${i}`),
-        "examples",
-        undefined,
+      // Each distinct text is embedded once (context texts repeat the previous examples').
+      const texts: string[] = [];
+      const names: string[] = [];
+      const index = new Map<string, number>();
+      const slotOf = (text: string, name: string): number => {
+        let k = index.get(text);
+        if (k === undefined) {
+          k = texts.length;
+          index.set(text, k);
+          texts.push(text);
+          names.push(name);
+        }
+        return k;
+      };
+      const own = examples.map((e, i) => slotOf(e.text, `example ${i}`));
+      const prev = examples.map((e, i) =>
+        context && e.previousText !== undefined
+          ? slotOf(e.previousText, `previousText of example ${i}`)
+          : -1,
       );
+      const same = examples.map((e, i) =>
+        context && e.previousSameText !== undefined
+          ? slotOf(e.previousSameText, `previousSameText of example ${i}`)
+          : -1,
+      );
+      const vectors = await embedAll(texts, names, "examples", undefined);
       const present = new Set(examples.map((e) => e.codeId));
       const head = trainSoftmaxHead(
-        vectors,
+        inputs(vectors, own, prev, same),
         examples.map((e) => e.codeId),
         {
           ...options.train,
@@ -212,10 +314,29 @@ export function embeddingClassifier(
           codebook: { id: codebook.id, version: codebook.version },
         },
       );
-      return make(head);
+      return make(context ? { ...head, inputs: "utterance+context" } : head);
     },
     fromHead(input) {
       const head = parseSoftmaxHead(input);
+      const withContext = head.inputs === "utterance+context";
+      if (withContext !== context)
+        throw new ClassifierError(id, [
+          {
+            code: "model_mismatch",
+            path: ["inputs"],
+            message: withContext
+              ? "head was trained with context: pass { context: true }"
+              : "head was trained without context: leave out { context: true }",
+          },
+        ]);
+      if (withContext && head.dim % 3 !== 0)
+        throw new ClassifierError(id, [
+          {
+            code: "model_mismatch",
+            path: ["dim"],
+            message: "a head with context has a dim divisible by 3",
+          },
+        ]);
       if (head.codebook.id !== codebook.id)
         throw new ClassifierError(id, [
           {

@@ -25,6 +25,12 @@ export interface SoftmaxHead {
   readonly weights: readonly (readonly number[])[];
   /** One bias per code. */
   readonly bias: readonly number[];
+  /**
+   * What the input vector holds, for heads trained by `embeddingClassifier`: the utterance's
+   * embedding alone (the default), or it followed by the embeddings of the previous turn of another
+   * speaker and of the same speaker (`utterance+context`, `dim` = 3 × the embedding's).
+   */
+  readonly inputs?: "utterance" | "utterance+context";
 }
 
 /**
@@ -58,6 +64,7 @@ export const SoftmaxHeadSchema = z.object({
   scale: z.array(finite.positive()),
   weights: z.array(z.array(finite)),
   bias: z.array(finite),
+  inputs: z.enum(["utterance", "utterance+context"]).optional(),
 });
 
 /**

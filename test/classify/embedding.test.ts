@@ -59,6 +59,20 @@ describe("softmax head", () => {
     expect(parseSoftmaxHead(JSON.parse(JSON.stringify(h3)))).toEqual(h3);
   });
 
+  it("balanced class weights move the boundary towards the common class (rare class recalled)", () => {
+    // 9 points of "a" near 0 and 1 of "b" near 1, overlapping: unweighted, the middle goes to "a";
+    // balanced (b's loss weighted 9×), it goes to "b".
+    const x = [[0], [0.1], [0.2], [0.3], [0.4], [0.5], [0.6], [0.7], [0.8], [0.9]];
+    const y = ["a", "a", "a", "a", "a", "a", "a", "a", "b", "a"];
+    const o = { codes: ["a", "b"], codebook: { id: "t", version: "1" }, epochs: 300 };
+    const plain = trainSoftmaxHead(x, y, o);
+    const balanced = trainSoftmaxHead(x, y, { ...o, classWeights: "balanced" });
+    const pb = (h: typeof plain) => softmaxProbabilities(h, [0.8])[1] as number;
+    expect(pb(plain)).toBeLessThan(0.5);
+    expect(pb(balanced)).toBeGreaterThan(0.5);
+    expect(trainSoftmaxHead(x, y, { ...o, classWeights: "none" })).toEqual(plain);
+  });
+
   it("rejects a head whose shapes do not fit", () => {
     const h = trainSoftmaxHead([[1], [2]], ["a", "b"], {
       codes: ["a", "b"],

@@ -49,6 +49,12 @@ export interface SoftmaxTrainOptions {
   readonly l2?: number;
   /** Mini-batch size (default 32). */
   readonly batchSize?: number;
+  /**
+   * `balanced` weighs each example's loss by n / (codes × n of its code), as scikit-learn's
+   * `class_weight="balanced"` does, so that rare codes count as much as common ones (better
+   * macro-F1); default `none`.
+   */
+  readonly classWeights?: "balanced" | "none";
 }
 
 const finite = z.number().finite();
@@ -171,6 +177,14 @@ export function trainSoftmaxHead(
   const z = new Float64Array(K);
   const rand = mulberry32(options.seed ?? 1);
   const order = Array.from({ length: n }, (_, i) => i);
+  // Per-code loss weights: 1, or n / (K × count) with `balanced`.
+  const cw = new Float64Array(K).fill(1);
+  if (options.classWeights === "balanced") {
+    const count = new Float64Array(K);
+    for (const k of y) count[k] = (count[k] as number) + 1;
+    for (let k = 0; k < K; k++)
+      cw[k] = (count[k] as number) > 0 ? n / (K * (count[k] as number)) : 0;
+  }
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     // Fisher–Yates with the seeded PRNG.
@@ -198,8 +212,9 @@ export function trainSoftmaxHead(
         }
         softmaxInPlace(z);
         const yi = y[i] as number;
+        const wi = cw[yi] as number;
         for (let k = 0; k < K; k++) {
-          const err = (z[k] as number) - (k === yi ? 1 : 0);
+          const err = wi * ((z[k] as number) - (k === yi ? 1 : 0));
           const g = gW[k] as Float64Array;
           for (let d = 0; d < dim; d++) g[d] = (g[d] as number) + err * (xi[d] as number);
           gb[k] = (gb[k] as number) + err;

@@ -30,7 +30,15 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { groupedFolds, loadAnnomi } from "../scripts/annomi-data.mjs";
+import {
+  BEHAVIOURS,
+  CLIENT_LABELS,
+  groupedFolds,
+  loadAnnomi,
+  macroF1,
+  parent,
+  rapportToAnnomi,
+} from "../scripts/annomi-data.mjs";
 import { MODEL_OPTIONS } from "../scripts/model-options.mjs";
 
 const args = process.argv.slice(2);
@@ -46,38 +54,6 @@ const DIST = process.env.RAPPORTKIT_DIST
   ? pathToFileURL(`${path.resolve(process.env.RAPPORTKIT_DIST)}/`)
   : new URL("../dist/", import.meta.url);
 const loadBefore = os.loadavg();
-
-const THERAPIST4 = ["reflection", "question", "therapist_input", "other"];
-const CLIENT3 = ["change", "neutral", "sustain"];
-const parent = (c) => c.split(".")[0];
-
-/** AnnoMI 4-way / 3-way class of a rapport code (for scoring the rapport default on AnnoMI). */
-function rapportToAnnomi(code) {
-  if (code === "change_talk") return "change";
-  if (code === "sustain_talk") return "sustain";
-  if (code === "neutral") return "neutral";
-  const p = parent(code);
-  if (p === "reflection" || p === "summary" || p === "validation") return "reflection";
-  if (p === "question" || p === "feedback_request" || p === "permission") return "question";
-  if (["information", "advice", "autonomy", "structuring"].includes(p)) return "therapist_input";
-  return "other";
-}
-
-function macroF1(gold, pred, classes) {
-  let sum = 0;
-  for (const c of classes) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < gold.length; i++) {
-      if (pred[i] === c && gold[i] === c) tp++;
-      else if (pred[i] === c) fp++;
-      else if (gold[i] === c) fn++;
-    }
-    sum += tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
-  }
-  return sum / classes.length;
-}
 
 /** Runs fn over the test set repeatedly (≥ minMs, ≥ 3 runs); utterances per second (wall, CPU). */
 function speed(fn, n, minMs = quick ? 300 : 1500) {
@@ -132,7 +108,7 @@ function scoreOf(pred) {
       p3.push(pred[i]);
     }
   }
-  return { therapist4: macroF1(g4, p4, THERAPIST4), client3: macroF1(g3, p3, CLIENT3) };
+  return { therapist4: macroF1(g4, p4, BEHAVIOURS), client3: macroF1(g3, p3, CLIENT_LABELS) };
 }
 
 // --- two fresh processes per classifier ------------------------------------------------------

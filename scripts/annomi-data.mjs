@@ -79,3 +79,38 @@ export const THERAPIST_LABELS = [
   "other",
 ];
 export const CLIENT_LABELS = ["change", "neutral", "sustain"];
+
+/** The four therapist behaviours (the 4-way task). */
+export const BEHAVIOURS = ["reflection", "question", "therapist_input", "other"];
+
+/** The top-level code of a code (`reflection.simple` → `reflection`). */
+export const parent = (c) => c.split(".")[0];
+
+/** Macro-F1 over `classes` (a class never predicted nor present counts as F1 0). */
+export function macroF1(gold, pred, classes) {
+  let sum = 0;
+  for (const c of classes) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < gold.length; i++) {
+      if (pred[i] === c && gold[i] === c) tp++;
+      else if (pred[i] === c) fp++;
+      else if (gold[i] === c) fn++;
+    }
+    sum += tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  }
+  return sum / classes.length;
+}
+
+/** AnnoMI 4-way / 3-way class of a rapport code (to score rapport output on AnnoMI). */
+export function rapportToAnnomi(code) {
+  if (code === "change_talk") return "change";
+  if (code === "sustain_talk") return "sustain";
+  if (code === "neutral") return "neutral";
+  const p = parent(code);
+  if (p === "reflection" || p === "summary" || p === "validation") return "reflection";
+  if (p === "question" || p === "feedback_request" || p === "permission") return "question";
+  if (["information", "advice", "autonomy", "structuring"].includes(p)) return "therapist_input";
+  return "other";
+}

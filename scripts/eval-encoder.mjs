@@ -10,7 +10,14 @@ import { embeddingClassifier } from "../src/classify/adapters/index.js";
 import { ensemble } from "../src/classify/combinators.js";
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { annomiCodebook } from "../src/codebook/index.js";
-import { CLIENT_LABELS, groupedFolds, loadAnnomi } from "./annomi-data.mjs";
+import {
+  BEHAVIOURS,
+  CLIENT_LABELS,
+  groupedFolds,
+  loadAnnomi,
+  macroF1,
+  parent,
+} from "./annomi-data.mjs";
 import { MODEL_OPTIONS } from "./model-options.mjs";
 
 const args = process.argv.slice(2);
@@ -37,24 +44,6 @@ const embed = async (texts) =>
     if (!v) throw new Error("text without a precomputed vector");
     return v;
   });
-
-const parent = (c) => c.split(".")[0];
-const T4 = ["reflection", "question", "therapist_input", "other"];
-function macroF1(gold, pred, classes) {
-  let sum = 0;
-  for (const c of classes) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < gold.length; i++) {
-      if (pred[i] === c && gold[i] === c) tp++;
-      else if (pred[i] === c) fp++;
-      else if (gold[i] === c) fn++;
-    }
-    sum += tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
-  }
-  return sum / classes.length;
-}
 
 /** Training examples with the previous turns of another and of the same role, per session. */
 function examplesOf(ts) {
@@ -139,7 +128,7 @@ for (const seed of seeds) {
     const t4 = macroF1(
       th.map((t) => parent(t.label)),
       th.map((t) => parent(m.get(t.id))),
-      T4,
+      BEHAVIOURS,
     );
     const c3 = macroF1(
       cl.map((t) => t.label),

@@ -11,7 +11,14 @@ import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { rulesClassifier } from "../src/classify/rules/index.js";
 import { rapportCodebook } from "../src/codebook/index.js";
 import { annomiClassifier, rapportClassifier } from "../src/model/index.js";
-import { CLIENT_LABELS, groupedFolds, loadAnnomi, THERAPIST_LABELS } from "./annomi-data.mjs";
+import {
+  CLIENT_LABELS,
+  groupedFolds,
+  loadAnnomi,
+  parent,
+  rapportToAnnomi,
+  THERAPIST_LABELS,
+} from "./annomi-data.mjs";
 import { MODEL_OPTIONS } from "./model-options.mjs";
 
 const args = process.argv.slice(2);
@@ -48,8 +55,6 @@ for (const k of [
   delete sets[k];
 
 export const TRAIN_OPTIONS = MODEL_OPTIONS;
-
-const parent = (c) => c.split(".")[0];
 
 function prf(gold, pred, classes) {
   const per = {};
@@ -110,18 +115,6 @@ function rapportVariants(linear) {
       () => rapportClassifier(linear, { rules, threshold: t }),
     ]),
   ];
-}
-
-/** AnnoMI 4-way / 3-way class of a rapport code (to score rapport output on AnnoMI). */
-export function rapportToAnnomi(code) {
-  if (code === "change_talk") return "change";
-  if (code === "sustain_talk") return "sustain";
-  if (code === "neutral") return "neutral";
-  const p = parent(code);
-  if (p === "reflection" || p === "summary" || p === "validation") return "reflection";
-  if (p === "question" || p === "feedback_request" || p === "permission") return "question";
-  if (["information", "advice", "autonomy", "structuring"].includes(p)) return "therapist_input";
-  return "other";
 }
 
 export function crossValidate(turns, options, k = 5, s = 1, withRapport = false) {

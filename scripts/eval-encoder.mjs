@@ -82,6 +82,7 @@ for (const seed of seeds) {
     // One head per speaker role (as the linear model has), each coding every utterance so that
     // it sees the previous turns of both roles; the role's own head answers for its utterances.
     const heads = {};
+    const examples = examplesOf(train);
     for (const role of ["therapist", "client"]) {
       heads[role] = await embeddingClassifier({
         codebook: annomiCodebook,
@@ -93,7 +94,7 @@ for (const seed of seeds) {
           epochs: Number(opt("--epochs", 30)),
           l2: Number(opt("--l2", 0.1)),
         },
-      }).train(examplesOf(train).filter((_, i) => train[i].role === role));
+      }).train(examples.filter((_, i) => train[i].role === role));
     }
     const encoder = {
       ...heads.therapist,

@@ -242,6 +242,23 @@ export interface EnsembleOptions {
   readonly floor?: number;
 }
 
+/** The weighted mean of the members' distributions: codes in order of first mention. */
+function arithmeticPool(
+  preds: readonly Prediction[],
+  weights: readonly number[],
+  total: number,
+): Map<string, number> {
+  const mean = new Map<string, number>();
+  preds.forEach((p, m) => {
+    const w = (weights[m] as number) / total;
+    const dist = p.probabilities ?? { [p.codeId]: p.confidence };
+    // The member's own code first, so ties favour it (insertion order of the map).
+    if (!mean.has(p.codeId)) mean.set(p.codeId, 0);
+    for (const [code, v] of Object.entries(dist)) mean.set(code, (mean.get(code) ?? 0) + w * v);
+  });
+  return mean;
+}
+
 /**
  * The logarithmic opinion pool of the members' distributions (see `geometric-mean` in
  * {@link EnsembleStrategy}): codes in order of first mention, member by member.
@@ -323,16 +340,7 @@ function combine(
     const mean =
       strategy === "geometric-mean"
         ? geometricPool(preds, weights, total, floor)
-        : new Map<string, number>();
-    if (strategy === "mean-probability") {
-      preds.forEach((p, m) => {
-        const w = (weights[m] as number) / total;
-        const dist = p.probabilities ?? { [p.codeId]: p.confidence };
-        // The member's own code first, so ties favour it (insertion order of the map).
-        if (!mean.has(p.codeId)) mean.set(p.codeId, 0);
-        for (const [code, v] of Object.entries(dist)) mean.set(code, (mean.get(code) ?? 0) + w * v);
-      });
-    }
+        : arithmeticPool(preds, weights, total);
     let best = p0.codeId;
     let bp = -1;
     for (const [code, v] of mean)

@@ -227,6 +227,21 @@ describe("embeddingClassifier with context", () => {
     expect(err).toBeInstanceOf(ClassifierError);
     expect(String((err as Error).message)).toMatch(/context s:0 of utterance s:1/);
     expect(String((err as Error).message)).not.toContain(why);
+    expect((err as ClassifierError).issues[0]?.path).toEqual(["utterances", 0, "context"]);
+    // In training, a text shared by several examples is embedded once; an error about a later,
+    // distinct text still points at its own example.
+    const bad = await embeddingClassifier({
+      codebook,
+      embed: async (texts) => texts.map((t) => (t === "boom" ? [Number.NaN] : [1])),
+    })
+      .train([
+        { text: "same", codeId: "change" },
+        { text: "same", codeId: "sustain" },
+        { text: "boom", codeId: "change" },
+      ])
+      .catch((e: unknown) => e);
+    expect((bad as ClassifierError).issues[0]?.path).toEqual(["examples", 2]);
+    expect(String((bad as Error).message)).toContain("example 2");
   });
 
   it("refuses a head trained with context in a classifier without it, and the reverse", async () => {

@@ -126,7 +126,7 @@ export function embeddingClassifier(
   async function embedAll(
     texts: readonly string[],
     names: readonly string[],
-    pathRoot: string,
+    paths: readonly (readonly PropertyKey[])[],
     dim: number | undefined,
     signal?: AbortSignal,
   ): Promise<number[][]> {
@@ -147,7 +147,7 @@ export function embeddingClassifier(
           [
             {
               code: "classifier_failed",
-              path: [pathRoot, start],
+              path: [...(paths[start] as readonly PropertyKey[])],
               message: `embed() threw (${e instanceof Error ? e.name : typeof e}) for the batch starting at ${names[start]}`,
             },
           ],
@@ -158,7 +158,7 @@ export function embeddingClassifier(
         throw new ClassifierError(id, [
           {
             code: "classifier_failed",
-            path: [pathRoot, start],
+            path: [...(paths[start] as readonly PropertyKey[])],
             message: `embed() must return ${slice.length} vectors for the batch starting at ${names[start]}, got ${Array.isArray(vectors) ? vectors.length : typeof vectors}`,
           },
         ]);
@@ -167,7 +167,7 @@ export function embeddingClassifier(
         const where = names[start + j];
         const issue = (message: string): Issue => ({
           code: "model_mismatch",
-          path: [pathRoot, start + j],
+          path: [...(paths[start + j] as readonly PropertyKey[])],
           message: `${where}: ${message}`,
         });
         if (!Array.isArray(v) || v.length === 0)
@@ -201,17 +201,19 @@ export function embeddingClassifier(
         // are not utterances of this batch.
         const texts = utterances.map((u) => u.text);
         const names = utterances.map((u) => `utterance ${u.id}`);
+        const paths: PropertyKey[][] = utterances.map((_, i) => ["utterances", i]);
         const slot = new Map<Utterance, number>(utterances.map((u, i) => [u, i]));
         const prev = new Array<number>(utterances.length).fill(-1);
         const same = new Array<number>(utterances.length).fill(-1);
         if (context) {
-          const slotOf = (c: Utterance, of: Utterance): number => {
+          const slotOf = (c: Utterance, of: Utterance, i: number): number => {
             let k = slot.get(c);
             if (k === undefined) {
               k = texts.length;
               slot.set(c, k);
               texts.push(c.text);
               names.push(`context ${c.id} of utterance ${of.id}`);
+              paths.push(["utterances", i, "context"]);
             }
             return k;
           };
@@ -219,8 +221,8 @@ export function embeddingClassifier(
             const before = precedingTurns(utterances, i, opts);
             for (let j = before.length - 1; j >= 0; j--) {
               const c = before[j] as Utterance;
-              if (c.role !== u.role && prev[i] === -1) prev[i] = slotOf(c, u);
-              if (c.role === u.role && same[i] === -1) same[i] = slotOf(c, u);
+              if (c.role !== u.role && prev[i] === -1) prev[i] = slotOf(c, u, i);
+              if (c.role === u.role && same[i] === -1) same[i] = slotOf(c, u, i);
               if (prev[i] !== -1 && same[i] !== -1) break;
             }
           });
@@ -228,7 +230,7 @@ export function embeddingClassifier(
         const vectors = await embedAll(
           texts,
           names,
-          "utterances",
+          paths,
           context ? head.dim / 3 : head.dim,
           opts?.signal,
         );
@@ -281,29 +283,36 @@ export function embeddingClassifier(
       // Each distinct text is embedded once (context texts repeat the previous examples').
       const texts: string[] = [];
       const names: string[] = [];
+      const paths: PropertyKey[][] = [];
       const index = new Map<string, number>();
-      const slotOf = (text: string, name: string): number => {
+      // A text's errors name (and point at) the first example or field that holds it.
+      const slotOf = (text: string, name: string, path: PropertyKey[]): number => {
         let k = index.get(text);
         if (k === undefined) {
           k = texts.length;
           index.set(text, k);
           texts.push(text);
           names.push(name);
+          paths.push(path);
         }
         return k;
       };
-      const own = examples.map((e, i) => slotOf(e.text, `example ${i}`));
+      const own = examples.map((e, i) => slotOf(e.text, `example ${i}`, ["examples", i]));
       const prev = examples.map((e, i) =>
         context && e.previousText !== undefined
-          ? slotOf(e.previousText, `previousText of example ${i}`)
+          ? slotOf(e.previousText, `previousText of example ${i}`, ["examples", i, "previousText"])
           : -1,
       );
       const same = examples.map((e, i) =>
         context && e.previousSameText !== undefined
-          ? slotOf(e.previousSameText, `previousSameText of example ${i}`)
+          ? slotOf(e.previousSameText, `previousSameText of example ${i}`, [
+              "examples",
+              i,
+              "previousSameText",
+            ])
           : -1,
       );
-      const vectors = await embedAll(texts, names, "examples", undefined);
+      const vectors = await embedAll(texts, names, paths, undefined);
       const present = new Set(examples.map((e) => e.codeId));
       const head = trainSoftmaxHead(
         inputs(vectors, own, prev, same),

@@ -148,6 +148,52 @@ describe("trainLinear", () => {
     expect(model.labels.find((l) => l.id === "question.open")?.parent).toBe("question");
   });
 
+  it("averages the iterates: the averaged model is the mean of the models after each update", () => {
+    // One labelled turn, so each pass is one update and the model after pass t (trained with
+    // epochs = t, average off) is iterate t. Unpruned, uncalibrated, no context codes.
+    const one: LinearExample[] = [
+      { session: "a", role: "therapist", text: "you want to stop", label: "r" },
+    ];
+    const base = {
+      codebook,
+      labels: [
+        { id: "r", role: "therapist" as const },
+        { id: "q", role: "therapist" as const },
+      ],
+      minCount: 1,
+      prune: 0,
+      calibrationHoldout: 0,
+      contextCodes: "none" as const,
+    };
+    const dense = (m: ReturnType<typeof trainLinear>) => {
+      const out = new Map<string, number>();
+      m.vocabulary.forEach((name, f) => {
+        for (let k = 0; k < 2; k++) out.set(`${name}/${k}`, (m.weights[f * 2 + k] ?? 0) * m.scale);
+      });
+      return { w: out, b: m.bias, scale: m.scale };
+    };
+    const iterates = [1, 2, 3, 4].map((epochs) =>
+      dense(trainLinear(one, { ...base, epochs, average: false })),
+    );
+    const averaged = trainLinear(one, { ...base, epochs: 4 });
+    expect(averaged.training?.average).toBe(true);
+    const avg = dense(averaged);
+    expect(avg.w.size).toBeGreaterThan(4);
+    const last = iterates[3] as (typeof iterates)[number];
+    let differs = false;
+    for (const [key, w] of avg.w) {
+      const mean = iterates.reduce((s, it) => s + (it.w.get(key) ?? 0), 0) / 4;
+      // Stored weights are quantised to a step of `scale`; compare within two steps.
+      expect(Math.abs(w - mean)).toBeLessThanOrEqual(2 * Math.max(avg.scale, last.scale));
+      if (Math.abs(w - (last.w.get(key) ?? 0)) > 4 * avg.scale) differs = true;
+    }
+    expect(differs).toBe(true);
+    for (let k = 0; k < 2; k++) {
+      const mean = iterates.reduce((s, it) => s + (it.b[k] ?? 0), 0) / 4;
+      expect(avg.b[k]).toBeCloseTo(mean, 3);
+    }
+  });
+
   it("rejects a label that is not among options.labels, naming where", () => {
     const bad = [...examples, T("z", "Hello there.", "greeting")];
     try {

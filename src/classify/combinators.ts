@@ -1,5 +1,6 @@
+import { rollUp } from "../codebook/hierarchy.js";
 import { ClassifierError } from "../core/errors.js";
-import type { Utterance } from "../core/schemas.js";
+import type { Codebook, Utterance } from "../core/schemas.js";
 import type {
   AsyncClassifier,
   Classifier,
@@ -224,8 +225,9 @@ export function cascade(fast: Classifier, strong: Classifier, options: CascadeOp
  *   suits members that are each calibrated. Ties and confidence as for `mean-probability`. Source:
  *   Genest & Zidek (1986), "Combining probability distributions: a critique and an annotated
  *   bibliography", Statistical Science 1(1):114–135, §3 (the logarithmic opinion pool). Pool
- *   members whose distributions cover the same codes: the linear `annomi` model's distribution
- *   holds parent codes next to their children, so pool it with members over the same labels.
+ *   members whose distributions cover the same codes: the linear `annomi` model's distribution is
+ *   over leaf codes (`reflection.simple`, …), so roll it up with {@link rollUpClassifier} before
+ *   pooling it with a member over parent codes.
  * @category Combinators
  */
 export type EnsembleStrategy = "vote" | "mean-probability" | "geometric-mean";
@@ -448,5 +450,121 @@ export function ensemble(
       );
       return combine(id, outs, weights, strategy, floor);
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// rollUpClassifier
+
+/** Options of {@link rollUpClassifier}. @category Combinators */
+export interface RollUpOptions {
+  /** The classifier's codebook (same id), whose `parent` relation is followed. */
+  readonly codebook: Pick<Codebook, "id" | "codes">;
+  /**
+   * The hierarchy depth to answer at, as in `evaluate`'s `depth`: 0 (the default) maps
+   * `reflection.simple` to `reflection`; a code at or above the depth stays as it is.
+   */
+  readonly depth?: number;
+  /** The wrapper's id (default `rollUp(<classifier id>,<depth>)`). */
+  readonly id?: string;
+}
+
+/**
+ * Answers with the classifier's codes rolled up the codebook's hierarchy to `depth` (default 0, the
+ * top-level codes), the same mapping `evaluate(…, { codebook, depth })` scores with
+ * (`rollUp` from the codebook layer). One prediction per input, same order and ids:
+ * - `codeId` is the ancestor at `depth` of the classifier's code (its decision is kept, so scoring
+ *   the wrapper as given equals scoring the classifier at `depth`);
+ * - `probabilities` sum the probability of every code into its ancestor (the codes in a
+ *   distribution are exclusive outcomes, so a parent's probability is the sum of its own and its
+ *   descendants'), in order of first appearance;
+ * - `confidence` is the summed probability of the new code when the classifier gave a
+ *   distribution that names it, and the classifier's own confidence otherwise;
+ * - `evidence` is the classifier's, and `source` the wrapper's id.
+ *
+ * Use it to pool a classifier over subtypes with one over parent codes in an `ensemble`: the
+ * linear `annomi` model's distribution is over leaf codes (`reflection.simple`, …), a head trained
+ * on behaviours over `reflection`, `question`, …. Synchronous when the classifier is. A code not
+ * in the codebook is a `ClassifierError` naming its position.
+ * @category Combinators
+ * @example
+ * const behaviours = rollUpClassifier(annomiClassifier(), { codebook: annomiCodebook });
+ * const pooled = ensemble([behaviours, encoderHead], { strategy: "geometric-mean" });
+ */
+export function rollUpClassifier(
+  classifier: SyncClassifier,
+  options: RollUpOptions,
+): SyncClassifier;
+export function rollUpClassifier(
+  classifier: AsyncClassifier,
+  options: RollUpOptions,
+): AsyncClassifier;
+export function rollUpClassifier(classifier: Classifier, options: RollUpOptions): Classifier;
+export function rollUpClassifier(classifier: Classifier, options: RollUpOptions): Classifier {
+  const depth = options.depth ?? 0;
+  const id = options.id ?? `rollUp(${classifier.id},${depth})`;
+  const { codebook } = options;
+  if (!Number.isInteger(depth) || depth < 0)
+    throw new ClassifierError(id, [
+      { code: "out_of_range", path: ["depth"], message: "depth must be an integer ≥ 0" },
+    ]);
+  if (codebook.id !== classifier.codebook.id)
+    throw new ClassifierError(id, [
+      {
+        code: "model_mismatch",
+        path: ["codebook"],
+        message: `classifier ${classifier.id} uses codebook '${classifier.codebook.id}', not '${codebook.id}'`,
+      },
+    ]);
+  const up = new Map(codebook.codes.map((c) => [c.id, rollUp(codebook, c.id, depth)]));
+  const lift = (code: string, path: PropertyKey[]): string => {
+    const r = up.get(code);
+    if (r === undefined)
+      throw new ClassifierError(id, [
+        {
+          code: "unknown_code",
+          path,
+          message: `classifier ${classifier.id} gave code '${code}', which is not in codebook '${codebook.id}'`,
+        },
+      ]);
+    return r;
+  };
+  const map = (utterances: readonly Utterance[], out: readonly Prediction[]): Prediction[] => {
+    checkPredictions(classifier.id, utterances, out);
+    return out.map((p, i) => {
+      const codeId = lift(p.codeId, [i, "codeId"]);
+      let probabilities: Record<string, number> | undefined;
+      if (p.probabilities) {
+        probabilities = {};
+        for (const [code, v] of Object.entries(p.probabilities)) {
+          const c = lift(code, [i, "probabilities", code]);
+          probabilities[c] = (probabilities[c] ?? 0) + v;
+        }
+      }
+      const summed = probabilities?.[codeId];
+      const confidence = Math.min(1, Math.max(0, summed ?? p.confidence));
+      return {
+        utteranceId: p.utteranceId,
+        codeId,
+        confidence,
+        source: id,
+        ...(p.evidence ? { evidence: p.evidence } : {}),
+        ...(probabilities ? { probabilities } : {}),
+      };
+    });
+  };
+  if (classifier.mode === "sync")
+    return {
+      id,
+      mode: "sync",
+      codebook: classifier.codebook,
+      classify: (utterances, opts) => map(utterances, classifier.classify(utterances, opts)),
+    };
+  return {
+    id,
+    mode: "async",
+    codebook: classifier.codebook,
+    classify: async (utterances, opts) =>
+      map(utterances, await classifier.classify(utterances, opts)),
   };
 }

@@ -6,6 +6,8 @@ export {
   type EnsembleOptions,
   type EnsembleStrategy,
   ensemble,
+  type RollUpOptions,
+  rollUpClassifier,
 } from "./combinators.js";
 export * from "./evaluate.js";
 export * from "./linear/index.js";

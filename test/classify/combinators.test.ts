@@ -1,8 +1,17 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CascadeReport, cascade, ensemble } from "../../src/classify/combinators.js";
+import {
+  type CascadeReport,
+  cascade,
+  ensemble,
+  rollUpClassifier,
+} from "../../src/classify/combinators.js";
+import { evaluate } from "../../src/classify/evaluate.js";
 import type { Prediction, SyncClassifier } from "../../src/classify/types.js";
+import { leafCodes } from "../../src/codebook/hierarchy.js";
 import { ClassifierError } from "../../src/core/errors.js";
-import { asAsync, codebook, fakeSync, utt } from "./_helpers.js";
+import type { Code, Codebook } from "../../src/core/schemas.js";
+import { asAsync, codebook, fakeSync, utt, utterancesArb } from "./_helpers.js";
 
 const us = Array.from({ length: 12 }, (_, i) => utt(i < 6 ? "a" : "b", i % 6, `words number ${i}`));
 
@@ -182,5 +191,163 @@ describe("ensemble", () => {
     expect(() => ensemble(ms, { weights: [1, -1] })).toThrow(/weights\[1\]/);
     expect(() => ensemble(ms, { weights: [0, 0] })).toThrow(/> 0/);
     expect(() => ensemble([])).toThrow(ClassifierError);
+  });
+});
+
+describe("rollUpClassifier", () => {
+  const three = us.slice(0, 3);
+  const leafy = fixed("leafy", {
+    "a:0": [
+      "reflection.simple",
+      0.4,
+      { "reflection.simple": 0.4, "reflection.complex": 0.3, "question.open": 0.2, other: 0.1 },
+    ],
+    "a:1": ["question.closed", 0.5, { "question.closed": 0.5, "question.open": 0.1, other: 0.4 }],
+    "a:2": ["change", 0.9],
+  });
+
+  it("rolls codes up to their parents, summing probabilities; ids, order and evidence kept", () => {
+    const withEvidence: SyncClassifier = {
+      ...leafy,
+      classify: (xs) =>
+        leafy
+          .classify(xs)
+          .map((p) => ({ ...p, evidence: { features: [{ name: "w:so", weight: 1 }] } })),
+    };
+    const r = rollUpClassifier(withEvidence, { codebook });
+    expect(r.mode).toBe("sync");
+    expect(r.id).toBe("rollUp(leafy,0)");
+    expect(r.codebook).toEqual(leafy.codebook);
+    const out = r.classify(three);
+    expect(out.map((p) => p.utteranceId)).toEqual(["a:0", "a:1", "a:2"]);
+    expect(out.map((p) => p.codeId)).toEqual(["reflection", "question", "change"]);
+    const [p0, p1, p2] = out as [Prediction, Prediction, Prediction];
+    expect(p0.probabilities?.reflection).toBeCloseTo(0.7, 12);
+    expect(p0.probabilities?.question).toBeCloseTo(0.2, 12);
+    expect(p0.probabilities?.other).toBeCloseTo(0.1, 12);
+    expect(Object.keys(p0.probabilities ?? {})).toEqual(["reflection", "question", "other"]);
+    // Confidence: the new code's summed probability; without a distribution, the classifier's own.
+    expect(p0.confidence).toBeCloseTo(0.7, 12);
+    expect(p1.confidence).toBeCloseTo(0.6, 12);
+    expect(p2.confidence).toBe(0.9);
+    expect(p2.probabilities).toBeUndefined();
+    expect(p0.evidence).toEqual({ features: [{ name: "w:so", weight: 1 }] });
+    expect(out.every((p) => p.source === "rollUp(leafy,0)")).toBe(true);
+  });
+
+  it("keeps the classifier's decision: scored as given, it equals the classifier scored at depth 0", () => {
+    fc.assert(
+      fc.property(utterancesArb, (xs) => {
+        const inner = fakeSync("fake", 3);
+        const gold = xs.map((u, i) => ({
+          utteranceId: u.id,
+          codeId: (codebook.codes[(i * 7) % codebook.codes.length] as Code).id,
+          confidence: 1,
+          source: "gold",
+        }));
+        const rolled = evaluate(rollUpClassifier(inner, { codebook }).classify(xs), gold, {
+          codebook,
+          depth: 0,
+        });
+        const direct = evaluate(inner.classify(xs), gold, { codebook, depth: 0 });
+        expect(rolled.confusion).toEqual(direct.confusion);
+        expect(rolled.labels).toEqual(direct.labels);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("sums any distribution over leaves into its parents (a property)", () => {
+    const leaves = leafCodes(codebook).map((c) => c.id);
+    const arb = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+      minLength: leaves.length,
+      maxLength: leaves.length,
+    });
+    fc.assert(
+      fc.property(arb, fc.nat(leaves.length - 1), (ws, pick) => {
+        const total = ws.reduce((a, b) => a + b, 0) || 1;
+        const probabilities = Object.fromEntries(
+          leaves.map((c, k) => [c, (ws[k] as number) / total]),
+        );
+        const inner = fixed("p", { "a:0": [leaves[pick] as string, 0.5, probabilities] });
+        const [p] = rollUpClassifier(inner, { codebook }).classify(three.slice(0, 1)) as [
+          Prediction,
+        ];
+        const parentOf = (c: string) => codebook.codes.find((x) => x.id === c)?.parent ?? c;
+        for (const parent of new Set(leaves.map(parentOf))) {
+          const expected = leaves
+            .filter((c) => parentOf(c) === parent)
+            .reduce((a, c) => a + (probabilities[c] as number), 0);
+          expect(p.probabilities?.[parent]).toBeCloseTo(expected, 12);
+        }
+        expect(p.codeId).toBe(parentOf(leaves[pick] as string));
+        expect(p.confidence).toBeGreaterThanOrEqual(0);
+        expect(p.confidence).toBeLessThanOrEqual(1);
+        expect(p.confidence).toBeCloseTo(p.probabilities?.[p.codeId] as number, 12);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("follows the codebook's parent relation at any depth, not the dots in ids", () => {
+    // A three-level codebook whose ids carry no dots: c → b → a.
+    const base = codebook.codes[0] as Code;
+    const deep = {
+      id: codebook.id,
+      codes: [
+        { ...base, id: "a", parent: undefined },
+        { ...base, id: "b", parent: "a" },
+        { ...base, id: "c", parent: "b" },
+        { ...base, id: "x.y", parent: undefined },
+      ],
+    } as Pick<Codebook, "id" | "codes">;
+    const inner = fixed("deep", {
+      "a:0": ["c", 0.6, { c: 0.6, b: 0.1, "x.y": 0.3 }],
+      "a:1": ["x.y", 0.8],
+    });
+    const at0 = rollUpClassifier(inner, { codebook: deep }).classify(three.slice(0, 2));
+    expect(at0.map((p) => p.codeId)).toEqual(["a", "x.y"]);
+    expect(at0[0]?.probabilities).toEqual({ a: 0.7, "x.y": 0.3 });
+    const at1 = rollUpClassifier(inner, { codebook: deep, depth: 1, id: "d1" }).classify(
+      three.slice(0, 2),
+    );
+    expect(at1.map((p) => p.codeId)).toEqual(["b", "x.y"]);
+    expect(at1[0]?.probabilities).toEqual({ b: 0.7, "x.y": 0.3 });
+    expect(at1[0]?.source).toBe("d1");
+    const at5 = rollUpClassifier(inner, { codebook: deep, depth: 5 }).classify(three.slice(0, 1));
+    expect(at5[0]?.codeId).toBe("c");
+  });
+
+  it("is async for an async classifier, with the same output", async () => {
+    const sync = rollUpClassifier(fakeSync("f", 5), { codebook });
+    const async_ = rollUpClassifier(asAsync(fakeSync("f", 5), 1), { codebook });
+    expect(async_.mode).toBe("async");
+    expect(await async_.classify(us)).toEqual(sync.classify(us));
+    // And it pools with a head over parent codes in a geometric ensemble.
+    const head = asAsync(
+      fixed("head", { "a:0": ["reflection", 0.8, { reflection: 0.8, question: 0.2 }] }),
+    );
+    const pooled = ensemble([rollUpClassifier(leafy, { codebook }), head], {
+      strategy: "geometric-mean",
+    });
+    const [p] = await pooled.classify(three.slice(0, 1));
+    expect(p?.codeId).toBe("reflection");
+  });
+
+  it("rejects another codebook, a bad depth, unknown codes and a broken contract", () => {
+    const other = { ...codebook, id: "other" };
+    expect(() => rollUpClassifier(leafy, { codebook: other })).toThrow(/codebook 'annomi'/);
+    expect(() => rollUpClassifier(leafy, { codebook, depth: -1 })).toThrow(/depth/);
+    expect(() => rollUpClassifier(leafy, { codebook, depth: 0.5 })).toThrow(ClassifierError);
+    const unknown = fixed("u", { "a:1": ["nope", 0.5] });
+    expect(() => rollUpClassifier(unknown, { codebook }).classify(three)).toThrow(
+      /\[1\]\.codeId.*'nope'/,
+    );
+    const unknownInDist = fixed("u", { "a:0": ["other", 0.5, { other: 0.5, nope: 0.5 }] });
+    expect(() => rollUpClassifier(unknownInDist, { codebook }).classify(three)).toThrow(
+      /probabilities/,
+    );
+    const short: SyncClassifier = { ...leafy, classify: (xs) => leafy.classify(xs).slice(1) };
+    expect(() => rollUpClassifier(short, { codebook }).classify(three)).toThrow(ClassifierError);
   });
 });

@@ -40,7 +40,7 @@ const examples = [
 ];
 
 describe("softmax head", () => {
-  it("separates linearly separable data and is deterministic", () => {
+  it("separates linearly separable data and is deterministic (sgd)", () => {
     const x = [
       [0, 0],
       [0, 1],
@@ -48,7 +48,7 @@ describe("softmax head", () => {
       [3, 4],
     ];
     const y = ["a", "a", "b", "b"];
-    const o = { codes: ["a", "b"], codebook: { id: "t", version: "1" } };
+    const o = { codes: ["a", "b"], codebook: { id: "t", version: "1" }, solver: "sgd" as const };
     const h1 = trainSoftmaxHead(x, y, o);
     const h2 = trainSoftmaxHead(x, y, o);
     expect(h1).toEqual(h2);
@@ -59,12 +59,17 @@ describe("softmax head", () => {
     expect(parseSoftmaxHead(JSON.parse(JSON.stringify(h3)))).toEqual(h3);
   });
 
-  it("balanced class weights move the boundary towards the common class (rare class recalled)", () => {
+  it("balanced class weights move the boundary towards the common class (rare class recalled, sgd)", () => {
     // 9 points of "a" near 0 and 1 of "b" near 1, overlapping: unweighted, the middle goes to "a";
     // balanced (b's loss weighted 9×), it goes to "b".
     const x = [[0], [0.1], [0.2], [0.3], [0.4], [0.5], [0.6], [0.7], [0.8], [0.9]];
     const y = ["a", "a", "a", "a", "a", "a", "a", "a", "b", "a"];
-    const o = { codes: ["a", "b"], codebook: { id: "t", version: "1" }, epochs: 300 };
+    const o = {
+      codes: ["a", "b"],
+      codebook: { id: "t", version: "1" },
+      solver: "sgd" as const,
+      epochs: 300,
+    };
     const plain = trainSoftmaxHead(x, y, o);
     const balanced = trainSoftmaxHead(x, y, { ...o, classWeights: "balanced" });
     const pb = (h: typeof plain) => softmaxProbabilities(h, [0.8])[1] as number;

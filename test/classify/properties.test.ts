@@ -38,7 +38,7 @@ async function classifiers(): Promise<[string, Classifier][]> {
   const a = fakeSync("a", 1);
   const b = fakeSync("b", 2);
   const c = fakeSync("c", 3);
-  const emb = await embeddingClassifier({ codebook, embed, train: { epochs: 5 } }).train(
+  const emb = await embeddingClassifier({ codebook, embed, train: { maxIterations: 20 } }).train(
     codeIds.flatMap((code, k) =>
       [0, 1, 2].map((j) => ({ text: `${code} example ${j} ${k}`, codeId: code })),
     ),
@@ -90,9 +90,11 @@ async function rapportClassifiers(): Promise<[string, Classifier][]> {
       );
     },
   });
-  const emb = await embeddingClassifier({ codebook: cb, embed, train: { epochs: 5 } }).train(
-    ids.map((code, k) => ({ text: `${code} ${k}`, codeId: code })),
-  );
+  const emb = await embeddingClassifier({
+    codebook: cb,
+    embed,
+    train: { maxIterations: 20 },
+  }).train(ids.map((code, k) => ({ text: `${code} ${k}`, codeId: code })));
   return [
     ["rules", rules],
     ["cascade(rules, llm)", cascade(rules, llm, { threshold: 0.6 })],

@@ -69,10 +69,11 @@ export interface EmbeddingClassifierFactory {
 
 /**
  * A classifier over embeddings the user's `embed` function returns: `train(examples)` embeds the
- * texts and fits a dense multinomial logistic-regression head (deterministic, seeded); the trained
- * classifier embeds each utterance's text (with `context`, also its previous turns: see
- * {@link EmbeddingClassifierOptions.context}) and returns the most probable code, its
- * probability as confidence, and the full distribution in `probabilities`.
+ * texts and fits a dense multinomial logistic-regression head (deterministic; by L-BFGS, to the
+ * minimum of its objective, unless `train.solver` is `sgd`: see {@link SoftmaxTrainOptions}); the
+ * trained classifier embeds each utterance's text (with `context`, also its previous turns: see
+ * {@link EmbeddingClassifierOptions.context}) and returns the most probable code, its probability
+ * as confidence, and the full distribution in `probabilities`.
  *
  * Errors are `ClassifierError`s naming the utterance id or example index, never the text: `embed`
  * throwing, returning the wrong number of vectors, vectors of the wrong dimension, or non-finite

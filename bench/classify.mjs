@@ -278,17 +278,33 @@ if (CHILD !== undefined) {
   process.exit(0);
 }
 
+// "One core" taken literally: on Linux, with util-linux's taskset, every child process (ours and
+// each peer's alike) is pinned to one CPU, so its garbage collector's helper threads share the
+// core with it instead of running on another (BENCH_CPU picks the CPU; default the last one;
+// BENCH_PIN=0 turns pinning off). Without taskset the children run unpinned, and the output says so.
+const PIN_CPU = (() => {
+  if (process.env.BENCH_PIN === "0" || process.platform !== "linux") return undefined;
+  try {
+    execFileSync("taskset", ["-V"], { stdio: "ignore" });
+  } catch {
+    return undefined;
+  }
+  const cpu = Number(process.env.BENCH_CPU ?? os.cpus().length - 1);
+  return Number.isInteger(cpu) && cpu >= 0 ? cpu : undefined;
+})();
+
 function child(name, extra) {
+  const argv = [
+    "--expose-gc",
+    fileURLToPath(import.meta.url),
+    "--child",
+    name,
+    ...extra,
+    ...(quick ? ["--quick"] : []),
+  ];
   execFileSync(
-    process.execPath,
-    [
-      "--expose-gc",
-      fileURLToPath(import.meta.url),
-      "--child",
-      name,
-      ...extra,
-      ...(quick ? ["--quick"] : []),
-    ],
+    PIN_CPU === undefined ? process.execPath : "taskset",
+    PIN_CPU === undefined ? argv : ["-c", String(PIN_CPU), process.execPath, ...argv],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
 }
@@ -389,6 +405,7 @@ const out = {
   machine: {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
+    pinnedCpu: PIN_CPU ?? null,
     node: process.version,
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadAfter,
@@ -450,7 +467,7 @@ console.log(
 );
 const la = (l) => l.map((x) => x.toFixed(2)).join(" / ");
 console.log(
-  `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end${RAPPORT_PROBABILITIES ? "; rapport default with probabilities (BENCH_RAPPORT_PROBABILITIES=1)" : ""}.`,
+  `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end; ${PIN_CPU === undefined ? "child processes not pinned (taskset unavailable or BENCH_PIN=0)" : `every child process pinned to CPU ${PIN_CPU} (taskset)`}${RAPPORT_PROBABILITIES ? "; rapport default with probabilities (BENCH_RAPPORT_PROBABILITIES=1)" : ""}.`,
 );
 console.log(
   "\nOne core, one thread; each classifier trained, warmed up and timed in its own fresh process (same data, same warm-up and timing loop for all); wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of that process; best run = the fastest of those runs; × fastest peer = wall against the peer with the highest wall figure, (best runs) = best run against the peer with the highest best run. Ours use the previous turns as context; peers see the utterance text only.",

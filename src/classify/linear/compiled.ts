@@ -54,11 +54,34 @@ export interface CompiledModel {
   readonly topW: Readonly<Record<Role, Float32Array>>;
   /** For a top label with children (in a role with `topCols` ≥ 0), its children's weights (F × children). */
   readonly childW: readonly (Float32Array | undefined)[];
+  /**
+   * `topW` with each row padded with zeros to {@link LANES} columns, for a role with 1 to LANES
+   * top labels (an empty array otherwise): see `scoreFeatures`.
+   */
+  readonly topW4: Readonly<Record<Role, Float32Array>>;
+  /** `childW` padded the same way, for a label with 1 to LANES children (else undefined). */
+  readonly childW4: readonly (Float32Array | undefined)[];
   readonly temperature: Readonly<Record<Role, number>>;
   /** Temperature of the child head of each label (1 when it has none). */
   readonly childTemperature: Float64Array;
   readonly featureOptions: ResolvedFeatureOptions;
   readonly contextCodes: boolean;
+}
+
+/**
+ * Scoring keeps the per-group sums of up to this many columns in local variables instead of an
+ * array: each feature then adds into registers, not into memory that the previous feature has
+ * just written (a store-to-load chain per feature). Measured on AnnoMI: 0.80 -> 0.32 µs per
+ * utterance for the top-label sums.
+ */
+const LANES = 4;
+
+/** Copy of the row-major `W` (rows of `w` columns) with rows padded to {@link LANES} columns. */
+function padRows(W: Float32Array, w: number): Float32Array {
+  const F = W.length / w;
+  const P = new Float32Array(F * LANES);
+  for (let f = 0; f < F; f++) for (let j = 0; j < w; j++) P[f * LANES + j] = W[f * w + j] as number;
+  return P;
 }
 
 function mix(h: number): number {
@@ -116,6 +139,7 @@ export function compileModel(model: LinearModel): CompiledModel {
   const roleW = {} as Record<Role, Float32Array>;
   const topW = {} as Record<Role, Float32Array>;
   const childW: (Float32Array | undefined)[] = new Array(K).fill(undefined);
+  const topW4 = {} as Record<Role, Float32Array>;
   const colOf = new Int32Array(K).fill(-1);
   const topCols = {} as Record<Role, number>;
   const childCols = new Int32Array(K).fill(-1);
@@ -179,7 +203,12 @@ export function compileModel(model: LinearModel): CompiledModel {
     roleLabels[r] = Int32Array.from(idx);
     leaves[r] = Int32Array.from(leaf);
     temperature[r] = model.temperature[r] ?? 1;
+    topW4[r] = complete && nTop > 0 && nTop <= LANES ? padRows(topW[r], nTop) : new Float32Array(0);
   }
+  const childW4 = childW.map((w, p) => {
+    const n = children[p]?.length ?? 0;
+    return w && n > 0 && n <= LANES ? padRows(w, n) : undefined;
+  });
   return {
     model,
     K,
@@ -194,6 +223,8 @@ export function compileModel(model: LinearModel): CompiledModel {
     roleW,
     topW,
     childW,
+    topW4,
+    childW4,
     children,
     topOf,
     leaves,
@@ -252,6 +283,75 @@ export function scoreFeatures(
   const mask = c.mask;
   const len = buf.length;
   let hits = 0;
+  const W4 = c.topW4[role];
+  if (W4.length > 0) {
+    // At most LANES top labels: the sums of each group in locals (f flags, w words, x chars,
+    // p context). Each starts at 0 and adds the same weights in the same order as the general
+    // loop below, so the sums are the same to the bit; padded columns add zeros and are dropped.
+    let f0 = 0;
+    let f1 = 0;
+    let f2 = 0;
+    let f3 = 0;
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
+    let x0 = 0;
+    let x1 = 0;
+    let x2 = 0;
+    let x3 = 0;
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    for (let j = 0; j < len; j++) {
+      const h = hashes[j] as number;
+      let i = mix(h) & mask;
+      let r = -1;
+      for (;;) {
+        const t = table[2 * i + 1] as number;
+        if (t < 0) break;
+        if (table[2 * i] === h) {
+          r = t;
+          break;
+        }
+        i = (i + 1) & mask;
+      }
+      if (r < 0) continue;
+      const g = groups[j] as number;
+      rowsOut[2 * hits] = r;
+      rowsOut[2 * hits + 1] = g;
+      hits++;
+      const o = r * LANES;
+      if (g === 1) {
+        w0 += W4[o] as number;
+        w1 += W4[o + 1] as number;
+        w2 += W4[o + 2] as number;
+        w3 += W4[o + 3] as number;
+      } else if (g === 3) {
+        p0 += W4[o] as number;
+        p1 += W4[o + 1] as number;
+        p2 += W4[o + 2] as number;
+        p3 += W4[o + 3] as number;
+      } else if (g === 0) {
+        f0 += W4[o] as number;
+        f1 += W4[o + 1] as number;
+        f2 += W4[o + 2] as number;
+        f3 += W4[o + 3] as number;
+      } else {
+        x0 += W4[o] as number;
+        x1 += W4[o + 1] as number;
+        x2 += W4[o + 2] as number;
+        x3 += W4[o + 3] as number;
+      }
+    }
+    storeLanes(acc, 0, Kn, f0, f1, f2, f3);
+    storeLanes(acc, Kr, Kn, w0, w1, w2, w3);
+    storeLanes(acc, 2 * Kr, Kn, x0, x1, x2, x3);
+    storeLanes(acc, 3 * Kr, Kn, p0, p1, p2, p3);
+    finishLogits(c, role, buf, acc, logits, 0, Kn);
+    return hits;
+  }
   for (let j = 0; j < len; j++) {
     const h = hashes[j] as number;
     let i = mix(h) & mask;
@@ -297,6 +397,57 @@ export function scoreChildren(
   const Kr = c.roleCols[role].length;
   const from = c.childCols[p] as number;
   const n = (c.children[p] as Int32Array).length;
+  const W4 = c.childW4[p];
+  if (W4) {
+    // As in scoreFeatures: per-group sums in locals, same order, same bits.
+    let f0 = 0;
+    let f1 = 0;
+    let f2 = 0;
+    let f3 = 0;
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
+    let x0 = 0;
+    let x1 = 0;
+    let x2 = 0;
+    let x3 = 0;
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    for (let h = 0; h < hits; h++) {
+      const g = found[2 * h + 1] as number;
+      const o = (found[2 * h] as number) * LANES;
+      if (g === 1) {
+        w0 += W4[o] as number;
+        w1 += W4[o + 1] as number;
+        w2 += W4[o + 2] as number;
+        w3 += W4[o + 3] as number;
+      } else if (g === 3) {
+        p0 += W4[o] as number;
+        p1 += W4[o + 1] as number;
+        p2 += W4[o + 2] as number;
+        p3 += W4[o + 3] as number;
+      } else if (g === 0) {
+        f0 += W4[o] as number;
+        f1 += W4[o + 1] as number;
+        f2 += W4[o + 2] as number;
+        f3 += W4[o + 3] as number;
+      } else {
+        x0 += W4[o] as number;
+        x1 += W4[o + 1] as number;
+        x2 += W4[o + 2] as number;
+        x3 += W4[o + 3] as number;
+      }
+    }
+    storeLanes(acc, from, n, f0, f1, f2, f3);
+    storeLanes(acc, Kr + from, n, w0, w1, w2, w3);
+    storeLanes(acc, 2 * Kr + from, n, x0, x1, x2, x3);
+    storeLanes(acc, 3 * Kr + from, n, p0, p1, p2, p3);
+    finishLogits(c, role, buf, acc, logits, from, from + n);
+    return;
+  }
   for (let h = 0; h < hits; h++) {
     const base = (found[2 * h + 1] as number) * Kr + from;
     const off = (found[2 * h] as number) * n;
@@ -305,6 +456,22 @@ export function scoreChildren(
     }
   }
   finishLogits(c, role, buf, acc, logits, from, from + n);
+}
+
+/** Writes the first `n` (≤ LANES) of the sums `a, b, c, d` to `acc[at, at + n)`. */
+function storeLanes(
+  acc: Float64Array,
+  at: number,
+  n: number,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+): void {
+  acc[at] = a;
+  if (n > 1) acc[at + 1] = b;
+  if (n > 2) acc[at + 2] = c;
+  if (n > 3) acc[at + 3] = d;
 }
 
 /** Logits of columns `[from, to)` from the per-group sums in `acc`. */

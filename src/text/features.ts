@@ -830,6 +830,14 @@ export class RowBuffer {
   /** Counts one feature of group `g`, and keeps it when its row `r` is not -1. */
   push(r: number, g: number): void {
     this.counts[g] = (this.counts[g] as number) + 1;
+    this.keep(r, g);
+  }
+  /**
+   * Keeps a feature of group `g` when its row `r` is not -1, without counting it: loops over
+   * many features add their count once (a counter updated per feature is a chain of loads and
+   * stores to the same slot).
+   */
+  keep(r: number, g: number): void {
     if (r < 0) return;
     const at = 2 * this.hits;
     if (at === this.pairs.length) {
@@ -1027,7 +1035,7 @@ export function extractRows(
   for (let i = 0; i < n; i++) {
     const id = ids[i] as number;
     const norm = id >= 0 ? formOf(id) : (tk.norms[i] as string);
-    out.push(id >= 0 ? fr.wRow(id) : fr.rowOf(hashFrom(P_WORD, norm)), 1);
+    out.keep(id >= 0 ? fr.wRow(id) : fr.rowOf(hashFrom(P_WORD, norm)), 1);
     if (!opt.wordBigrams) continue;
     let hb = left;
     if (id >= 0) {
@@ -1043,9 +1051,10 @@ export function extractRows(
       }
       left = step(hl, 32);
     }
-    out.push(fr.rowOf(hb), 1);
+    out.keep(fr.rowOf(hb), 1);
   }
-  if (opt.wordBigrams && n > 0) out.push(fr.rowOf(hashFrom(left, EOS)), 1);
+  if (opt.wordBigrams && n > 0) out.keep(fr.rowOf(hashFrom(left, EOS)), 1);
+  out.counts[1] = opt.wordBigrams && n > 0 ? 2 * n + 1 : n;
 
   // Character n-grams inside "<word>".
   const cg = opt.charNgrams;
@@ -1071,7 +1080,8 @@ export function extractRows(
 
   if (same) {
     const d = same.data;
-    for (let i = same.sAt; i < same.sAt + same.nWords; i++) out.push(d[i] as number, 3);
+    for (let i = same.sAt; i < same.sAt + same.nWords; i++) out.keep(d[i] as number, 3);
+    out.counts[3] = (out.counts[3] as number) + same.nWords;
   }
 
   // The previous turn of the other speaker.
@@ -1084,7 +1094,8 @@ export function extractRows(
       prevWords.add(pd[i] as number);
     }
     if (opt.contextWords) {
-      for (let i = prev.pAt; i < prev.pAt + prev.nWords; i++) out.push(pd[i] as number, 3);
+      for (let i = prev.pAt; i < prev.pAt + prev.nWords; i++) out.keep(pd[i] as number, 3);
+      out.counts[3] = (out.counts[3] as number) + prev.nWords;
     }
     if (prev.lastQ) out.push(flagRows[P_END.index] as number, 0);
     out.push(flagRows[(P_LEN_FLAGS[bucket(prev.nWords, LEN_BUCKETS)] as Flag).index] as number, 0);

@@ -739,6 +739,15 @@ function pushNamed(buf: FeatureBuffer, prefix: number, p: string, s: string, gro
 // order, as `extractTurn`; only the features the model has are kept (all are counted).
 // ---------------------------------------------------------------------------------------------
 
+/** log2 of the bigram-row cache's slot count (see FeatureRows.pairs). */
+const PAIR_BITS = 15;
+/** The id standing for the `<s>` and `</s>` edges in the bigram-row cache. */
+const PAIR_EDGE = TOKEN_ID_COUNT;
+/** The offset of the bigram-row cache slot of the ids `a`, `b`. */
+function pairSlot(a: number, b: number): number {
+  return (Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> (32 - PAIR_BITS)) << 2;
+}
+
 /** The slot where a feature table starts probing for hash `h`. @internal */
 export function tableSlot(h: number, mask: number): number {
   return (h ^ (h >>> 15)) & mask;
@@ -759,6 +768,11 @@ export class FeatureRows {
   private readonly pRows = new Int32Array(TOKEN_ID_COUNT).fill(-2);
   private readonly sRows = new Int32Array(TOKEN_ID_COUNT).fill(-2);
   private readonly tagRows = new Map<string, number>();
+  /**
+   * Rows of bigrams by the ids of their two tokens (PAIR_EDGE for the `<s>` and `</s>` edges):
+   * slot `4s` holds (left id, right id, row); direct-mapped, a miss overwrites its slot.
+   */
+  readonly pairs = new Int32Array(4 << PAIR_BITS).fill(-1);
   constructor(table: Int32Array, mask: number) {
     this.table = table;
     this.mask = mask;
@@ -1030,30 +1044,62 @@ export function extractRows(
     if (AUX.has(w)) out.push(flagRows[Q_AUXL.index] as number, 0);
   }
 
-  // Word unigrams and bigrams.
+  // Word unigrams and bigrams. A bigram of two tokens with ids has its row cached by the pair
+  // of ids (hashing it walks the right token's characters, then probes the table); otherwise
+  // its hash is made as in extractTurn: the left token's state (cached per id, or made here)
+  // stepped over the right token's characters.
+  const pc = fr.pairs;
+  let leftId = PAIR_EDGE;
   let left = BOS_STATE;
   for (let i = 0; i < n; i++) {
     const id = ids[i] as number;
-    const norm = id >= 0 ? formOf(id) : (tk.norms[i] as string);
-    out.keep(id >= 0 ? fr.wRow(id) : fr.rowOf(hashFrom(P_WORD, norm)), 1);
+    if (id >= 0) out.keep(fr.wRow(id), 1);
+    else out.keep(fr.rowOf(hashFrom(P_WORD, tk.norms[i] as string)), 1);
     if (!opt.wordBigrams) continue;
-    let hb = left;
-    if (id >= 0) {
-      // turnRows cached this id's hashes, its bigram-left state among them.
-      for (let k = 0; k < norm.length; k++) hb = step(hb, norm.charCodeAt(k));
-      left = idLeft[id] as number;
-    } else {
-      let hl = P_BIGRAM;
-      for (let k = 0; k < norm.length; k++) {
-        const c = norm.charCodeAt(k);
-        hb = step(hb, c);
-        hl = step(hl, c);
+    if (id >= 0 && leftId >= 0) {
+      const at = pairSlot(leftId, id);
+      if (pc[at] === leftId && pc[at + 1] === id) {
+        out.keep(pc[at + 2] as number, 1);
+      } else {
+        // turnRows cached both ids' hashes, the bigram-left states among them.
+        const r = fr.rowOf(
+          hashFrom(leftId === PAIR_EDGE ? BOS_STATE : (idLeft[leftId] as number), formOf(id)),
+        );
+        pc[at] = leftId;
+        pc[at + 1] = id;
+        pc[at + 2] = r;
+        out.keep(r, 1);
       }
-      left = step(hl, 32);
+      leftId = id;
+      continue;
+    }
+    const hb0 = leftId === PAIR_EDGE ? BOS_STATE : leftId >= 0 ? (idLeft[leftId] as number) : left;
+    const norm = id >= 0 ? formOf(id) : (tk.norms[i] as string);
+    let hb = hb0;
+    let hl = P_BIGRAM;
+    for (let k = 0; k < norm.length; k++) {
+      const c = norm.charCodeAt(k);
+      hb = step(hb, c);
+      hl = step(hl, c);
     }
     out.keep(fr.rowOf(hb), 1);
+    left = step(hl, 32);
+    leftId = id >= 0 ? id : -1;
   }
-  if (opt.wordBigrams && n > 0) out.keep(fr.rowOf(hashFrom(left, EOS)), 1);
+  if (opt.wordBigrams && n > 0) {
+    if (leftId >= 0) {
+      const at = pairSlot(leftId, PAIR_EDGE);
+      if (pc[at] === leftId && pc[at + 1] === PAIR_EDGE) {
+        out.keep(pc[at + 2] as number, 1);
+      } else {
+        const r = fr.rowOf(hashFrom(idLeft[leftId] as number, EOS));
+        pc[at] = leftId;
+        pc[at + 1] = PAIR_EDGE;
+        pc[at + 2] = r;
+        out.keep(r, 1);
+      }
+    } else out.keep(fr.rowOf(hashFrom(left, EOS)), 1);
+  }
   out.counts[1] = opt.wordBigrams && n > 0 ? 2 * n + 1 : n;
 
   // Character n-grams inside "<word>".

@@ -7,6 +7,7 @@ import {
   compileModel,
   decode,
   featureValue,
+  LANES,
   type SessionState,
 } from "./compiled.js";
 import { type LinearModel, parseLinearModel } from "./model.js";
@@ -175,13 +176,17 @@ function topFeatures(
   let Kr = c.roleCols[role].length;
   let col = c.colOf[k] as number;
   const nTop = c.topCols[role];
+  // The padded copies (rows of LANES columns) when there are: scoring has just read the same
+  // rows of them, so they are in cache.
   if (nTop >= 0 && col < nTop) {
-    W = c.topW[role];
-    Kr = nTop;
+    const W4 = c.topW4[role];
+    W = W4.length > 0 ? W4 : c.topW[role];
+    Kr = W4.length > 0 ? LANES : nTop;
   } else if (nTop >= 0) {
     const p = c.topOf[k] as number;
-    W = c.childW[p] as Float32Array;
-    Kr = (c.children[p] as Int32Array).length;
+    const W4 = c.childW4[p];
+    W = W4 ?? (c.childW[p] as Float32Array);
+    Kr = W4 ? LANES : (c.children[p] as Int32Array).length;
     col -= c.childCols[p] as number;
   }
   const { rows, ws, vals } = scratch;

@@ -414,6 +414,11 @@ function carve(size: number): { data: Int32Array; at: number } {
   return { data: chunk, at };
 }
 
+/** Hands `data[from, end)` back to the chunk when it was the last part carved from it. */
+function uncarve(data: Int32Array, end: number, from: number): void {
+  if (data === chunk && end === chunkUsed) chunkUsed = from;
+}
+
 /**
  * Hashes a turn's tokens for {@link extractFeatures}: one pass over each token's characters gives
  * its `w:`, `p:` and `s:` hashes together. @internal
@@ -908,64 +913,37 @@ export function turnRows(
   const n = tk.length;
   const ids = tk.ids;
   const words = tk.words;
-  if (wScratch.length < n) {
-    wScratch = new Int32Array(n * 2);
-    contentScratch = new Uint8Array(n * 2);
-  }
-  const wh = wScratch;
-  const isContent = contentScratch;
+  // One pass: room for n rows of each kind (the words are not counted yet), and what is left
+  // unused at the end is handed back to the chunk.
+  const size = (contextWords ? n : 0) + (sameRoleWords ? n : 0) + n;
+  const { data, at } = carve(size);
+  const pAt = contextWords ? at : -1;
+  const sAt = sameRoleWords ? at + (contextWords ? n : 0) : -1;
+  const contentAt = at + size - n;
   let nWords = 0;
   let nContent = 0;
   for (let i = 0; i < n; i++) {
     const id = ids[i] as number;
-    isContent[i] = 0;
     if (id >= 0) {
       if (idState[id] === 0) cacheId(id, formOf(id), id < PUNCT_ID);
-      wh[i] = idW[id] as number;
       if (words[i] !== 1) continue;
+      if (pAt >= 0) data[pAt + nWords] = fr.pRow(id);
+      if (sAt >= 0) data[sAt + nWords] = fr.sRow(id);
       nWords++;
-      if (idState[id] === 2) {
-        isContent[i] = 1;
-        nContent++;
-      }
+      if (idState[id] === 2) data[contentAt + nContent++] = idW[id] as number;
       continue;
     }
     if (words[i] !== 1) continue;
     const norm = tk.norms[i] as string;
-    const hw = hashFrom(P_WORD, norm);
-    wh[i] = hw;
+    if (pAt >= 0) data[pAt + nWords] = fr.rowOf(hashFrom(P_CTX, norm));
+    if (sAt >= 0) data[sAt + nWords] = fr.rowOf(hashFrom(P_SAME, norm));
     nWords++;
-    if (!isStopWord(norm, hw)) {
-      isContent[i] = 1;
-      nContent++;
-    }
+    const hw = hashFrom(P_WORD, norm);
+    if (!isStopWord(norm, hw)) data[contentAt + nContent++] = hw;
   }
-  let size = nContent;
-  const pOff = contextWords ? size : -1;
-  if (contextWords) size += nWords;
-  const sOff = sameRoleWords ? size : -1;
-  if (sameRoleWords) size += nWords;
-  const { data, at } = carve(size);
-  const pAt = pOff >= 0 ? at + pOff : -1;
-  const sAt = sOff >= 0 ? at + sOff : -1;
-  let wi = 0;
-  let ci = at;
-  for (let i = 0; i < n; i++) {
-    if (words[i] !== 1) continue;
-    if (isContent[i]) data[ci++] = wh[i] as number;
-    const id = ids[i] as number;
-    if (id >= 0) {
-      if (pAt >= 0) data[pAt + wi] = fr.pRow(id);
-      if (sAt >= 0) data[sAt + wi] = fr.sRow(id);
-    } else if (pAt >= 0 || sAt >= 0) {
-      const norm = tk.norms[i] as string;
-      if (pAt >= 0) data[pAt + wi] = fr.rowOf(hashFrom(P_CTX, norm));
-      if (sAt >= 0) data[sAt + wi] = fr.rowOf(hashFrom(P_SAME, norm));
-    }
-    wi++;
-  }
+  uncarve(data, at + size, contentAt + nContent);
   const lastQ = n > 0 && ids[n - 1] === Q_ID;
-  return { nTokens: n, nWords, nContent, lastQ, data, contentAt: at, pAt, sAt };
+  return { nTokens: n, nWords, nContent, lastQ, data, contentAt, pAt, sAt };
 }
 
 /**

@@ -204,6 +204,21 @@ export function releaseTokens(): void {
   oddNorms = 0;
 }
 
+/**
+ * Lets the scratch arrays go back to their first size when a long text made them large and the
+ * next text is short (so that one long text does not keep megabytes for the life of the process).
+ */
+function shrinkScratch(textLength: number): void {
+  if (scratch.ids.length > 1 << 16 && textLength < 1 << 14) {
+    releaseTokens();
+    scratch.length = 0;
+    scratch.ids = new Int32Array(256);
+    scratch.starts = new Int32Array(256);
+    scratch.ends = new Int32Array(256);
+    scratch.words = new Uint8Array(256);
+  }
+}
+
 /** Makes room for token `m` in the scratch arrays. */
 function grow(m: number): void {
   const cap = Math.max(256, m * 2);
@@ -227,6 +242,7 @@ function grow(m: number): void {
  * @internal
  */
 export function scanTokens(text: string): TokenScratch {
+  shrinkScratch(text.length);
   scratch.length = scan(text, undefined, undefined);
   return scratch;
 }
@@ -372,6 +388,7 @@ export function tokenizedOf(turn: { readonly text: string }): Tokenized {
 export function scanTurn(turn: { readonly text: string }): TokenScratch {
   if (memo === undefined) return scanTokens(turn.text);
   const { tokens, ids } = tokenizedOf(turn);
+  shrinkScratch(turn.text.length);
   releaseTokens();
   const m = tokens.length;
   if (m > scratch.ids.length) grow(m);

@@ -19,7 +19,7 @@ import {
   turnHashes,
   turnRows,
 } from "../../src/text/features.js";
-import { scanTokens, tokenizeWithIds } from "../../src/text/tokenize.js";
+import { releaseTokens, scanTokens, tokenizeWithIds } from "../../src/text/tokenize.js";
 import { nastyText } from "../helpers/arbitraries.js";
 
 /** A feature table holding every other hash of `hashes` (so that some features are missing). */
@@ -157,5 +157,18 @@ describe("extractRows", () => {
   });
   it("handles empty and punctuation-only turns", () => {
     for (const opt of OPTIONS) compare(["", "?", "...", "Why?", ""], opt);
+  });
+});
+
+describe("the token scratch", () => {
+  it("forgets the norms of tokens without an id once released (they may be slices of the text)", () => {
+    const tk = scanTokens(`caf\u00e9 ${"\u00e9".repeat(50)} ok \ud83d\ude00`);
+    expect(tk.norms.filter((n) => n !== "").length).toBe(3);
+    releaseTokens();
+    expect(tk.norms.every((n) => n === "")).toBe(true);
+  });
+  it("goes back to a small size after a long text", () => {
+    expect(scanTokens("a ".repeat(100_000)).ids.length).toBeGreaterThan(1 << 16);
+    expect(scanTokens("hi there").ids.length).toBeLessThanOrEqual(256);
   });
 });

@@ -881,6 +881,15 @@ export interface TurnRows {
   readonly nContent: number;
   /** Whether the last token is "?". */
   readonly lastQ: boolean;
+  /** Whether any token is "?". */
+  readonly hasQ: boolean;
+  /**
+   * Indices (in the tokens the turn was made from) of the first word, the last word and the
+   * first word of the last sentence; -1 for none.
+   */
+  readonly first: number;
+  readonly last: number;
+  readonly lastSentenceFirst: number;
   /** `data[contentAt, contentAt + nContent)`: the content words' `w:` hashes, in order. */
   readonly data: Int32Array;
   readonly contentAt: number;
@@ -922,8 +931,24 @@ export function turnRows(
   const contentAt = at + size - n;
   let nWords = 0;
   let nContent = 0;
+  // Question syntax as in extractTurn (by token index; ".", "?" and "!" by id: they have ids).
+  let first = -1;
+  let last = -1;
+  let lastSentenceFirst = -1;
+  let atSentenceStart = true;
+  let hasQ = false;
   for (let i = 0; i < n; i++) {
     const id = ids[i] as number;
+    if (words[i] === 1) {
+      if (first < 0) first = i;
+      last = i;
+      if (atSentenceStart) lastSentenceFirst = i;
+      atSentenceStart = false;
+    } else if (id === Q_ID || id === DOT_ID || id === BANG_ID) {
+      if (id === Q_ID) hasQ = true;
+      // A sentence ends here unless it is the last token.
+      if (i < n - 1) atSentenceStart = true;
+    }
     if (id >= 0) {
       if (idState[id] === 0) cacheId(id, formOf(id), id < PUNCT_ID);
       if (words[i] !== 1) continue;
@@ -943,7 +968,20 @@ export function turnRows(
   }
   uncarve(data, at + size, contentAt + nContent);
   const lastQ = n > 0 && ids[n - 1] === Q_ID;
-  return { nTokens: n, nWords, nContent, lastQ, data, contentAt, pAt, sAt };
+  return {
+    nTokens: n,
+    nWords,
+    nContent,
+    lastQ,
+    hasQ,
+    first,
+    last,
+    lastSentenceFirst,
+    data,
+    contentAt,
+    pAt,
+    sAt,
+  };
 }
 
 /**
@@ -986,26 +1024,8 @@ export function extractRows(
   }
   if (codes) for (const c of codes) out.push(fr.tagRow(c), 0);
 
-  // Question syntax (token indices instead of norms; ".", "?", "!" by id).
-  let first = -1;
-  let last = -1;
-  let lastSentenceFirst = -1;
-  let atSentenceStart = true;
-  let hasQ = false;
-  for (let i = 0; i < n; i++) {
-    if (words[i] === 1) {
-      if (first < 0) first = i;
-      last = i;
-      if (atSentenceStart) lastSentenceFirst = i;
-      atSentenceStart = false;
-    } else {
-      const id = ids[i] as number;
-      if (id === Q_ID || id === DOT_ID || id === BANG_ID) {
-        if (id === Q_ID) hasQ = true;
-        if (i < n - 1) atSentenceStart = true;
-      }
-    }
-  }
+  // Question syntax (found by turnRows).
+  const { first, last, lastSentenceFirst, hasQ } = turn;
   if (turn.lastQ) out.push(flagRows[Q_END.index] as number, 0);
   if (hasQ) out.push(flagRows[Q_HAS.index] as number, 0);
   if (n === 0) out.push(flagRows[Q_EMPTY.index] as number, 0);

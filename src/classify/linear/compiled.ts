@@ -246,19 +246,6 @@ export function compileModel(model: LinearModel): CompiledModel {
   };
 }
 
-/** The weight row of a feature hash, or -1. @internal */
-export function rowOf(c: CompiledModel, h: number): number {
-  const table = c.table;
-  const mask = c.mask;
-  let i = tableSlot(h, mask);
-  for (;;) {
-    const r = table[2 * i + 1] as number;
-    if (r < 0) return -1;
-    if (table[2 * i] === h) return r;
-    i = (i + 1) & mask;
-  }
-}
-
 const G = FEATURE_GROUPS.length;
 
 /**

@@ -74,6 +74,8 @@ let internSlot = -1;
  * `INTERN_CAP` + its code unit; every other token's id is -1. @internal
  */
 export const TOKEN_ID_COUNT = INTERN_CAP + 128;
+/** The id of the ASCII punctuation token `c` is `PUNCT_ID + c` (a word's id is below). @internal */
+export const PUNCT_ID = INTERN_CAP;
 
 /**
  * The lower-cased form of the ASCII word `text[start, end)`, whose FNV-1a hash over the
@@ -133,7 +135,9 @@ function internAscii(text: string, start: number, end: number, h: number): strin
  * @category Text
  */
 export function tokenize(text: string): Token[] {
-  return scan(text, undefined);
+  const out: Token[] = [];
+  scan(text, out, undefined);
+  return out;
 }
 
 /** Tokens and their ids (see {@link TOKEN_ID_COUNT}). @internal */
@@ -145,7 +149,9 @@ export interface Tokenized {
 /** {@link tokenize}, with each token's id. @internal */
 export function tokenizeWithIds(text: string): Tokenized {
   const ids: number[] = [];
-  return { tokens: scan(text, ids), ids };
+  const tokens: Token[] = [];
+  scan(text, tokens, ids);
+  return { tokens, ids };
 }
 
 /**
@@ -162,9 +168,95 @@ export function tokenIdOf(norm: string): number {
 const ASCII_CLASS = new Uint8Array(128);
 for (let c = 0; c < 128; c++) ASCII_CLASS[c] = isSpace(c) ? 1 : isWordChar(c) ? 2 : 0;
 
-/** Tokenises `text`; pushes each token's id onto `ids` when given. */
-function scan(text: string, ids: number[] | undefined): Token[] {
-  const out: Token[] = [];
+/**
+ * The tokens of the text last given to {@link scanTokens}, in reusable arrays: token `i` has id
+ * `ids[i]` (see {@link TOKEN_ID_COUNT}), span `[starts[i], ends[i])`, is a word when `words[i]`
+ * is 1, and has the norm `formOf(ids[i])`, or `norms[i]` when it has no id (-1). Valid until the
+ * next scan; entries at or after `length` are stale. `norms` is set only for tokens without an
+ * id: such a norm may be a slice that keeps the whole text alive, so {@link releaseTokens}
+ * forgets them once the tokens are used. @internal
+ */
+export interface TokenScratch {
+  length: number;
+  ids: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  words: Uint8Array;
+  norms: string[];
+}
+
+const scratch: TokenScratch = {
+  length: 0,
+  ids: new Int32Array(256),
+  starts: new Int32Array(256),
+  ends: new Int32Array(256),
+  words: new Uint8Array(256),
+  norms: [],
+};
+/** How many norms the last scan set (tokens without an id). */
+let oddNorms = 0;
+
+/** Forgets the norms of the last scan's tokens without an id (see {@link TokenScratch}). @internal */
+export function releaseTokens(): void {
+  if (oddNorms === 0) return;
+  const { ids, norms } = scratch;
+  for (let k = 0; k < scratch.length; k++) if ((ids[k] as number) < 0) norms[k] = "";
+  oddNorms = 0;
+}
+
+/**
+ * Lets the scratch arrays go back to their first size when a long text made them large and the
+ * next text is short (so that one long text does not keep megabytes for the life of the process).
+ */
+function shrinkScratch(textLength: number): void {
+  if (scratch.ids.length > 1 << 16 && textLength < 1 << 14) {
+    releaseTokens();
+    scratch.length = 0;
+    scratch.ids = new Int32Array(256);
+    scratch.starts = new Int32Array(256);
+    scratch.ends = new Int32Array(256);
+    scratch.words = new Uint8Array(256);
+  }
+}
+
+/** Makes room for token `m` in the scratch arrays. */
+function grow(m: number): void {
+  const cap = Math.max(256, m * 2);
+  const ids = new Int32Array(cap);
+  ids.set(scratch.ids);
+  scratch.ids = ids;
+  const starts = new Int32Array(cap);
+  starts.set(scratch.starts);
+  scratch.starts = starts;
+  const ends = new Int32Array(cap);
+  ends.set(scratch.ends);
+  scratch.ends = ends;
+  const words = new Uint8Array(cap);
+  words.set(scratch.words);
+  scratch.words = words;
+}
+
+/**
+ * Tokenises `text` into the shared {@link TokenScratch} (no Token objects: the linear model's
+ * hot path reads ids and, for tokens without an id, norms). Same tokens as {@link tokenize}.
+ * @internal
+ */
+export function scanTokens(text: string): TokenScratch {
+  shrinkScratch(text.length);
+  scratch.length = scan(text, undefined, undefined);
+  return scratch;
+}
+
+/**
+ * Tokenises `text`: pushes Token objects onto `out` (and their ids onto `ids`) when `out` is
+ * given, else fills the scratch arrays; returns the scratch's token count (0 with `out`).
+ */
+function scan(text: string, out: Token[] | undefined, ids: number[] | undefined): number {
+  releaseTokens();
+  // A long text leaves a long array of blanked norms behind: start again small.
+  if (scratch.norms.length > 4096) scratch.norms = [];
+  let m = 0;
+  const norms = scratch.norms;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -213,21 +305,62 @@ function scan(text: string, ids: number[] | undefined): Token[] {
           norm = norm.replace(/[\u2019\u2018\u02bc]/g, "'");
         }
       }
-      out.push({ norm, start, end: i, kind: "word" });
-      if (ids) ids.push(id);
+      if (out) {
+        out.push({ norm, start, end: i, kind: "word" });
+        if (ids) ids.push(id);
+        continue;
+      }
+      if (m === scratch.ids.length) grow(m);
+      scratch.ids[m] = id;
+      scratch.starts[m] = start;
+      scratch.ends[m] = i;
+      scratch.words[m] = 1;
+      if (id < 0) {
+        // Stored at m: fill the gap first, so that the array stays packed.
+        while (norms.length < m) norms.push("");
+        norms[m] = norm;
+        oddNorms++;
+      }
+      m++;
       continue;
     }
     // A surrogate pair is one punctuation token (an emoji, say), never split in half.
     const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-    const raw = width === 1 ? (text[i] as string) : text.slice(i, i + width);
-    const norm = isApostrophe(c) ? "'" : c === 0x201c || c === 0x201d ? '"' : raw;
-    out.push({ norm, start: i, end: i + width, kind: "punct" });
-    // An ASCII punctuation token's norm is its character (an apostrophe stays "'").
-    if (ids) ids.push(c < 128 ? INTERN_CAP + c : -1);
+    // An ASCII punctuation token's norm is its character (an apostrophe stays "'"), its id
+    // INTERN_CAP + that character.
+    if (out) {
+      const raw = width === 1 ? (text[i] as string) : text.slice(i, i + width);
+      const norm = isApostrophe(c) ? "'" : c === 0x201c || c === 0x201d ? '"' : raw;
+      out.push({ norm, start: i, end: i + width, kind: "punct" });
+      if (ids) ids.push(c < 128 ? INTERN_CAP + c : -1);
+      i += width;
+      continue;
+    }
+    if (m === scratch.ids.length) grow(m);
+    scratch.ids[m] = c < 128 ? INTERN_CAP + c : -1;
+    scratch.starts[m] = i;
+    scratch.ends[m] = i + width;
+    scratch.words[m] = 0;
+    if (c >= 128) {
+      const raw = width === 1 ? (text[i] as string) : text.slice(i, i + width);
+      while (norms.length < m) norms.push("");
+      norms[m] = isApostrophe(c) ? "'" : c === 0x201c || c === 0x201d ? '"' : raw;
+      oddNorms++;
+    }
+    m++;
     i += width;
   }
-  return out;
+  return m;
 }
+
+/**
+ * The norm of every token with id `id` (≥ 0): its interned form, or its ASCII punctuation
+ * character. @internal
+ */
+export function formOf(id: number): string {
+  return id < INTERN_CAP ? (internForms[id] as string) : (PUNCT_FORMS[id - INTERN_CAP] as string);
+}
+const PUNCT_FORMS = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 // Within `shareTokens(fn)`, `tokenizedOf(turn)` tokenises each turn object once, however many
 // classifiers look at it (the rapport default runs the linear model and the rules on the same
@@ -245,6 +378,37 @@ export function tokenizedOf(turn: { readonly text: string }): Tokenized {
     memo.set(turn, t);
   }
   return t;
+}
+
+/**
+ * The tokens of `turn.text` in the shared {@link TokenScratch}: copied from the memoised
+ * tokens inside {@link shareTokens} (where other classifiers need Token objects anyway), else
+ * scanned without making Token objects. Valid until the next scan. @internal
+ */
+export function scanTurn(turn: { readonly text: string }): TokenScratch {
+  if (memo === undefined) return scanTokens(turn.text);
+  const { tokens, ids } = tokenizedOf(turn);
+  shrinkScratch(turn.text.length);
+  releaseTokens();
+  const m = tokens.length;
+  if (m > scratch.ids.length) grow(m);
+  if (scratch.norms.length > 4096) scratch.norms = [];
+  const norms = scratch.norms;
+  for (let k = 0; k < m; k++) {
+    const t = tokens[k] as Token;
+    const id = ids[k] as number;
+    scratch.ids[k] = id;
+    scratch.starts[k] = t.start;
+    scratch.ends[k] = t.end;
+    scratch.words[k] = t.kind === "word" ? 1 : 0;
+    if (id < 0) {
+      while (norms.length < k) norms.push("");
+      norms[k] = t.norm;
+      oddNorms++;
+    }
+  }
+  scratch.length = m;
+  return scratch;
 }
 
 /**

@@ -1,12 +1,13 @@
 import { ModelError } from "../../core/errors.js";
 import type { Codebook, FeatureWeight, Utterance } from "../../core/schemas.js";
-import { FEATURE_GROUPS, FeatureBuffer } from "../../text/features.js";
+import { FEATURE_GROUPS, type TurnRows } from "../../text/features.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   type CompiledModel,
   compileModel,
   decode,
   featureValue,
+  LANES,
   type SessionState,
 } from "./compiled.js";
 import { type LinearModel, parseLinearModel } from "./model.js";
@@ -87,7 +88,6 @@ export function linearClassifier(
   const id = options.id ?? `linear@${m.codebook.id}-${m.codebook.version}`;
   const nEvidence = options.evidence ?? 3;
   const withProbs = options.probabilities ?? true;
-  const buf = new FeatureBuffer(1024, false);
   const kept = Math.max(0, Math.ceil(nEvidence) || 0);
   const scratch = {
     rows: new Int32Array(kept),
@@ -99,15 +99,15 @@ export function linearClassifier(
     mode: "sync",
     codebook: { id: m.codebook.id, version: m.codebook.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
-      const states = new Map<string, SessionState>();
+      const states = new Map<string, SessionState<TurnRows>>();
       if (opts?.context && opts.context.length > 0) {
-        decode(compiled, opts.context, () => {}, states, buf, false);
+        decode(compiled, opts.context, () => {}, states, false);
       }
       const out: Prediction[] = new Array(utterances.length);
       decode(
         compiled,
         utterances,
-        (i, k, probs, _logits, fb, hits, rowsOut) => {
+        (i, k, probs, _logits, counts, hits, found) => {
           const u = utterances[i] as Utterance;
           if (k < 0) {
             const code = m.fallback?.[u.role];
@@ -127,7 +127,7 @@ export function linearClassifier(
           const confidence = probs[k] as number;
           const evidence =
             nEvidence > 0
-              ? { features: topFeatures(compiled, fb, k, hits, rowsOut, nEvidence, scratch) }
+              ? { features: topFeatures(compiled, counts, k, hits, found, nEvidence, scratch) }
               : undefined;
           let probabilities: Record<string, number> | undefined;
           if (withProbs) {
@@ -149,7 +149,6 @@ export function linearClassifier(
                   : { utteranceId: u.id, codeId, confidence, source: id };
         },
         states,
-        buf,
         withProbs,
       );
       return out;
@@ -164,7 +163,7 @@ export function linearClassifier(
  */
 function topFeatures(
   c: CompiledModel,
-  buf: FeatureBuffer,
+  counts: Int32Array,
   k: number,
   hits: number,
   found: Int32Array,
@@ -177,17 +176,21 @@ function topFeatures(
   let Kr = c.roleCols[role].length;
   let col = c.colOf[k] as number;
   const nTop = c.topCols[role];
+  // The padded copies (rows of LANES columns) when there are: scoring has just read the same
+  // rows of them, so they are in cache.
   if (nTop >= 0 && col < nTop) {
-    W = c.topW[role];
-    Kr = nTop;
+    const W4 = c.topW4[role];
+    W = W4.length > 0 ? W4 : c.topW[role];
+    Kr = W4.length > 0 ? LANES : nTop;
   } else if (nTop >= 0) {
     const p = c.topOf[k] as number;
-    W = c.childW[p] as Float32Array;
-    Kr = (c.children[p] as Int32Array).length;
+    const W4 = c.childW4[p];
+    W = W4 ?? (c.childW[p] as Float32Array);
+    Kr = W4 ? LANES : (c.children[p] as Int32Array).length;
     col -= c.childCols[p] as number;
   }
   const { rows, ws, vals } = scratch;
-  for (let g = 0; g < vals.length; g++) vals[g] = featureValue(g, buf.counts[g] as number);
+  for (let g = 0; g < vals.length; g++) vals[g] = featureValue(g, counts[g] as number);
   let m = 0;
   for (let h = 0; h < hits; h++) {
     const row = found[2 * h] as number;

@@ -144,6 +144,8 @@ export interface CompiledCues {
   readonly root: TrieNode;
   readonly maxDepth: number;
   readonly hasMirroring: boolean;
+  /** Each cue's kind as a small integer (see `KIND_CODE`), so that matching compares numbers. */
+  readonly kinds: Uint8Array;
   /**
    * By token id (see `TOKEN_ID_COUNT`): 0 not known yet, 1 when the root has no child for the
    * token's form, 2 when it has one. Made on first use.
@@ -152,6 +154,16 @@ export interface CompiledCues {
   /** The trie's edge table, made on first use with token ids (null: too many nodes). */
   edges: EdgeTable | null | undefined;
 }
+
+/** A cue kind as a small integer (phrases and token patterns both match through the trie). */
+const KIND_CODE: Readonly<Record<Cue["kind"], number>> = {
+  phrase: 0,
+  tokens: 0,
+  question: 1,
+  pronoun: 2,
+  mirroring: 3,
+  length: 4,
+};
 
 function normToken(t: string): string {
   const toks = tokenize(t);
@@ -205,7 +217,8 @@ export function compileCues(cues: readonly Cue[], prefixes?: readonly string[]):
       );
     } else if (cue.kind === "mirroring") hasMirroring = true;
   });
-  return { cues: out, root, maxDepth, hasMirroring, rootById: undefined, edges: undefined };
+  const kinds = Uint8Array.from(cues, (c) => KIND_CODE[c.kind]);
+  return { cues: out, root, maxDepth, hasMirroring, kinds, rootById: undefined, edges: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,9 +245,17 @@ export interface Analysis {
   readonly question: QuestionForm;
   readonly openSpans: readonly { start: number; end: number }[];
   readonly closedSpans: readonly { start: number; end: number }[];
-  readonly first: readonly Token[];
-  readonly second: readonly Token[];
+  /**
+   * How many first- and second-person pronouns. The tokens themselves are found again from
+   * `infos` only when a pronoun cue's spans are asked for (see `pronounTokens`): no per-utterance
+   * token lists.
+   */
+  readonly firstCount: number;
+  readonly secondCount: number;
 }
+
+/** The question spans of an utterance that has none (never written to). */
+const NO_QUESTION_SPANS: readonly { start: number; end: number }[] = [];
 
 function startsWithSeq(tokens: readonly Token[], i: number, seq: readonly string[]): boolean {
   for (let k = 0; k < seq.length; k++) if (tokens[i + k]?.norm !== seq[k]) return false;
@@ -272,12 +293,13 @@ export function analyse(
   isStart.fill(0, 0, n);
   // Entries at n and beyond are stale: never read.
   const infos = infoScratch;
-  const first: Token[] = [];
-  const second: Token[] = [];
+  let firstCount = 0;
+  let secondCount = 0;
   let lastWord = -1;
   let wordCount = 0;
-  const openSpans: { start: number; end: number }[] = [];
-  const closedSpans: { start: number; end: number }[] = [];
+  // Made on the first question span only (most utterances have none).
+  questionSpans.open = undefined;
+  questionSpans.closed = undefined;
   let sentenceStart = 0;
   let contentStart = -1;
   for (let i = 0; i < n; i++) {
@@ -296,8 +318,8 @@ export function analyse(
     if (isWord) {
       lastWord = i;
       wordCount++;
-      if (flags & W_FIRST) first.push(t);
-      else if (flags & W_SECOND) second.push(t);
+      if (flags & W_FIRST) firstCount++;
+      else if (flags & W_SECOND) secondCount++;
     }
     if (contentStart < 0) {
       if ((flags & W_DISCOURSE) !== 0 || t.norm === "," || t.norm === "-") {
@@ -306,13 +328,16 @@ export function analyse(
       } else if (!isEnd) contentStart = i;
     }
     if (isEnd) {
-      closeSentence(tokens, contentStart, i, t.norm === "?", false, openSpans, closedSpans);
+      closeSentence(tokens, contentStart, i, t.norm === "?", false);
       sentenceStart = i + 1;
       contentStart = -1;
     }
   }
-  if (sentenceStart < n)
-    closeSentence(tokens, contentStart, n - 1, false, true, openSpans, closedSpans);
+  if (sentenceStart < n) closeSentence(tokens, contentStart, n - 1, false, true);
+  const openSpans = questionSpans.open ?? NO_QUESTION_SPANS;
+  const closedSpans = questionSpans.closed ?? NO_QUESTION_SPANS;
+  questionSpans.open = undefined;
+  questionSpans.closed = undefined;
   const question: QuestionForm =
     openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
   return {
@@ -325,8 +350,8 @@ export function analyse(
     question,
     openSpans,
     closedSpans,
-    first,
-    second,
+    firstCount,
+    secondCount,
   };
 }
 
@@ -350,8 +375,6 @@ function closeSentence(
   endIdx: number,
   asked: boolean,
   isLast: boolean,
-  openSpans: { start: number; end: number }[],
-  closedSpans: { start: number; end: number }[],
 ): void {
   if (contentStart < 0 || contentStart > endIdx) return;
   // Without a question mark, only an open invitation or a wh-/aux-start of the final,
@@ -363,7 +386,33 @@ function closeSentence(
     start: (tokens[contentStart] as Token).start,
     end: (tokens[endIdx] as Token).end,
   };
-  (form === "open" ? openSpans : closedSpans).push(span);
+  if (form === "open") {
+    questionSpans.open ??= [];
+    questionSpans.open.push(span);
+  } else {
+    questionSpans.closed ??= [];
+    questionSpans.closed.push(span);
+  }
+}
+
+/** The question spans of the utterance `analyse` is working on, made on the first of each. */
+const questionSpans: {
+  open: { start: number; end: number }[] | undefined;
+  closed: { start: number; end: number }[] | undefined;
+} = { open: undefined, closed: undefined };
+
+/** The first- (`flag` W_FIRST) or second-person (W_SECOND) pronoun tokens, at most `max`. */
+function pronounTokens(a: Analysis, flag: number, max: number): Token[] {
+  const out: Token[] = [];
+  const n = a.tokens.length;
+  for (let i = 0; i < n && out.length < max; i++) {
+    const info = a.infos[i];
+    if (info === undefined) continue;
+    // As in `analyse`: a word that is both counts as first person.
+    const f = info.flags & (W_FIRST | W_SECOND);
+    if ((f & W_FIRST ? W_FIRST : f) === flag) out.push(a.tokens[i] as Token);
+  }
+  return out;
 }
 
 // What the lexicon says of a word form, looked up once per form instead of once per set per
@@ -455,6 +504,8 @@ let frontierScratch: TrieNode[] = [];
 let nextScratch: TrieNode[] = [];
 const mineScratch = new Set<string>();
 const sharedScratch = new Set<string>();
+/** The overlap tokens of an utterance that shares no word (never written to). */
+const NO_TOKENS: Token[] = [];
 /** The phrase spans of an utterance on which no phrase matched (never written to). */
 const NO_SPANS: ReadonlyMap<number, CueSpan[]> = new Map();
 
@@ -554,7 +605,7 @@ export function runCues(
   }
   // Mirroring: the share of this utterance's content words that the client just used.
   let overlap = 0;
-  const overlapTokens: Token[] = [];
+  let overlapTokens: Token[] = NO_TOKENS;
   if (compiled.hasMirroring && previousStems && previousStems.size > 0) {
     const mine = mineScratch;
     const shared = sharedScratch;
@@ -570,6 +621,7 @@ export function runCues(
       mine.add(st);
       if (previousStems.has(st)) {
         shared.add(st);
+        if (overlapTokens === NO_TOKENS) overlapTokens = [];
         if (overlapTokens.length < MAX_SPANS_PER_CUE) overlapTokens.push(t);
       }
     }
@@ -580,19 +632,22 @@ export function runCues(
   }
   const fired: number[] = [];
   const cues = compiled.cues;
+  const kinds = compiled.kinds;
   for (let i = 0; i < cues.length; i++) {
+    const kind = kinds[i] as number;
+    // Phrases and token patterns (most cues) by their hit flag, without reading the cue.
+    if (kind === 0) {
+      if (phraseHit[i] === 1) fired.push(i);
+      continue;
+    }
     const cue = (cues[i] as CompiledCues["cues"][number]).cue;
-    let ok: boolean;
+    let ok = false;
     switch (cue.kind) {
-      case "phrase":
-      case "tokens":
-        ok = phraseHit[i] === 1;
-        break;
       case "question":
         ok = cue.form === "any" ? a.question !== null : a.question === cue.form;
         break;
       case "pronoun":
-        ok = (cue.person === "first" ? a.first : a.second).length >= (cue.min ?? 1);
+        ok = (cue.person === "first" ? a.firstCount : a.secondCount) >= (cue.min ?? 1);
         break;
       case "mirroring":
         ok = overlap >= cue.min && overlap > 0;
@@ -633,9 +688,9 @@ export function spansOf(
       return src.slice(0, MAX_SPANS_PER_CUE).map((x) => ({ ...x, cue: `${name} ${cue.form}` }));
     }
     case "pronoun":
-      return (cue.person === "first" ? a.first : a.second)
-        .slice(0, MAX_SPANS_PER_CUE)
-        .map((t) => ({ start: t.start, end: t.end, cue: `${name} ${cue.person}` }));
+      return pronounTokens(a, cue.person === "first" ? W_FIRST : W_SECOND, MAX_SPANS_PER_CUE).map(
+        (t) => ({ start: t.start, end: t.end, cue: `${name} ${cue.person}` }),
+      );
     case "mirroring":
       return state.overlapTokens.map((t) => ({
         start: t.start,

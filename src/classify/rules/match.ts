@@ -238,8 +238,10 @@ export interface Analysis {
   readonly ids: readonly number[] | undefined;
   /** Whether token i starts a sentence (for i < token count; the array may be longer). */
   readonly isStart: Uint8Array;
-  /** The lexicon facts of token i (undefined for punctuation), for i < token count. */
-  readonly infos: readonly (WordInfo | undefined)[];
+  /** The lexicon flags of token i (`W_*`; `W_WORD` marks a word), for i < token count. */
+  readonly flags: Uint8Array;
+  /** The stem of token i, for content words (undefined otherwise), for i < token count. */
+  readonly stems: readonly (string | undefined)[];
   readonly lastWord: number;
   readonly wordCount: number;
   readonly question: QuestionForm;
@@ -247,7 +249,7 @@ export interface Analysis {
   readonly closedSpans: readonly { start: number; end: number }[];
   /**
    * How many first- and second-person pronouns. The tokens themselves are found again from
-   * `infos` only when a pronoun cue's spans are asked for (see `pronounTokens`): no per-utterance
+   * `flags` only when a pronoun cue's spans are asked for (see `pronounTokens`): no per-utterance
    * token lists.
    */
   readonly firstCount: number;
@@ -291,8 +293,10 @@ export function analyse(
     isStartScratch = new Uint8Array(Math.max(n, 2 * isStartScratch.length));
   const isStart = isStartScratch;
   isStart.fill(0, 0, n);
+  if (flagScratch.length < n) flagScratch = new Uint8Array(Math.max(n, 2 * flagScratch.length));
   // Entries at n and beyond are stale: never read.
-  const infos = infoScratch;
+  const flagsOf = flagScratch;
+  const stems = stemScratch;
   let firstCount = 0;
   let secondCount = 0;
   let lastWord = -1;
@@ -309,11 +313,23 @@ export function analyse(
       contentStart = -1;
     }
     const isWord = t.kind === "word";
-    const info = isWord
-      ? wordInfoById(t.norm, ids === undefined ? -1 : (ids[i] as number))
-      : undefined;
-    infos[i] = info;
-    const flags = info === undefined ? 0 : info.flags;
+    let flags = 0;
+    let st: string | undefined;
+    if (isWord) {
+      const id = ids === undefined ? -1 : (ids[i] as number);
+      if (id >= 0) {
+        // By token id: one byte read per word, no lexicon object to follow.
+        flags = lexFlagsById[id] as number;
+        if (flags === 0) flags = learnId(t.norm, id);
+        st = stemById[id];
+      } else {
+        const info = wordInfo(t.norm);
+        flags = info.flags | W_KNOWN;
+        st = info.stem;
+      }
+    }
+    flagsOf[i] = flags;
+    stems[i] = st;
     const isEnd = isWord ? (flags & W_END) !== 0 : isSentenceEnd(t.norm);
     if (isWord) {
       lastWord = i;
@@ -344,7 +360,8 @@ export function analyse(
     tokens,
     ids,
     isStart,
-    infos,
+    flags: flagsOf,
+    stems,
     lastWord,
     wordCount,
     question,
@@ -356,7 +373,8 @@ export function analyse(
 }
 
 let isStartScratch = new Uint8Array(64);
-const infoScratch: (WordInfo | undefined)[] = [];
+let flagScratch = new Uint8Array(64);
+const stemScratch: (string | undefined)[] = [];
 
 /** `SENTENCE_END.has(norm)` for a punctuation token, by its code unit. */
 function isSentenceEnd(norm: string): boolean {
@@ -406,10 +424,8 @@ function pronounTokens(a: Analysis, flag: number, max: number): Token[] {
   const out: Token[] = [];
   const n = a.tokens.length;
   for (let i = 0; i < n && out.length < max; i++) {
-    const info = a.infos[i];
-    if (info === undefined) continue;
     // As in `analyse`: a word that is both counts as first person.
-    const f = info.flags & (W_FIRST | W_SECOND);
+    const f = (a.flags[i] as number) & (W_FIRST | W_SECOND);
     if ((f & W_FIRST ? W_FIRST : f) === flag) out.push(a.tokens[i] as Token);
   }
   return out;
@@ -423,6 +439,8 @@ const W_SECOND = 2;
 const W_END = 4;
 const W_DISCOURSE = 8;
 const W_STOP = 16;
+/** Set for every word token (so that a word's flags are never 0: 0 means "not looked up yet"). */
+const W_KNOWN = 32;
 interface WordInfo {
   readonly flags: number;
   /** The stem, for content words (undefined for stop words). */
@@ -452,18 +470,25 @@ function wordInfo(word: string): WordInfo {
   return w;
 }
 
-// The lexicon facts by token id (an array index instead of a map lookup), made on first use.
-let infoById: (WordInfo | undefined)[] | undefined;
-/** `wordInfo(word)`, by the token's id when it has one (-1 otherwise). */
-function wordInfoById(word: string, id: number): WordInfo {
-  if (id < 0) return wordInfo(word);
-  infoById ??= new Array(TOKEN_ID_COUNT).fill(undefined);
-  let w = infoById[id];
-  if (w === undefined) {
-    w = wordInfo(word);
-    infoById[id] = w;
-  }
-  return w;
+// The lexicon facts by token id (array indices instead of map lookups): the flags (with
+// W_KNOWN, 0 until looked up) in bytes, read for every word, and the stems apart, read only for
+// mirroring. A token's id never changes (see TOKEN_ID_COUNT), and both tables are bounded by it.
+const lexFlagsById = new Uint8Array(TOKEN_ID_COUNT);
+const stemById: (string | undefined)[] = new Array(TOKEN_ID_COUNT).fill(undefined);
+/** Looks up the word `word` with id `id` (≥ 0), keeps its facts by id and returns its flags. */
+function learnId(word: string, id: number): number {
+  const info = wordInfo(word);
+  stemById[id] = info.stem;
+  const flags = info.flags | W_KNOWN;
+  lexFlagsById[id] = flags;
+  return flags;
+}
+
+/** The stem of a word token (undefined for stop words), by its id when it has one (else -1). */
+function stemOfWord(word: string, id: number): string | undefined {
+  if (id < 0) return wordInfo(word).stem;
+  if (lexFlagsById[id] === 0) learnId(word, id);
+  return stemById[id];
 }
 
 /** The distinct content-word stems of a text (for mirroring). @internal */
@@ -472,7 +497,7 @@ export function contentStems(tokens: readonly Token[], ids?: readonly number[]):
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind !== "word") continue;
-    const st = wordInfoById(t.norm, ids === undefined ? -1 : (ids[i] as number)).stem;
+    const st = stemOfWord(t.norm, ids === undefined ? -1 : (ids[i] as number));
     if (st !== undefined) out.add(st);
   }
   return out;
@@ -611,13 +636,11 @@ export function runCues(
     const shared = sharedScratch;
     mine.clear();
     shared.clear();
-    const infos = a.infos;
+    const stems = a.stems;
     for (let i = 0; i < n; i++) {
-      const info = infos[i];
-      if (info === undefined) continue;
-      const t = tokens[i] as Token;
-      const st = info.stem;
+      const st = stems[i];
       if (st === undefined) continue;
+      const t = tokens[i] as Token;
       mine.add(st);
       if (previousStems.has(st)) {
         shared.add(st);

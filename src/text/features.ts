@@ -797,28 +797,22 @@ export class FeatureRows {
   }
   /** The row of token id `id`'s `w:` feature (its hashes cached, see `cacheId`). */
   wRow(id: number): number {
-    let r = this.wRows[id] as number;
-    if (r === -2) {
-      r = this.rowOf(idW[id] as number);
-      this.wRows[id] = r;
-    }
-    return r;
+    return this.idRow(this.wRows, idW, id);
   }
   /** The row of token id `id`'s `p:` feature. */
   pRow(id: number): number {
-    let r = this.pRows[id] as number;
-    if (r === -2) {
-      r = this.rowOf(idP[id] as number);
-      this.pRows[id] = r;
-    }
-    return r;
+    return this.idRow(this.pRows, idP, id);
   }
   /** The row of token id `id`'s `s:` feature. */
   sRow(id: number): number {
-    let r = this.sRows[id] as number;
+    return this.idRow(this.sRows, idS, id);
+  }
+  /** `rows[id]`, looked up by the id's cached hash in `hashes` the first time (-2: not yet). */
+  private idRow(rows: Int32Array, hashes: Int32Array, id: number): number {
+    let r = rows[id] as number;
     if (r === -2) {
-      r = this.rowOf(idS[id] as number);
-      this.sRows[id] = r;
+      r = this.rowOf(hashes[id] as number);
+      rows[id] = r;
     }
     return r;
   }

@@ -31,6 +31,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import {
+  asUtterance,
   BEHAVIOURS,
   CLIENT_LABELS,
   groupedFolds,
@@ -102,14 +103,6 @@ const trainTurns = turns.filter((t) => !test.has(t.session));
 const testTurns = turns.filter((t) => test.has(t.session));
 const gold = testTurns.map((t) => (t.role === "therapist" ? parent(t.label) : t.label));
 const th = testTurns.map((t) => t.role === "therapist");
-const asUtterance = (t) => ({
-  id: t.id,
-  session: t.session,
-  index: t.index,
-  speaker: t.speaker,
-  role: t.role,
-  text: t.text,
-});
 const utterances = testTurns.map(asUtterance);
 // The training split as utterances: the warm-up of the "unseen" measurement (see `unseenSpeed`).
 const trainUtterances = trainTurns.map(asUtterance);

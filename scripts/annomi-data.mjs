@@ -86,6 +86,16 @@ export const BEHAVIOURS = ["reflection", "question", "therapist_input", "other"]
 /** The top-level code of a code (`reflection.simple` → `reflection`). */
 export const parent = (c) => c.split(".")[0];
 
+/** A loaded turn as a rapportkit Utterance (without its label), for a classifier's input. */
+export const asUtterance = (t) => ({
+  id: t.id,
+  session: t.session,
+  index: t.index,
+  speaker: t.speaker,
+  role: t.role,
+  text: t.text,
+});
+
 /** Macro-F1 over `classes` (a class never predicted nor present counts as F1 0). */
 export function macroF1(gold, pred, classes) {
   let sum = 0;

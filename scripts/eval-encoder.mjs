@@ -28,6 +28,7 @@ import { cascade, ensemble, rollUpClassifier } from "../src/classify/combinators
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { annomiCodebook } from "../src/codebook/index.js";
 import {
+  asUtterance,
   BEHAVIOURS,
   CLIENT_LABELS,
   groupedFolds,
@@ -95,15 +96,6 @@ function examplesOf(ts) {
   return out;
 }
 
-const utterance = (t) => ({
-  id: t.id,
-  session: t.session,
-  index: t.index,
-  speaker: t.speaker,
-  role: t.role,
-  text: t.text,
-});
-
 for (const seed of seeds) {
   const started = performance.now();
   const pred = { linear: new Map(), encoder: new Map(), pooled: new Map() };
@@ -114,7 +106,7 @@ for (const seed of seeds) {
   }
   for (const test of groupedFolds(turns, 5, seed)) {
     const train = turns.filter((t) => !test.has(t.session));
-    const held = turns.filter((t) => test.has(t.session)).map(utterance);
+    const held = turns.filter((t) => test.has(t.session)).map(asUtterance);
     const linear = linearClassifier(trainLinear(train, MODEL_OPTIONS), { evidence: 0 });
     // One head per speaker role (as the linear model has), each coding every utterance so that
     // it sees the previous turns of both roles; the role's own head answers for its utterances.

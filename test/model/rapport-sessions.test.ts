@@ -2,29 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { Prediction, SyncClassifier } from "../../src/classify/types.js";
 import type { Utterance } from "../../src/core/schemas.js";
 import { annomiClassifier, rapportClassifier } from "../../src/model/index.js";
-
-const u = (
-  session: string,
-  index: number,
-  role: "therapist" | "client",
-  text: string,
-): Utterance => ({
-  id: `${session}:${index}`,
-  session,
-  index,
-  speaker: role === "therapist" ? "T" : "C",
-  role,
-  text,
-});
+import { utt } from "../classify/_helpers.js";
 
 // Two sessions, interleaved: the rapport default codes them session by session internally.
 const batch: Utterance[] = [
-  u("a", 0, "therapist", "What brings you in today?"),
-  u("b", 0, "therapist", "It sounds like you've been really stressed."),
-  u("a", 1, "client", "I want to cut down on drinking, I think."),
-  u("b", 1, "client", "I don't see why I should change anything."),
-  u("a", 2, "therapist", "You want to cut down on drinking."),
-  u("b", 2, "therapist", "Would it be okay if I shared some information?"),
+  utt("a", 0, "What brings you in today?", "therapist"),
+  utt("b", 0, "It sounds like you've been really stressed.", "therapist"),
+  utt("a", 1, "I want to cut down on drinking, I think.", "client"),
+  utt("b", 1, "I don't see why I should change anything.", "client"),
+  utt("a", 2, "You want to cut down on drinking.", "therapist"),
+  utt("b", 2, "Would it be okay if I shared some information?", "therapist"),
 ];
 
 describe("rapport default, session by session", () => {

@@ -14,6 +14,11 @@ export interface Prediction<C extends string = string> {
   readonly evidence?: Evidence;
   /** Probability per code, when the classifier computes a distribution. */
   readonly probabilities?: Readonly<Record<string, number>>;
+  /**
+   * A second behaviour the utterance carries (coding manual §4), when the classifier finds one:
+   * e.g. a validation followed by advice. Scores count it only when asked (`secondary: true`).
+   */
+  readonly secondary?: { readonly codeId: string; readonly confidence: number };
 }
 
 /**

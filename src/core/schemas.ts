@@ -86,6 +86,10 @@ export const CodingSchema = z.object({
   confidence: z.number().min(0).max(1),
   source: z.string().min(1),
   evidence: EvidenceSchema.optional(),
+  /** A second behaviour the utterance carries (coding manual §4); scores count it only on request. */
+  secondary: z
+    .object({ codeId: z.string().min(1), confidence: z.number().min(0).max(1) })
+    .optional(),
 });
 /** @category Data model */
 export type Coding = z.infer<typeof CodingSchema>;

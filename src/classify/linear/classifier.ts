@@ -28,6 +28,26 @@ export interface LinearClassifierOptions {
   readonly evidence?: number;
   /** Include the probability of every label of the role. Default true. */
   readonly probabilities?: boolean;
+  /**
+   * The tagger of a model trained with tags (`model.features.tagger`): its `name` must match, and
+   * `tag(utterances, options)` gives each utterance's tags, as at training time.
+   */
+  readonly tagger?: LinearTagger;
+}
+
+/**
+ * Extra feature tags per utterance (features `k:<tag>`), computed the same way at training and
+ * prediction time: e.g. the cues of the rules classifier that fired.
+ * @category Linear model
+ */
+export interface LinearTagger {
+  /** The name recorded in the model (`features.tagger`). */
+  readonly name: string;
+  /** One array of tags per utterance, in order (`options.context` is the batch's context). */
+  tag(
+    utterances: readonly Utterance[],
+    options?: ClassifyOptions,
+  ): readonly (readonly string[] | undefined)[];
 }
 
 /** Compiled lookup tables per validated model object (models are treated as immutable). */
@@ -85,6 +105,19 @@ export function linearClassifier(
     compiled = compileModel(m);
     compiledCache.set(m, compiled);
   }
+  const tagger = options.tagger;
+  const needs = m.features.tagger;
+  if (needs !== undefined && tagger?.name !== needs) {
+    throw mismatch(
+      ["features", "tagger"],
+      tagger
+        ? `the model was trained with tagger "${needs}", not "${tagger.name}"`
+        : `the model was trained with tagger "${needs}": pass options.tagger`,
+    );
+  }
+  if (needs === undefined && tagger !== undefined) {
+    throw mismatch(["features", "tagger"], "the model was trained without a tagger");
+  }
   const id = options.id ?? `linear@${m.codebook.id}-${m.codebook.version}`;
   const nEvidence = options.evidence ?? 3;
   const withProbs = options.probabilities ?? true;
@@ -101,8 +134,10 @@ export function linearClassifier(
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
       const states = new Map<string, SessionState<TurnRows>>();
       if (opts?.context && opts.context.length > 0) {
-        decode(compiled, opts.context, () => {}, states, false);
+        const ctags = tagger?.tag(opts.context);
+        decode(compiled, opts.context, () => {}, states, false, ctags);
       }
+      const tags = tagger?.tag(utterances, opts);
       const out: Prediction[] = new Array(utterances.length);
       decode(
         compiled,
@@ -150,6 +185,7 @@ export function linearClassifier(
         },
         states,
         withProbs,
+        tags,
       );
       return out;
     },

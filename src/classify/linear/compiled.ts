@@ -464,6 +464,8 @@ export interface Turn {
   readonly session: string;
   readonly role: string;
   readonly text: string;
+  /** Extra feature tags of the turn (features `k:<tag>`), e.g. from a model's tagger. */
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -568,6 +570,7 @@ export function decode(
   ) => void,
   states: Map<string, SessionState<TurnRows>> = new Map(),
   allHeads = true,
+  tags?: readonly (readonly string[] | undefined)[],
 ): void {
   const acc = new Float64Array(G * c.K);
   const logits = new Float64Array(c.K);
@@ -598,13 +601,20 @@ export function decode(
         continue;
       }
       const role = turn.role as Role;
+      const extra = tags ? tags[i] : turn.tags;
       extractRows(
         c.rows,
         tk,
         th,
         role,
         st.index,
-        c.contextCodes ? st.tags : undefined,
+        extra && extra.length > 0
+          ? c.contextCodes
+            ? [...st.tags, ...extra]
+            : extra
+          : c.contextCodes
+            ? st.tags
+            : undefined,
         st.lastTurn[otherRole(role)],
         opt.sameRoleWords ? st.lastTurn[role] : undefined,
         opt,

@@ -6,6 +6,7 @@
 export {
   checkModelCodebook,
   type LinearClassifierOptions,
+  type LinearTagger,
   linearClassifier,
 } from "./classifier.js";
 export {

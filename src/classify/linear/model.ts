@@ -44,6 +44,11 @@ export const LinearModelSchema = z
       maxCharWord: z.number().int().positive(),
       /** Whether the previous codes (as predicted, in order) are features. */
       contextCodes: z.boolean(),
+      /**
+       * The tagger whose tags (features `k:<tag>`) the model was trained with; the classifier
+       * must be given a tagger of this name.
+       */
+      tagger: z.string().min(1).optional(),
     }),
     /** Feature names (see `extractFeatures`); their FNV-1a hashes key the weight rows. */
     vocabulary: z.array(z.string()),

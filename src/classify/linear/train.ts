@@ -30,6 +30,11 @@ export interface LinearExample {
   readonly role: "therapist" | "client" | "other";
   readonly text: string;
   readonly label?: string;
+  /**
+   * Extra feature tags of the turn (each a feature named `k:<tag>`), computed by the tagger that
+   * `options.tagger` names; the classifier must be given the same tagger.
+   */
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -79,6 +84,12 @@ export interface TrainLinearOptions {
    * which the model is retrained on all data. 0 disables it. Default 0.15.
    */
   readonly calibrationHoldout?: number;
+  /**
+   * The name of the tagger that computed the examples' `tags` (e.g. `rapport-cues@1`). It is
+   * recorded in the model (`features.tagger`), and {@link linearClassifier} refuses such a model
+   * unless given a tagger of that name.
+   */
+  readonly tagger?: string;
 }
 
 /** A seeded PRNG (mulberry32). @internal */
@@ -186,8 +197,14 @@ function extractAll(
     } else {
       y[i] = k;
       featuresOf(opts.features, false, e.role, th, st, buf);
-      acc.clear();
       const bn = buf.names as string[];
+      if (e.tags) {
+        for (const tag of e.tags) {
+          buf.push(hashFeatureName(`k:${tag}`), 0);
+          bn.push(`k:${tag}`);
+        }
+      }
+      acc.clear();
       for (let j = 0; j < buf.length; j++) {
         const h = buf.hashes[j] as number;
         let id = idOf.get(h);
@@ -493,6 +510,7 @@ function toModel(
       ...(opts.features.sameRoleWords ? { sameRoleWords: true } : {}),
       maxCharWord: opts.features.maxCharWord,
       contextCodes: opts.contextCodes !== "none",
+      ...(options.tagger ? { tagger: options.tagger } : {}),
     },
     vocabulary,
     weights,

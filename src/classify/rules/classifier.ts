@@ -133,6 +133,7 @@ export function rulesClassifier<C extends string = string>(
     tok: Tokenized,
     prev: ReadonlySet<string> | undefined,
     lite: boolean,
+    sink?: (leaf: string, score: number) => void,
   ): Prediction<C> => {
     let role: "therapist" | "client" | "other" = u.role;
     let table = tableFor(role);
@@ -193,6 +194,11 @@ export function rulesClassifier<C extends string = string>(
       }
     }
     const bestScore = topScore[0] as number;
+    if (sink) {
+      for (let q = 0; q < nTop; q++) {
+        sink((table.leaves[topLeaf[q] as number] as Code).id, topScore[q] as number);
+      }
+    }
     if (lite) {
       if (nTop === 0 || bestScore <= threshold)
         return {
@@ -256,6 +262,7 @@ export function rulesClassifier<C extends string = string>(
     utterances: readonly Utterance[],
     opts: ClassifyOptions | undefined,
     prevs?: (ReadonlySet<string> | undefined)[],
+    sink?: (i: number, leaf: string, score: number) => void,
   ): Prediction<C>[] => {
     const out: Prediction<C>[] = [];
     // Per session: the last client turn's content words and how many turns came after it.
@@ -281,7 +288,15 @@ export function rulesClassifier<C extends string = string>(
       }
       const tokens = tokenizedOf(u);
       if (prevs) prevs.push(prev);
-      out.push(classifyOne(u, tokens, prev, prevs !== undefined));
+      out.push(
+        classifyOne(
+          u,
+          tokens,
+          prev,
+          prevs !== undefined,
+          sink ? (leaf, score) => sink(i, leaf, score) : undefined,
+        ),
+      );
       see(u, tokens);
     }
     return out;
@@ -295,6 +310,9 @@ export function rulesClassifier<C extends string = string>(
       return classifyAll(utterances, opts);
     },
   };
+  scorers.set(classifier, (utterances, opts, sink) => {
+    classifyAll(utterances, opts, [], sink);
+  });
   deciders.set(classifier, (utterances, opts) => {
     const prevs: (ReadonlySet<string> | undefined)[] = [];
     const predictions = classifyAll(utterances, opts, prevs);
@@ -328,6 +346,22 @@ const deciders = new WeakMap<object, Decider>();
  */
 export function rulesDecider(classifier: SyncClassifier): Decider | undefined {
   return deciders.get(classifier);
+}
+
+type Scorer = (
+  utterances: readonly Utterance[],
+  opts: ClassifyOptions | undefined,
+  sink: (i: number, leaf: string, score: number) => void,
+) => void;
+const scorers = new WeakMap<object, Scorer>();
+
+/**
+ * The scorer of a classifier made by {@link rulesClassifier}, or undefined for any other: it
+ * calls `sink(i, leaf, score)` for the (up to three) best-scoring leaf codes of utterance `i`, best
+ * first, with the same scores its predictions' evidence lists. @internal
+ */
+export function rulesScorer(classifier: SyncClassifier): Scorer | undefined {
+  return scorers.get(classifier);
 }
 
 /** The client's turn counts for mirroring if it is among the last this-many turns. */

@@ -1,0 +1,153 @@
+// Builds the two rapport-coded corpora from the raw annotation files (data/*/raw/):
+//   data/annomi-rapport/annomi-rapport.jsonl   every therapist utterance of the AnnoMI dev split
+//   data/written/written.jsonl                 rapportkit's written-register corpus
+// Each item keeps the first code (coder1), the second, independent code where the item was coded
+// twice (coder2), the adjudicated code where the two disagreed (adjudicated), and the gold code
+// (`code`/`also`: adjudicated, else the agreed code, else the first coder's).
+//   node scripts/build-corpora.mjs
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { rapportCodebook } from "../src/codebook/index.js";
+import { loadAnnomi } from "./annomi-data.mjs";
+
+const CODES = new Set(
+  rapportCodebook.codes
+    .filter((c) => c.role === "therapist" && !["reflection", "question", "advice"].includes(c.id))
+    .map((c) => c.id),
+);
+const root = new URL("../data/", import.meta.url);
+
+function readJsonl(url) {
+  if (!existsSync(url)) return [];
+  return readFileSync(url, "utf8")
+    .split("\n")
+    .map((l, i) => [l, i + 1])
+    .filter(([l]) => l.trim())
+    .map(([l, line]) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        throw new Error(`${url.pathname}:${line}: not valid JSON`);
+      }
+    });
+}
+function rawFiles(dir, prefix) {
+  const d = new URL(dir, root);
+  if (!existsSync(d)) return [];
+  return readdirSync(d)
+    .filter((f) => f.startsWith(prefix) && f.endsWith(".jsonl"))
+    .sort()
+    .map((f) => new URL(f, d));
+}
+function code(x, where) {
+  if (!CODES.has(x.code)) throw new Error(`${where}: unknown code ${JSON.stringify(x.code)}`);
+  const also = x.also ?? null;
+  if (also !== null && !CODES.has(also))
+    throw new Error(`${where}: unknown also ${JSON.stringify(also)}`);
+  return { code: x.code, also: also === x.code ? null : also };
+}
+function gold(c1, c2, adj) {
+  if (adj) return adj;
+  if (c2 && c2.code === c1.code) return { code: c1.code, also: c1.also ?? c2.also };
+  return c1;
+}
+
+// ---------------------------------------------------------------- AnnoMI
+{
+  const { turns } = loadAnnomi();
+  const th = turns.filter((t) => t.role === "therapist");
+  const first = new Map();
+  for (const f of rawFiles("annomi-rapport/raw/", "coder1-"))
+    for (const x of readJsonl(f)) {
+      const k = `${x.t}:${x.u}`;
+      if (first.has(k)) throw new Error(`${f.pathname}: ${k} coded twice by the first coders`);
+      first.set(k, code(x, `${f.pathname} ${k}`));
+    }
+  const second = new Map();
+  for (const f of rawFiles("annomi-rapport/raw/", "coder2-"))
+    for (const x of readJsonl(f)) second.set(`${x.t}:${x.u}`, code(x, `${f.pathname} ${x.t}:${x.u}`));
+  const adj = new Map();
+  for (const f of rawFiles("annomi-rapport/raw/", "adjudicated"))
+    for (const x of readJsonl(f)) adj.set(`${x.t}:${x.u}`, code(x, `${f.pathname} ${x.t}:${x.u}`));
+  const out = [];
+  let missing = 0;
+  for (const t of th) {
+    const c1 = first.get(t.id);
+    if (!c1) {
+      missing++;
+      continue;
+    }
+    const c2 = second.get(t.id) ?? null;
+    const a = c2 && c2.code !== c1.code ? (adj.get(t.id) ?? null) : null;
+    const g = gold(c1, c2, a);
+    out.push({
+      transcript_id: Number(t.session),
+      utterance_id: t.index,
+      text: t.text,
+      code: g.code,
+      also: g.also ?? null,
+      coder1: c1,
+      coder2: c2,
+      adjudicated: a,
+    });
+  }
+  writeFileSync(
+    new URL("annomi-rapport/annomi-rapport.jsonl", root),
+    out.map((x) => JSON.stringify(x)).join("\n") + "\n",
+  );
+  console.log(
+    `annomi-rapport: ${out.length} of ${th.length} therapist utterances coded (${missing} not yet); ` +
+      `${[...second.keys()].length} coded twice, ${[...adj.keys()].length} adjudicated`,
+  );
+}
+
+// ---------------------------------------------------------------- written corpus
+{
+  const second = new Map();
+  for (const f of rawFiles("written/raw/", "coder2-"))
+    for (const x of readJsonl(f))
+      second.set(`${x.conv}:${x.turn}`, code(x, `${f.pathname} ${x.conv}:${x.turn}`));
+  const adj = new Map();
+  for (const f of rawFiles("written/raw/", "adjudicated"))
+    for (const x of readJsonl(f))
+      adj.set(`${x.conv}:${x.turn}`, code(x, `${f.pathname} ${x.conv}:${x.turn}`));
+  const out = [];
+  const seen = new Set();
+  for (const f of rawFiles("written/raw/", "author-")) {
+    const author = f.pathname.split("/").pop().replace(/^author-|\.jsonl$/g, "");
+    for (const x of readJsonl(f)) {
+      const k = `${x.conv}:${x.turn}`;
+      const where = `${f.pathname} ${k}`;
+      if (seen.has(k)) throw new Error(`${where}: exchange given twice`);
+      seen.add(k);
+      for (const field of ["seeker", "helper"])
+        if (typeof x[field] !== "string" || !x[field].trim())
+          throw new Error(`${where}: ${field} must be a non-empty string`);
+      const c1 = code(x, where);
+      const c2 = second.get(k) ?? null;
+      const a = c2 && c2.code !== c1.code ? (adj.get(k) ?? null) : null;
+      const g = gold(c1, c2, a);
+      out.push({
+        conv: x.conv,
+        register: x.register,
+        author,
+        turn: x.turn,
+        seeker: x.seeker,
+        helper: x.helper,
+        code: g.code,
+        also: g.also ?? null,
+        coder1: c1,
+        coder2: c2,
+        adjudicated: a,
+      });
+    }
+  }
+  out.sort((a, b) => (a.conv < b.conv ? -1 : a.conv > b.conv ? 1 : a.turn - b.turn));
+  writeFileSync(
+    new URL("written/written.jsonl", root),
+    out.map((x) => JSON.stringify(x)).join("\n") + "\n",
+  );
+  console.log(
+    `written: ${out.length} helper turns in ${new Set(out.map((x) => x.conv)).size} conversations; ` +
+      `${second.size} coded twice, ${adj.size} adjudicated`,
+  );
+}

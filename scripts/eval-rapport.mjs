@@ -1,0 +1,429 @@
+// Evaluates the `rapport` model (the shipped default's recipe) on the two rapport-coded corpora:
+//   - per-code precision/recall/F1 under 5-fold cross-validation grouped by session (AnnoMI
+//     transcript or written conversation), on each corpus;
+//   - across registers: trained on AnnoMI only → tested on the written corpus, and the reverse;
+//   - session-level validity on AnnoMI: scores from out-of-fold predicted codes vs from human codes
+//     (Spearman ρ), and AUROC of high- vs low-quality MI sessions;
+//   - AnnoMI's 4 behaviours (rapport codes rolled up) against AnnoMI's own labels;
+//   - the rules classifier alone, as the baseline that needs no training data;
+//   - double-coding agreement (Cohen's κ, Krippendorff's α), computed with rapportkit itself.
+//
+//   npm run eval:rapport                     # seed 1
+//   npm run eval:rapport -- --seeds 1,2,3    # headline figures over several fold assignments
+//   npm run eval:rapport -- --json out.json
+import { writeFileSync } from "node:fs";
+import { cohenKappa, krippendorffAlpha } from "../src/agreement/index.js";
+import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
+import { rulesClassifier } from "../src/classify/rules/index.js";
+import { rapportCodebook } from "../src/codebook/index.js";
+import { rapportCueTagger } from "../src/model/rapport.js";
+import { mitiSummary, rapportProfile } from "../src/score/index.js";
+import { groupedFolds, parent, rapportToAnnomi } from "./annomi-data.mjs";
+import {
+  loadAnnomiRapport,
+  loadWritten,
+  RAPPORT_MODEL_OPTIONS,
+  RAPPORT_THERAPIST,
+  withTags,
+} from "./rapport-data.mjs";
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const seed = Number(opt("--seed", "1"));
+const seeds = opt("--seeds") ? opt("--seeds").split(",").map(Number) : [seed];
+const jsonOut = opt("--json");
+const secondaryThresholds = [0.2, 0.25, 0.3, 0.35, 0.4, 0.5];
+const MUST = [
+  "advice.unsolicited",
+  "advice.permitted",
+  "validation",
+  "affirmation",
+  "judgement",
+  "invalidation",
+  "self_disclosure",
+  "oversharing",
+  "permission",
+  "feedback_request",
+];
+
+const tagger = rapportCueTagger();
+const annomi = withTags(loadAnnomiRapport(), tagger);
+const written = withTags(loadWritten(), tagger);
+const all = [...annomi, ...written];
+const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
+
+// ------------------------------------------------------------------ metrics
+function prf(gold, pred, classes) {
+  const per = {};
+  for (const c of classes) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < gold.length; i++) {
+      if (pred[i] === c && gold[i] === c) tp++;
+      else if (pred[i] === c) fp++;
+      else if (gold[i] === c) fn++;
+    }
+    const p = tp + fp ? tp / (tp + fp) : 0;
+    const r = tp + fn ? tp / (tp + fn) : 0;
+    per[c] = { precision: p, recall: r, f1: p + r ? (2 * p * r) / (p + r) : 0, support: tp + fn };
+  }
+  const present = classes.filter((c) => per[c].support > 0);
+  const macroF1 = present.reduce((s, c) => s + per[c].f1, 0) / present.length;
+  let ok = 0;
+  for (let i = 0; i < gold.length; i++) if (gold[i] === pred[i]) ok++;
+  return { macroF1, accuracy: ok / gold.length, n: gold.length, perClass: per };
+}
+const ranks = (xs) => {
+  const idx = xs.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0]);
+  const r = new Array(xs.length);
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
+    for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return r;
+};
+function pearson(a, b) {
+  const n = a.length;
+  const ma = a.reduce((s, x) => s + x, 0) / n;
+  const mb = b.reduce((s, x) => s + x, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+/** Spearman's ρ: Pearson's r of mid-ranks (ties averaged), as scipy.stats.spearmanr. */
+export const spearman = (a, b) => pearson(ranks(a), ranks(b));
+/** AUROC (Mann–Whitney; ties ½) of `score` for high- over low-quality sessions. */
+export function auroc(pos, neg) {
+  let s = 0;
+  for (const p of pos) for (const n of neg) s += p > n ? 1 : p === n ? 0.5 : 0;
+  return s / (pos.length * neg.length);
+}
+
+// ------------------------------------------------------------------ training and CV
+const strip = ({ label, also, item, tags, ...u }) => u;
+function train(turns) {
+  return trainLinear(turns, RAPPORT_MODEL_OPTIONS);
+}
+function classify(model, turns) {
+  // The shipped classifier's path: utterances in, cue tags computed by the classifier itself.
+  const clf = linearClassifier(model, { tagger, evidence: 0 });
+  return clf.classify(turns.map(strip));
+}
+
+/** Out-of-fold predictions (Map id → prediction) for `turns`, grouped folds over sessions. */
+function crossValidate(turns, s) {
+  const folds = groupedFolds(turns, 5, s);
+  const preds = new Map();
+  for (const test of folds) {
+    const model = train(turns.filter((t) => !test.has(t.session)));
+    const testTurns = turns.filter((t) => test.has(t.session));
+    const out = classify(model, testTurns);
+    out.forEach((p, i) => preds.set(testTurns[i].id, p));
+  }
+  return preds;
+}
+
+const labelled = (turns) => turns.filter((t) => t.role === "therapist" && t.label);
+function perCode(turns, preds) {
+  const th = labelled(turns);
+  return prf(
+    th.map((t) => t.label),
+    th.map((t) => preds.get(t.id).codeId),
+    RAPPORT_THERAPIST,
+  );
+}
+
+function printTable(title, r, classes = Object.keys(r.perClass)) {
+  console.log(`\n${title}: macro-F1 ${pct(r.macroF1)}  accuracy ${pct(r.accuracy)}  n=${r.n}`);
+  console.log("  code                   P      R      F1     n");
+  for (const c of classes) {
+    const v = r.perClass[c];
+    if (!v) continue;
+    console.log(
+      `  ${c.padEnd(20)} ${pct(v.precision)}  ${pct(v.recall)}  ${pct(v.f1)}  ${String(v.support).padStart(5)}${MUST.includes(c) ? (v.f1 >= 0.6 ? "" : "  < 0.60") : ""}`,
+    );
+  }
+}
+
+// ------------------------------------------------------------------ session validity
+const SCORES = ["overall", "goal", "task", "bond", "rq", "pctCR", "mia", "mina"];
+function sessionScores(turns, codeOf, codebook) {
+  const bySession = new Map();
+  for (const t of turns) {
+    if (!bySession.has(t.session)) bySession.set(t.session, []);
+    bySession.get(t.session).push(t);
+  }
+  const out = new Map();
+  for (const [s, ts] of bySession) {
+    const utterances = ts.map(strip);
+    const codings = [];
+    for (const t of ts) {
+      const c = codeOf(t);
+      if (c) codings.push({ utteranceId: t.id, codeId: c, confidence: 1, source: "x" });
+    }
+    const coded = {
+      transcript: { id: s, utterances },
+      codebook: { id: codebook, version: "1.0.0" },
+      codings,
+    };
+    const p = rapportProfile(coded);
+    const m = mitiSummary(coded);
+    out.set(s, {
+      quality: ts[0].quality,
+      overall: p.overall.value,
+      goal: p.goal.value,
+      task: p.task.value,
+      bond: p.bond.value,
+      rq: m.rq.value,
+      pctCR: m.pctCR.value,
+      mia: m.mia,
+      mina: m.mina,
+    });
+  }
+  return out;
+}
+function validity(pred, human) {
+  const res = {};
+  for (const k of SCORES) {
+    const a = [];
+    const b = [];
+    for (const [s, h] of human) {
+      const p = pred.get(s);
+      if (h[k] === null || p[k] === null || h[k] === undefined || p[k] === undefined) continue;
+      a.push(p[k]);
+      b.push(h[k]);
+    }
+    const hi = [...pred.values()].filter((x) => x.quality === "high" && x[k] !== null).map((x) => x[k]);
+    const lo = [...pred.values()].filter((x) => x.quality === "low" && x[k] !== null).map((x) => x[k]);
+    const hhi = [...human.values()].filter((x) => x.quality === "high" && x[k] !== null).map((x) => x[k]);
+    const hlo = [...human.values()].filter((x) => x.quality === "low" && x[k] !== null).map((x) => x[k]);
+    res[k] = {
+      n: a.length,
+      spearman: spearman(a, b),
+      aurocPred: auroc(hi, lo),
+      aurocHuman: auroc(hhi, hlo),
+    };
+  }
+  return res;
+}
+function printValidity(title, v) {
+  console.log(`\n${title}`);
+  console.log("  score      n    Spearman ρ   AUROC hi/lo (pred)   AUROC hi/lo (human)");
+  for (const k of SCORES) {
+    const x = v[k];
+    console.log(
+      `  ${k.padEnd(9)} ${String(x.n).padStart(4)}   ${pct(x.spearman)}        ${pct(x.aurocPred)}                ${pct(x.aurocHuman)}`,
+    );
+  }
+}
+
+// ------------------------------------------------------------------ agreement
+function agreement(items, name) {
+  const twice = items.filter((x) => x.coder2);
+  if (twice.length === 0) {
+    console.log(`\n${name}: no item coded twice yet`);
+    return undefined;
+  }
+  const a = twice.map((x) => x.coder1.code);
+  const b = twice.map((x) => x.coder2.code);
+  const k = cohenKappa(a, b);
+  const alpha = krippendorffAlpha(a.map((x, i) => [x, b[i]]), { level: "nominal" });
+  const codes = [...new Set([...a, ...b])].sort();
+  const per = {};
+  for (const c of codes) {
+    const ka = cohenKappa(
+      a.map((x) => (x === c ? 1 : 0)),
+      b.map((x) => (x === c ? 1 : 0)),
+    );
+    per[c] = {
+      n1: a.filter((x) => x === c).length,
+      n2: b.filter((x) => x === c).length,
+      both: a.filter((x, i) => x === c && b[i] === c).length,
+      kappa: ka.value,
+    };
+  }
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  console.log(
+    `\n${name}: ${twice.length} items coded twice independently; agreement ${pct(same / twice.length)}, ` +
+      `Cohen's κ ${pct(k.value)}, Krippendorff's α ${pct(alpha.value)}`,
+  );
+  console.log("  code                 coder1 coder2  both   κ (code vs rest)");
+  for (const c of codes)
+    console.log(
+      `  ${c.padEnd(20)} ${String(per[c].n1).padStart(6)} ${String(per[c].n2).padStart(6)} ${String(per[c].both).padStart(5)}   ${pct(per[c].kappa)}`,
+    );
+  return { n: twice.length, agreement: same / twice.length, kappa: k.value, alpha: alpha.value, perCode: per };
+}
+
+// ------------------------------------------------------------------ main
+const report = { seeds: {} };
+console.log(
+  `rapport corpora: AnnoMI ${labelled(annomi).length} coded therapist utterances in ${new Set(annomi.map((t) => t.session)).size} transcripts; ` +
+    `written ${labelled(written).length} helper turns in ${new Set(written.map((t) => t.session)).size} conversations. ` +
+    `5-fold CV grouped by session.`,
+);
+for (const s of seeds) {
+  const t0 = performance.now();
+  const preds = crossValidate(all, s);
+  const ra = perCode(annomi, preds);
+  const rw = perCode(written, preds);
+  const th = labelled(annomi);
+  const four = prf(
+    th.map((t) => parent(t.annomi)),
+    th.map((t) => rapportToAnnomi(preds.get(t.id).codeId)),
+    ["reflection", "question", "therapist_input", "other"],
+  );
+  const cl = annomi.filter((t) => t.role === "client");
+  const client = prf(
+    cl.map((t) => t.label),
+    cl.map((t) => preds.get(t.id).codeId),
+    ["change_talk", "neutral", "sustain_talk"],
+  );
+  const predScores = sessionScores(annomi, (t) => preds.get(t.id)?.codeId, "rapport");
+  const humanScores = sessionScores(annomi, (t) => t.label, "rapport");
+  const annomiScores = sessionScores(annomi, (t) => t.annomi, "annomi");
+  const vHuman = validity(predScores, humanScores);
+  const vAnnomi = validity(predScores, annomiScores);
+  // Secondary codes: how well the runner-up of another family finds the coders' `also`.
+  const sec = {};
+  for (const thr of secondaryThresholds) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const t of labelled(all)) {
+      const p = preds.get(t.id);
+      let best;
+      let bp = thr;
+      for (const [c, v] of Object.entries(p.probabilities ?? {}))
+        if (v >= bp && parent(c) !== parent(p.codeId)) {
+          best = c;
+          bp = v;
+        }
+      if (best && best === t.also) tp++;
+      else {
+        if (best) fp++;
+        if (t.also) fn++;
+      }
+    }
+    sec[thr] = { precision: tp / (tp + fp || 1), recall: tp / (tp + fn || 1), tp, fp, fn };
+  }
+  report.seeds[s] = {
+    annomi: ra,
+    written: rw,
+    annomi4: four.macroF1,
+    client3: client.macroF1,
+    validityHuman: vHuman,
+    validityAnnomi: vAnnomi,
+    secondary: sec,
+  };
+  console.log(`\n## seed ${s} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  printTable("Written corpus, out of fold", rw, RAPPORT_THERAPIST);
+  printTable("AnnoMI (rapport-coded), out of fold", ra, RAPPORT_THERAPIST);
+  console.log(
+    `\nAnnoMI's own labels: therapist 4-way macro-F1 ${pct(four.macroF1)} (rapport codes rolled up); client 3-way ${pct(client.macroF1)}`,
+  );
+  printValidity("Session scores on AnnoMI from out-of-fold predicted codes vs from the human rapport codes", vHuman);
+  printValidity("… vs from AnnoMI's own labels (annomi → rapport / MITI tables)", vAnnomi);
+  console.log("\nSecondary code (runner-up of another family ≥ threshold) vs the coders' `also`:");
+  for (const [thr, v] of Object.entries(sec))
+    console.log(`  ${thr}: precision ${pct(v.precision)} recall ${pct(v.recall)} (tp ${v.tp}, fp ${v.fp}, fn ${v.fn})`);
+}
+
+// Across registers (seed-free: whole corpora).
+{
+  const mA = train(annomi);
+  const pW = new Map(classify(mA, written).map((p, i) => [written[i].id, p]));
+  const rAW = perCode(written, pW);
+  const mW = train(written.concat(annomi.filter((t) => t.role === "client")));
+  const pA = new Map(classify(mW, annomi).map((p, i) => [annomi[i].id, p]));
+  const rWA = perCode(annomi, pA);
+  printTable("Across registers: trained on AnnoMI only → tested on the written corpus", rAW, RAPPORT_THERAPIST);
+  printTable("Across registers: trained on the written corpus only → tested on AnnoMI", rWA, RAPPORT_THERAPIST);
+  report.crossRegister = { annomiToWritten: rAW, writtenToAnnomi: rWA };
+}
+
+// Baseline: the rules alone (no training data).
+{
+  const rules = rulesClassifier(rapportCodebook);
+  const byId = new Map();
+  for (const corpus of [annomi, written]) {
+    const out = rules.classify(corpus.map(strip));
+    out.forEach((p, i) => byId.set(corpus[i].id, p));
+  }
+  const rw = perCode(written, byId);
+  const ra = perCode(annomi, byId);
+  console.log(
+    `\nBaseline, the rules alone: written macro-F1 ${pct(rw.macroF1)}, AnnoMI macro-F1 ${pct(ra.macroF1)}`,
+  );
+  report.rules = { written: rw, annomi: ra };
+}
+
+report.agreement = {
+  annomi: agreement(
+    labelled(annomi).map((t) => t.item),
+    "Double coding, AnnoMI",
+  ),
+  written: agreement(
+    labelled(written).map((t) => t.item),
+    "Double coding, written corpus",
+  ),
+};
+
+// AnnoMI's own labels vs the rapport coding (where they overlap).
+{
+  const th = labelled(annomi);
+  const a = th.map((t) => parent(t.annomi));
+  const b = th.map((t) => rapportToAnnomi(t.label));
+  const k = cohenKappa(a, b);
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  console.log(
+    `\nRapport coding vs AnnoMI's own labels (4 behaviours, rapport codes rolled up): agreement ${pct(same / a.length)}, Cohen's κ ${pct(k.value)}, n=${a.length}`,
+  );
+  const ref = th.filter((t) => parent(t.annomi) === "reflection" && parent(t.label) === "reflection");
+  const q = th.filter((t) => parent(t.annomi) === "question" && parent(t.label) === "question");
+  const sub = (xs) => {
+    const x = xs.map((t) => t.annomi);
+    const y = xs.map((t) => t.label);
+    let s = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] === y[i]) s++;
+    return { n: xs.length, agreement: s / xs.length, kappa: cohenKappa(x, y).value };
+  };
+  const rs = sub(ref);
+  const qs = sub(q);
+  console.log(
+    `  simple/complex where both say reflection: agreement ${pct(rs.agreement)}, κ ${pct(rs.kappa)}, n=${rs.n}; ` +
+      `open/closed where both say question: agreement ${pct(qs.agreement)}, κ ${pct(qs.kappa)}, n=${qs.n}`,
+  );
+  const inputs = {};
+  for (const t of th)
+    if (t.annomi.startsWith("therapist_input.")) {
+      const k2 = t.annomi.slice(16);
+      inputs[k2] ??= {};
+      inputs[k2][t.label] = (inputs[k2][t.label] ?? 0) + 1;
+    }
+  console.log("  AnnoMI input subtype → rapport codes given:");
+  for (const [k2, v] of Object.entries(inputs))
+    console.log(
+      `    ${k2.padEnd(12)} ${Object.entries(v)
+        .sort((x, y) => y[1] - x[1])
+        .map(([c, n]) => `${c} ${n}`)
+        .join(", ")}`,
+    );
+  report.annomiOverlap = { fourWay: { agreement: same / a.length, kappa: k.value }, reflection: rs, question: qs, inputs };
+}
+
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);

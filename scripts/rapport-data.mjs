@@ -1,0 +1,126 @@
+// Loads the rapport-coded corpora (data/annomi-rapport, data/written) as training turns, and the
+// training options of the shipped `rapport` model (shared by train-model.mjs and eval-rapport.mjs
+// so that the cross-validation evaluates exactly what ships).
+import { readFileSync } from "node:fs";
+import { loadAnnomi, parent } from "./annomi-data.mjs";
+
+export const ANNOMI_RAPPORT = new URL("../data/annomi-rapport/annomi-rapport.jsonl", import.meta.url);
+export const WRITTEN = new URL("../data/written/written.jsonl", import.meta.url);
+
+const readJsonl = (url) =>
+  readFileSync(url, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+
+const CLIENT = { change: "change_talk", neutral: "neutral", sustain: "sustain_talk" };
+
+/**
+ * AnnoMI turns in transcript order. Therapist turns carry `label` (the gold rapport code),
+ * `also`, `annomi` (AnnoMI's own fine label) and the raw codes; client turns carry AnnoMI's talk
+ * type as a rapport code. Therapist turns not (yet) rapport-coded have no label (context only).
+ */
+export function loadAnnomiRapport() {
+  const { turns } = loadAnnomi();
+  const coded = new Map(
+    readJsonl(ANNOMI_RAPPORT).map((x) => [`${x.transcript_id}:${x.utterance_id}`, x]),
+  );
+  return turns.map((t) => {
+    const base = {
+      id: t.id,
+      session: `annomi-${t.session}`,
+      transcript: t.session,
+      index: t.index,
+      speaker: t.speaker,
+      role: t.role,
+      text: t.text,
+      annomi: t.label,
+      quality: t.quality,
+      corpus: "annomi",
+    };
+    if (t.role === "client") return { ...base, label: CLIENT[t.label] };
+    const x = coded.get(t.id);
+    return x ? { ...base, label: x.code, also: x.also, item: x } : base;
+  });
+}
+
+/** The written corpus as turns: each exchange is the seeker's message (context) and the helper's turn (labelled). */
+export function loadWritten() {
+  const out = [];
+  for (const x of readJsonl(WRITTEN)) {
+    const base = { session: `w-${x.conv}`, conv: x.conv, register: x.register, author: x.author, corpus: "written" };
+    out.push({
+      ...base,
+      id: `${x.conv}:${x.turn}:s`,
+      index: 2 * (x.turn - 1),
+      speaker: "seeker",
+      role: "client",
+      text: x.seeker,
+    });
+    out.push({
+      ...base,
+      id: `${x.conv}:${x.turn}`,
+      index: 2 * (x.turn - 1) + 1,
+      speaker: "helper",
+      role: "therapist",
+      text: x.helper,
+      label: x.code,
+      also: x.also,
+      item: x,
+    });
+  }
+  return out;
+}
+
+/** The rapport therapist leaf codes, in codebook order. */
+export const RAPPORT_THERAPIST = [
+  "reflection.simple",
+  "reflection.complex",
+  "summary",
+  "question.open",
+  "question.closed",
+  "validation",
+  "affirmation",
+  "permission",
+  "feedback_request",
+  "autonomy",
+  "information",
+  "advice.permitted",
+  "advice.unsolicited",
+  "self_disclosure",
+  "oversharing",
+  "judgement",
+  "invalidation",
+  "facilitation",
+  "structuring",
+  "other",
+];
+export const RAPPORT_CLIENT = ["change_talk", "neutral", "sustain_talk"];
+const TOPS = [...new Set(RAPPORT_THERAPIST.map(parent))];
+
+export const RAPPORT_MODEL_OPTIONS = {
+  codebook: { id: "rapport", version: "1.0.0" },
+  // Two-level softmax: the top-level codes, then the subtype of reflection, question and advice.
+  labels: [
+    ...TOPS.map((id) => ({ id, role: "therapist" })),
+    ...RAPPORT_THERAPIST.filter((c) => c.includes(".")).map((id) => ({
+      id,
+      role: "therapist",
+      parent: parent(id),
+    })),
+    ...RAPPORT_CLIENT.map((id) => ({ id, role: "client" })),
+  ],
+  fallback: { other: "other" },
+  features: { charNgrams: null, sameRoleWords: true },
+  l2: 0.001,
+  classWeights: "balanced",
+  minCount: 3,
+  prune: 0.05,
+  tagger: "rapport-cues@1",
+};
+
+/** Turns with the cue tags the shipped classifier computes (one pass per corpus, in order). */
+export function withTags(turns, tagger) {
+  const tags = tagger.tag(turns.map(({ id, session, index, speaker, role, text }) => ({ id, session, index, speaker, role, text })));
+  return turns.map((t, i) => ({ ...t, tags: tags[i] }));
+}

@@ -17,7 +17,7 @@ import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { rulesClassifier } from "../src/classify/rules/index.js";
 import { rapportCodebook } from "../src/codebook/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
-import { mitiSummary, rapportProfile } from "../src/score/index.js";
+import { DEFAULT_PROFILE_WEIGHTS, mitiSummary, rapportProfile } from "../src/score/index.js";
 import { groupedFolds, parent, rapportToAnnomi } from "./annomi-data.mjs";
 import {
   loadAnnomiRapport,
@@ -35,6 +35,16 @@ const opt = (name, dflt) => {
 const seed = Number(opt("--seed", "1"));
 const seeds = opt("--seeds") ? opt("--seeds").split(",").map(Number) : [seed];
 const jsonOut = opt("--json");
+const quick = args.includes("--quick");
+// Ablations: --set key=value overrides a training option (features.* for feature options).
+const OPTIONS = structuredClone(RAPPORT_MODEL_OPTIONS);
+for (let i = 0; i < args.length; i++) {
+  if (args[i] !== "--set") continue;
+  const [k, raw] = args[++i].split("=");
+  const v = raw === "true" ? true : raw === "false" ? false : raw === "null" ? null : Number.isNaN(Number(raw)) ? (raw.startsWith("[") ? JSON.parse(raw) : raw) : Number(raw);
+  if (k.startsWith("features.")) OPTIONS.features = { ...OPTIONS.features, [k.slice(9)]: v };
+  else OPTIONS[k] = v;
+}
 const secondaryThresholds = [0.2, 0.25, 0.3, 0.35, 0.4, 0.5];
 const MUST = [
   "advice.unsolicited",
@@ -114,7 +124,7 @@ export function auroc(pos, neg) {
 // ------------------------------------------------------------------ training and CV
 const strip = ({ label, also, item, tags, ...u }) => u;
 function train(turns) {
-  return trainLinear(turns, RAPPORT_MODEL_OPTIONS);
+  return trainLinear(turns, OPTIONS);
 }
 function classify(model, turns) {
   // The shipped classifier's path: utterances in, cue tags computed by the classifier itself.
@@ -123,6 +133,12 @@ function classify(model, turns) {
 }
 
 /** Out-of-fold predictions (Map id → prediction) for `turns`, grouped folds over sessions. */
+export const sentencesOf = (text) =>
+  text
+    .split(/(?<=[.!?…])\s+/)
+    .map((x) => x.trim())
+    .filter((x) => /[a-z]/i.test(x));
+const sentencePreds = new Map();
 function crossValidate(turns, s) {
   const folds = groupedFolds(turns, 5, s);
   const preds = new Map();
@@ -131,6 +147,28 @@ function crossValidate(turns, s) {
     const testTurns = turns.filter((t) => test.has(t.session));
     const out = classify(model, testTurns);
     out.forEach((p, i) => preds.set(testTurns[i].id, p));
+    // Each sentence of a multi-sentence therapist turn, coded on its own after the previous turn.
+    const mini = [];
+    let prev;
+    for (const t of testTurns) {
+      if (t.role === "therapist" && t.label) {
+        const ss = sentencesOf(t.text);
+        if (ss.length > 1)
+          ss.forEach((x, k) => {
+            const sess = `${t.id}#${k}`;
+            if (prev) mini.push({ ...strip(prev), id: `${sess}/p`, session: sess, index: 0 });
+            mini.push({ id: `${sess}/s`, session: sess, index: 1, speaker: t.speaker, role: "therapist", text: x, of: t.id });
+          });
+      }
+      if (t.role !== "therapist") prev = t;
+    }
+    const mo = classify(model, mini);
+    mo.forEach((p, i) => {
+      const of = mini[i].of;
+      if (!of) return;
+      if (!sentencePreds.has(of)) sentencePreds.set(of, []);
+      sentencePreds.get(of).push(p);
+    });
   }
   return preds;
 }
@@ -191,6 +229,35 @@ function sessionScores(turns, codeOf, codebook) {
       mia: m.mia,
       mina: m.mina,
     });
+  }
+  return out;
+}
+/** Rapport profile from expected counts (Σ probabilities) instead of argmax counts (experiment). */
+function softProfiles(turns, preds) {
+  const bySession = new Map();
+  for (const t of turns) {
+    if (!bySession.has(t.session)) bySession.set(t.session, []);
+    bySession.get(t.session).push(t);
+  }
+  const out = new Map();
+  for (const [s, ts] of bySession) {
+    const nRole = { therapist: 0, client: 0, other: 0 };
+    for (const t of ts) nRole[t.role]++;
+    const dims = {};
+    for (const d of ["goal", "task", "bond"]) {
+      const w = DEFAULT_PROFILE_WEIGHTS[d];
+      let net = 0;
+      for (const t of ts) {
+        const pr = preds.get(t.id)?.probabilities ?? {};
+        for (const [c, p] of Object.entries(pr)) {
+          const key = [c, c.split(".")[0]].find((k) => Object.hasOwn(w, k));
+          if (key === undefined) continue;
+          net += (w[key] * 100 * p) / nRole[t.role];
+        }
+      }
+      dims[d] = 100 / (1 + Math.exp(-net / 20));
+    }
+    out.set(s, { quality: ts[0].quality, ...dims, overall: (dims.goal + dims.task + dims.bond) / 3 });
   }
   return out;
 }
@@ -297,6 +364,19 @@ for (const s of seeds) {
   const annomiScores = sessionScores(annomi, (t) => t.annomi, "annomi");
   const vHuman = validity(predScores, humanScores);
   const vAnnomi = validity(predScores, annomiScores);
+  {
+    const soft = softProfiles(annomi, preds);
+    for (const k of ["overall", "goal", "task", "bond"]) {
+      const hs = [...humanScores.keys()];
+      const a = hs.map((x) => soft.get(x)[k]);
+      const b = hs.map((x) => humanScores.get(x)[k]);
+      const hi = hs.filter((x) => soft.get(x).quality === "high").map((x) => soft.get(x)[k]);
+      const lo = hs.filter((x) => soft.get(x).quality === "low").map((x) => soft.get(x)[k]);
+      console.log(`  expected counts: ${k} Spearman ${pct(spearman(a, b))} AUROC ${pct(auroc(hi, lo))}`);
+    }
+    const hs = [...humanScores.keys()];
+    console.log(`  human rapport codes vs AnnoMI labels, overall: Spearman ${pct(spearman(hs.map((x) => humanScores.get(x).overall), hs.map((x) => annomiScores.get(x).overall)))}, R:Q ${pct(spearman(hs.filter((x) => humanScores.get(x).rq !== null && annomiScores.get(x).rq !== null).map((x) => humanScores.get(x).rq), hs.filter((x) => humanScores.get(x).rq !== null && annomiScores.get(x).rq !== null).map((x) => annomiScores.get(x).rq)))}, MINA ${pct(spearman(hs.map((x) => humanScores.get(x).mina), hs.map((x) => annomiScores.get(x).mina)))}`);
+  }
   // Secondary codes: how well the runner-up of another family finds the coders' `also`.
   const sec = {};
   for (const thr of secondaryThresholds) {
@@ -319,6 +399,47 @@ for (const s of seeds) {
       }
     }
     sec[thr] = { precision: tp / (tp + fp || 1), recall: tp / (tp + fn || 1), tp, fp, fn };
+  }
+  for (const thr of [0, 0.4, 0.5, 0.6, 0.7, 0.8]) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const t of labelled(all)) {
+      const p = preds.get(t.id);
+      let best;
+      let bc = thr;
+      for (const q of sentencePreds.get(t.id) ?? [])
+        if (q.confidence >= bc && parent(q.codeId) !== parent(p.codeId) && q.codeId !== "other" && q.codeId !== "facilitation") {
+          best = q.codeId;
+          bc = q.confidence;
+        }
+      if (best && best === t.also) tp++;
+      else {
+        if (best) fp++;
+        if (t.also) fn++;
+      }
+    }
+    console.log(`  sentence-level secondary ≥ ${thr}: precision ${pct(tp / (tp + fp || 1))} recall ${pct(tp / (tp + fn || 1))} (tp ${tp}, fp ${fp}, fn ${fn})`);
+  }
+  // Alternative: the best cue code of another family (the rules' second opinion).
+  for (const restrict of [false, true]) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    const G12 = new Set(["validation", "affirmation", "permission", "feedback_request", "autonomy", "self_disclosure", "advice", "summary", "judgement", "invalidation", "oversharing"]);
+    for (const t of labelled(all)) {
+      const p = preds.get(t.id);
+      const cand = (t.tags ?? [])
+        .filter((x) => x.startsWith("cue:"))
+        .map((x) => x.slice(4))
+        .find((c) => parent(c) !== parent(p.codeId) && c !== "other" && c !== "facilitation" && (!restrict || G12.has(parent(c))));
+      if (cand && cand === t.also) tp++;
+      else {
+        if (cand) fp++;
+        if (t.also) fn++;
+      }
+    }
+    console.log(`  cue-based secondary${restrict ? " (rapport-specific codes only)" : ""}: precision ${pct(tp / (tp + fp || 1))} recall ${pct(tp / (tp + fn || 1))} (tp ${tp}, fp ${fp}, fn ${fn})`);
   }
   report.seeds[s] = {
     annomi: ra,
@@ -343,7 +464,7 @@ for (const s of seeds) {
 }
 
 // Across registers (seed-free: whole corpora).
-{
+if (!quick) {
   const mA = train(annomi);
   const pW = new Map(classify(mA, written).map((p, i) => [written[i].id, p]));
   const rAW = perCode(written, pW);
@@ -356,7 +477,7 @@ for (const s of seeds) {
 }
 
 // Baseline: the rules alone (no training data).
-{
+if (!quick) {
   const rules = rulesClassifier(rapportCodebook);
   const byId = new Map();
   for (const corpus of [annomi, written]) {

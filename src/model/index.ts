@@ -16,11 +16,12 @@ import {
 } from "../classify/linear/classifier.js";
 import { type LinearModel, parseLinearModel } from "../classify/linear/model.js";
 import type { SyncClassifier } from "../classify/types.js";
-import { annomiCodebook } from "../codebook/index.js";
+import { annomiCodebook, rapportCodebook } from "../codebook/index.js";
 import { CodebookError } from "../core/errors.js";
 import type { Codebook } from "../core/schemas.js";
 import raw from "./annomi-en.json" with { type: "json" };
 import { rapportClassifier } from "./rapport.js";
+import rapportRaw from "./rapport-en.json" with { type: "json" };
 
 /**
  * The pretrained AnnoMI model, validated on load.
@@ -31,6 +32,18 @@ import { rapportClassifier } from "./rapport.js";
  */
 export const annomiModel: LinearModel = parseLinearModel(raw);
 checkModelCodebook(annomiModel, annomiCodebook);
+
+/**
+ * The pretrained `rapport` model, validated on load: trained on `rapport` labels directly (AnnoMI
+ * coded with the rapport coding manual, and rapportkit's written-register corpus; see
+ * docs/model-card.md), with the codebook's cues as features (tagger `rapport-cues@1`).
+ * @example
+ * import { rapportModel } from "rapportkit/model";
+ * rapportModel.features.tagger; // => "rapport-cues@1"
+ * @category Model
+ */
+export const rapportModel: LinearModel = parseLinearModel(rapportRaw);
+checkModelCodebook(rapportModel, rapportCodebook);
 
 /**
  * A synchronous classifier for the `annomi` codebook over the pretrained model.
@@ -71,9 +84,7 @@ export function defaultClassifier(options: DefaultClassifierOptions = {}): SyncC
   const cb = options.codebook ?? "rapport";
   const id = typeof cb === "string" ? cb : cb.id;
   if (id === "annomi") return annomiClassifier();
-  // The rapport combination reports no probabilities: the linear model need not compute them.
-  if (id === "rapport")
-    return rapportClassifier(annomiClassifier({ evidence: 3, probabilities: false }));
+  if (id === "rapport") return rapportClassifier(rapportModel);
   throw new CodebookError([
     {
       code: "unknown_codebook",
@@ -84,8 +95,8 @@ export function defaultClassifier(options: DefaultClassifierOptions = {}): SyncC
 }
 
 export {
-  ANNOMI_TO_RAPPORT,
+  RAPPORT_CUE_TAGGER,
   type RapportClassifierOptions,
-  RULE_DECIDED_CODES,
   rapportClassifier,
+  rapportCueTagger,
 } from "./rapport.js";

@@ -6,7 +6,6 @@ import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/ty
 import { rapportCodebook } from "../codebook/index.js";
 import { ModelError } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
-import { shareTokens } from "../text/tokenize.js";
 
 /** The name of {@link rapportCueTagger}'s tags, recorded in models trained with them. @category Model */
 export const RAPPORT_CUE_TAGGER = "rapport-cues@1";
@@ -66,11 +65,16 @@ export interface RapportClassifierOptions {
   /** Include the probability of every code of the role. Default false. */
   readonly probabilities?: boolean;
   /**
-   * A second code for utterances that carry two behaviours (coding manual §4): the most probable
-   * code outside the chosen one's family is given as `secondary` when its probability is at least
-   * this. Default 0.3 (chosen by cross-validation, see docs/model-card.md); 1 turns it off.
+   * Look for a second behaviour (coding manual §4): each sentence of a therapist utterance of two
+   * or more sentences is also coded on its own (after the same previous turn), and the most
+   * confident sentence code of another family than the utterance's code, with confidence at least
+   * `secondaryThreshold`, becomes `prediction.secondary`. Default false: out of fold it found the
+   * coders' second code with precision 0.30 and recall 0.13 (docs/model-card.md), well below the
+   * coders' agreement with each other, and it costs a second pass over multi-sentence utterances.
    */
-  readonly secondary?: number;
+  readonly secondary?: boolean;
+  /** The confidence a sentence's code needs to be the secondary code. Default 0.6. */
+  readonly secondaryThreshold?: number;
 }
 
 /** The top-level code of a code (`advice.unsolicited` → `advice`). */
@@ -79,16 +83,27 @@ const family = (code: string): string => {
   return dot < 0 ? code : code.slice(0, dot);
 };
 
+/** Sentences of a text: split after `.`, `!`, `?` or `…` followed by white space; each has a letter. */
+export function sentencesOf(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/(?<=[.!?\u2026])\s+/)) {
+    const s = part.trim();
+    if (/\p{L}/u.test(s)) out.push(s);
+  }
+  return out;
+}
+
 /**
  * The `rapport` default: one linear model trained on `rapport` labels directly (AnnoMI coded with
  * the rapport coding manual, and rapportkit's written-register corpus; docs/model-card.md), with
  * the codebook's cues as features ({@link rapportCueTagger}). Which code wins is learned from the
- * data. Evidence lists the features that weighed most (words, n-grams and `k:cue:<code>` tags).
+ * data, not hand-ordered. Evidence lists the features that weighed most for the chosen code:
+ * words, n-grams and `k:cue:<code>` / `k:cue1:<code>` tags (the codebook's cues that fired).
  *
  * @param model The trained model (`rapportModel` from `rapportkit/model`).
  * @example
  * import { rapportClassifier, rapportModel } from "rapportkit/model";
- * const clf = rapportClassifier(rapportModel);
+ * const clf = rapportClassifier(rapportModel, { secondary: true });
  * @category Model
  */
 export function rapportClassifier(
@@ -96,45 +111,73 @@ export function rapportClassifier(
   options: RapportClassifierOptions = {},
 ): SyncClassifier {
   const id = options.id ?? "default@rapport";
-  const threshold = options.secondary ?? 0.3;
-  const wantProbs = options.probabilities ?? false;
+  const tagger = rapportCueTagger();
   const linear = linearClassifier(model, {
     id,
     codebook: rapportCodebook,
-    tagger: rapportCueTagger(),
+    tagger,
     evidence: options.evidence ?? 3,
-    probabilities: wantProbs || threshold < 1,
+    probabilities: options.probabilities ?? false,
   });
-  if (threshold >= 1) return linear;
+  if (!options.secondary) return linear;
+  const threshold = options.secondaryThreshold ?? 0.6;
+  const bySentence = linearClassifier(model, {
+    id,
+    codebook: rapportCodebook,
+    tagger,
+    evidence: 0,
+    probabilities: false,
+  });
   return {
     id,
     mode: "sync",
     codebook: linear.codebook,
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
-      // One tokenisation of each utterance for the cues and the model.
-      const preds = shareTokens(() => linear.classify(utterances, opts));
-      return preds.map((p) => withSecondary(p, threshold, wantProbs));
+      const preds = linear.classify(utterances, opts);
+      // Each sentence as a session of its own: the previous turn of another role, then the sentence.
+      const mini: Utterance[] = [];
+      const owner: number[] = [];
+      const prev = new Map<string, Utterance>();
+      for (const u of opts?.context ?? []) if (u.role !== "therapist") prev.set(u.session, u);
+      utterances.forEach((u, i) => {
+        if (u.role === "therapist") {
+          const ss = sentencesOf(u.text);
+          if (ss.length > 1) {
+            const p = prev.get(u.session);
+            ss.forEach((text, k) => {
+              const session = `${u.session}\u0000${i}\u0000${k}`;
+              if (p) {
+                mini.push({ ...p, session, index: 0 });
+                owner.push(-1);
+              }
+              mini.push({ ...u, id: `${u.id}#${k}`, session, index: 1, text });
+              owner.push(i);
+            });
+          }
+        } else prev.set(u.session, u);
+      });
+      if (mini.length === 0) return preds;
+      const sp = bySentence.classify(mini);
+      const best = new Map<number, { codeId: string; confidence: number }>();
+      sp.forEach((q, j) => {
+        const i = owner[j] as number;
+        if (i < 0) return;
+        const p = preds[i] as Prediction;
+        if (
+          q.confidence < threshold ||
+          family(q.codeId) === family(p.codeId) ||
+          q.codeId === "other" ||
+          q.codeId === "facilitation"
+        )
+          return;
+        const b = best.get(i);
+        if (!b || q.confidence > b.confidence)
+          best.set(i, { codeId: q.codeId, confidence: Math.round(q.confidence * 1e4) / 1e4 });
+      });
+      return preds.map((p, i) => {
+        const b = best.get(i);
+        return b ? { ...p, secondary: b } : p;
+      });
     },
   };
-}
-
-/** Adds `secondary` (the likeliest code of another family, if likely enough). */
-function withSecondary(p: Prediction, threshold: number, keepProbs: boolean): Prediction {
-  const probs = p.probabilities;
-  if (!probs) return p;
-  const own = family(p.codeId);
-  let best: string | undefined;
-  let bp = threshold;
-  for (const code in probs) {
-    const v = probs[code] as number;
-    if (v >= bp && family(code) !== own) {
-      best = code;
-      bp = v;
-    }
-  }
-  const { probabilities, ...rest } = p;
-  const base = keepProbs ? p : rest;
-  return best === undefined
-    ? base
-    : { ...base, secondary: { codeId: best, confidence: Math.round(bp * 1e4) / 1e4 } };
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { annomiCodebook, rapportCodebook, type Utterance } from "../../src/index.js";
 import {
-  ANNOMI_TO_RAPPORT,
   annomiClassifier,
   annomiModel,
   defaultClassifier,
   rapportClassifier,
+  rapportModel,
 } from "../../src/model/index.js";
 import sample from "./fixtures/annomi-sample.json" with { type: "json" };
 
@@ -69,41 +69,9 @@ describe("the pretrained AnnoMI model", () => {
     expect(defaultClassifier({ codebook: annomiCodebook }).codebook.id).toBe("annomi");
   });
 
-  it("lets a confident rule-decided code replace the linear code, and only then", () => {
-    const u: Utterance[] = [
-      { id: "c", session: "s", index: 0, speaker: "C", role: "client", text: "I lost my job." },
-      {
-        id: "t",
-        session: "s",
-        index: 1,
-        speaker: "T",
-        role: "therapist",
-        text: "You lost your job.",
-      },
-    ];
-    const fakeRules = (code: string, confidence: number) => ({
-      id: "fake",
-      mode: "sync" as const,
-      codebook: { id: "rapport", version: "1" },
-      classify: (us: readonly Utterance[]) =>
-        us.map((x) => ({ utteranceId: x.id, codeId: code, confidence, source: "fake" })),
-    });
-    const linear = annomiClassifier();
-    const lin = linear.classify(u);
-    const strong = rapportClassifier(linear, { rules: fakeRules("validation", 0.9) }).classify(u);
-    expect(strong.map((p) => p.codeId)).toEqual(["validation", "validation"]);
-    expect(strong[1]?.source).toBe("default@rapport");
-    const weak = rapportClassifier(linear, { rules: fakeRules("validation", 0.2) }).classify(u);
-    expect(weak.map((p) => p.codeId)).toEqual(
-      lin.map((p) => ANNOMI_TO_RAPPORT[p.codeId] as string),
-    );
-    // A code the rules may not decide never replaces the linear one.
-    const other = rapportClassifier(linear, { rules: fakeRules("question.open", 1) }).classify(u);
-    expect(other.map((p) => p.codeId)).toEqual(weak.map((p) => p.codeId));
-  });
-
-  it("rejects a linear classifier of another codebook for the rapport combination", () => {
-    const fake = { ...annomiClassifier(), codebook: { id: "x", version: "1" } };
-    expect(() => rapportClassifier(fake)).toThrow(/must code "annomi"/);
+  it("the rapport model needs its cue tagger, and refuses another model's", () => {
+    expect(rapportModel.codebook.id).toBe("rapport");
+    expect(rapportModel.features.tagger).toBe("rapport-cues@1");
+    expect(() => rapportClassifier(annomiModel)).toThrow(/not "annomi"|is for codebook/);
   });
 });

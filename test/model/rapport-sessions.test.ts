@@ -1,10 +1,19 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Prediction, SyncClassifier } from "../../src/classify/types.js";
+import { linearClassifier } from "../../src/classify/linear/index.js";
+import type { Prediction } from "../../src/classify/types.js";
 import type { Utterance } from "../../src/core/schemas.js";
-import { annomiClassifier, rapportClassifier } from "../../src/model/index.js";
+import { readText } from "../../src/io/index.js";
+import {
+  defaultClassifier,
+  rapportClassifier,
+  rapportCueTagger,
+  rapportModel,
+} from "../../src/model/index.js";
+import { sentencesOf } from "../../src/model/rapport.js";
 import { utt } from "../classify/_helpers.js";
 
-// Two sessions, interleaved: the rapport default codes them session by session internally.
+// Two sessions, interleaved.
 const batch: Utterance[] = [
   utt("a", 0, "What brings you in today?", "therapist"),
   utt("b", 0, "It sounds like you've been really stressed.", "therapist"),
@@ -14,9 +23,18 @@ const batch: Utterance[] = [
   utt("b", 2, "Would it be okay if I shared some information?", "therapist"),
 ];
 
-describe("rapport default, session by session", () => {
+/** A client turn, then the therapist's line: the default's code for the line. */
+function codeAfter(client: string, line: string): Prediction {
+  const out = defaultClassifier({ codebook: "rapport" }).classify([
+    utt("s", 0, client, "client"),
+    utt("s", 1, line, "therapist"),
+  ]);
+  return out[1] as Prediction;
+}
+
+describe("rapport default", () => {
   it("gives each utterance what coding its session alone gives, in input order", () => {
-    const clf = rapportClassifier(annomiClassifier({ evidence: 3, probabilities: false }));
+    const clf = defaultClassifier({ codebook: "rapport" });
     const all = clf.classify(batch);
     expect(all.map((p) => p.utteranceId)).toEqual(batch.map((x) => x.id));
     const bySession = new Map<string, Prediction>();
@@ -27,17 +45,86 @@ describe("rapport default, session by session", () => {
     expect(all).toEqual(batch.map((x) => bySession.get(x.id)));
   });
 
-  it("reports an error with the utterance's index in the caller's batch", () => {
-    const base = annomiClassifier({ evidence: 3, probabilities: false });
-    // A linear stand-in that fails on one utterance, naming its index in the batch it was given.
-    const failing: SyncClassifier = {
-      ...base,
-      classify(utterances, opts) {
-        const i = utterances.findIndex((x) => x.text.startsWith("Would it be okay"));
-        if (i >= 0) throw new Error(`failed at utterances[${i}]`);
-        return base.classify(utterances, opts);
-      },
-    };
-    expect(() => rapportClassifier(failing).classify(batch)).toThrow("failed at utterances[5]");
+  it("is the linear model with the cue tagger: the same codes as linearClassifier with it", () => {
+    const a = defaultClassifier({ codebook: "rapport" }).classify(batch);
+    const b = linearClassifier(rapportModel, {
+      tagger: rapportCueTagger(),
+      evidence: 3,
+      probabilities: false,
+    }).classify(batch);
+    expect(a.map((p) => [p.codeId, p.confidence])).toEqual(b.map((p) => [p.codeId, p.confidence]));
+  });
+
+  it("refuses to run the rapport model without its tagger", () => {
+    expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@1"/);
+  });
+
+  // The lines of issue #12, written for it: the previous default coded the first two as
+  // complex reflections.
+  it("codes unsolicited advice as advice.unsolicited", () => {
+    const p = codeAfter(
+      "I keep checking my work email at midnight and then I can't sleep.",
+      "You should just stop checking your email after dinner.",
+    );
+    expect(p.codeId).toBe("advice.unsolicited");
+  });
+
+  it("codes a put-down of the client's thinking as judgement", () => {
+    const p = codeAfter(
+      "I think if I don't answer straight away they'll decide I'm useless.",
+      "That's a silly way to think about it.",
+    );
+    expect(p.codeId).toBe("judgement");
+  });
+
+  it("does not code the therapist's story about their own work in the demo as judgement", () => {
+    const text = readFileSync(new URL("../../examples/demo-session.txt", import.meta.url), "utf8");
+    const us = readText(text, { session: "demo" }).transcripts[0]?.utterances ?? [];
+    const out = defaultClassifier({ codebook: "rapport" }).classify(us);
+    const story = us.findIndex((u) => u.text.startsWith("You know, when I was starting out"));
+    expect(story).toBeGreaterThanOrEqual(0);
+    expect(out[story]?.codeId).not.toBe("judgement");
+  });
+
+  it("explains a code with its cue tags and words, never the text", () => {
+    const p = codeAfter("I can't sleep.", "You should just stop checking your email after dinner.");
+    const names = (p.evidence?.features ?? []).map((f) => f.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.some((n) => n.startsWith("k:cue"))).toBe(true);
+  });
+});
+
+describe("secondary codes", () => {
+  it("splits sentences after terminal punctuation", () => {
+    expect(sentencesOf("That's hard. What helped? Mm… ok!")).toEqual([
+      "That's hard.",
+      "What helped?",
+      "Mm…",
+      "ok!",
+    ]);
+    expect(sentencesOf("   ")).toEqual([]);
+  });
+
+  it("are off by default, and with secondary on keep the primary codes unchanged", () => {
+    const lines: Utterance[] = [
+      utt("s", 0, "My boss keeps piling work on me and I just freeze.", "client"),
+      utt(
+        "s",
+        1,
+        "That sounds exhausting, anyone would freeze under that. You need to tell him no tomorrow.",
+        "therapist",
+      ),
+    ];
+    const plain = rapportClassifier(rapportModel).classify(lines);
+    expect(plain.some((p) => p.secondary !== undefined)).toBe(false);
+    const withSecond = rapportClassifier(rapportModel, {
+      secondary: true,
+      secondaryThreshold: 0,
+    }).classify(lines);
+    expect(withSecond.map((p) => p.codeId)).toEqual(plain.map((p) => p.codeId));
+    const s = withSecond[1]?.secondary;
+    expect(s).toBeDefined();
+    // Another family than the primary code.
+    expect(s?.codeId.split(".")[0]).not.toBe(withSecond[1]?.codeId.split(".")[0]);
   });
 });

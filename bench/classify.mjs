@@ -38,7 +38,7 @@ import {
   loadAnnomi,
   macroF1,
   parent,
-  rapportToAnnomi,
+  rapportToAnnomiFrom,
 } from "../scripts/annomi-data.mjs";
 import { MODEL_OPTIONS } from "../scripts/model-options.mjs";
 
@@ -48,9 +48,6 @@ const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : und
 // natural's LogisticRegressionClassifier is dense batch gradient descent: its training time grows
 // quickly with the data, so it is trained on a seeded sample of this many utterances per task.
 const LR_SAMPLE = Number(process.env.BENCH_LR_SAMPLE ?? 300);
-// The rapport default's linear model computes no probabilities (defaultClassifier does not ask
-// for them); BENCH_RAPPORT_PROBABILITIES=1 reproduces the configuration before it stopped.
-const RAPPORT_PROBABILITIES = process.env.BENCH_RAPPORT_PROBABILITIES === "1";
 const DIST = process.env.RAPPORTKIT_DIST
   ? pathToFileURL(`${path.resolve(process.env.RAPPORTKIT_DIST)}/`)
   : new URL("../dist/", import.meta.url);
@@ -139,7 +136,7 @@ const CLASSIFIERS = [
   { name: "rapportkit linear (annomi)", kind: "ours", train: "rapportkit" },
   { name: "rapportkit linear, with evidence + probabilities", kind: "ours", train: "rapportkit" },
   { name: "rapportkit rules (annomi)", kind: "ours" },
-  { name: "rapportkit rapport default", kind: "ours", train: "rapportkit" },
+  { name: "rapportkit rapport default", kind: "ours", train: "rapportkit-rapport" },
   { name: "natural BayesClassifier", kind: "peer", train: "natural BayesClassifier" },
   { name: "wink-naive-bayes-text-classifier", kind: "peer", train: "wink" },
   ...(quick
@@ -174,6 +171,23 @@ async function train(key) {
   if (key === "rapportkit") {
     const { trainLinear } = await rk();
     return JSON.stringify(trainLinear(trainTurns, MODEL_OPTIONS));
+  }
+  if (key === "rapportkit-rapport") {
+    // The rapport default's recipe (scripts/rapport-data.mjs) on the training transcripts' rapport
+    // codes plus the written corpus; the held-out transcripts are never seen.
+    const { trainLinear, rapportCueTagger } = await rk();
+    const { loadAnnomiRapportCodes, loadWritten, RAPPORT_MODEL_OPTIONS, withTags } = await import(
+      "../scripts/rapport-data.mjs"
+    );
+    const codes = loadAnnomiRapportCodes();
+    const CLIENT = { change: "change_talk", neutral: "neutral", sustain: "sustain_talk" };
+    const annomi = trainTurns.map((t) => {
+      const label = t.role === "client" ? CLIENT[t.label] : codes.get(t.id);
+      return { ...t, session: `annomi-${t.session}`, label };
+    });
+    const tagger = rapportCueTagger();
+    const turns = [...withTags(annomi, tagger), ...withTags(loadWritten(), tagger)];
+    return JSON.stringify(trainLinear(turns, RAPPORT_MODEL_OPTIONS));
   }
   // The peers: one classifier per speaker role, text only.
   const models = {};
@@ -232,15 +246,12 @@ async function load(name, saved) {
       return (train) => c.classify(us(train)).map((p) => parent(p.codeId));
     }
     case "rapportkit rapport default": {
-      // Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out model.
-      const { rapportClassifier, linearClassifier } = await rk();
-      const c = rapportClassifier(
-        linearClassifier(JSON.parse(saved), {
-          evidence: 3,
-          probabilities: RAPPORT_PROBABILITIES,
-        }),
-      );
-      return (train) => c.classify(us(train)).map((p) => rapportToAnnomi(p.codeId));
+      // Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out
+      // model; its rapport codes are rolled up to AnnoMI's behaviours for the accuracy column.
+      const { rapportClassifier, rapportCodebook } = await rk();
+      const toAnnomi = rapportToAnnomiFrom(rapportCodebook);
+      const c = rapportClassifier(JSON.parse(saved));
+      return (train) => c.classify(us(train)).map((p) => toAnnomi(p.codeId));
     }
     case "rapportkit shipped model": {
       const c = (await rk()).annomiClassifier({ evidence: 0, probabilities: false });
@@ -495,7 +506,7 @@ console.log(
 );
 const la = (l) => l.map((x) => x.toFixed(2)).join(" / ");
 console.log(
-  `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end; ${PIN_CPU === undefined ? "child processes not pinned (taskset unavailable or BENCH_PIN=0)" : `every child process pinned to CPU ${PIN_CPU} (taskset)`}${RAPPORT_PROBABILITIES ? "; rapport default with probabilities (BENCH_RAPPORT_PROBABILITIES=1)" : ""}.`,
+  `\nMachine: ${out.machine.cpus} cores (${out.machine.cpuModel}), Node ${out.machine.node}; load average (1 / 5 / 15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end; ${PIN_CPU === undefined ? "child processes not pinned (taskset unavailable or BENCH_PIN=0)" : `every child process pinned to CPU ${PIN_CPU} (taskset)`}.`,
 );
 console.log(
   "\nOne core, one thread; each classifier trained, warmed up and timed in its own fresh process (same data, same warm-up and timing loop for all); wall = median of repeated runs over the held-out set; CPU = the same per CPU-second of that process; best run = the fastest of those runs; × fastest peer = wall against the peer with the highest wall figure, (best runs) = best run against the peer with the highest best run; unseen text = one first pass over the held-out set right after warming up on the training set (median over rounds), so that caches of word forms a classifier keeps hold only what it has seen before, as on new sessions. Ours use the previous turns as context; peers see the utterance text only.",

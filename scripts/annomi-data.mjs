@@ -113,14 +113,16 @@ export function macroF1(gold, pred, classes) {
   return sum / classes.length;
 }
 
-/** AnnoMI 4-way / 3-way class of a rapport code (to score rapport output on AnnoMI). */
-export function rapportToAnnomi(code) {
-  if (code === "change_talk") return "change";
-  if (code === "sustain_talk") return "sustain";
-  if (code === "neutral") return "neutral";
-  const p = parent(code);
-  if (p === "reflection" || p === "summary" || p === "validation") return "reflection";
-  if (p === "question" || p === "feedback_request" || p === "permission") return "question";
-  if (["information", "advice", "autonomy", "structuring"].includes(p)) return "therapist_input";
-  return "other";
+/**
+ * AnnoMI 4-way / 3-way class of a rapport code (to score rapport output on AnnoMI), from the rapport
+ * codebook's own crosswalk: the top level of the first AnnoMI code it lists (one source for the
+ * mapping; the crosswalk lists AnnoMI codes most frequent first, as measured in data/annomi-rapport).
+ */
+export function rapportToAnnomiFrom(codebook) {
+  const table = new Map();
+  for (const c of codebook.codes) {
+    const first = c.crosswalk?.annomi?.[0];
+    if (first) table.set(c.id, parent(first));
+  }
+  return (code) => table.get(code) ?? "other";
 }

@@ -64,7 +64,8 @@ function gold(c1, c2, adj) {
     }
   const second = new Map();
   for (const f of rawFiles("annomi-rapport/raw/", "coder2-"))
-    for (const x of readJsonl(f)) second.set(`${x.t}:${x.u}`, code(x, `${f.pathname} ${x.t}:${x.u}`));
+    for (const x of readJsonl(f))
+      second.set(`${x.t}:${x.u}`, code(x, `${f.pathname} ${x.t}:${x.u}`));
   const adj = new Map();
   for (const f of rawFiles("annomi-rapport/raw/", "adjudicated"))
     for (const x of readJsonl(f)) adj.set(`${x.t}:${x.u}`, code(x, `${f.pathname} ${x.t}:${x.u}`));
@@ -113,7 +114,10 @@ function gold(c1, c2, adj) {
   const out = [];
   const seen = new Set();
   for (const f of rawFiles("written/raw/", "author-")) {
-    const author = f.pathname.split("/").pop().replace(/^author-|\.jsonl$/g, "");
+    const author = f.pathname
+      .split("/")
+      .pop()
+      .replace(/^author-|\.jsonl$/g, "");
     for (const x of readJsonl(f)) {
       const k = `${x.conv}:${x.turn}`;
       const where = `${f.pathname} ${k}`;

@@ -6,17 +6,13 @@
 //   npm run eval -- --seeds 1,2,3,4,5  # also 5 fold assignments: each seed's headline figures and
 //                                      # their mean and SD (the settings were chosen on seed 1, so
 //                                      # the mean over fresh assignments is the less biased figure)
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
-import { rulesClassifier } from "../src/classify/rules/index.js";
-import { rapportCodebook } from "../src/codebook/index.js";
-import { annomiClassifier, rapportClassifier } from "../src/model/index.js";
 import {
   CLIENT_LABELS,
   groupedFolds,
   loadAnnomi,
   parent,
-  rapportToAnnomi,
   THERAPIST_LABELS,
 } from "./annomi-data.mjs";
 import { MODEL_OPTIONS } from "./model-options.mjs";
@@ -104,23 +100,9 @@ function collapse(probs) {
   return out;
 }
 
-/** The rapport combinations compared: rules alone, linear alone (crosswalked), and both. */
-function rapportVariants(linear) {
-  const rules = rulesClassifier(rapportCodebook);
-  return [
-    ["rules alone", () => rules],
-    ["linear alone (crosswalked)", () => rapportClassifier(linear, { rules, ruleCodes: [] })],
-    ...[0.3, 0.5, 0.7].map((t) => [
-      `linear + rules, threshold ${t}${t === 0.5 ? " (the shipped default, fixed a priori)" : ""}`,
-      () => rapportClassifier(linear, { rules, threshold: t }),
-    ]),
-  ];
-}
-
-export function crossValidate(turns, options, k = 5, s = 1, withRapport = false) {
+export function crossValidate(turns, options, k = 5, s = 1) {
   const fs = groupedFolds(turns, k, s);
   const preds = new Map();
-  const rapportPreds = new Map(); // variant -> Map(id -> rapport code)
   let trainMs = 0;
   for (const test of fs) {
     const train = turns.filter((t) => !test.has(t.session));
@@ -131,16 +113,8 @@ export function crossValidate(turns, options, k = 5, s = 1, withRapport = false)
     const testTurns = turns.filter((t) => test.has(t.session));
     const out = clf.classify(testTurns);
     for (let i = 0; i < out.length; i++) preds.set(testTurns[i].id, out[i]);
-    if (withRapport) {
-      for (const [name, make] of rapportVariants(linearClassifier(model))) {
-        const m = rapportPreds.get(name) ?? new Map();
-        rapportPreds.set(name, m);
-        const o = make().classify(testTurns);
-        for (let i = 0; i < o.length; i++) m.set(testTurns[i].id, o[i].codeId);
-      }
-    }
   }
-  return { preds, rapportPreds, trainMs: trainMs / k };
+  return { preds, trainMs: trainMs / k };
 }
 
 export function score(turns, preds) {
@@ -231,7 +205,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   if (Object.keys(sets).length) console.log(`overrides: ${JSON.stringify(sets)}`);
   const t0 = performance.now();
-  const { preds, rapportPreds, trainMs } = crossValidate(turns, options, folds, seed, !coarse);
+  const { preds, trainMs } = crossValidate(turns, options, folds, seed);
   const r = score(fineTurns, preds);
   printTable("Therapist behaviour, 4 classes (fine codes collapsed)", r.therapist4);
   printTable("Therapist fine codes", r.therapistFine);
@@ -244,12 +218,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `\nmean training time per fold ${(trainMs / 1000).toFixed(2)} s; total ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  const rapport = coarse ? undefined : rapportReport(fineTurns, rapportPreds);
+  console.log(
+    "\nThe rapport codebook's model is evaluated by scripts/eval-rapport.mjs (npm run eval runs both).",
+  );
   const bySeed = seeds ? seedReport(fineTurns, turns, options, r) : undefined;
   if (jsonOut)
     writeFileSync(
       jsonOut,
-      `${JSON.stringify({ options: sets, folds, seed, ...r, rapport, bySeed }, null, 2)}\n`,
+      `${JSON.stringify({ options: sets, folds, seed, ...r, bySeed }, null, 2)}\n`,
     );
 }
 
@@ -266,7 +242,7 @@ function seedReport(fineTurns, turns, options, main) {
   });
   const rows = seeds.map((s) => {
     if (s === seed) return { seed: s, ...pick(main) };
-    const { preds } = crossValidate(turns, options, folds, s, false);
+    const { preds } = crossValidate(turns, options, folds, s);
     return { seed: s, ...pick(score(fineTurns, preds)) };
   });
   const keys = ["therapist4", "client3", "openClosed", "simpleComplex"];
@@ -292,69 +268,4 @@ function seedReport(fineTurns, turns, options, main) {
     `  mean   ${ms("therapist4").padEnd(16)} ${ms("client3").padEnd(13)} ${ms("openClosed").padEnd(12)} ${ms("simpleComplex")}`,
   );
   return { rows, stats };
-}
-
-/** The rapport combinations on AnnoMI (crosswalked, CV) and on rapportkit's own eval set. */
-function rapportReport(turns, rapportPreds) {
-  console.log("\n## rapport codebook\n");
-  console.log(
-    "AnnoMI (same CV folds; rapport codes mapped back to AnnoMI's 4 behaviours / 3 talk types):",
-  );
-  const annomi = {};
-  const th = turns.filter((t) => t.role === "therapist");
-  const cl = turns.filter((t) => t.role === "client");
-  for (const [name, m] of rapportPreds) {
-    const a = prf(
-      th.map((t) => parent(t.label)),
-      th.map((t) => rapportToAnnomi(m.get(t.id))),
-      ["reflection", "question", "therapist_input", "other"],
-    );
-    const c = prf(
-      cl.map((t) => t.label),
-      cl.map((t) => rapportToAnnomi(m.get(t.id))),
-      CLIENT_LABELS,
-    );
-    annomi[name] = { therapist4: a.macroF1, client3: c.macroF1 };
-    console.log(`  ${name.padEnd(70)} therapist 4-way ${pct(a.macroF1)}  client ${pct(c.macroF1)}`);
-  }
-  // rapportkit's own hand-written set (test/fixtures/rapport-eval.jsonl), with the shipped model.
-  const url = new URL("../test/fixtures/rapport-eval.jsonl", import.meta.url);
-  if (!existsSync(url)) return { annomi };
-  const items = readFileSync(url, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l))
-    .filter((x) => x.id && x.code);
-  const utts = [];
-  for (const x of items) {
-    if (x.context)
-      utts.push({
-        id: `${x.id}/ctx`,
-        session: x.id,
-        index: 0,
-        speaker: "C",
-        role: "client",
-        text: x.context,
-      });
-    utts.push({ id: x.id, session: x.id, index: 1, speaker: "T", role: "therapist", text: x.text });
-  }
-  const codes = [...new Set(items.map((x) => x.code))];
-  const own = {};
-  console.log(
-    `\nrapportkit's own evaluation set (test/fixtures/rapport-eval.jsonl, ${items.length} hand-written therapist utterances; shipped model):`,
-  );
-  for (const [name, make] of rapportVariants(annomiClassifier())) {
-    const out = make().classify(utts);
-    const byId = new Map(out.map((p) => [p.utteranceId, p.codeId]));
-    const r = prf(
-      items.map((x) => x.code),
-      items.map((x) => byId.get(x.id)),
-      codes,
-    );
-    own[name] = r;
-    console.log(`  ${name.padEnd(70)} macro-F1 ${pct(r.macroF1)}  accuracy ${pct(r.accuracy)}`);
-  }
-  const shipped = own["linear + rules, threshold 0.5 (the shipped default, fixed a priori)"];
-  if (shipped) printTable("Shipped rapport default on the own evaluation set, per code", shipped);
-  return { annomi, own };
 }

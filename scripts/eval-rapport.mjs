@@ -18,7 +18,7 @@ import { rulesClassifier } from "../src/classify/rules/index.js";
 import { rapportCodebook } from "../src/codebook/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
 import { DEFAULT_PROFILE_WEIGHTS, mitiSummary, rapportProfile } from "../src/score/index.js";
-import { groupedFolds, parent, rapportToAnnomi } from "./annomi-data.mjs";
+import { groupedFolds, parent, rapportToAnnomiFrom } from "./annomi-data.mjs";
 import {
   loadAnnomiRapport,
   loadWritten,
@@ -41,7 +41,18 @@ const OPTIONS = structuredClone(RAPPORT_MODEL_OPTIONS);
 for (let i = 0; i < args.length; i++) {
   if (args[i] !== "--set") continue;
   const [k, raw] = args[++i].split("=");
-  const v = raw === "true" ? true : raw === "false" ? false : raw === "null" ? null : Number.isNaN(Number(raw)) ? (raw.startsWith("[") ? JSON.parse(raw) : raw) : Number(raw);
+  const v =
+    raw === "true"
+      ? true
+      : raw === "false"
+        ? false
+        : raw === "null"
+          ? null
+          : Number.isNaN(Number(raw))
+            ? raw.startsWith("[")
+              ? JSON.parse(raw)
+              : raw
+            : Number(raw);
   if (k.startsWith("features.")) OPTIONS.features = { ...OPTIONS.features, [k.slice(9)]: v };
   else OPTIONS[k] = v;
 }
@@ -60,6 +71,7 @@ const MUST = [
 ];
 
 const tagger = rapportCueTagger();
+const rapportToAnnomi = rapportToAnnomiFrom(rapportCodebook);
 const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
 const all = [...annomi, ...written];
@@ -146,7 +158,9 @@ function crossValidate(turns, s) {
     const model = train(turns.filter((t) => !test.has(t.session)));
     const testTurns = turns.filter((t) => test.has(t.session));
     const out = classify(model, testTurns);
-    out.forEach((p, i) => preds.set(testTurns[i].id, p));
+    out.forEach((p, i) => {
+      preds.set(testTurns[i].id, p);
+    });
     // Each sentence of a multi-sentence therapist turn, coded on its own after the previous turn.
     const mini = [];
     let prev;
@@ -157,7 +171,15 @@ function crossValidate(turns, s) {
           ss.forEach((x, k) => {
             const sess = `${t.id}#${k}`;
             if (prev) mini.push({ ...strip(prev), id: `${sess}/p`, session: sess, index: 0 });
-            mini.push({ id: `${sess}/s`, session: sess, index: 1, speaker: t.speaker, role: "therapist", text: x, of: t.id });
+            mini.push({
+              id: `${sess}/s`,
+              session: sess,
+              index: 1,
+              speaker: t.speaker,
+              role: "therapist",
+              text: x,
+              of: t.id,
+            });
           });
       }
       if (t.role !== "therapist") prev = t;
@@ -257,7 +279,11 @@ function softProfiles(turns, preds) {
       }
       dims[d] = 100 / (1 + Math.exp(-net / 20));
     }
-    out.set(s, { quality: ts[0].quality, ...dims, overall: (dims.goal + dims.task + dims.bond) / 3 });
+    out.set(s, {
+      quality: ts[0].quality,
+      ...dims,
+      overall: (dims.goal + dims.task + dims.bond) / 3,
+    });
   }
   return out;
 }
@@ -272,10 +298,18 @@ function validity(pred, human) {
       a.push(p[k]);
       b.push(h[k]);
     }
-    const hi = [...pred.values()].filter((x) => x.quality === "high" && x[k] !== null).map((x) => x[k]);
-    const lo = [...pred.values()].filter((x) => x.quality === "low" && x[k] !== null).map((x) => x[k]);
-    const hhi = [...human.values()].filter((x) => x.quality === "high" && x[k] !== null).map((x) => x[k]);
-    const hlo = [...human.values()].filter((x) => x.quality === "low" && x[k] !== null).map((x) => x[k]);
+    const hi = [...pred.values()]
+      .filter((x) => x.quality === "high" && x[k] !== null)
+      .map((x) => x[k]);
+    const lo = [...pred.values()]
+      .filter((x) => x.quality === "low" && x[k] !== null)
+      .map((x) => x[k]);
+    const hhi = [...human.values()]
+      .filter((x) => x.quality === "high" && x[k] !== null)
+      .map((x) => x[k]);
+    const hlo = [...human.values()]
+      .filter((x) => x.quality === "low" && x[k] !== null)
+      .map((x) => x[k]);
     res[k] = {
       n: a.length,
       spearman: spearman(a, b),
@@ -306,7 +340,10 @@ function agreement(items, name) {
   const a = twice.map((x) => x.coder1.code);
   const b = twice.map((x) => x.coder2.code);
   const k = cohenKappa(a, b);
-  const alpha = krippendorffAlpha(a.map((x, i) => [x, b[i]]), { level: "nominal" });
+  const alpha = krippendorffAlpha(
+    a.map((x, i) => [x, b[i]]),
+    { level: "nominal" },
+  );
   const codes = [...new Set([...a, ...b])].sort();
   const per = {};
   for (const c of codes) {
@@ -332,7 +369,13 @@ function agreement(items, name) {
     console.log(
       `  ${c.padEnd(20)} ${String(per[c].n1).padStart(6)} ${String(per[c].n2).padStart(6)} ${String(per[c].both).padStart(5)}   ${pct(per[c].kappa)}`,
     );
-  return { n: twice.length, agreement: same / twice.length, kappa: k.value, alpha: alpha.value, perCode: per };
+  return {
+    n: twice.length,
+    agreement: same / twice.length,
+    kappa: k.value,
+    alpha: alpha.value,
+    perCode: per,
+  };
 }
 
 // ------------------------------------------------------------------ main
@@ -372,10 +415,33 @@ for (const s of seeds) {
       const b = hs.map((x) => humanScores.get(x)[k]);
       const hi = hs.filter((x) => soft.get(x).quality === "high").map((x) => soft.get(x)[k]);
       const lo = hs.filter((x) => soft.get(x).quality === "low").map((x) => soft.get(x)[k]);
-      console.log(`  expected counts: ${k} Spearman ${pct(spearman(a, b))} AUROC ${pct(auroc(hi, lo))}`);
+      console.log(
+        `  expected counts: ${k} Spearman ${pct(spearman(a, b))} AUROC ${pct(auroc(hi, lo))}`,
+      );
     }
     const hs = [...humanScores.keys()];
-    console.log(`  human rapport codes vs AnnoMI labels, overall: Spearman ${pct(spearman(hs.map((x) => humanScores.get(x).overall), hs.map((x) => annomiScores.get(x).overall)))}, R:Q ${pct(spearman(hs.filter((x) => humanScores.get(x).rq !== null && annomiScores.get(x).rq !== null).map((x) => humanScores.get(x).rq), hs.filter((x) => humanScores.get(x).rq !== null && annomiScores.get(x).rq !== null).map((x) => annomiScores.get(x).rq)))}, MINA ${pct(spearman(hs.map((x) => humanScores.get(x).mina), hs.map((x) => annomiScores.get(x).mina)))}`);
+    console.log(
+      `  human rapport codes vs AnnoMI labels, overall: Spearman ${pct(
+        spearman(
+          hs.map((x) => humanScores.get(x).overall),
+          hs.map((x) => annomiScores.get(x).overall),
+        ),
+      )}, R:Q ${pct(
+        spearman(
+          hs
+            .filter((x) => humanScores.get(x).rq !== null && annomiScores.get(x).rq !== null)
+            .map((x) => humanScores.get(x).rq),
+          hs
+            .filter((x) => humanScores.get(x).rq !== null && annomiScores.get(x).rq !== null)
+            .map((x) => annomiScores.get(x).rq),
+        ),
+      )}, MINA ${pct(
+        spearman(
+          hs.map((x) => humanScores.get(x).mina),
+          hs.map((x) => annomiScores.get(x).mina),
+        ),
+      )}`,
+    );
   }
   // Secondary codes: how well the runner-up of another family finds the coders' `also`.
   const sec = {};
@@ -409,7 +475,12 @@ for (const s of seeds) {
       let best;
       let bc = thr;
       for (const q of sentencePreds.get(t.id) ?? [])
-        if (q.confidence >= bc && parent(q.codeId) !== parent(p.codeId) && q.codeId !== "other" && q.codeId !== "facilitation") {
+        if (
+          q.confidence >= bc &&
+          parent(q.codeId) !== parent(p.codeId) &&
+          q.codeId !== "other" &&
+          q.codeId !== "facilitation"
+        ) {
           best = q.codeId;
           bc = q.confidence;
         }
@@ -419,27 +490,49 @@ for (const s of seeds) {
         if (t.also) fn++;
       }
     }
-    console.log(`  sentence-level secondary ≥ ${thr}: precision ${pct(tp / (tp + fp || 1))} recall ${pct(tp / (tp + fn || 1))} (tp ${tp}, fp ${fp}, fn ${fn})`);
+    console.log(
+      `  sentence-level secondary ≥ ${thr}: precision ${pct(tp / (tp + fp || 1))} recall ${pct(tp / (tp + fn || 1))} (tp ${tp}, fp ${fp}, fn ${fn})`,
+    );
   }
   // Alternative: the best cue code of another family (the rules' second opinion).
   for (const restrict of [false, true]) {
     let tp = 0;
     let fp = 0;
     let fn = 0;
-    const G12 = new Set(["validation", "affirmation", "permission", "feedback_request", "autonomy", "self_disclosure", "advice", "summary", "judgement", "invalidation", "oversharing"]);
+    const G12 = new Set([
+      "validation",
+      "affirmation",
+      "permission",
+      "feedback_request",
+      "autonomy",
+      "self_disclosure",
+      "advice",
+      "summary",
+      "judgement",
+      "invalidation",
+      "oversharing",
+    ]);
     for (const t of labelled(all)) {
       const p = preds.get(t.id);
       const cand = (t.tags ?? [])
         .filter((x) => x.startsWith("cue:"))
         .map((x) => x.slice(4))
-        .find((c) => parent(c) !== parent(p.codeId) && c !== "other" && c !== "facilitation" && (!restrict || G12.has(parent(c))));
+        .find(
+          (c) =>
+            parent(c) !== parent(p.codeId) &&
+            c !== "other" &&
+            c !== "facilitation" &&
+            (!restrict || G12.has(parent(c))),
+        );
       if (cand && cand === t.also) tp++;
       else {
         if (cand) fp++;
         if (t.also) fn++;
       }
     }
-    console.log(`  cue-based secondary${restrict ? " (rapport-specific codes only)" : ""}: precision ${pct(tp / (tp + fp || 1))} recall ${pct(tp / (tp + fn || 1))} (tp ${tp}, fp ${fp}, fn ${fn})`);
+    console.log(
+      `  cue-based secondary${restrict ? " (rapport-specific codes only)" : ""}: precision ${pct(tp / (tp + fp || 1))} recall ${pct(tp / (tp + fn || 1))} (tp ${tp}, fp ${fp}, fn ${fn})`,
+    );
   }
   report.seeds[s] = {
     annomi: ra,
@@ -456,11 +549,16 @@ for (const s of seeds) {
   console.log(
     `\nAnnoMI's own labels: therapist 4-way macro-F1 ${pct(four.macroF1)} (rapport codes rolled up); client 3-way ${pct(client.macroF1)}`,
   );
-  printValidity("Session scores on AnnoMI from out-of-fold predicted codes vs from the human rapport codes", vHuman);
+  printValidity(
+    "Session scores on AnnoMI from out-of-fold predicted codes vs from the human rapport codes",
+    vHuman,
+  );
   printValidity("… vs from AnnoMI's own labels (annomi → rapport / MITI tables)", vAnnomi);
   console.log("\nSecondary code (runner-up of another family ≥ threshold) vs the coders' `also`:");
   for (const [thr, v] of Object.entries(sec))
-    console.log(`  ${thr}: precision ${pct(v.precision)} recall ${pct(v.recall)} (tp ${v.tp}, fp ${v.fp}, fn ${v.fn})`);
+    console.log(
+      `  ${thr}: precision ${pct(v.precision)} recall ${pct(v.recall)} (tp ${v.tp}, fp ${v.fp}, fn ${v.fn})`,
+    );
 }
 
 // Across registers (seed-free: whole corpora).
@@ -471,8 +569,16 @@ if (!quick) {
   const mW = train(written.concat(annomi.filter((t) => t.role === "client")));
   const pA = new Map(classify(mW, annomi).map((p, i) => [annomi[i].id, p]));
   const rWA = perCode(annomi, pA);
-  printTable("Across registers: trained on AnnoMI only → tested on the written corpus", rAW, RAPPORT_THERAPIST);
-  printTable("Across registers: trained on the written corpus only → tested on AnnoMI", rWA, RAPPORT_THERAPIST);
+  printTable(
+    "Across registers: trained on AnnoMI only → tested on the written corpus",
+    rAW,
+    RAPPORT_THERAPIST,
+  );
+  printTable(
+    "Across registers: trained on the written corpus only → tested on AnnoMI",
+    rWA,
+    RAPPORT_THERAPIST,
+  );
   report.crossRegister = { annomiToWritten: rAW, writtenToAnnomi: rWA };
 }
 
@@ -482,7 +588,9 @@ if (!quick) {
   const byId = new Map();
   for (const corpus of [annomi, written]) {
     const out = rules.classify(corpus.map(strip));
-    out.forEach((p, i) => byId.set(corpus[i].id, p));
+    out.forEach((p, i) => {
+      byId.set(corpus[i].id, p);
+    });
   }
   const rw = perCode(written, byId);
   const ra = perCode(annomi, byId);
@@ -514,7 +622,9 @@ report.agreement = {
   console.log(
     `\nRapport coding vs AnnoMI's own labels (4 behaviours, rapport codes rolled up): agreement ${pct(same / a.length)}, Cohen's κ ${pct(k.value)}, n=${a.length}`,
   );
-  const ref = th.filter((t) => parent(t.annomi) === "reflection" && parent(t.label) === "reflection");
+  const ref = th.filter(
+    (t) => parent(t.annomi) === "reflection" && parent(t.label) === "reflection",
+  );
   const q = th.filter((t) => parent(t.annomi) === "question" && parent(t.label) === "question");
   const sub = (xs) => {
     const x = xs.map((t) => t.annomi);
@@ -544,7 +654,12 @@ report.agreement = {
         .map(([c, n]) => `${c} ${n}`)
         .join(", ")}`,
     );
-  report.annomiOverlap = { fourWay: { agreement: same / a.length, kappa: k.value }, reflection: rs, question: qs, inputs };
+  report.annomiOverlap = {
+    fourWay: { agreement: same / a.length, kappa: k.value },
+    reflection: rs,
+    question: qs,
+    inputs,
+  };
 }
 
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);

@@ -4,7 +4,10 @@
 import { readFileSync } from "node:fs";
 import { loadAnnomi, parent } from "./annomi-data.mjs";
 
-export const ANNOMI_RAPPORT = new URL("../data/annomi-rapport/annomi-rapport.jsonl", import.meta.url);
+export const ANNOMI_RAPPORT = new URL(
+  "../data/annomi-rapport/annomi-rapport.jsonl",
+  import.meta.url,
+);
 export const WRITTEN = new URL("../data/written/written.jsonl", import.meta.url);
 
 const readJsonl = (url) =>
@@ -44,11 +47,24 @@ export function loadAnnomiRapport() {
   });
 }
 
+/** The gold rapport code of every coded AnnoMI therapist utterance, by `transcript:utterance` id. */
+export function loadAnnomiRapportCodes() {
+  return new Map(
+    readJsonl(ANNOMI_RAPPORT).map((x) => [`${x.transcript_id}:${x.utterance_id}`, x.code]),
+  );
+}
+
 /** The written corpus as turns: each exchange is the seeker's message (context) and the helper's turn (labelled). */
 export function loadWritten() {
   const out = [];
   for (const x of readJsonl(WRITTEN)) {
-    const base = { session: `w-${x.conv}`, conv: x.conv, register: x.register, author: x.author, corpus: "written" };
+    const base = {
+      session: `w-${x.conv}`,
+      conv: x.conv,
+      register: x.register,
+      author: x.author,
+      corpus: "written",
+    };
     out.push({
       ...base,
       id: `${x.conv}:${x.turn}:s`,
@@ -123,6 +139,15 @@ export const RAPPORT_MODEL_OPTIONS = {
 
 /** Turns with the cue tags the shipped classifier computes (one pass per corpus, in order). */
 export function withTags(turns, tagger) {
-  const tags = tagger.tag(turns.map(({ id, session, index, speaker, role, text }) => ({ id, session, index, speaker, role, text })));
+  const tags = tagger.tag(
+    turns.map(({ id, session, index, speaker, role, text }) => ({
+      id,
+      session,
+      index,
+      speaker,
+      role,
+      text,
+    })),
+  );
   return turns.map((t, i) => ({ ...t, tags: tags[i] }));
 }

@@ -13,7 +13,8 @@
  *          cross-validation grouped by transcript (the folds and training options of
  *          scripts/eval-model.mjs: groupedFolds seed 1, MODEL_OPTIONS); each session is coded by
  *          the linear model trained on the other folds. `cv-annomi` scores its AnnoMI codes,
- *          `cv-rapport` the rapport codes of `rapportClassifier` over it (the composition the
+ *          `cv-rapport` the rapport codes of the rapport default's recipe (scripts/rapport-data.mjs:
+ *          trained on the same transcripts' rapport codes plus the written corpus; the composition the
  *          shipped `defaultClassifier()` uses). Skip with --no-cv (training takes about a minute);
  *   model  (only with --in-sample) codes from the shipped `defaultClassifier()`; it was trained on
  *          this split, so the figure is in-sample and optimistic.
@@ -126,7 +127,13 @@ if (!noCv) {
     const { MODEL_OPTIONS } = await import("./model-options.mjs");
     const { groupedFolds, loadAnnomi } = await import("./annomi-data.mjs");
     const { linearClassifier, trainLinear } = await import("../src/classify/linear/index.js");
-    const { rapportClassifier } = await import("../src/model/rapport.js");
+    const { rapportClassifier, rapportCueTagger } = await import("../src/model/rapport.js");
+    const { loadAnnomiRapportCodes, loadWritten, RAPPORT_MODEL_OPTIONS, withTags } = await import(
+      "./rapport-data.mjs"
+    );
+    const codes = loadAnnomiRapportCodes();
+    const written = withTags(loadWritten(), rapportCueTagger());
+    const CLIENT = { change: "change_talk", neutral: "neutral", sustain: "sustain_talk" };
     const { turns } = loadAnnomi(file);
     const folds = groupedFolds(turns, 5, 1);
     const foldOf = new Map();
@@ -139,7 +146,16 @@ if (!noCv) {
         MODEL_OPTIONS,
       );
       const annomi = linearClassifier(model, { evidence: 3 });
-      clfs.push({ annomi, rapport: rapportClassifier(annomi) });
+      // The rapport default's recipe on the same training transcripts' rapport codes, plus the
+      // written corpus.
+      const rturns = turns
+        .filter((t) => !test.has(t.session))
+        .map((t) => ({ ...t, label: t.role === "client" ? CLIENT[t.label] : codes.get(t.id) }));
+      const rmodel = trainLinear(
+        [...withTags(rturns, rapportCueTagger()), ...written],
+        RAPPORT_MODEL_OPTIONS,
+      );
+      clfs.push({ annomi, rapport: rapportClassifier(rmodel) });
     });
     const which = (t) => clfs[foldOf.get(t.id)];
     coders["cv-annomi"] = async (t) => scoresOf(await codeTranscriptAsync(which(t).annomi, t), {});

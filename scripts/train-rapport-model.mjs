@@ -5,7 +5,12 @@ import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { trainLinear } from "../src/classify/linear/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
-import { loadAnnomiRapport, loadWritten, RAPPORT_MODEL_OPTIONS, withTags } from "./rapport-data.mjs";
+import {
+  loadAnnomiRapport,
+  loadWritten,
+  RAPPORT_MODEL_OPTIONS,
+  withTags,
+} from "./rapport-data.mjs";
 
 const args = process.argv.slice(2);
 const outIdx = args.indexOf("--out");

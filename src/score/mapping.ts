@@ -144,51 +144,6 @@ export const RAPPORT_TO_MITI: MappingTable = {
   },
 };
 
-/**
- * `annomi` → MITI 4.2.1 (domain.md §1.2 and §2.4).
- * @category Scores
- */
-export const ANNOMI_TO_MITI: MappingTable = {
-  from: "annomi",
-  to: "miti-4.2.1",
-  entries: {
-    reflection: {
-      to: "SR",
-      note: "lossy: reflection without a subtype counts as SR (adds to R:Q, not to %CR's numerator)",
-    },
-    "reflection.simple": { to: "SR" },
-    "reflection.complex": { to: "CR" },
-    question: { to: "Q" },
-    "question.open": { to: "Q" },
-    "question.closed": { to: "Q" },
-    therapist_input: {
-      to: "GI",
-      note: "lossy: input without a subtype is GI (manual decision rule: unsure between Persuade and GI → GI)",
-    },
-    "therapist_input.information": { to: "GI" },
-    "therapist_input.advice": {
-      to: "Persuade",
-      withPermission: "PersuadeWithPermission",
-      note: "context rule: Persuade unless permission was asked or advice requested in the preceding turns",
-    },
-    "therapist_input.negotiation": {
-      to: "Seek",
-      note: "lossy: negotiating goals or a plan with the client is read as power sharing (Seek)",
-    },
-    "therapist_input.options": {
-      to: "Emphasize",
-      note: "lossy: a menu of options leaves the choice with the client (Emphasize); coders may give Persuade with Permission when it is framed as advice",
-    },
-    other: {
-      to: null,
-      note: "a residual code (greetings, facilitation, affirmations, …): the codebook crosswalk lists AF, Emphasize or Confront as possible, but counting every 'other' as one would inflate MIA or MINA, so it is not counted",
-    },
-    change: { to: null, note: NO_MITI_CLIENT },
-    neutral: { to: null, note: NO_MITI_CLIENT },
-    sustain: { to: null, note: NO_MITI_CLIENT },
-  },
-};
-
 /** `miti-4.2.1` → itself. @category Scores */
 export const MITI_TO_MITI: MappingTable = {
   from: "miti-4.2.1",
@@ -238,33 +193,6 @@ export const RAPPORT_TO_MISC: MappingTable = {
     change_talk: { to: "CT" },
     sustain_talk: { to: "SUST" },
     neutral: { to: null },
-  },
-};
-
-/** `annomi` → MISC 2.5 summary codes (domain.md §2.4 read backwards). @category Scores */
-export const ANNOMI_TO_MISC: MappingTable = {
-  from: "annomi",
-  to: "misc-2.5",
-  entries: {
-    reflection: { to: "SR", note: "lossy: no subtype → SR" },
-    "reflection.simple": { to: "SR" },
-    "reflection.complex": { to: "CR" },
-    question: { to: "Q", note: "no open/closed: in R:Q's denominator, not in %open" },
-    "question.open": { to: "OQ" },
-    "question.closed": { to: "CQ" },
-    therapist_input: { to: "GI", note: "lossy: no subtype → GI" },
-    "therapist_input.information": { to: "GI" },
-    "therapist_input.advice": {
-      to: "ADW",
-      withPermission: "ADP",
-      note: "context rule: ADW unless permission was asked or advice requested in the preceding turns",
-    },
-    "therapist_input.negotiation": { to: null, note: "no MISC 2.5 counterpart" },
-    "therapist_input.options": { to: null, note: "no MISC 2.5 counterpart" },
-    other: { to: null },
-    change: { to: "CT" },
-    neutral: { to: null },
-    sustain: { to: "SUST" },
   },
 };
 
@@ -318,6 +246,59 @@ export const ANNOMI_TO_RAPPORT: MappingTable = {
     sustain: { to: "sustain_talk" },
   },
 };
+
+/**
+ * Two tables chained: `first` maps a code to an intermediate code, which `second` maps on. The
+ * advice context rule carries through: `withPermission` follows the intermediate code's own
+ * `withPermission` target, or its plain target. Notes of both steps are kept.
+ * @example
+ * composeMappings(ANNOMI_TO_RAPPORT, RAPPORT_TO_MITI).entries["therapist_input.negotiation"].to; // => "Seek"
+ * @category Scores
+ */
+export function composeMappings(first: MappingTable, second: MappingTable): MappingTable {
+  const entries: Record<string, MappingEntry> = {};
+  const via = (code: string | null | undefined, permitted: boolean): string | null => {
+    if (code === null || code === undefined) return null;
+    const e = second.entries[code];
+    if (!e) return null;
+    return permitted && e.withPermission !== undefined ? e.withPermission : e.to;
+  };
+  for (const [code, e] of Object.entries(first.entries)) {
+    const to = via(e.to, false);
+    const wp =
+      e.withPermission !== undefined
+        ? via(e.withPermission, true)
+        : e.to !== null && second.entries[e.to]?.withPermission !== undefined
+          ? via(e.to, true)
+          : undefined;
+    const notes = [e.note, e.to !== null ? second.entries[e.to]?.note : undefined].filter(
+      (n): n is string => n !== undefined,
+    );
+    entries[code] = {
+      to,
+      ...(wp !== undefined && wp !== to ? { withPermission: wp } : {}),
+      ...(notes.length > 0
+        ? { note: `via ${first.to} ${e.to ?? "(none)"}: ${notes.join("; ")}` }
+        : {}),
+    };
+  }
+  return { from: first.from, to: second.to, entries };
+}
+
+/**
+ * `annomi` → MITI 4.2.1: derived from {@link ANNOMI_TO_RAPPORT} and {@link RAPPORT_TO_MITI}, so
+ * that an AnnoMI coding counts the same as the rapport code it maps to (one source for each pair
+ * of codebooks).
+ * @category Scores
+ */
+export const ANNOMI_TO_MITI: MappingTable = composeMappings(ANNOMI_TO_RAPPORT, RAPPORT_TO_MITI);
+
+/**
+ * `annomi` → MISC 2.5 summary codes: derived from {@link ANNOMI_TO_RAPPORT} and
+ * {@link RAPPORT_TO_MISC}.
+ * @category Scores
+ */
+export const ANNOMI_TO_MISC: MappingTable = composeMappings(ANNOMI_TO_RAPPORT, RAPPORT_TO_MISC);
 
 /** `miti-4.2.1` → `rapport`, for the rapport profile from MITI codes. @category Scores */
 export const MITI_TO_RAPPORT: MappingTable = {

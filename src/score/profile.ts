@@ -55,6 +55,12 @@ export interface ProfileOptions extends SessionScoreOptions {
   readonly scale?: number;
   /** Weights of the dimensions in the overall index (normalised to sum 1). Default equal. */
   readonly overallWeights?: Readonly<Record<AllianceDimension, number>>;
+  /**
+   * Also count each utterance's second behaviour (`coding.secondary`, coding manual §4) at the
+   * same weight as a primary code; the rate stays per 100 utterances of the role. Default false:
+   * only the primary code counts, as in MITI's one code per utterance.
+   */
+  readonly secondary?: boolean;
 }
 
 /** One code's part in a dimension's score. @category Scores */
@@ -155,6 +161,17 @@ export function rapportProfile(
   checkProfileOptions(options);
   const session = prepare(coded, options);
   const { mapped, unknown } = mapUnits(session, "rapport", options);
+  // Second behaviours, mapped by the same table (and the same advice context rule).
+  const secondaries: (string | null)[] = options.secondary
+    ? mapUnits(
+        {
+          ...session,
+          units: session.units.map((u) => ({ ...u, codeId: u.coding?.secondary?.codeId })),
+        },
+        "rapport",
+        options,
+      ).mapped
+    : [];
   const warnings = [...session.warnings, ...unknownWarnings(unknown, "rapport")];
   const weights: ProfileWeights = { ...DEFAULT_PROFILE_WEIGHTS, ...options.weights };
   const scale = options.scale ?? 20;
@@ -164,14 +181,19 @@ export function rapportProfile(
   const dim = (d: AllianceDimension): DimensionScore => {
     const w = weights[d];
     const counts = new Map<string, { therapist: number; client: number; other: number }>();
-    mapped.forEach((m, i) => {
+    const add = (m: string | null, role: SpeakerRole) => {
       if (m === null) return;
       const key = withAncestors(m).find((k) => Object.hasOwn(w, k));
       if (key === undefined) return;
-      const role = (session.units[i] as { role: SpeakerRole }).role;
       const c = counts.get(key) ?? { therapist: 0, client: 0, other: 0 };
       c[role]++;
       counts.set(key, c);
+    };
+    mapped.forEach((m, i) => {
+      add(m, (session.units[i] as { role: SpeakerRole }).role);
+    });
+    secondaries.forEach((m, i) => {
+      add(m, (session.units[i] as { role: SpeakerRole }).role);
     });
     const contributions: Contribution[] = [];
     let net = 0;

@@ -10,6 +10,7 @@ import {
   ANNOMI_TO_MISC,
   ANNOMI_TO_MITI,
   ANNOMI_TO_RAPPORT,
+  composeMappings,
   type MappingTable,
   MITI_TO_MISC,
   MITI_TO_RAPPORT,
@@ -93,5 +94,28 @@ describe("score mapping tables vs the codebook crosswalk", () => {
       }
       expect(Object.keys(t.entries).length).toBe(have.size);
     }
+  });
+});
+
+describe("one source per pair of codebooks", () => {
+  it("annomi → MITI and annomi → MISC count an AnnoMI code as the rapport code it maps to", () => {
+    for (const [table, second] of [
+      [ANNOMI_TO_MITI, RAPPORT_TO_MITI],
+      [ANNOMI_TO_MISC, RAPPORT_TO_MISC],
+    ] as const) {
+      for (const [code, e] of Object.entries(ANNOMI_TO_RAPPORT.entries)) {
+        const direct = table.entries[code];
+        const viaRapport = e.to === null ? null : (second.entries[e.to]?.to ?? null);
+        expect(direct?.to, `${code}: ${table.from}→${table.to}`).toBe(viaRapport);
+        if (e.withPermission)
+          expect(direct?.withPermission, `${code} with permission`).toBe(
+            second.entries[e.withPermission]?.to,
+          );
+      }
+    }
+    expect(
+      composeMappings(ANNOMI_TO_RAPPORT, RAPPORT_TO_MISC).entries["therapist_input.negotiation"]
+        ?.to,
+    ).toBe("EC");
   });
 });

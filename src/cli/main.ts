@@ -121,6 +121,16 @@ function report(e: unknown, io: CliIO): number {
     io.err(`rapportkit: ${path}: ${what}\n`);
     return 1;
   }
+  // Any other system error (a full disk, a closed pipe, a file too large): one line, not a bug.
+  const errno = (e as { errno?: unknown })?.errno;
+  if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code) && typeof errno === "number") {
+    const path = (e as { path?: unknown }).path;
+    const syscall = (e as { syscall?: unknown }).syscall;
+    io.err(
+      `rapportkit: ${typeof path === "string" ? `${path}: ` : ""}${typeof syscall === "string" ? `${syscall} failed` : "system error"} (${code})\n`,
+    );
+    return 1;
+  }
   // A bug in rapportkit, not the user's mistake: say so, with the stack.
   io.err(
     `rapportkit: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,

@@ -3,7 +3,8 @@
  * it stays fixed. Inputs are synthetic; every error is checked to be one line, with its location,
  * and to quote no utterance text.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -17,6 +18,7 @@ import {
   streamCsvUtterances,
 } from "../../src/node/index.js";
 import { hasStackTrace, runCli } from "../helpers/cli.js";
+import { ROOT } from "../helpers/dist.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "rk-nothing-lost-"));
 
@@ -184,5 +186,117 @@ describe("CsvRecordReader: reading in windows gives what reading whole gives", (
     const t = 'a,b\r\n\r\nx,"1\r\n2"\n\ny,3\rz,"4\r5"\n';
     const r = read(t, 4, 3);
     expect(r.items?.map((i) => i.line)).toEqual([1, 3, 6, 7]);
+  });
+});
+
+/** Runs the CLI from the sources in a child process (for what only a real process shows). */
+function spawnCli(
+  argv: readonly string[],
+  opts: { cwd?: string; shell?: string; stdin?: string } = {},
+): { code: number | null; signal: string | null; out: string; err: string } {
+  const cli = join(ROOT, "src", "cli", "index.ts");
+  const cmd = `node --import tsx ${JSON.stringify(cli)} ${argv.map((a) => JSON.stringify(a)).join(" ")}`;
+  const r = spawnSync("bash", ["-c", opts.shell ? opts.shell.replace("$CMD", cmd) : cmd], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: "utf8",
+    input: opts.stdin ?? "",
+    env: { ...process.env, NO_COLOR: "1" },
+    maxBuffer: 1 << 28,
+  });
+  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
+}
+
+/** A CSV of `n` rows of about 60 bytes each. */
+function rows(n: number): string {
+  let s = "speaker,text\n";
+  for (let i = 0; i < n; i++)
+    s += `${i % 2 ? "C" : "T"},utterance number ${i} with a few more words in it\n`;
+  return s;
+}
+
+const oneLine = (err: string) => {
+  expect(err.trimEnd().split("\n")).toHaveLength(1);
+  expect(hasStackTrace(err)).toBe(false);
+  expect(err).not.toContain("internal error");
+};
+
+describe("item 2: a failed write is an error, and --out is written whole or not at all", () => {
+  it("convert --out /dev/full: exit 1, one line naming the file (small output)", async () => {
+    const dir = tmp();
+    const f = join(dir, "small.csv");
+    writeFileSync(f, rows(2));
+    const r = await runCli(["convert", f, "--to", "csv", "--out", "/dev/full"]);
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).toMatch(/^rapportkit: \/dev\/full: cannot write \(no space left on device\)/);
+  });
+
+  it("convert --out /dev/full with more than 64 kB of output: the same, no unhandled 'error'", () => {
+    const dir = tmp();
+    const f = join(dir, "big.csv");
+    writeFileSync(f, rows(5000));
+    const r = spawnCli(["convert", f, "--to", "csv", "--out", "/dev/full"]);
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).toContain("/dev/full: cannot write");
+  });
+
+  it("code --out /dev/full: exit 1, one line", async () => {
+    const dir = tmp();
+    const f = join(dir, "small.csv");
+    writeFileSync(f, rows(3));
+    const r = await runCli(["code", f, "--classifier", "rules", "--out", "/dev/full"]);
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).toContain("/dev/full: cannot write");
+  });
+
+  it("a file limit reached midway (as a full disk): exit 1, one line, no partial file", () => {
+    const dir = tmp();
+    const f = join(dir, "big.csv");
+    writeFileSync(f, rows(5000));
+    const out = join(dir, "out.csv");
+    // ulimit -f 64: files may not grow past 64 kB (EFBIG, as a full disk gives ENOSPC).
+    for (const argv of [
+      ["convert", f, "--to", "csv", "--out", out],
+      ["code", f, "--classifier", "rules", "--out", out],
+    ]) {
+      const r = spawnCli(argv, { shell: "ulimit -f 64; $CMD" });
+      expect(r.code, r.err).toBe(1);
+      oneLine(r.err);
+      expect(r.err).toContain("out.csv: cannot write (file too large)");
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir).sort()).toEqual(["big.csv"]);
+    }
+  });
+
+  it("an input error midway leaves an existing --out file as it was, and no temporary file", async () => {
+    const dir = tmp();
+    const f = join(dir, "bad.csv");
+    writeFileSync(f, `${rows(5000)}C,"secret" bad\n`);
+    const out = join(dir, "out.csv");
+    for (const argv of [
+      ["convert", f, "--to", "csv", "--out", out],
+      ["code", f, "--classifier", "rules", "--out", out],
+    ]) {
+      writeFileSync(out, "previous\n");
+      const r = await runCli(argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain("bad.csv:5002:");
+      expect(readFileSync(out, "utf8")).toBe("previous\n");
+      expect(readdirSync(dir).sort()).toEqual(["bad.csv", "out.csv"]);
+    }
+  });
+
+  it("a good run replaces --out whole", async () => {
+    const dir = tmp();
+    const f = join(dir, "ok.csv");
+    writeFileSync(f, rows(3));
+    const out = join(dir, "out.csv");
+    writeFileSync(out, "previous\n");
+    const r = await runCli(["convert", f, "--to", "csv", "--out", out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, "utf8").split("\n")).toHaveLength(5);
+    expect(readdirSync(dir).sort()).toEqual(["ok.csv", "out.csv"]);
   });
 });

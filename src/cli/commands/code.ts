@@ -11,7 +11,7 @@
  * session whole, and does not depend on the chunk size or on `--workers`.
  * @module
  */
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { ArgsDef } from "citty";
@@ -24,6 +24,7 @@ import type { Codebook, Utterance } from "../../core/schemas.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
 import type { StreamItem } from "../../node/stream.js";
 import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
+import { type Output, openOutput } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -219,8 +220,8 @@ export interface CodeItemsOptions {
   readonly chunkSize?: number;
   /** Chunks in flight at once (default 1; the worker pool passes 2 × workers). */
   readonly inFlight?: number;
-  /** Called with each coded chunk, in input order. */
-  readonly onRows: (rows: readonly CodedRow[]) => void;
+  /** Called with each coded chunk, in input order (awaited: a slow output slows the coding). */
+  readonly onRows: (rows: readonly CodedRow[]) => unknown;
   /** Called for each row left out (`--on-error skip`). */
   readonly onSkip?: (issue: Issue, line: number | undefined) => void;
   /** Called with the warnings of streamed items. */
@@ -377,7 +378,7 @@ export async function codeItems(
       });
     });
     coded += rows.length;
-    options.onRows(rows);
+    await options.onRows(rows);
     options.onProgress?.(coded);
   };
 
@@ -652,21 +653,19 @@ export default defineCommand({
     const classifier = await buildClassifier(spec);
     const engine = workers > 1 ? workerEngine(spec, workers) : inlineEngine(classifier);
 
-    // Nothing is written (and no --out file created) until the first row is coded, so a bad
-    // column or an unreadable input fails with no partial output.
-    let fd: number | undefined;
-    let started = false;
-    const write = (text: string) => {
-      if (!started) {
-        started = true;
-        if (outFile) fd = openSync(resolvePath(io.cwd, outFile), "w");
-        if (of === "csv") write(`${CODED_COLUMNS.join(",")}\n`);
+    // Nothing is written until the first row is coded, so a bad column or an unreadable input
+    // fails with no output; --out is written to a temporary file, renamed into place on success.
+    let output: Output | undefined;
+    const write = async (text: string) => {
+      if (!output) {
+        output = await openOutput(io, outFile);
+        if (of === "csv") await output.write(`${CODED_COLUMNS.join(",")}\n`);
       }
-      if (fd !== undefined) writeSync(fd, text);
-      else io.out(text);
+      await output.write(text);
     };
     const bar = progressBar(io);
     let summary: CodeSummary;
+    let done = false;
     try {
       const line = of === "csv" ? codedCsvLine : codedJsonlLine;
       summary = await codeItems(streamInput(file, args, io), engine, async () => classifier, {
@@ -674,7 +673,7 @@ export default defineCommand({
         onRows: (rows) => {
           let s = "";
           for (const r of rows) s += line(r);
-          write(s);
+          return write(s);
         },
         onSkip: (issue) => {
           bar.done();
@@ -690,11 +689,13 @@ export default defineCommand({
             `rapportkit: warning: line ${line}: session ${JSON.stringify(session.slice(0, 60))} comes back after more than ${MAX_SESSIONS} other sessions; its earlier turns are not used as context\n`,
           ),
       });
-      write("");
+      await write("");
+      await (output as Output | undefined)?.commit();
+      done = true;
     } finally {
       bar.done();
+      if (!done) await (output as Output | undefined)?.abort();
       await engine.close();
-      if (fd !== undefined) closeSync(fd);
     }
     if (summary.skipped > 0)
       io.err(

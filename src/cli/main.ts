@@ -41,7 +41,8 @@ function checkOptions(args: ArgsDef, rawArgs: readonly string[]): void {
 
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code:
- * 0 ok, 1 bad input, 2 usage error. Never throws for a user's mistake.
+ * 0 ok, 1 bad input or a failed write, 2 usage error (the bin also exits 141 when the reader of
+ * standard output goes away, as `yes | head` does). Never throws for a user's mistake.
  */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   try {

@@ -300,3 +300,37 @@ describe("item 2: a failed write is an error, and --out is written whole or not 
     expect(readdirSync(dir).sort()).toEqual(["ok.csv", "out.csv"]);
   });
 });
+
+describe("item 7: a closed pipe ends quietly; a full stdout is one line", () => {
+  const dir = tmp();
+  const f = join(dir, "big.csv");
+  writeFileSync(f, rows(20000));
+
+  it("code big.csv | head -5: no stack, exit 141 (128 + SIGPIPE, as cat or yes would)", () => {
+    const r = spawnCli(["code", f, "--classifier", "rules"], {
+      shell: `$CMD 2>${join(dir, "err1.txt")} | head -5 >/dev/null; exit \${PIPESTATUS[0]}`,
+    });
+    expect(readFileSync(join(dir, "err1.txt"), "utf8")).toBe("");
+    expect(r.code).toBe(141);
+  });
+
+  it("score coded.csv | head -1: the same", async () => {
+    const coded = join(dir, "coded.csv");
+    let s = "id,session,index,speaker,code,confidence,text\n";
+    for (let i = 0; i < 20000; i++)
+      s += `s${i}:0,s${i},0,therapist,reflection,1,"words"\ns${i}:1,s${i},1,client,other,1,"more"\n`;
+    writeFileSync(coded, s);
+    const r = spawnCli(["score", coded], {
+      shell: `$CMD 2>${join(dir, "err2.txt")} | head -1 >/dev/null; exit \${PIPESTATUS[0]}`,
+    });
+    expect(readFileSync(join(dir, "err2.txt"), "utf8")).toBe("");
+    expect(r.code).toBe(141);
+  });
+
+  it("code big.csv > /dev/full: exit 1, one line", () => {
+    const r = spawnCli(["code", f, "--classifier", "rules"], { shell: "$CMD >/dev/full" });
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).toContain("rapportkit: standard output: cannot write (no space left on device)");
+  });
+});

@@ -334,3 +334,21 @@ describe("item 7: a closed pipe ends quietly; a full stdout is one line", () => 
     expect(r.err).toContain("rapportkit: standard output: cannot write (no space left on device)");
   });
 });
+
+describe("item 3: a worker that dies is reported, never a silent exit", () => {
+  it("code --workers 2 on a 5 MB utterance: codes it as --workers 1 does, with a one-line warning (was exit 13, silent)", () => {
+    const dir = tmp();
+    const f = join(dir, "huge.csv");
+    const words = "so I hear you saying that it has been hard ".repeat(120_000); // ~5 MB
+    writeFileSync(f, `speaker,text\nT,${words}\nC,short\n`);
+    const r = spawnCli(["code", f, "--classifier", "rules", "--workers", "2"]);
+    expect(r.code, r.err.slice(0, 300)).toBe(0);
+    oneLine(r.err);
+    expect(r.err).toMatch(
+      /^rapportkit: warning: a --workers thread stopped \(it reached its \d+ MB heap limit\)/,
+    );
+    const one = spawnCli(["code", f, "--classifier", "rules", "--workers", "1"]);
+    expect(r.out).toBe(one.out);
+    expect(r.out.trimEnd().split("\n")).toHaveLength(3);
+  }, 120_000);
+});

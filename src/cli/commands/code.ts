@@ -496,8 +496,18 @@ function workerEntry(): { entry: string; tsx: boolean } {
 /**
  * An engine over `n` worker threads. Batches go round-robin; each worker builds the same
  * classifier from `spec`, so its answers equal this thread's.
+ *
+ * A worker that dies (it reached its heap cap on a very long utterance, or crashed) does not end
+ * the run: its batches and every later one go to `fallback` (the classifier in this thread, which
+ * gives the same answers), and `onFallback` is told once why. Without a fallback they fail with
+ * an `InputError` naming the reason.
  */
-export function workerEngine(spec: ClassifierSpec, n: number): Engine {
+export function workerEngine(
+  spec: ClassifierSpec,
+  n: number,
+  fallback?: Engine,
+  onFallback?: (reason: string) => void,
+): Engine {
   const { entry, tsx } = workerEntry();
   const source = `
 const { workerData } = require("node:worker_threads");
@@ -514,7 +524,19 @@ const { workerData } = require("node:worker_threads");
       utterances: readonly Utterance[];
     }
   >();
-  let failed: unknown;
+  let failed: InputError | undefined;
+  const exited = new Set<Worker>();
+  const fail = (reason: string) => {
+    if (!failed) {
+      failed = new InputError(`a --workers thread stopped (${reason})`);
+      if (fallback) onFallback?.(reason);
+    }
+    for (const [, job] of waiting) {
+      if (fallback) fallback.classify(job.utterances).then(job.resolve, job.reject);
+      else job.reject(failed);
+    }
+    waiting.clear();
+  };
   const workers = Array.from({ length: n }, () => {
     const w = new Worker(source, {
       eval: true,
@@ -546,16 +568,24 @@ const { workerData } = require("node:worker_threads");
       );
     });
     w.on("error", (e) => {
-      failed = e;
-      for (const [, job] of waiting) job.reject(e);
-      waiting.clear();
+      const code = (e as { code?: unknown }).code;
+      fail(
+        code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? `it reached its ${WORKER_HEAP_MB} MB heap limit`
+          : `${(e as Error).name ?? "Error"}${typeof code === "string" ? ` ${code}` : ""}`,
+      );
+    });
+    w.on("exit", (code) => {
+      exited.add(w);
+      if (!closing) fail(`it exited with code ${code}`);
     });
     return w;
   });
   let next = 0;
+  let closing = false;
   return {
     classify(utterances) {
-      if (failed) return Promise.reject(failed);
+      if (failed) return fallback ? fallback.classify(utterances) : Promise.reject(failed);
       const seq = next++;
       const w = workers[seq % n] as Worker;
       return new Promise<Prediction[]>((resolve, reject) => {
@@ -564,10 +594,14 @@ const { workerData } = require("node:worker_threads");
       });
     },
     async close() {
+      closing = true;
       await Promise.all(
         workers.map(
           (w) =>
             new Promise<void>((done) => {
+              // A worker that already exited fires no second 'exit': waiting for one left the
+              // event loop empty and the process ended with code 13 and no output.
+              if (exited.has(w)) return done();
               w.once("exit", () => done());
               w.postMessage("close");
               setTimeout(() => void w.terminate(), 2000).unref();
@@ -651,7 +685,14 @@ export default defineCommand({
 
     // Build once here first: a bad codebook or model fails fast, before any output.
     const classifier = await buildClassifier(spec);
-    const engine = workers > 1 ? workerEngine(spec, workers) : inlineEngine(classifier);
+    const engine =
+      workers > 1
+        ? workerEngine(spec, workers, inlineEngine(classifier), (reason) =>
+            io.err(
+              `rapportkit: warning: a --workers thread stopped (${reason}); coding goes on in the main thread\n`,
+            ),
+          )
+        : inlineEngine(classifier);
 
     // Nothing is written until the first row is coded, so a bad column or an unreadable input
     // fails with no output; --out is written to a temporary file, renamed into place on success.

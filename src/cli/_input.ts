@@ -325,7 +325,7 @@ export interface CsvRecord {
  * cell content).
  */
 export function csvRecords(text: string): CsvRecord[] {
-  const parsed = parseCsvSync(text, csvParseOptions(undefined, undefined)) as unknown as {
+  const parsed = parseCsvSync(text, csvParseOptions(undefined)) as unknown as {
     record: string[];
     info: { lines: number };
   }[];

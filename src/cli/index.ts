@@ -1,5 +1,20 @@
 #!/usr/bin/env node
+import { writeError } from "./_output.js";
 import { main } from "./main.js";
+
+/** The status of a process a closed pipe ends (128 + SIGPIPE), as a shell reports `yes | head`. */
+const CLOSED_PIPE_STATUS = 141;
+
+// Standard output fails asynchronously, as an 'error' event: a reader that went away (`| head`)
+// ends the process quietly, like any Unix tool; any other failure (a full disk, /dev/full) is one
+// line on stderr and exit 1. Either way nothing more can be written, so the run stops here.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(CLOSED_PIPE_STATUS);
+  process.stderr.write(`rapportkit: ${writeError("standard output", e).message}\n`);
+  process.exit(1);
+});
+// A closed stderr: nothing can be said; finish without it.
+process.stderr.on("error", () => {});
 
 const code = await main(process.argv.slice(2), {
   out: (t) => process.stdout.write(t),

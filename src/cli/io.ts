@@ -5,7 +5,13 @@ import { type ArgsDef, type CommandDef, defineCommand as cittyDefine } from "cit
  * touch `process` or `console` directly, so they can be run in-process by tests.
  */
 export interface CliIO {
-  readonly out: (text: string) => void;
+  /**
+   * Writes to standard output. May return `false` when the stream is full: then commands that
+   * write much wait for {@link CliIO.drain} before writing more.
+   */
+  readonly out: (text: string) => unknown;
+  /** Resolves when standard output can take more (after `out` returned `false`). */
+  readonly drain?: () => Promise<void>;
   readonly err: (text: string) => void;
   /** Working directory relative paths resolve against. */
   readonly cwd: string;

@@ -41,7 +41,8 @@ function checkOptions(args: ArgsDef, rawArgs: readonly string[]): void {
 
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code:
- * 0 ok, 1 bad input, 2 usage error. Never throws for a user's mistake.
+ * 0 ok, 1 bad input or a failed write, 2 usage error (the bin also exits 141 when the reader of
+ * standard output goes away, as `yes | head` does). Never throws for a user's mistake.
  */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   try {
@@ -119,6 +120,16 @@ function report(e: unknown, io: CliIO): number {
           ? "is a directory"
           : "permission denied";
     io.err(`rapportkit: ${path}: ${what}\n`);
+    return 1;
+  }
+  // Any other system error (a full disk, a closed pipe, a file too large): one line, not a bug.
+  const errno = (e as { errno?: unknown })?.errno;
+  if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code) && typeof errno === "number") {
+    const path = (e as { path?: unknown }).path;
+    const syscall = (e as { syscall?: unknown }).syscall;
+    io.err(
+      `rapportkit: ${typeof path === "string" ? `${path}: ` : ""}${typeof syscall === "string" ? `${syscall} failed` : "system error"} (${code})\n`,
+    );
     return 1;
   }
   // A bug in rapportkit, not the user's mistake: say so, with the stack.

@@ -233,45 +233,18 @@ export function csvRecordLine(rec: readonly string[], endLine: number): number {
   return endLine - n;
 }
 
-/**
- * The most parse errors csv-parse may report for one skipped record before the read stops: it
- * reports every stray quote of a record, each at a cost linear in the field read so far, so an
- * unbounded count is quadratic on a long hostile line.
- * @internal
- */
-export const MAX_ERRORS_PER_RECORD = 16;
-
 /** True for an error thrown by csv-parse (its codes start with `CSV_`, bar one). @internal */
 export function isCsvParseError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === "string" && (code.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE");
 }
 
-/** The csv-parse options every CSV reader uses (sync and stream). @internal */
-export function csvParseOptions(
-  delimiter: string | undefined,
-  onSkip: ((e: unknown) => void) | undefined,
-): Record<string, unknown> {
-  // csv-parse calls on_skip once per error, and a record can have several: report each skipped
-  // record once, and stop (CSV_TOO_MANY_ERRORS, with the line) when one record has too many.
-  let record = -1;
-  let errors = 0;
-  const skipOnce = onSkip
-    ? (e: unknown) => {
-        const at = (e as { bytes_records?: unknown }).bytes_records;
-        if (typeof at === "number" && at === record) {
-          if (++errors > MAX_ERRORS_PER_RECORD)
-            throw Object.assign(new Error("too many errors in one CSV record"), {
-              code: "CSV_TOO_MANY_ERRORS",
-              lines: (e as { lines?: unknown }).lines,
-            });
-          return;
-        }
-        record = typeof at === "number" ? at : -1;
-        errors = 1;
-        onSkip(e);
-      }
-    : undefined;
+/**
+ * The csv-parse options every CSV reader uses. Errors throw: the readers that skip bad records do
+ * so with {@link CsvRecordReader}, which resumes reading after a damaged record itself.
+ * @internal
+ */
+export function csvParseOptions(delimiter: string | undefined): Record<string, unknown> {
   return {
     bom: true,
     info: true,
@@ -282,20 +255,6 @@ export function csvParseOptions(
     // the first kind it sees, miscounts lines in mixed files, and costs ~6 µs per character of
     // the first record: 6 s for a 1 MB first line.)
     record_delimiter: ["\r\n", "\n", "\r"],
-    skip_records_with_error: onSkip !== undefined,
-    ...(skipOnce ? { on_skip: skipOnce } : {}),
-  };
-}
-
-/**
- * The `onSkip` of {@link csvParseOptions} that reports each skipped record in `list` as its
- * {@link csvErrorIssue} with `; row skipped` (no content). Shared by the whole-text and stream readers.
- * @internal
- */
-export function reportSkippedInto(list: Issue[], file: string | undefined): (e: unknown) => void {
-  return (e) => {
-    const issue = csvErrorIssue(e, file);
-    list.push({ ...issue, message: `${issue.message}; row skipped` });
   };
 }
 
@@ -306,9 +265,349 @@ export interface CsvRecordAt {
 }
 
 /**
- * Parses a whole CSV text into records with the line each starts on ({@link csvRecordLine}), with
- * {@link csvParseOptions}. With `skipped`, a malformed record is left out and reported there
- * (`…; row skipped`); without, it throws. Shared by {@link readCsv}, `readAnnomi` and `readCodedRows`.
+ * One item of {@link CsvRecordReader}: a record with the line it begins on, or (when skipping) a
+ * record left out, as an issue whose line is where that record began.
+ * @internal
+ */
+export type CsvReadItem =
+  | { readonly record: string[]; readonly line: number; readonly error?: never }
+  | { readonly error: Issue; readonly line: number; readonly record?: never };
+
+/** Options of {@link CsvRecordReader}. @internal */
+export interface CsvRecordReaderOptions {
+  /** The format named in errors (`csv`, `annomi`). */
+  readonly format: string;
+  readonly file?: string | undefined;
+  readonly delimiter?: string | undefined;
+  /** Leave malformed records out (as error items) instead of throwing. */
+  readonly skip?: boolean;
+  /** Bytes buffered before a parse is tried (default 64 kB; small values are for tests). */
+  readonly window?: number;
+}
+
+/** A csv-parse error that stops one parse so the reader can resynchronise. */
+class Abort {
+  constructor(readonly error: unknown) {}
+}
+
+const LF = 10;
+const CR = 13;
+/** Bytes buffered before a (non-final) parse is tried. */
+const MIN_WINDOW = 1 << 16;
+
+/**
+ * Splits CSV bytes into records with csv-parse, incrementally (push chunks, then `end`), so that a
+ * malformed record costs only that record.
+ *
+ * csv-parse's own skipping (`skip_records_with_error`) stays inside a quoted field after a quoting
+ * error, so one stray or missing quote swallows every row up to the next quote or the end of the
+ * input. Here any csv-parse error stops the parse; the record is reported at the line where it
+ * began, and parsing starts again on the next line (a record with the wrong number of fields is
+ * well-formed, and is left out whole). Where a record with broken quoting ends cannot be known, so no
+ * well-formed row is lost: the rows an unclosed quote swallowed are read again, and the continuation
+ * line of a broken multi-line field is reported as malformed on its own.
+ *
+ * Input is parsed in windows that end at a line break; a record still open at the end of a window
+ * (a quoted field across lines) waits for more input. The header (first record) always throws.
+ * Total work is linear: past a fixed multiple of the input size in re-reading, it throws.
+ * @throws {TranscriptParseError} of `format` with csv-parse's code and the record's first line
+ * (never csv-parse's message, which can quote cell content).
+ * @internal
+ */
+export class CsvRecordReader {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private len = 0;
+  /** Absolute number of the line before `buf[start]`. */
+  private lineBase = 0;
+  private records = 0;
+  /** The header's number of fields (every record must have as many), once read. */
+  private width = -1;
+  /** Bytes consumed before `buf[start]` (the BOM is looked for only at the very start). */
+  private offset = 0;
+  private readonly minWindow: number;
+  private window: number;
+  private pushed = 0;
+  private parsed = 0;
+  private readonly opts: Record<string, unknown>;
+
+  constructor(private readonly options: CsvRecordReaderOptions) {
+    this.minWindow = Math.max(1, options.window ?? MIN_WINDOW);
+    this.window = this.minWindow;
+    this.opts = {
+      ...csvParseOptions(options.delimiter),
+      // The UTF-8 byte order mark is dropped here (run): csv-parse's own check needs a Buffer.
+      bom: false,
+      // Each window is parsed afresh, so the field count is checked here (run), against the header.
+      relax_column_count: true,
+      info: false,
+      skip_records_with_error: true,
+    };
+  }
+
+  /** Adds bytes; returns the records (and skipped records) complete so far. */
+  push(chunk: Uint8Array): CsvReadItem[] {
+    if (chunk.length === 0) return [];
+    this.append(chunk);
+    return this.len - this.start >= this.window ? this.run(false) : [];
+  }
+
+  /** Ends the input; returns the remaining records. */
+  end(): CsvReadItem[] {
+    return this.run(true);
+  }
+
+  private append(chunk: Uint8Array): void {
+    this.pushed += chunk.length;
+    const live = this.len - this.start;
+    if (this.len + chunk.length > this.buf.length) {
+      const need = live + chunk.length;
+      const next =
+        need <= this.buf.length
+          ? this.buf
+          : new Uint8Array(Math.max(need, this.buf.length * 2, MIN_WINDOW * 2));
+      next.set(this.buf.subarray(this.start, this.len), 0);
+      this.buf = next;
+      this.len = live;
+      this.start = 0;
+    }
+    this.buf.set(chunk, this.len);
+    this.len += chunk.length;
+  }
+
+  /** The end of the last complete line in [from, to): after a LF, or a CR not followed by LF. */
+  private lastBreak(from: number, to: number): number {
+    const b = this.buf;
+    for (let i = to - 1; i >= from; i--) {
+      const c = b[i];
+      if (c === LF) return i + 1;
+      if (c === CR && i + 1 < to) return i + 1;
+    }
+    return from;
+  }
+
+  /** Line breaks in [from, to) (CRLF counts once). */
+  private breaks(from: number, to: number): number {
+    const b = this.buf;
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const c = b[i];
+      if (c === LF) n++;
+      else if (c === CR) {
+        n++;
+        if (b[i + 1] === LF && i + 1 < to) i++;
+      }
+    }
+    return n;
+  }
+
+  private fail(e: unknown, line: number): never {
+    const issue = csvErrorIssue(e, this.options.file);
+    throw new TranscriptParseError(this.options.format, [{ ...issue, line }]);
+  }
+
+  /** The line a record begins on, walking past the empty lines from `p`; `p` after them. */
+  private skipEmpty(p: number, to: number, line: number): { p: number; line: number } {
+    const b = this.buf;
+    while (p < to && (b[p] === LF || b[p] === CR)) {
+      if (b[p] === CR && p + 1 < to && b[p + 1] === LF) p++;
+      p++;
+      line++;
+    }
+    return { p, line };
+  }
+
+  /**
+   * Parses [from, to) with no callback per record, giving each record the line after the previous
+   * record's last. Returns undefined when that may be wrong or incomplete (an error, a skipped
+   * record, or empty lines between records): then {@link slow} reads the window again.
+   */
+  private fast(from: number, to: number, final: boolean): CsvReadItem[] | undefined {
+    let records: string[][];
+    try {
+      records = parse(
+        this.buf.subarray(from, to) as never,
+        {
+          ...this.opts,
+          on_skip: (e: unknown) => {
+            throw new Abort(e);
+          },
+        } as never,
+      ) as unknown as string[][];
+    } catch (e) {
+      if (e instanceof Abort) return undefined;
+      throw e;
+    }
+    const items: CsvReadItem[] = new Array(records.length);
+    let line = this.lineBase + 1;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as string[];
+      items[i] = { record, line };
+      line += 1 + fieldBreaks(record);
+    }
+    // With no empty lines, the window's line breaks are the records' own and their delimiters.
+    const breaks = this.breaks(from, to);
+    const endsWithBreak = to > from && (this.buf[to - 1] === LF || this.buf[to - 1] === CR);
+    const expected = line - this.lineBase - 1 - (endsWithBreak || records.length === 0 ? 0 : 1);
+    if (breaks !== expected && !(final && records.length === 0 && breaks === 0)) return undefined;
+    this.lineBase += breaks;
+    return items;
+  }
+
+  /**
+   * Parses [from, to) with a callback per record (slower: csv-parse builds an info object each),
+   * tracking where the last record ended; stops at the first error that is not a wrong field count.
+   */
+  private slow(
+    from: number,
+    to: number,
+  ): { items: CsvReadItem[]; end: number; line: number; abort: unknown } {
+    const items: CsvReadItem[] = [];
+    // Where the last record (read or skipped) ended, and the line there.
+    let end = from;
+    let line = this.lineBase + 1;
+    const next = (bytes: number, record: readonly string[]): number => {
+      const at = this.skipEmpty(end, from + bytes, line);
+      end = from + bytes;
+      line = at.line + 1 + fieldBreaks(record);
+      return at.line;
+    };
+    let abort: unknown;
+    try {
+      parse(
+        this.buf.subarray(from, to) as never,
+        {
+          ...this.opts,
+          on_record: (record: string[], ctx: { bytes: number }) => {
+            items.push({ record, line: next(ctx.bytes, record) });
+            return null;
+          },
+          on_skip: (e: unknown) => {
+            throw new Abort(e);
+          },
+        } as never,
+      );
+    } catch (e) {
+      if (!(e instanceof Abort)) throw e;
+      abort = e.error;
+    }
+    return { items, end, line, abort };
+  }
+
+  private run(final: boolean): CsvReadItem[] {
+    const out: CsvReadItem[] = [];
+    const skip = this.options.skip === true;
+    const emit = (items: readonly CsvReadItem[]) => {
+      for (const item of items) {
+        if (item.record) {
+          if (this.width < 0) this.width = item.record.length;
+          else if (item.record.length !== this.width) {
+            const e = { code: "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" };
+            if (!skip) this.fail(e, item.line);
+            const issue = csvErrorIssue(e, this.options.file);
+            out.push({
+              error: { ...issue, line: item.line, message: `${issue.message}; row skipped` },
+              line: item.line,
+            });
+            continue;
+          }
+          this.records++;
+        }
+        out.push(item);
+      }
+    };
+    let resumed = false;
+    for (;;) {
+      if (this.offset === 0 && this.len - this.start >= 3) {
+        const b = this.buf;
+        const s = this.start;
+        if (b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) this.start += 3;
+        this.offset = 3;
+      }
+      const from = this.start;
+      if (from >= this.len) break;
+      const to = final ? this.len : this.lastBreak(from, this.len);
+      if (to <= from) {
+        this.window = Math.max(this.window, 2 * (this.len - from));
+        break;
+      }
+      // Just after an error the window goes straight to the slow parse: one parse per damaged
+      // record (each csv-parse call costs tens of µs to set up).
+      const quick = resumed ? undefined : this.fast(from, to, final);
+      if (quick) {
+        this.parsed += to - from;
+        emit(quick);
+        this.offset += to - from;
+        this.start = to;
+        if (!final) this.window = this.minWindow;
+        continue;
+      }
+      const r = this.slow(from, to);
+      emit(r.items);
+      if (r.abort === undefined) {
+        resumed = false;
+        this.parsed += 2 * (to - from);
+        this.lineBase = r.line - 1 + this.breaks(r.end, to);
+        this.offset += to - from;
+        this.start = to;
+        if (!final) this.window = this.minWindow;
+        continue;
+      }
+      // The record that failed begins after the empty lines that follow the last one read.
+      const at = this.skipEmpty(r.end, to, r.line);
+      let p = at.p;
+      if (!final && (r.abort as { code?: unknown }).code === "CSV_QUOTE_NOT_CLOSED") {
+        // A quoted field runs past this window: wait for more input (at least twice as much).
+        this.offset += p - from;
+        this.start = p;
+        this.lineBase = at.line - 1;
+        this.window = Math.max(this.minWindow, 2 * (this.len - p));
+        break;
+      }
+      if (!skip || this.records === 0) this.fail(r.abort, at.line);
+      const issue = csvErrorIssue(r.abort, this.options.file);
+      out.push({
+        error: { ...issue, line: at.line, message: `${issue.message}; row skipped` },
+        line: at.line,
+      });
+      // Go on from the line after the one the failed record began on.
+      const b = this.buf;
+      while (p < to && b[p] !== LF && b[p] !== CR) p++;
+      if (p < to) p += b[p] === CR && p + 1 < to && b[p + 1] === LF ? 2 : 1;
+      // What the two parses read (up to where csv-parse stopped) is read again from `p`: past a
+      // fixed multiple of the input, the quoting is too damaged to go on in linear time.
+      const stop = (r.abort as { code?: unknown; bytes?: unknown }).bytes;
+      const read =
+        (r.abort as { code?: unknown }).code === "CSV_QUOTE_NOT_CLOSED"
+          ? to - from
+          : Math.max(p - from, typeof stop === "number" ? stop : 0);
+      this.parsed += 2 * read;
+      if (this.parsed > 8 * this.pushed + 4 * MIN_WINDOW)
+        this.fail({ code: "CSV_TOO_MANY_ERRORS" }, at.line);
+      this.offset += p - from;
+      this.start = p;
+      this.lineBase = at.line;
+      // Errors close together: stay with the slow parse; far apart: try the fast one again.
+      resumed = p - from < MIN_WINDOW;
+    }
+    return out;
+  }
+}
+
+/** Line breaks inside a record's fields (CRLF counts once). */
+function fieldBreaks(record: readonly string[]): number {
+  let n = 0;
+  for (const f of record) {
+    for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) n++;
+    for (let i = f.indexOf("\r"); i >= 0; i = f.indexOf("\r", i + 1)) if (f[i + 1] !== "\n") n++;
+  }
+  return n;
+}
+
+/**
+ * Parses a whole CSV text into records with the line each starts on, with {@link CsvRecordReader}.
+ * With `skipped`, a malformed record is left out and reported there (`…; row skipped`, at the line
+ * where it began); without, it throws. Shared by {@link readCsv}, `readAnnomi` and `readCodedRows`.
  * @throws {TranscriptParseError} of `format`, with csv-parse's code and line (never its message).
  * @internal
  */
@@ -317,21 +616,19 @@ export function parseCsvRecords(
   format: string,
   options: { file?: string | undefined; delimiter?: string | undefined; skipped?: Issue[] },
 ): CsvRecordAt[] {
-  const { file, skipped } = options;
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(
-      text,
-      csvParseOptions(
-        options.delimiter,
-        skipped ? reportSkippedInto(skipped, file) : undefined,
-      ) as never,
-    ) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (e) {
-    if (!isCsvParseError(e)) throw e;
-    throw new TranscriptParseError(format, [csvErrorIssue(e, file)]);
+  const { skipped } = options;
+  const reader = new CsvRecordReader({
+    format,
+    file: options.file,
+    delimiter: options.delimiter,
+    skip: skipped !== undefined,
+  });
+  const records: CsvRecordAt[] = [];
+  for (const item of [...reader.push(new TextEncoder().encode(text)), ...reader.end()]) {
+    if (item.error) skipped?.push(item.error);
+    else records.push(item);
   }
-  return records.map((r) => ({ record: r.record, line: csvRecordLine(r.record, r.info.lines) }));
+  return records;
 }
 
 /** The message and code for a csv-parse error, without any of the input's content. @internal */
@@ -346,7 +643,7 @@ export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
   )
     message = "csv: the row has a different number of fields than the header";
   else if (code === "CSV_QUOTE_NOT_CLOSED")
-    message = 'csv: a quoted field is not closed (a " is missing) before the end of the input';
+    message = 'csv: a quoted field in the row that begins here is never closed (a " is missing)';
   else if (code === "CSV_INVALID_OPENING_QUOTE" || code === "INVALID_OPENING_QUOTE")
     message = 'csv: a quote (") opens in the middle of an unquoted field; quote the whole field';
   else if (code === "CSV_INVALID_CLOSING_QUOTE")
@@ -355,7 +652,8 @@ export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
   else if (code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE")
     message = "csv: characters follow a closing quote";
   else if (code === "CSV_TOO_MANY_ERRORS")
-    message = `csv: more than ${MAX_ERRORS_PER_RECORD} quoting errors in one row; fix the quoting (too damaged to skip)`;
+    message =
+      "csv: the quoting is too damaged to read past this row (too many malformed rows re-read); fix the quoting";
   else message = `csv: the input is not valid CSV (${code || "parse error"})`;
   return issueAt(file, {
     code: code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "bad_row" : "bad_csv",

@@ -1,22 +1,18 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { pipeline, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { parse } from "csv-parse";
 import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Coding, Utterance } from "../core/schemas.js";
 import { groupSessions, type ReadOptions, type ReadResult } from "../io/_shared.js";
 import { annomiCollector } from "../io/annomi.js";
 import {
+  type CsvReadItem,
   type CsvReadOptions,
-  csvErrorIssue,
-  csvParseOptions,
-  csvRecordLine,
+  CsvRecordReader,
   csvRowMapper,
-  isCsvParseError,
   type MappedRow,
   RowError,
-  reportSkippedInto,
 } from "../io/csv.js";
 import { type JsonlReadOptions, jsonlLineMapper } from "../io/json.js";
 
@@ -64,25 +60,31 @@ function toReadable(input: StreamSource): Readable {
 }
 
 /**
- * A csv-parse stream parser whose records come as `{ record, info: { lines } }`. csv-parse's own
- * `info: true` builds two info objects per record, which halves its throughput; instead this reads
- * the parser's documented live `parser.info.lines` counter at the moment each record is pushed
- * (the record's last line, exactly what `info.lines` would say). Falls back to `info: true` if the
- * parser has no such counter.
+ * The CSV records of a source, read chunk by chunk through {@link CsvRecordReader} (memory: the
+ * current window and the longest record), each with the line it begins on; with `skip`, malformed
+ * records come as error items at the line where they began.
  */
-function csvStreamParser(options: Record<string, unknown>) {
-  const parser = parse({ ...options, info: false }) as ReturnType<typeof parse> & {
-    info?: { lines?: unknown };
-  };
-  const info = parser.info;
-  if (!info || typeof info.lines !== "number") return parse({ ...options, info: true });
-  const push = parser.push.bind(parser);
-  parser.push = (chunk: unknown, encoding?: BufferEncoding) =>
-    push(
-      chunk === null ? null : { record: chunk, info: { lines: info.lines as number } },
-      encoding,
-    );
-  return parser;
+async function* csvItems(
+  input: StreamSource,
+  options: {
+    format: string;
+    file?: string | undefined;
+    delimiter?: string | undefined;
+    skip: boolean;
+  },
+): AsyncGenerator<CsvReadItem, void, undefined> {
+  const reader = new CsvRecordReader(options);
+  const source = toReadable(input);
+  const encoder = new TextEncoder();
+  try {
+    for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+      const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+      yield* reader.push(bytes);
+    }
+    yield* reader.end();
+  } finally {
+    if (!source.destroyed) source.destroy();
+  }
 }
 
 function withFile<T extends { file?: string }>(input: StreamSource, options: T): T {
@@ -113,48 +115,30 @@ export async function* streamCsvUtterances(
   options: CsvReadOptions = {},
 ): AsyncGenerator<StreamItem, void, undefined> {
   const opts = withFile(input, options);
-  const file = opts.file;
   const skip = opts.onError === "skip";
-  const skipped: Issue[] = [];
-  const parser = csvStreamParser(
-    csvParseOptions(opts.delimiter, skip ? reportSkippedInto(skipped, file) : undefined),
-  );
-  const source = toReadable(input);
-  pipeline(source, parser, () => {});
   let map: ((rec: readonly string[], line: number) => MappedRow) | undefined;
-  const drain = function* (before: number): Generator<StreamItem> {
-    while (skipped.length > 0 && (skipped[0]?.line ?? 0) < before) {
-      const e = skipped.shift() as Issue;
-      yield { error: e, line: e.line };
+  for await (const item of csvItems(input, {
+    format: "csv",
+    file: opts.file,
+    delimiter: opts.delimiter,
+    skip,
+  })) {
+    if (item.error) {
+      yield { error: item.error, line: item.line };
+      continue;
     }
-  };
-  try {
-    for await (const chunk of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      const line = csvRecordLine(chunk.record, chunk.info.lines);
-      if (skipped.length > 0) yield* drain(line);
-      if (!map) {
-        map = csvRowMapper(chunk.record, opts);
-        continue;
-      }
-      try {
-        yield { ...map(chunk.record, line), line };
-      } catch (e) {
-        if (!(e instanceof RowError)) throw e;
-        if (!skip) throw new TranscriptParseError("csv", [e.issue]);
-        yield { error: { ...e.issue, message: `${e.issue.message}; row skipped` }, line };
-      }
+    if (!map) {
+      map = csvRowMapper(item.record, opts);
+      continue;
     }
-  } catch (e) {
-    if (e instanceof TranscriptParseError) throw e;
-    if (isCsvParseError(e)) throw new TranscriptParseError("csv", [csvErrorIssue(e, file)]);
-    throw e;
-  } finally {
-    if (!source.destroyed) source.destroy();
+    try {
+      yield { ...map(item.record, item.line), line: item.line };
+    } catch (e) {
+      if (!(e instanceof RowError)) throw e;
+      if (!skip) throw new TranscriptParseError("csv", [e.issue]);
+      yield { error: { ...e.issue, message: `${e.issue.message}; row skipped` }, line: item.line };
+    }
   }
-  yield* drain(Number.POSITIVE_INFINITY);
 }
 
 /**
@@ -226,31 +210,16 @@ export async function readAnnomiStream(
   options: ReadOptions = {},
 ): Promise<ReadResult> {
   const opts = withFile(input, options);
-  const file = opts.file;
   const warnings: Issue[] = [];
-  const parser = csvStreamParser(
-    csvParseOptions(
-      undefined,
-      opts.onError === "skip" ? reportSkippedInto(warnings, file) : undefined,
-    ),
-  );
-  const source = toReadable(input);
-  pipeline(source, parser, () => {});
   let collector: ReturnType<typeof annomiCollector> | undefined;
-  try {
-    for await (const chunk of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (!collector) collector = annomiCollector(chunk.record, opts, warnings);
-      else collector.add(chunk.record, csvRecordLine(chunk.record, chunk.info.lines));
-    }
-  } catch (e) {
-    if (e instanceof TranscriptParseError) throw e;
-    if (isCsvParseError(e)) throw new TranscriptParseError("annomi", [csvErrorIssue(e, file)]);
-    throw e;
-  } finally {
-    if (!source.destroyed) source.destroy();
+  for await (const item of csvItems(input, {
+    format: "annomi",
+    file: opts.file,
+    skip: opts.onError === "skip",
+  })) {
+    if (item.error) warnings.push(item.error);
+    else if (!collector) collector = annomiCollector(item.record, opts, warnings);
+    else collector.add(item.record, item.line);
   }
   return collector
     ? collector.finish()

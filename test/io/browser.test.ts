@@ -21,7 +21,10 @@ describe("src/io runs in a browser", () => {
     const ctx: Record<string, unknown> = { TextEncoder, TextDecoder };
     runInNewContext(code, ctx);
     const rk = ctx.rk as {
-      readCsv: (t: string) => { transcripts: { utterances: { text: string; role: string }[] }[] };
+      readCsv: (
+        t: string,
+        o?: { onError: "skip" },
+      ) => { transcripts: { utterances: { text: string; role: string }[] }[] };
       readVtt: (t: string) => { transcripts: { utterances: { role: string }[] }[] };
     };
     const r = rk.readCsv('speaker,text\nT,"Hi, there"\nC,é 😀\n');
@@ -29,6 +32,9 @@ describe("src/io runs in a browser", () => {
       ["therapist", "Hi, there"],
       ["client", "é 😀"],
     ]);
+    // A damaged record is skipped and reading resumes on the next line (issue 15, item 1).
+    const skipped = rk.readCsv('\ufeffspeaker,text\nT,a\nC,"b" c\nT,"d"\n', { onError: "skip" });
+    expect(skipped.transcripts[0]?.utterances.map((u) => u.text)).toEqual(["a", "d"]);
     expect(
       rk.readVtt("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v C>ok\n").transcripts[0]?.utterances[0]
         ?.role,

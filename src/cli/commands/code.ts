@@ -11,7 +11,7 @@
  * session whole, and does not depend on the chunk size or on `--workers`.
  * @module
  */
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { ArgsDef } from "citty";
@@ -24,6 +24,7 @@ import type { Codebook, Utterance } from "../../core/schemas.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
 import type { StreamItem } from "../../node/stream.js";
 import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
+import { type Output, openOutput } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -219,8 +220,8 @@ export interface CodeItemsOptions {
   readonly chunkSize?: number;
   /** Chunks in flight at once (default 1; the worker pool passes 2 × workers). */
   readonly inFlight?: number;
-  /** Called with each coded chunk, in input order. */
-  readonly onRows: (rows: readonly CodedRow[]) => void;
+  /** Called with each coded chunk, in input order (awaited: a slow output slows the coding). */
+  readonly onRows: (rows: readonly CodedRow[]) => unknown;
   /** Called for each row left out (`--on-error skip`). */
   readonly onSkip?: (issue: Issue, line: number | undefined) => void;
   /** Called with the warnings of streamed items. */
@@ -377,7 +378,7 @@ export async function codeItems(
       });
     });
     coded += rows.length;
-    options.onRows(rows);
+    await options.onRows(rows);
     options.onProgress?.(coded);
   };
 
@@ -495,8 +496,18 @@ function workerEntry(): { entry: string; tsx: boolean } {
 /**
  * An engine over `n` worker threads. Batches go round-robin; each worker builds the same
  * classifier from `spec`, so its answers equal this thread's.
+ *
+ * A worker that dies (it reached its heap cap on a very long utterance, or crashed) does not end
+ * the run: its batches and every later one go to `fallback` (the classifier in this thread, which
+ * gives the same answers), and `onFallback` is told once why. Without a fallback they fail with
+ * an `InputError` naming the reason.
  */
-export function workerEngine(spec: ClassifierSpec, n: number): Engine {
+export function workerEngine(
+  spec: ClassifierSpec,
+  n: number,
+  fallback?: Engine,
+  onFallback?: (reason: string) => void,
+): Engine {
   const { entry, tsx } = workerEntry();
   const source = `
 const { workerData } = require("node:worker_threads");
@@ -513,7 +524,19 @@ const { workerData } = require("node:worker_threads");
       utterances: readonly Utterance[];
     }
   >();
-  let failed: unknown;
+  let failed: InputError | undefined;
+  const exited = new Set<Worker>();
+  const fail = (reason: string) => {
+    if (!failed) {
+      failed = new InputError(`a --workers thread stopped (${reason})`);
+      if (fallback) onFallback?.(reason);
+    }
+    for (const [, job] of waiting) {
+      if (fallback) fallback.classify(job.utterances).then(job.resolve, job.reject);
+      else job.reject(failed);
+    }
+    waiting.clear();
+  };
   const workers = Array.from({ length: n }, () => {
     const w = new Worker(source, {
       eval: true,
@@ -545,16 +568,24 @@ const { workerData } = require("node:worker_threads");
       );
     });
     w.on("error", (e) => {
-      failed = e;
-      for (const [, job] of waiting) job.reject(e);
-      waiting.clear();
+      const code = (e as { code?: unknown }).code;
+      fail(
+        code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? `it reached its ${WORKER_HEAP_MB} MB heap limit`
+          : `${(e as Error).name ?? "Error"}${typeof code === "string" ? ` ${code}` : ""}`,
+      );
+    });
+    w.on("exit", (code) => {
+      exited.add(w);
+      if (!closing) fail(`it exited with code ${code}`);
     });
     return w;
   });
   let next = 0;
+  let closing = false;
   return {
     classify(utterances) {
-      if (failed) return Promise.reject(failed);
+      if (failed) return fallback ? fallback.classify(utterances) : Promise.reject(failed);
       const seq = next++;
       const w = workers[seq % n] as Worker;
       return new Promise<Prediction[]>((resolve, reject) => {
@@ -563,10 +594,14 @@ const { workerData } = require("node:worker_threads");
       });
     },
     async close() {
+      closing = true;
       await Promise.all(
         workers.map(
           (w) =>
             new Promise<void>((done) => {
+              // A worker that already exited fires no second 'exit': waiting for one left the
+              // event loop empty and the process ended with code 13 and no output.
+              if (exited.has(w)) return done();
               w.once("exit", () => done());
               w.postMessage("close");
               setTimeout(() => void w.terminate(), 2000).unref();
@@ -650,23 +685,28 @@ export default defineCommand({
 
     // Build once here first: a bad codebook or model fails fast, before any output.
     const classifier = await buildClassifier(spec);
-    const engine = workers > 1 ? workerEngine(spec, workers) : inlineEngine(classifier);
+    const engine =
+      workers > 1
+        ? workerEngine(spec, workers, inlineEngine(classifier), (reason) =>
+            io.err(
+              `rapportkit: warning: a --workers thread stopped (${reason}); coding goes on in the main thread\n`,
+            ),
+          )
+        : inlineEngine(classifier);
 
-    // Nothing is written (and no --out file created) until the first row is coded, so a bad
-    // column or an unreadable input fails with no partial output.
-    let fd: number | undefined;
-    let started = false;
-    const write = (text: string) => {
-      if (!started) {
-        started = true;
-        if (outFile) fd = openSync(resolvePath(io.cwd, outFile), "w");
-        if (of === "csv") write(`${CODED_COLUMNS.join(",")}\n`);
+    // Nothing is written until the first row is coded, so a bad column or an unreadable input
+    // fails with no output; --out is written to a temporary file, renamed into place on success.
+    let output: Output | undefined;
+    const write = async (text: string) => {
+      if (!output) {
+        output = await openOutput(io, outFile);
+        if (of === "csv") await output.write(`${CODED_COLUMNS.join(",")}\n`);
       }
-      if (fd !== undefined) writeSync(fd, text);
-      else io.out(text);
+      await output.write(text);
     };
     const bar = progressBar(io);
     let summary: CodeSummary;
+    let done = false;
     try {
       const line = of === "csv" ? codedCsvLine : codedJsonlLine;
       summary = await codeItems(streamInput(file, args, io), engine, async () => classifier, {
@@ -674,7 +714,7 @@ export default defineCommand({
         onRows: (rows) => {
           let s = "";
           for (const r of rows) s += line(r);
-          write(s);
+          return write(s);
         },
         onSkip: (issue) => {
           bar.done();
@@ -690,11 +730,13 @@ export default defineCommand({
             `rapportkit: warning: line ${line}: session ${JSON.stringify(session.slice(0, 60))} comes back after more than ${MAX_SESSIONS} other sessions; its earlier turns are not used as context\n`,
           ),
       });
-      write("");
+      await write("");
+      await (output as Output | undefined)?.commit();
+      done = true;
     } finally {
       bar.done();
+      if (!done) await (output as Output | undefined)?.abort();
       await engine.close();
-      if (fd !== undefined) closeSync(fd);
     }
     if (summary.skipped > 0)
       io.err(

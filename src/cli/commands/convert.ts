@@ -1,40 +1,12 @@
-import { createWriteStream, type WriteStream } from "node:fs";
-import { resolve } from "node:path";
 import { formatIssue, type Issue } from "../../core/errors.js";
 import { CSV_COLUMNS, csvUtteranceRow } from "../../io/csv.js";
 import { utteranceToJsonl } from "../../io/json.js";
 import { inputArgs, streamInput } from "../_input.js";
-import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
+import { openOutput } from "../_output.js";
+import { defineCommand, ioOf, UsageError } from "../io.js";
 
 /** The most warnings printed one by one; the rest are counted. */
 const MAX_WARNINGS = 50;
-
-/** Buffers output and writes it in chunks, to stdout or to a file (waiting when the file is busy). */
-function sink(io: CliIO, out: string | undefined) {
-  const stream: WriteStream | undefined = out ? createWriteStream(resolve(io.cwd, out)) : undefined;
-  let buf = "";
-  const flush = async () => {
-    if (buf === "") return;
-    const chunk = buf;
-    buf = "";
-    if (!stream) io.out(chunk);
-    else if (!stream.write(chunk)) await new Promise<void>((r) => stream.once("drain", r));
-  };
-  return {
-    async write(s: string) {
-      buf += s;
-      if (buf.length >= 1 << 16) await flush();
-    },
-    async close() {
-      await flush();
-      if (stream)
-        await new Promise<void>((ok, fail) => {
-          stream.once("error", fail);
-          stream.end(ok);
-        });
-    },
-  };
-}
 
 /**
  * `rapportkit convert <in> [--format ...] --to csv|jsonl [--out FILE]`: reads a transcript in any
@@ -42,7 +14,8 @@ function sink(io: CliIO, out: string | undefined) {
  * `id,session,index,speaker,role,text,start,end,metadata`, where `metadata` is a JSON object) or
  * JSONL (one utterance object per line: `id, session, index, speaker, role, text`, then `start`,
  * `end`, `metadata` when present). CSV and JSONL inputs are streamed (constant memory). Output goes
- * to stdout unless `--out` is given; warnings and a one-line summary go to stderr.
+ * to stdout unless `--out` is given (written to a temporary file and renamed into place on success,
+ * so a failed run leaves no partial file); warnings and a one-line summary go to stderr.
  */
 export default defineCommand({
   meta: {
@@ -68,7 +41,7 @@ export default defineCommand({
     const items = streamInput(String(args.input ?? ""), args, io);
     // Read the first item before opening the output, so bad input or options leave no empty file.
     const first = await items.next();
-    const output = sink(io, out);
+    const output = await openOutput(io, out);
     let warned = 0;
     const warn = (w: Issue) => {
       if (++warned <= MAX_WARNINGS) io.err(`rapportkit: warning: ${formatIssue(w)}\n`);
@@ -76,6 +49,7 @@ export default defineCommand({
     let n = 0;
     let skipped = 0;
     const sessions = new Set<string>();
+    let done = false;
     try {
       if (to === "csv") await output.write(`${CSV_COLUMNS.join(",")}\n`);
       for (let r = first; !r.done; r = await items.next()) {
@@ -92,8 +66,10 @@ export default defineCommand({
           `${to === "csv" ? csvUtteranceRow(item.utterance) : utteranceToJsonl(item.utterance)}\n`,
         );
       }
+      await output.commit();
+      done = true;
     } finally {
-      await output.close();
+      if (!done) await output.abort();
     }
     if (warned > MAX_WARNINGS)
       io.err(`rapportkit: warning: … and ${warned - MAX_WARNINGS} more warnings\n`);

@@ -1,10 +1,11 @@
-import { access, mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rapportCodebook } from "../../codebook/index.js";
 import type { CodedTranscript } from "../../core/schemas.js";
 import { readText } from "../../io/index.js";
 import { renderReport, scoreForReport } from "../../report/index.js";
+import { writeOutput } from "../_output.js";
 import { defineCommand, InputError, ioOf } from "../io.js";
 import { codeWithDefault } from "./report.js";
 
@@ -91,7 +92,7 @@ export default defineCommand({
     });
     const out = isAbsolute(ctx.args.out) ? ctx.args.out : join(io.cwd, ctx.args.out);
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, html, "utf8");
+    await writeOutput(io, out, html);
     const shown = relative(io.cwd, out);
     io.out(`Report written to ${shown.startsWith("..") ? out : shown}\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { codeTranscript, rulesClassifier, type SyncClassifier } from "../../classify/index.js";
@@ -7,6 +7,7 @@ import type { Codebook, CodedTranscript, Coding, Transcript } from "../../core/s
 import { type ReportQuestionnaire, renderReport, scoreForReport } from "../../report/index.js";
 import { BUILTIN_INSTRUMENTS } from "../../score/instruments.js";
 import { inputArgs, loadInput } from "../_input.js";
+import { writeOutput } from "../_output.js";
 import { defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /**
@@ -167,7 +168,7 @@ export default defineCommand({
     const out = args.out === undefined ? "report.html" : String(args.out);
     const abs = resolve(io.cwd, out);
     await mkdir(dirname(abs), { recursive: true });
-    await writeFile(abs, html, "utf8");
+    await writeOutput(io, out, html);
     const n = coded.reduce((a, c) => a + c.transcript.utterances.length, 0);
     io.err(
       `rapportkit: report of ${coded.length} session${coded.length === 1 ? "" : "s"} (${n} utterances) written to ${out}\n`,

@@ -4,7 +4,6 @@
  * context columns; or any transcript format that carries codes, such as AnnoMI).
  * @module
  */
-import { writeFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
 import { type LinearExample, trainLinear } from "../../classify/linear/train.js";
@@ -12,6 +11,7 @@ import type { Codebook, Coding, Transcript } from "../../core/schemas.js";
 import type { ReadResult } from "../../io/_shared.js";
 import { readTranscriptFile, sessionNameOf } from "../../node/files.js";
 import { inputArgs, inputOptionsOf, intArg, printWarnings, strArg } from "../_input.js";
+import { writeOutput } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 import { codebookOf } from "./code.js";
 
@@ -150,7 +150,7 @@ export default defineCommand({
       ...(seed !== undefined ? { seed } : {}),
       ...(epochs !== undefined ? { epochs } : {}),
     });
-    writeFileSync(resolvePath(io.cwd, out), `${JSON.stringify(model)}\n`);
+    await writeOutput(io, out, `${JSON.stringify(model)}\n`);
     const codes = new Set([...gold.values()].map((c) => c.codeId));
     io.out(
       `trained on ${gold.size} coded utterances (${codes.size} codes, codebook ${codebook.id}); wrote ${out}\n`,

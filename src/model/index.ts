@@ -71,9 +71,9 @@ export interface DefaultClassifierOptions {
 }
 
 /**
- * The default classifier for a built-in codebook: for `annomi` the pretrained linear model; for
- * `rapport` the linear model mapped through the crosswalk, joined with the rules classifier for
- * the codes AnnoMI lacks (see {@link rapportClassifier}).
+ * The default classifier for a built-in codebook: for `annomi` the pretrained AnnoMI model; for
+ * `rapport` the pretrained rapport model with the codebook's cues as features (see
+ * {@link rapportClassifier} and docs/model-card.md).
  * @throws {CodebookError} `unknown_codebook` at path `["codebook"]` for any other codebook.
  * @example
  * import { defaultClassifier } from "rapportkit/model";

@@ -576,6 +576,7 @@ export function decode(
   const logits = new Float64Array(c.K);
   const probs = new Float64Array(c.K);
   const rb = new RowBuffer();
+  const tagScratch: string[] = [];
   const opt = c.featureOptions;
   // Turns of one session usually come together: skip the map lookup for a repeated session.
   let lastSession: string | undefined;
@@ -602,19 +603,23 @@ export function decode(
       }
       const role = turn.role as Role;
       const extra = tags ? tags[i] : turn.tags;
+      let codes: readonly string[] | undefined = c.contextCodes ? st.tags : undefined;
+      if (extra && extra.length > 0) {
+        if (codes) {
+          // The context tags, then the turn's own, in a reused array.
+          tagScratch.length = 0;
+          for (const t of codes) tagScratch.push(t);
+          for (const t of extra) tagScratch.push(t);
+          codes = tagScratch;
+        } else codes = extra;
+      }
       extractRows(
         c.rows,
         tk,
         th,
         role,
         st.index,
-        extra && extra.length > 0
-          ? c.contextCodes
-            ? [...st.tags, ...extra]
-            : extra
-          : c.contextCodes
-            ? st.tags
-            : undefined,
+        codes,
         st.lastTurn[otherRole(role)],
         opt.sameRoleWords ? st.lastTurn[role] : undefined,
         opt,

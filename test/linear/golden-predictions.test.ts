@@ -93,8 +93,8 @@ const GOLDEN = {
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "50d6aadb682b0fe20dd39420707710af2eaf278ab85bf92322565b5497c31260",
-    evidence: "679d90c977a0cf0758291f03cbd905e9fc0a5b8c80021165d39bdd622f98b293",
+    codes: "d0e11b5be6eec9cefd57badf7b13be948ac31959a1eb9eb8d3cd62588864aaef",
+    evidence: "53de97cad3363a33590e266b15d7b020affcb243250ac5b8e1ebd1cad1c4b693",
     probabilities: RULES_NO_PROBS,
   },
 };

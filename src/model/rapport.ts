@@ -76,7 +76,7 @@ export interface RapportClassifierOptions {
    * or more sentences is also coded on its own (after the same previous turn), and the most
    * confident sentence code of another family than the utterance's code, with confidence at least
    * `secondaryThreshold`, becomes `prediction.secondary`. Default false: out of fold it found the
-   * coders' second code with precision 0.30 and recall 0.13 (docs/model-card.md), well below the
+   * coders' second code with precision 0.26 and recall 0.12 (docs/model-card.md), well below the
    * coders' agreement with each other, and it costs a second pass over multi-sentence utterances.
    */
   readonly secondary?: boolean;

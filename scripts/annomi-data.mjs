@@ -96,6 +96,32 @@ export const asUtterance = (t) => ({
   text: t.text,
 });
 
+/**
+ * Per-class precision, recall, F1 and support, macro-F1 over the classes present in `gold`, and
+ * accuracy (a class never predicted has precision 0).
+ */
+export function prf(gold, pred, classes) {
+  const per = {};
+  for (const c of classes) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < gold.length; i++) {
+      if (pred[i] === c && gold[i] === c) tp++;
+      else if (pred[i] === c) fp++;
+      else if (gold[i] === c) fn++;
+    }
+    const p = tp + fp ? tp / (tp + fp) : 0;
+    const r = tp + fn ? tp / (tp + fn) : 0;
+    per[c] = { precision: p, recall: r, f1: p + r ? (2 * p * r) / (p + r) : 0, support: tp + fn };
+  }
+  const present = classes.filter((c) => per[c].support > 0);
+  const macroF1 = present.reduce((s, c) => s + per[c].f1, 0) / present.length;
+  let ok = 0;
+  for (let i = 0; i < gold.length; i++) if (gold[i] === pred[i]) ok++;
+  return { macroF1, accuracy: ok / gold.length, n: gold.length, perClass: per };
+}
+
 /** Macro-F1 over `classes` (a class never predicted nor present counts as F1 0). */
 export function macroF1(gold, pred, classes) {
   let sum = 0;

@@ -13,6 +13,7 @@ import {
   groupedFolds,
   loadAnnomi,
   parent,
+  prf,
   THERAPIST_LABELS,
 } from "./annomi-data.mjs";
 import { MODEL_OPTIONS } from "./model-options.mjs";
@@ -51,28 +52,6 @@ for (const k of [
   delete sets[k];
 
 export const TRAIN_OPTIONS = MODEL_OPTIONS;
-
-function prf(gold, pred, classes) {
-  const per = {};
-  for (const c of classes) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < gold.length; i++) {
-      if (pred[i] === c && gold[i] === c) tp++;
-      else if (pred[i] === c) fp++;
-      else if (gold[i] === c) fn++;
-    }
-    const p = tp + fp ? tp / (tp + fp) : 0;
-    const r = tp + fn ? tp / (tp + fn) : 0;
-    per[c] = { precision: p, recall: r, f1: p + r ? (2 * p * r) / (p + r) : 0, support: tp + fn };
-  }
-  const present = classes.filter((c) => per[c].support > 0);
-  const macroF1 = present.reduce((s, c) => s + per[c].f1, 0) / present.length;
-  let ok = 0;
-  for (let i = 0; i < gold.length; i++) if (gold[i] === pred[i]) ok++;
-  return { macroF1, accuracy: ok / gold.length, n: gold.length, perClass: per };
-}
 
 /** Expected calibration error (15 equal-width bins on the top probability) and multi-class Brier. */
 function calibration(gold, probs, classes) {

@@ -18,7 +18,7 @@ import { rulesClassifier } from "../src/classify/rules/index.js";
 import { rapportCodebook } from "../src/codebook/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
 import { mitiSummary, rapportProfile } from "../src/score/index.js";
-import { groupedFolds, parent, rapportToAnnomiFrom } from "./annomi-data.mjs";
+import { groupedFolds, parent, prf, rapportToAnnomiFrom } from "./annomi-data.mjs";
 import {
   loadAnnomiRapport,
   loadWritten,
@@ -77,27 +77,6 @@ const all = [...annomi, ...written];
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 
 // ------------------------------------------------------------------ metrics
-function prf(gold, pred, classes) {
-  const per = {};
-  for (const c of classes) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < gold.length; i++) {
-      if (pred[i] === c && gold[i] === c) tp++;
-      else if (pred[i] === c) fp++;
-      else if (gold[i] === c) fn++;
-    }
-    const p = tp + fp ? tp / (tp + fp) : 0;
-    const r = tp + fn ? tp / (tp + fn) : 0;
-    per[c] = { precision: p, recall: r, f1: p + r ? (2 * p * r) / (p + r) : 0, support: tp + fn };
-  }
-  const present = classes.filter((c) => per[c].support > 0);
-  const macroF1 = present.reduce((s, c) => s + per[c].f1, 0) / present.length;
-  let ok = 0;
-  for (let i = 0; i < gold.length; i++) if (gold[i] === pred[i]) ok++;
-  return { macroF1, accuracy: ok / gold.length, n: gold.length, perClass: per };
-}
 const ranks = (xs) => {
   const idx = xs.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0]);
   const r = new Array(xs.length);

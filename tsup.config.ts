@@ -1,8 +1,23 @@
+import type { Plugin } from "esbuild";
 import { defineConfig } from "tsup";
 
 // tsup 8.5 passes baseUrl to its dts build; TypeScript 6.0 rejects that (TS5101) unless silenced.
 const dts = { compilerOptions: { ignoreDeprecations: "6.0" } };
 const entries = { index: "src/index.ts", node: "src/node/index.ts", model: "src/model/index.ts" };
+
+// The package ships no source maps (they were 71 % of the tarball) and the pretrained models once:
+// dist/model.js holds them; dist/model.cjs only re-exports it (`require(esm)`, which the
+// package's Node range ≥ 20.19 has by default), and the CLI loads dist/model.js at run time
+// instead of bundling a copy (`modelOnce` below).
+const modelOnce: Plugin = {
+  name: "model-once",
+  setup(build) {
+    build.onResolve({ filter: /\/model\/index\.js$/ }, () => ({
+      path: "./model.js",
+      external: true,
+    }));
+  },
+};
 
 // Why the ESM build is one file per module: bundlers drop unused *modules* of a package with
 // "sideEffects": false, but inside one bundled file they must keep every top-level call (zod
@@ -15,7 +30,7 @@ export default defineConfig([
     format: ["esm"],
     bundle: false,
     dts: false,
-    sourcemap: true,
+    sourcemap: false,
     clean: false,
     target: "es2022",
     platform: "neutral",
@@ -25,7 +40,7 @@ export default defineConfig([
     entry: { model: entries.model },
     format: ["esm"],
     dts: false,
-    sourcemap: true,
+    sourcemap: false,
     clean: false,
     target: "es2022",
     platform: "neutral",
@@ -33,16 +48,25 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    // CommonJS, one bundle per entry, with the .d.cts declarations.
-    entry: entries,
+    // CommonJS, one bundle per entry (the model's is a re-export, below), with the .d.cts
+    // declarations.
+    entry: { index: entries.index, node: entries.node },
     format: ["cjs"],
     dts,
-    sourcemap: true,
+    sourcemap: false,
     clean: false,
     target: "es2022",
     platform: "neutral",
     splitting: false,
     treeshake: true,
+  },
+  {
+    // rapportkit/model for require(): its declarations here, its code written by
+    // scripts/model-cjs.mjs after the build (`module.exports = require("./model.js")`).
+    entry: { model: entries.model },
+    format: ["cjs"],
+    dts: { ...dts, only: true },
+    clean: false,
   },
   {
     // The ESM declarations (dist/index.d.ts, dist/node.d.ts, dist/model.d.ts).
@@ -56,11 +80,12 @@ export default defineConfig([
     entry: { cli: "src/cli/index.ts" },
     format: ["esm"],
     dts: false,
-    sourcemap: true,
+    sourcemap: false,
     clean: false,
     target: "node20",
     platform: "node",
     splitting: false,
     treeshake: true,
+    esbuildPlugins: [modelOnce],
   },
 ]);

@@ -104,6 +104,13 @@ describe("the packed package", () => {
       "dist/cli.js",
     ])
       expect(files).toContain(must);
+    // no source maps, and the pretrained models once (dist/model.js; model.cjs and the CLI load it)
+    expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
+    const sizes = new Map(
+      (info?.files ?? []).map((f) => [f.path, (f as { size?: number }).size ?? 0]),
+    );
+    expect(sizes.get("dist/model.cjs")).toBeLessThan(1_000);
+    expect(sizes.get("dist/cli.js")).toBeLessThan(1_000_000);
     // nothing from tests, fixtures, examples, docs sources or scripts
     expect(files.some((f) => /^(test|examples|docs|scripts|src|bench|\.changeset)\//.test(f))).toBe(
       false,
@@ -134,15 +141,16 @@ describe("the packed package", () => {
       "node",
       [
         "-e",
-        `const rk = require("rapportkit"); require("rapportkit/node"); require("rapportkit/model");
+        `const rk = require("rapportkit"); require("rapportkit/node"); const model = require("rapportkit/model");
          const t = rk.parseTranscript({ id: "s", utterances: [] });
-         console.log(JSON.stringify({ report: rk.renderReport([{ transcript: t }]).includes("</html>"), exports: Object.keys(rk).length, error: new rk.ValidationError("x") instanceof Error }));`,
+         const coded = model.defaultClassifier({ codebook: "rapport" }).classify([{ id: "u1", role: "therapist", text: "What brings you here today?" }]);
+         console.log(JSON.stringify({ report: rk.renderReport([{ transcript: t }]).includes("</html>"), exports: Object.keys(rk).length, error: new rk.ValidationError("x") instanceof Error, code: coded[0].codeId }));`,
       ],
       scratch,
     );
     expect(cjs.code, cjs.out).toBe(0);
     const c = JSON.parse(cjs.out.trim().split("\n").pop() ?? "{}");
-    expect(c).toMatchObject({ report: true, error: true });
+    expect(c).toMatchObject({ report: true, error: true, code: "question.open" });
     expect(c.exports).toBe(e.exports);
 
     const bin = run(join(scratch, "node_modules/.bin/rapportkit"), ["--version"], scratch);

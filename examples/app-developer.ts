@@ -63,10 +63,10 @@ async function complete(prompt: string): Promise<string> {
 }
 const strong = llmClassifier({ codebook: rapportCodebook, complete });
 
-// 4. The cascade: the LLM sees only what the rules are unsure about (confidence below 0.6).
+// 4. The cascade: the LLM sees only what the local model is unsure about (confidence below 0.7).
 let escalated = 0;
 const coder = cascade(fast, strong, {
-  threshold: 0.6,
+  threshold: 0.7,
   onReport: (r) => {
     escalated = r.escalated;
   },

@@ -129,6 +129,8 @@ export const sentencesOf = (text) =>
     .map((x) => x.trim())
     .filter((x) => /[a-z]/i.test(x));
 const sentencePreds = new Map();
+/** Out-of-fold predictions with each therapist turn coded alone after the previous other-role turn. */
+const alonePreds = new Map();
 function crossValidate(turns, s) {
   const folds = groupedFolds(turns, 5, s);
   const preds = new Map();
@@ -162,6 +164,19 @@ function crossValidate(turns, s) {
       }
       if (t.role !== "therapist") prev = t;
     }
+    // Each therapist turn alone, after the other speaker's previous turn (as the CLI codes a
+    // file with --context-column): no earlier turns of its own conversation.
+    const alone = [];
+    let before;
+    for (const t of testTurns) {
+      if (t.role === "therapist") {
+        if (before) alone.push({ ...strip(before), id: `${t.id}/p`, session: t.id, index: 0 });
+        alone.push({ ...strip(t), session: t.id, index: before ? 1 : 0, alone: true });
+      } else before = t;
+    }
+    classify(model, alone).forEach((p, i) => {
+      if (alone[i].alone) alonePreds.set(alone[i].id, p);
+    });
     const mo = classify(model, mini);
     mo.forEach((p, i) => {
       const of = mini[i].of;
@@ -405,6 +420,13 @@ for (const s of seeds) {
   console.log(`\n## seed ${s} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   printTable("Written corpus, out of fold", rw, RAPPORT_THERAPIST);
   printTable("AnnoMI (rapport-coded), out of fold", ra, RAPPORT_THERAPIST);
+  const wAlone = perCode(written, alonePreds);
+  const aAlone = perCode(annomi, alonePreds);
+  report.seeds[s].alone = { written: wAlone, annomi: aAlone };
+  console.log(
+    `\nEach therapist turn coded alone after the other speaker's turn (as --context-column does): written macro-F1 ${pct(wAlone.macroF1)}, AnnoMI macro-F1 ${pct(aAlone.macroF1)}\n  ` +
+      MUST.map((c) => `${c} ${pct(wAlone.perClass[c]?.f1)}`).join(", "),
+  );
   console.log(
     `\nAnnoMI's own labels: therapist 4-way macro-F1 ${pct(four.macroF1)} (rapport codes rolled up); client 3-way ${pct(client.macroF1)}`,
   );

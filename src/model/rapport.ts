@@ -7,8 +7,11 @@ import { rapportCodebook } from "../codebook/index.js";
 import { ModelError } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
 
-/** The name of {@link rapportCueTagger}'s tags, recorded in models trained with them. @category Model */
-export const RAPPORT_CUE_TAGGER = "rapport-cues@1";
+/**
+ * The name of {@link rapportCueTagger}'s tags, recorded in models trained with them; its number
+ * changes when the cues change (2: wider unsolicited-advice cues). @category Model
+ */
+export const RAPPORT_CUE_TAGGER = "rapport-cues@2";
 
 /**
  * The `rapport` codebook's hand-written cues as features of a linear model: for each utterance,

@@ -70,6 +70,12 @@ export interface FeatureOptions {
   readonly sameRoleWords?: boolean;
   /** Longest word (in UTF-16 units) that gets character n-grams. Default 24. */
   readonly maxCharWord?: number;
+  /**
+   * The utterance's position in its session as a feature (`pos:` buckets). Default true. The
+   * `rapport` model turns it off: in short written conversations the position of a turn says
+   * more about how the corpus was written than about what the helper does.
+   */
+  readonly position?: boolean;
 }
 
 /** The feature options with defaults applied. @category Text */
@@ -83,6 +89,7 @@ export function resolveFeatureOptions(options?: FeatureOptions): ResolvedFeature
     contextWords: options?.contextWords ?? true,
     sameRoleWords: options?.sameRoleWords ?? true,
     maxCharWord: options?.maxCharWord ?? 24,
+    position: options?.position ?? true,
   };
 }
 
@@ -531,7 +538,7 @@ export function extractFeatures(
   return extractTurn(
     turnHashes(tokens, false, false),
     context.role,
-    context.index,
+    opt.position ? context.index : undefined,
     context.codes,
     prev,
     same,
@@ -763,6 +770,37 @@ export function tableSlot(h: number, mask: number): number {
  * weight row, or -1 for an empty slot), with rows cached per token id and per flag. The caches
  * are bounded (one entry per token id, per flag; at most 10,000 context-code tags). @internal
  */
+/**
+ * The character n-grams of word `w` inside `<w>` (as extractTurn makes them): element 0 is how
+ * many there are, then the rows of those the model has (-1s dropped).
+ */
+function charNgramRows(
+  fr: FeatureRows,
+  w: string,
+  cg: readonly [number, number],
+  maxCharWord: number,
+): Int32Array {
+  const L = w.length;
+  if (L > maxCharWord) return new Int32Array(1);
+  const [lo, hi] = cg;
+  const kept: number[] = [0];
+  for (let s = -1; s <= L; s++) {
+    let h = P_CHAR;
+    for (let k = 0; k < hi; k++) {
+      const p = s + k;
+      if (p > L) break;
+      const c = p < 0 ? 60 : p === L ? 62 : w.charCodeAt(p);
+      h = step(h, c);
+      if (k + 1 >= lo) {
+        kept[0] = (kept[0] as number) + 1;
+        const r = fr.rowOf(h);
+        if (r >= 0) kept.push(r);
+      }
+    }
+  }
+  return Int32Array.from(kept);
+}
+
 export class FeatureRows {
   readonly table: Int32Array;
   readonly mask: number;
@@ -815,6 +853,17 @@ export class FeatureRows {
       rows[id] = r;
     }
     return r;
+  }
+  // Rows of each token id's character n-grams (see charNgramRows), filled on first use.
+  private readonly cRows: (Int32Array | undefined)[] = [];
+  /** {@link charNgramRows} of token id `id`'s word form `w`, looked up once per id. */
+  charRows(id: number, w: string, cg: readonly [number, number], maxCharWord: number): Int32Array {
+    let rows = this.cRows[id];
+    if (rows === undefined) {
+      rows = charNgramRows(this, w, cg, maxCharWord);
+      this.cRows[id] = rows;
+    }
+    return rows;
   }
   /** The row of the flag `k:<tag>`. */
   tagRow(tag: string): number {
@@ -1094,25 +1143,19 @@ export function extractRows(
   }
   out.counts[1] = opt.wordBigrams && n > 0 ? 2 * n + 1 : n;
 
-  // Character n-grams inside "<word>".
+  // Character n-grams inside "<word>": the same features as extractTurn's, in the same order;
+  // a word with an id has them looked up once (FeatureRows.charRows).
   const cg = opt.charNgrams;
   if (cg) {
-    const [lo, hi] = cg;
     for (let i = 0; i < n; i++) {
       if (words[i] !== 1) continue;
-      const w = normAt(tk, i);
-      const L = w.length;
-      if (L > opt.maxCharWord) continue;
-      for (let s = -1; s <= L; s++) {
-        let h = P_CHAR;
-        for (let k = 0; k < hi; k++) {
-          const p = s + k;
-          if (p > L) break;
-          const c = p < 0 ? 60 : p === L ? 62 : w.charCodeAt(p);
-          h = step(h, c);
-          if (k + 1 >= lo) out.push(fr.rowOf(h), 2);
-        }
-      }
+      const id = ids[i] as number;
+      const rows =
+        id >= 0
+          ? fr.charRows(id, normAt(tk, i), cg, opt.maxCharWord)
+          : charNgramRows(fr, normAt(tk, i), cg, opt.maxCharWord);
+      out.counts[2] = (out.counts[2] as number) + (rows[0] as number);
+      for (let k = 1; k < rows.length; k++) out.keep(rows[k] as number, 2);
     }
   }
 

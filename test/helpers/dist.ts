@@ -49,6 +49,11 @@ export function ensureDist(): void {
     if (stale()) {
       const r = spawnSync("npx", ["tsup"], { cwd: ROOT, encoding: "utf8" });
       if (r.status !== 0) throw new Error(`npx tsup failed: ${r.stderr.slice(-500)}`);
+      const m = spawnSync(process.execPath, ["scripts/model-cjs.mjs"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+      if (m.status !== 0) throw new Error(`scripts/model-cjs.mjs failed: ${m.stderr.slice(-500)}`);
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -56,8 +61,9 @@ export function ensureDist(): void {
 }
 
 /**
- * Builds dist/ if needed, then returns a private copy of dist/cli.js (inside node_modules/.cache,
- * so its imports still resolve), which a concurrent rebuild of dist/ cannot remove mid-test.
+ * Builds dist/ if needed, then returns a private copy of dist/cli.js with the model it loads
+ * (dist/model.js), inside node_modules/.cache so that their imports still resolve, which a
+ * concurrent rebuild of dist/ cannot remove mid-test.
  */
 export function distCli(): string {
   ensureDist();
@@ -65,5 +71,6 @@ export function distCli(): string {
   mkdirSync(dir, { recursive: true });
   const copy = join(dir, "cli.js");
   copyFileSync(join(ROOT, "dist", "cli.js"), copy);
+  copyFileSync(join(ROOT, "dist", "model.js"), join(dir, "model.js"));
   return copy;
 }

@@ -84,17 +84,18 @@ const GOLDEN = {
     evidence: "7c1d9a86060803d7ea64368e41b5e7d9140924d9f056db4538613488623139b0",
     probabilities: "7d1cbad8e9bd352b97f06d80dc7135267a208fd8e27ebb479a1e30ba804b801b",
   },
-  // Re-recorded on purpose in session 4 (issue #12): the rules' judgement, invalidation and
-  // unsolicited-advice lexicons grew, and the rapport default became one model trained on rapport
-  // labels with the cues as features (src/model/rapport-en.json).
+  // Re-recorded on purpose for issue #12: the rules' judgement, invalidation and unsolicited-advice
+  // lexicons grew (recommendations and imperatives; a first-person story weighs against
+  // judgement), and the rapport default was retrained (more written data at the harm codes'
+  // boundaries; character 4-grams; no position or earlier-code features; rapport-cues@2).
   rules: {
-    codes: "7c804344b94113f142e48736f1045b1cb07d4c235c3c2f029f8d748b6c4b5544",
-    evidence: "dadc26f14d05cd05057dc35ff2d7ab96c49121b49b3e2fb0caadde86a661a7ab",
+    codes: "fb65b8f1474fbaa223f55f8739beecc8659c5529ee046968b0786461cad3d782",
+    evidence: "3106fe013f07385062b41052e3832f55f2b7ddc4d5d598268dcb9963eafb1439",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "d0e11b5be6eec9cefd57badf7b13be948ac31959a1eb9eb8d3cd62588864aaef",
-    evidence: "53de97cad3363a33590e266b15d7b020affcb243250ac5b8e1ebd1cad1c4b693",
+    codes: "6205b465733a22b0fe2aade0f3b3ce1e3141c187afb1fcaead87a2a71f327b53",
+    evidence: "89521372e5e8847e3c0fd46fa8298dd2c963e9caec29c08f854bce5c9bcf5777",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -241,6 +241,7 @@ export function compileModel(model: LinearModel): CompiledModel {
       contextWords: model.features.contextWords,
       maxCharWord: model.features.maxCharWord,
       sameRoleWords: model.features.sameRoleWords ?? false,
+      position: model.features.position ?? true,
     },
     contextCodes: model.features.contextCodes,
   };
@@ -524,7 +525,7 @@ export function featuresOf(
   return extractTurn(
     turn,
     role,
-    state.index,
+    opt.position ? state.index : undefined,
     contextCodes ? state.tags : undefined,
     prev,
     same,
@@ -618,7 +619,7 @@ export function decode(
         tk,
         th,
         role,
-        st.index,
+        opt.position ? st.index : undefined,
         codes,
         st.lastTurn[otherRole(role)],
         opt.sameRoleWords ? st.lastTurn[role] : undefined,

@@ -41,6 +41,8 @@ export const LinearModelSchema = z
       wordBigrams: z.boolean(),
       contextWords: z.boolean(),
       sameRoleWords: z.boolean().optional(),
+      /** Whether the position in the session is a feature (absent: true). */
+      position: z.boolean().optional(),
       maxCharWord: z.number().int().positive(),
       /** Whether the previous codes (as predicted, in order) are features. */
       contextCodes: z.boolean(),

@@ -85,7 +85,7 @@ export interface TrainLinearOptions {
    */
   readonly calibrationHoldout?: number;
   /**
-   * The name of the tagger that computed the examples' `tags` (e.g. `rapport-cues@1`). It is
+   * The name of the tagger that computed the examples' `tags` (e.g. `rapport-cues@2`). It is
    * recorded in the model (`features.tagger`), and {@link linearClassifier} refuses such a model
    * unless given a tagger of that name.
    */
@@ -508,6 +508,7 @@ function toModel(
       wordBigrams: opts.features.wordBigrams,
       contextWords: opts.features.contextWords,
       ...(opts.features.sameRoleWords ? { sameRoleWords: true } : {}),
+      ...(opts.features.position ? {} : { position: false }),
       maxCharWord: opts.features.maxCharWord,
       contextCodes: opts.contextCodes !== "none",
       ...(options.tagger ? { tagger: options.tagger } : {}),

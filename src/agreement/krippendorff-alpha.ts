@@ -1,5 +1,6 @@
 import { AgreementInputError } from "../core/errors.js";
 import { type EncodedMatrix, encodeMatrix, itemCounts } from "./_matrix.js";
+import { CompensatedSum } from "./_numeric.js";
 import type { Categories, Coefficient, RatingMatrix } from "./types.js";
 
 /**
@@ -44,7 +45,9 @@ export interface KrippendorffAlphaOptions {
  * `kripp.alpha`.
  *
  * Undefined (value `null`) when no unit has two ratings, or when the expected disagreement D_e is 0
- * (every pairable value is the same: there is no variation to agree about). Perfect agreement with
+ * (every pairable value is the same: there is no variation to agree about). That case is decided
+ * exactly (one distinct pairable value), with the same reason at every level; the interval level's
+ * D_e is computed about a data value with a compensated sum, so it is never rounding noise. Perfect agreement with
  * some variation gives exactly 1.
  *
  * References: Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School
@@ -107,6 +110,8 @@ function checkLevel(e: EncodedMatrix, level: AlphaLevel): void {
     ]);
 }
 
+const NO_VARIATION = "expected disagreement is 0 (every pairable rating has the same value)";
+
 /** Ratio alpha's expected disagreement visits every pair of distinct values: cap them. */
 const RATIO_MAX_VALUES = 20_000;
 
@@ -130,6 +135,16 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
   }
   if (n === 0)
     return { value: null, reason: "no unit has two or more ratings (nothing is pairable)" };
+  // One pairable value everywhere: no variation to agree about, decided exactly and the same way
+  // at every level (not from an expected disagreement made of rounding noise).
+  let first = -1;
+  let distinct = 0;
+  for (let k = 0; k < q && distinct < 2; k++)
+    if ((nc[k] as number) > 0) {
+      if (first < 0) first = k;
+      distinct++;
+    }
+  if (distinct < 2) return { value: null, reason: NO_VARIATION };
 
   // Position of each category on the scale the difference function uses.
   const v = new Float64Array(q);
@@ -202,9 +217,11 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
     expected = n * n - sq;
   } else if (level === "interval" || level === "ordinal") {
     // Σ_c Σ_k n_c n_k (v_c − v_k)² = 2 n Σ_c n_c (v_c − μ)²: linear in q and numerically stable.
-    let mean = 0;
-    for (let k = 0; k < q; k++) mean += (nc[k] as number) * (v[k] as number);
-    mean /= n;
+    // The mean about the first used value, with a compensated sum (Chan, Golub & LeVeque 1983).
+    const v0 = v[first] as number;
+    const sum = new CompensatedSum();
+    for (let k = 0; k < q; k++) sum.add((nc[k] as number) * ((v[k] as number) - v0));
+    const mean = v0 + sum.value / n;
     let ss = 0;
     for (let k = 0; k < q; k++) ss += (nc[k] as number) * ((v[k] as number) - mean) ** 2;
     expected = 2 * n * ss;
@@ -223,11 +240,7 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
         expected += 2 * (nc[ka] as number) * (nc[kb] as number) * delta(ka, kb);
       }
   }
-  if (!(expected > 0))
-    return {
-      value: null,
-      reason: "expected disagreement is 0 (every pairable rating has the same value)",
-    };
+  if (!(expected > 0)) return { value: null, reason: NO_VARIATION };
   const alpha = 1 - ((n - 1) * observed) / expected;
   return { value: alpha };
 }

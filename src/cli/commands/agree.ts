@@ -242,7 +242,14 @@ async function runMatrix(
     const iccOut: Record<string, unknown> = {};
     for (const f of ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"] as const) {
       const c: IccCoefficient = r[f];
-      iccOut[f] = { ...plain(c), F: c.F, df1: c.df1, df2: c.df2, p: c.p };
+      iccOut[f] = {
+        ...plain(c),
+        ...(c.ciReason !== undefined ? { ci_reason: c.ciReason } : {}),
+        F: c.F,
+        df1: c.df1,
+        df2: c.df2,
+        p: c.p,
+      };
     }
     out.icc = iccOut;
     iccDropped = r.nDropped;
@@ -268,7 +275,13 @@ async function runMatrix(
     for (const [f, c] of Object.entries(out.icc as Record<string, Record<string, unknown>>)) {
       const ci = c.ci95 as [number, number] | undefined;
       s += `  ${f.padEnd(6)} ${fmt(c.value as number | null).padStart(8)} ${fmt(c.F as number | null, 3).padStart(8)} ${String(c.df1).padStart(5)} ${fmt(c.df2 as number, 0).padStart(7)} ${fmt(c.p as number | null, 5).padStart(9)}   ${
-        ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : c.value === null ? `(${String(c.reason)})` : ""
+        ci
+          ? `[${fmt(ci[0])}, ${fmt(ci[1])}]`
+          : c.value === null
+            ? `(${String(c.reason)})`
+            : c.ci_reason !== undefined
+              ? `(${String(c.ci_reason)})`
+              : ""
       }\n`;
     }
     if (iccDropped > 0)

@@ -34,7 +34,10 @@ export interface ClassificationReport {
   readonly micro: PrfScores;
   /** Means weighted by support. */
   readonly weighted: PrfScores;
-  /** Per label, keyed by `String(label)`. */
+  /**
+   * Per label, keyed by `String(label)`, in the order of `confusion.labels`. A null-prototype
+   * object: any label (`__proto__`, `constructor`) is an own key, and a missing one is `undefined`.
+   */
   readonly perClass: Readonly<Record<string, ClassScores>>;
   readonly confusion: ConfusionMatrix;
   /** Pairs used (both labels present). */
@@ -155,7 +158,8 @@ export function classificationReport(
       "classificationReport: no pair has both a gold and a predicted label",
     );
   const L = e.categories.length;
-  const perClass: Record<string, ClassScores> = {};
+  // Null prototype: a label named `__proto__` or `constructor` is a key like any other.
+  const perClass: Record<string, ClassScores> = Object.create(null);
   const undefinedRatios: string[] = [];
   let tpAll = 0;
   let macroP = 0;

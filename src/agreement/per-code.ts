@@ -90,6 +90,9 @@ function withCi(
  * References: Cohen (1960) for kappa; one-vs-rest reporting as in scikit-learn's
  * `classification_report`.
  *
+ * The result is a null-prototype object keyed by label, so a code named `__proto__` or
+ * `constructor` is an own key like any other.
+ *
  * @param pairs aligned codes, e.g. `alignCodings(a, b).pairs`.
  * @param options `mapLabel`, the labels to report, and bootstrap settings.
  * @example
@@ -104,7 +107,8 @@ export function perCodeAgreement(
   const { a, b } = mapped(pairs, options.mapLabel);
   const labels =
     options.labels ?? [...new Set([...a, ...b])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  const out: Record<string, CodeAgreement> = {};
+  // Null prototype: a code named `__proto__` or `constructor` is a key like any other.
+  const out: Record<string, CodeAgreement> = Object.create(null);
   const resamples = options.resamples ?? 0;
   const seed = options.seed ?? 1;
   for (const label of labels) {

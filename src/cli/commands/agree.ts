@@ -298,7 +298,7 @@ async function runMatrix(
 // --pairs
 
 function reportJson(r: ClassificationReport): Record<string, unknown> {
-  const perClass: Record<string, unknown> = {};
+  const perClass: Record<string, unknown> = Object.create(null);
   for (const [label, c] of Object.entries(r.perClass))
     perClass[label] = { precision: c.precision, recall: c.recall, f1: c.f1, support: c.support };
   return {
@@ -312,7 +312,8 @@ function reportJson(r: ClassificationReport): Record<string, unknown> {
 }
 
 function reportText(r: ClassificationReport): string {
-  const labels = Object.keys(r.perClass);
+  // The confusion matrix's labels, so the per-class rows and the matrix rows always match.
+  const labels = r.confusion.labels.map(String);
   const w = Math.max(12, ...labels.map((l) => l.length));
   let s = `  ${"label".padEnd(w)} ${"precision".padStart(9)} ${"recall".padStart(9)} ${"f1".padStart(9)} ${"support".padStart(8)}\n`;
   for (const l of labels) {
@@ -444,7 +445,7 @@ async function runCoded(
   const b = await readCoded(io, fb, by, labelSet);
   const r = codingAgreement(a, b, { resamples, seed, ...(labels ? { labels } : {}) });
   const cls = r.overall.classification;
-  const perCode: Record<string, unknown> = {};
+  const perCode: Record<string, unknown> = Object.create(null);
   for (const [label, c] of Object.entries(r.perCode))
     perCode[label] = {
       cohen_kappa: plain(c.kappa),

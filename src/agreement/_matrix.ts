@@ -20,6 +20,15 @@ export interface EncodedMatrix {
   readonly declared: boolean;
 }
 
+/**
+ * The most categories (labels) for which a dense categories × categories table is built: the
+ * confusion `matrix` of {@link confusionMatrix} and {@link classificationReport} (`null` beyond,
+ * the sparse `cells` are always there) and {@link coincidenceMatrix} (an error beyond). A million
+ * cells; every statistic itself is computed without such a table.
+ * @category Agreement
+ */
+export const MAX_DENSE_CATEGORIES = 1_000;
+
 /** Sort order for observed categories: numbers ascending, then strings by code unit. @internal */
 export function compareCategories(a: string | number, b: string | number): number {
   if (typeof a === "number" && typeof b === "number") return a - b;

@@ -1,5 +1,5 @@
 import { AgreementInputError } from "../core/errors.js";
-import { type EncodedMatrix, encodeMatrix, itemCounts } from "./_matrix.js";
+import { type EncodedMatrix, encodeMatrix, itemCounts, MAX_DENSE_CATEGORIES } from "./_matrix.js";
 import { CompensatedSum } from "./_numeric.js";
 import type { Categories, Coefficient, RatingMatrix } from "./types.js";
 
@@ -257,11 +257,13 @@ export interface CoincidenceMatrix {
  * Krippendorff's coincidence matrix: o_ck = Σ_u (ordered pairs (c, k) of ratings within unit u) /
  * (m_u − 1), over units with m_u ≥ 2 ratings. Its row sums are the pairable values per category.
  * Dense (q × q), for inspection and reporting; {@link krippendorffAlpha} does not build it.
+ * Refused (an `AgreementInputError`) beyond {@link MAX_DENSE_CATEGORIES} categories.
  *
  * Reference: Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability, section C.
  *
  * @param ratings items × raters; `null`/`undefined` is a missing rating.
  * @param options declared categories (optional).
+ * @throws {AgreementInputError} for a bad matrix, or more than {@link MAX_DENSE_CATEGORIES} categories.
  * @example
  * coincidenceMatrix([["a", "a"], ["a", "b"]]).matrix;
  * // => [[2, 1], [1, 0]]
@@ -272,6 +274,14 @@ export function coincidenceMatrix(
   options: { readonly categories?: Categories } = {},
 ): CoincidenceMatrix {
   const e = encodeMatrix("coincidenceMatrix", ratings, options.categories);
+  if (e.categories.length > MAX_DENSE_CATEGORIES)
+    throw new AgreementInputError([
+      {
+        code: "invalid_input",
+        path: options.categories ? ["categories"] : [],
+        message: `coincidenceMatrix: ${e.categories.length.toLocaleString("en-US")} categories; the dense matrix is built for at most ${MAX_DENSE_CATEGORIES.toLocaleString("en-US")} categories (krippendorffAlpha needs no matrix)`,
+      },
+    ]);
   const { m, start, cat, count, q } = itemCounts(e);
   const o = Array.from({ length: q }, () => new Array<number>(q).fill(0));
   for (let i = 0; i < e.n; i++) {

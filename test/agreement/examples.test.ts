@@ -106,6 +106,11 @@ describe("JSDoc examples", () => {
         [1, 1],
         [0, 1],
       ],
+      cells: [
+        [0, 0, 1],
+        [0, 1, 1],
+        [1, 1, 1],
+      ],
     });
     const r = classificationReport(["a", "a", "b", "c"], ["a", "b", "b", "b"]);
     expect(r.accuracy).toBe(0.5);

@@ -55,3 +55,20 @@ export function noiseFloor(count: number, magnitude: number): number {
   const unit = 16 * Number.EPSILON * magnitude;
   return count * unit * unit;
 }
+
+/**
+ * The power of two that brings `magnitude` (the largest |value|) into [0.5, 1): the statistics
+ * that use it are invariant to the scale of the data, and multiplying by a power of two is exact,
+ * so the data keep every digit while squares and sums can neither overflow (values near 1e308)
+ * nor underflow to 0 (values near 1e-300). 1 for a magnitude of 0.
+ * @internal
+ */
+export function unitScale(magnitude: number): number {
+  if (!(magnitude > 0) || !Number.isFinite(magnitude)) return 1;
+  const e = Math.max(-1022, Math.min(1023, Math.ceil(Math.log2(magnitude))));
+  let f = 2 ** -e;
+  // log2 can be off by one near a power of two: land in [0.5, 1].
+  if (magnitude * f > 1) f /= 2;
+  else if (magnitude * f < 0.5) f *= 2;
+  return f;
+}

@@ -1,5 +1,5 @@
 import { completeNumericRows } from "./_matrix.js";
-import { CompensatedSum, noiseFloor, shiftedMean } from "./_numeric.js";
+import { CompensatedSum, noiseFloor, shiftedMean, unitScale } from "./_numeric.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
 /** The result of {@link cronbachAlpha}. @category Agreement */
@@ -42,19 +42,24 @@ export interface CronbachAlphaResult extends Coefficient {
  * @category Agreement
  */
 export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {
-  const { rows, nAll, k } = completeNumericRows("cronbachAlpha", ratings, "values");
-  const n = rows.length;
+  const { rows: raw, nAll, k } = completeNumericRows("cronbachAlpha", ratings, "values");
+  const n = raw.length;
   const counts = { nUsed: n, nDropped: nAll - n };
   if (k < 2)
     return { value: null, reason: "Cronbach's alpha needs at least two columns", ...counts };
   if (n < 2)
     return { value: null, reason: "Cronbach's alpha needs at least two complete rows", ...counts };
+  // Scaled by a power of two to magnitude ~1 (exact; alpha is scale-free): no overflow or
+  // underflow of squares whatever the data's magnitude.
+  let magnitude = 0;
+  for (const row of raw)
+    for (let j = 0; j < k; j++) magnitude = Math.max(magnitude, Math.abs(row[j] as number));
+  const f = unitScale(magnitude);
+  magnitude *= f;
+  const rows = raw.map((row) => row.map((x) => x * f));
   // Column means about each column's first value (exact for a constant column), then deviations.
   const mean = new Float64Array(k);
-  let magnitude = 0;
   for (let j = 0; j < k; j++) mean[j] = shiftedMean(n, (i) => (rows[i] as number[])[j] as number);
-  for (const row of rows)
-    for (let j = 0; j < k; j++) magnitude = Math.max(magnitude, Math.abs(row[j] as number));
   const colSs = new Float64Array(k);
   const totals = new Float64Array(n);
   for (let i = 0; i < n; i++) {

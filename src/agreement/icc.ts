@@ -1,5 +1,5 @@
 import { completeNumericRows } from "./_matrix.js";
-import { noiseFloor, shiftedMean } from "./_numeric.js";
+import { noiseFloor, shiftedMean, unitScale } from "./_numeric.js";
 import { fQuantile, fSurvival } from "./distributions.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
@@ -147,8 +147,8 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * @category Agreement
  */
 export function icc(ratings: RatingMatrix): IccResult {
-  const { rows, nAll, k } = completeNumericRows("icc", ratings, "ratings");
-  const n = rows.length;
+  const { rows: raw, nAll, k } = completeNumericRows("icc", ratings, "ratings");
+  const n = raw.length;
   const nDropped = nAll - n;
   const base = { nItems: n, nRaters: k, nDropped };
   const dfB = n - 1;
@@ -187,9 +187,14 @@ export function icc(ratings: RatingMatrix): IccResult {
   // when no larger than the rounding floor of the data's magnitude: "no variance" is decided from
   // the data, never by comparing one noisy sum with another.
   const N = n * k;
+  // Scaled by a power of two to magnitude ~1 (exact; every ICC is scale-free, and the mean
+  // squares are scaled back below): no overflow or underflow of squares.
   let magnitude = 0;
-  for (const row of rows)
+  for (const row of raw)
     for (let j = 0; j < k; j++) magnitude = Math.max(magnitude, Math.abs(row[j] as number));
+  const f = unitScale(magnitude);
+  magnitude *= f;
+  const rows = raw.map((row) => row.map((x) => x * f));
   const at = (t: number) => (rows[Math.floor(t / k)] as number[])[t % k] as number;
   const grand = shiftedMean(N, at);
   const rowMean = new Float64Array(n);
@@ -230,7 +235,9 @@ export function icc(ratings: RatingMatrix): IccResult {
   const MSW = ssw / dfW;
   const MSJ = ssj / (k - 1);
   const MSE = sse / dfE;
-  const anova = { MSB, MSW, MSJ, MSE };
+  // In the data's units (the scale undone; beyond about 1e154 a mean square overflows to Infinity).
+  const f2 = f * f;
+  const anova = { MSB: MSB / f2, MSW: MSW / f2, MSJ: MSJ / f2, MSE: MSE / f2 };
 
   const q = (df1: number, df2: number) => fQuantile(0.975, df1, df2);
   // A denominator within a few roundings of the mean squares it is made of is 0, not a pole.

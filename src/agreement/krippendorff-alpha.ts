@@ -1,6 +1,6 @@
 import { AgreementInputError } from "../core/errors.js";
 import { type EncodedMatrix, encodeMatrix, itemCounts, MAX_DENSE_CATEGORIES } from "./_matrix.js";
-import { CompensatedSum } from "./_numeric.js";
+import { CompensatedSum, unitScale } from "./_numeric.js";
 import type { Categories, Coefficient, RatingMatrix } from "./types.js";
 
 /**
@@ -149,7 +149,13 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
   // Position of each category on the scale the difference function uses.
   const v = new Float64Array(q);
   if (level === "interval" || level === "ratio") {
-    for (let k = 0; k < q; k++) v[k] = e.categories[k] as number;
+    // Scaled by a power of two to magnitude ~1 (exact; alpha is scale-free at these levels): no
+    // overflow of (c − k)² or c + k near 1e308, no underflow near 1e-300.
+    let magnitude = 0;
+    for (let k = 0; k < q; k++)
+      magnitude = Math.max(magnitude, Math.abs(e.categories[k] as number));
+    const f = unitScale(magnitude);
+    for (let k = 0; k < q; k++) v[k] = (e.categories[k] as number) * f;
     if (level === "ratio")
       for (let k = 0; k < q; k++)
         if ((v[k] as number) < 0 && (nc[k] as number) > 0)

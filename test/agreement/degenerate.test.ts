@@ -170,6 +170,38 @@ describe("item 21: no variance decided exactly", () => {
   });
 });
 
+describe("item 21 (found by the fuzz suite): no overflow or underflow at extreme magnitudes", () => {
+  it("data near 1e300 or 1e-300 give the values of the same data at magnitude 1", () => {
+    const sf = SHROUT_FLEISS_TABLE2 as number[][];
+    const base = icc(sf);
+    for (const scale of [1e300, 2 ** 1000, 1e-300, 2 ** -1000]) {
+      const t = sf.map((r) => r.map((x) => x * scale));
+      const r = icc(t);
+      for (const f of FORMS)
+        expect(r[f].value as number, `${scale} ${f}`).toBeCloseTo(base[f].value as number, 10);
+      expect(cronbachAlpha(t).value as number).toBeCloseTo(cronbachAlpha(sf).value as number, 10);
+      for (const level of ["interval", "ratio"] as const)
+        expect(krippendorffAlpha(t, { level }).value as number, level).toBeCloseTo(
+          krippendorffAlpha(sf, { level }).value as number,
+          10,
+        );
+    }
+  });
+  it("one rating of 1e308 among zeros: a number or null with a reason, never NaN", () => {
+    const m = [
+      [0, 1e308],
+      [0, 0],
+      [-1.7976931348623143e308, 0],
+    ];
+    for (const c of [
+      cronbachAlpha(m),
+      krippendorffAlpha(m, { level: "interval" }),
+      ...FORMS.map((f) => icc(m)[f]),
+    ])
+      expect(c.value === null || Number.isFinite(c.value)).toBe(true);
+  });
+});
+
 describe("item 21: ICC2k intervals are never impossible (lower > upper)", () => {
   // Near the pole of the Satterthwaite interval the Spearman–Brown step flips the bounds.
   const flipped: RatingMatrix = [

@@ -173,7 +173,10 @@ describe("the library is linear in the number of labels", () => {
 describe("rapportkit agree with 200,000 distinct labels: bounded output, in seconds", () => {
   const dir = mkdtempSync(join(tmpdir(), "rk-labels-"));
   const { gold, pred } = pairs(200_000, 200_000);
-  writeFileSync(join(dir, "pairs.csv"), `gold,pred\n${gold.map((g, i) => `${g},${pred[i]}`).join("\n")}\n`);
+  writeFileSync(
+    join(dir, "pairs.csv"),
+    `gold,pred\n${gold.map((g, i) => `${g},${pred[i]}`).join("\n")}\n`,
+  );
   writeFileSync(
     join(dir, "matrix.csv"),
     `item,r1,r2\n${gold.map((g, i) => `${i},${g},${pred[i]}`).join("\n")}\n`,
@@ -196,7 +199,9 @@ describe("rapportkit agree with 200,000 distinct labels: bounded output, in seco
     expect(r.out.length).toBeLessThan(64 * 1024);
     expect(r.out).toMatch(/more labels not shown/);
     expect(r.out).toMatch(/confusion table not printed/);
-    expect(r.out).toMatch(new RegExp(`no bootstrap interval.*${MAX_BOOTSTRAP_CATEGORIES.toLocaleString("en-US")}`));
+    expect(r.out).toMatch(
+      new RegExp(`no bootstrap interval.*${MAX_BOOTSTRAP_CATEGORIES.toLocaleString("en-US")}`),
+    );
   });
 
   it("--pairs --json: every label in per_class, the confusion as cells", async () => {

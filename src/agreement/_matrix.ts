@@ -20,6 +20,15 @@ export interface EncodedMatrix {
   readonly declared: boolean;
 }
 
+/**
+ * The most categories (labels) for which a dense categories × categories table is built: the
+ * confusion `matrix` of {@link confusionMatrix} and {@link classificationReport} (`null` beyond,
+ * the sparse `cells` are always there) and {@link coincidenceMatrix} (an error beyond). A million
+ * cells; every statistic itself is computed without such a table.
+ * @category Agreement
+ */
+export const MAX_DENSE_CATEGORIES = 1_000;
+
 /** Sort order for observed categories: numbers ascending, then strings by code unit. @internal */
 export function compareCategories(a: string | number, b: string | number): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
@@ -374,8 +383,8 @@ export function encodeMatrix(
 
 /**
  * The rows of a numeric matrix with every column present (listwise deletion, as R psych does),
- * checking every present value is a number. Shared by `icc` and `cronbachAlpha`.
- * @throws {AgreementInputError} for an empty or ragged matrix, or a non-numeric value (`what` names
+ * checking every present value is a finite number. Shared by `icc` and `cronbachAlpha`.
+ * @throws {AgreementInputError} for an empty or ragged matrix, NaN or ±Infinity, or a non-numeric value (`what` names
  * it in the message: `"<fn>: <what> must be numbers"`).
  * @internal
  */
@@ -392,7 +401,8 @@ export function completeNumericRows(
     for (let j = 0; j < k; j++) {
       const v = row[j];
       if (v === null || v === undefined) complete = false;
-      else if (typeof v !== "number") {
+      else if (typeof v !== "number" || !Number.isFinite(v)) {
+        // NaN and ±Infinity are input errors here as in every other statistic.
         checkRating(fn, v, [i, j]);
         throw new AgreementInputError([
           { code: "invalid_input", path: [i, j], message: `${fn}: ${what} must be numbers` },

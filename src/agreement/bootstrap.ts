@@ -12,6 +12,8 @@ export interface BootstrapOptions {
   readonly resamples?: number;
   /** Seed of the generator (`mulberry32`); default 1. Same seed, same interval. */
   readonly seed?: number;
+  /** Called with (resamples done, resamples) about a hundred times during the run (progress bars). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** The result of {@link bootstrap}: the statistic on the data, its interval, and what was used. @category Agreement */
@@ -44,6 +46,10 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
  * Resamples on which the statistic is undefined (e.g. every resampled item in one category) are
  * skipped and counted (`resamples − resamplesDefined`); if fewer than two are defined, no interval
  * is given. When the statistic is undefined on the data, so is the result, with no interval.
+ *
+ * Each resample encodes its rows through a cache and computes the statistic once: time
+ * O(resamples × (items × raters + categories)). For two raters coding utterances in sessions,
+ * {@link codingAgreement} resamples whole sessions instead (a cluster bootstrap), faster.
  *
  * Reference: Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*, ch. 13
  * (percentile intervals). Hayes & Krippendorff (2007) bootstrap alpha over units in the same spirit.
@@ -81,8 +87,11 @@ export function bootstrap(
   const values = new Float64Array(resamples);
   let defined = 0;
   // Resamples reuse the original row arrays, so rows are encoded once (see withRowCache).
+  const onProgress = options.onProgress;
+  const step = Math.max(1, Math.floor(resamples / 100));
   withRowCache(() => {
     for (let b = 0; b < resamples; b++) {
+      if (onProgress && b > 0 && b % step === 0) onProgress(b, resamples);
       const sample: ReadonlyArray<Rating>[] = new Array(n);
       const index = new Int32Array(n);
       for (let i = 0; i < n; i++) {
@@ -96,6 +105,7 @@ export function bootstrap(
       if (v !== null && Number.isFinite(v)) values[defined++] = v;
     }
   });
+  onProgress?.(resamples, resamples);
   const base = { value: point.value, resamples, resamplesDefined: defined };
   if (defined < 2) return base;
   const sorted = values.subarray(0, defined).sort();

@@ -1,12 +1,22 @@
 import { AgreementInputError } from "../core/errors.js";
-import { encodeMatrix } from "./_matrix.js";
+import { encodeMatrix, MAX_DENSE_CATEGORIES } from "./_matrix.js";
 import type { Categories, Rating } from "./types.js";
 
-/** A confusion matrix: rows are the gold (reference) labels, columns the predicted ones. @category Agreement */
+/**
+ * A confusion matrix: rows are the gold (reference) labels, columns the predicted ones. Always
+ * given as its non-zero `cells` (linear in the items); also as a dense `matrix` when there are at
+ * most {@link MAX_DENSE_CATEGORIES} labels.
+ * @category Agreement
+ */
 export interface ConfusionMatrix {
   readonly labels: ReadonlyArray<string | number>;
-  /** `matrix[g][p]` = items with gold label `labels[g]` predicted as `labels[p]`. */
-  readonly matrix: number[][];
+  /**
+   * `matrix[g][p]` = items with gold label `labels[g]` predicted as `labels[p]`; `null` when there
+   * are more than {@link MAX_DENSE_CATEGORIES} labels (a dense table would be quadratic in them).
+   */
+  readonly matrix: number[][] | null;
+  /** The non-zero cells `[g, p, count]` (indices into `labels`), by gold then predicted label. */
+  readonly cells: ReadonlyArray<readonly [number, number, number]>;
 }
 
 /** Precision, recall and F1. @category Agreement */
@@ -34,7 +44,10 @@ export interface ClassificationReport {
   readonly micro: PrfScores;
   /** Means weighted by support. */
   readonly weighted: PrfScores;
-  /** Per label, keyed by `String(label)`. */
+  /**
+   * Per label, keyed by `String(label)`, in the order of `confusion.labels`. A null-prototype
+   * object: any label (`__proto__`, `constructor`) is an own key, and a missing one is `undefined`.
+   */
   readonly perClass: Readonly<Record<string, ClassScores>>;
   readonly confusion: ConfusionMatrix;
   /** Pairs used (both labels present). */
@@ -75,25 +88,55 @@ function encodePairs(
   );
 }
 
-function confusionOf(e: ReturnType<typeof encodePairs>): { m: number[][]; used: number } {
+interface Tallies {
+  readonly confusion: ConfusionMatrix;
+  readonly used: number;
+  readonly tp: Float64Array;
+  readonly support: Float64Array;
+  readonly predicted: Float64Array;
+}
+
+/** Per-label counts and the sparse confusion, in one pass and one sort (never L × L). */
+function tallies(e: ReturnType<typeof encodePairs>): Tallies {
   const L = e.categories.length;
-  const m = Array.from({ length: L }, () => new Array<number>(L).fill(0));
+  const tp = new Float64Array(L);
+  const support = new Float64Array(L);
+  const predicted = new Float64Array(L);
+  const keys = new Float64Array(e.n);
   let used = 0;
   for (let i = 0; i < e.n; i++) {
     const g = e.codes[2 * i] as number;
     const p = e.codes[2 * i + 1] as number;
     if (g < 0 || p < 0) continue;
-    used++;
-    const row = m[g] as number[];
-    row[p] = (row[p] as number) + 1;
+    support[g] = (support[g] as number) + 1;
+    predicted[p] = (predicted[p] as number) + 1;
+    if (g === p) tp[g] = (tp[g] as number) + 1;
+    keys[used++] = g * L + p;
   }
-  return { m, used };
+  const sorted = keys.subarray(0, used).sort();
+  const cells: [number, number, number][] = [];
+  for (let i = 0; i < used; ) {
+    const key = sorted[i] as number;
+    let j = i + 1;
+    while (j < used && sorted[j] === key) j++;
+    const g = Math.floor(key / L);
+    cells.push([g, key - g * L, j - i]);
+    i = j;
+  }
+  let matrix: number[][] | null = null;
+  if (L <= MAX_DENSE_CATEGORIES) {
+    const m = Array.from({ length: L }, () => new Array<number>(L).fill(0));
+    for (const [g, p, c] of cells) (m[g] as number[])[p] = c;
+    matrix = m;
+  }
+  return { confusion: { labels: e.categories, matrix, cells }, used, tp, support, predicted };
 }
 
 /**
  * The confusion matrix of predicted against gold labels (rows gold, columns predicted), as
  * scikit-learn's `confusion_matrix(y_true, y_pred, labels=…)`. Pairs missing either label are left
- * out.
+ * out. The non-zero `cells` are always given; the dense `matrix` only up to
+ * {@link MAX_DENSE_CATEGORIES} labels (`null` beyond).
  *
  * @param gold the reference labels (`null`/`undefined` = missing).
  * @param pred the predicted labels, aligned with `gold`.
@@ -101,7 +144,7 @@ function confusionOf(e: ReturnType<typeof encodePairs>): { m: number[][]; used: 
  * @throws {AgreementInputError} if the lists differ in length, are empty, or hold a label outside the declared ones.
  * @example
  * confusionMatrix(["a", "a", "b"], ["a", "b", "b"]);
- * // => { labels: ["a", "b"], matrix: [[1, 1], [0, 1]] }
+ * // => { labels: ["a", "b"], matrix: [[1, 1], [0, 1]], cells: [[0, 0, 1], [0, 1, 1], [1, 1, 1]] }
  * @category Agreement
  */
 export function confusionMatrix(
@@ -110,7 +153,7 @@ export function confusionMatrix(
   options: ClassificationOptions = {},
 ): ConfusionMatrix {
   const e = encodePairs("confusionMatrix", gold, pred, options.labels);
-  return { labels: e.categories, matrix: confusionOf(e).m };
+  return tallies(e).confusion;
 }
 
 /**
@@ -149,13 +192,14 @@ export function classificationReport(
   options: ClassificationOptions = {},
 ): ClassificationReport {
   const e = encodePairs("classificationReport", gold, pred, options.labels);
-  const { m, used } = confusionOf(e);
+  const { confusion, used, tp: tps, support: supports, predicted: preds } = tallies(e);
   if (used === 0)
     throw new AgreementInputError(
       "classificationReport: no pair has both a gold and a predicted label",
     );
   const L = e.categories.length;
-  const perClass: Record<string, ClassScores> = {};
+  // Null prototype: a label named `__proto__` or `constructor` is a key like any other.
+  const perClass: Record<string, ClassScores> = Object.create(null);
   const undefinedRatios: string[] = [];
   let tpAll = 0;
   let macroP = 0;
@@ -166,13 +210,9 @@ export function classificationReport(
   let wF = 0;
   for (let k = 0; k < L; k++) {
     const label = String(e.categories[k]);
-    const tp = (m[k] as number[])[k] as number;
-    let support = 0;
-    let predicted = 0;
-    for (let j = 0; j < L; j++) {
-      support += (m[k] as number[])[j] as number;
-      predicted += (m[j] as number[])[k] as number;
-    }
+    const tp = tps[k] as number;
+    const support = supports[k] as number;
+    const predicted = preds[k] as number;
     let precision = 0;
     let recall = 0;
     if (predicted > 0) precision = tp / predicted;
@@ -196,7 +236,7 @@ export function classificationReport(
     micro: { precision: micro, recall: micro, f1: micro },
     weighted: { precision: wP / used, recall: wR / used, f1: wF / used },
     perClass,
-    confusion: { labels: e.categories, matrix: m },
+    confusion,
     nUsed: used,
     nDroppedMissing: e.n - used,
     undefinedRatios,

@@ -1,5 +1,6 @@
 import { AgreementInputError } from "../core/errors.js";
 import { checkMatrix, encodeMatrix } from "./_matrix.js";
+import { kappaOfTally, PairTally } from "./_pairs.js";
 import type { Categories, Coefficient, Rating, RatingMatrix } from "./types.js";
 
 /** Weights of {@link cohenKappa}: none, linear or quadratic in the category positions. @category Agreement */
@@ -34,6 +35,8 @@ export interface CohenKappaOptions {
  *
  * computed in the equivalent disagreement form 1 − Σ (1 − w) p_ij / Σ (1 − w) p_i. p_.j, as
  * scikit-learn does. Agrees with scikit-learn's `cohen_kappa_score` and R psych's `cohen.kappa`.
+ * Computed from per-category margins (the expected disagreement of linear and quadratic weights
+ * in closed form), so time and memory are linear in items and categories, never L × L.
  * Kappa is symmetric in the two raters.
  *
  * Undefined (value `null`): no item rated by both; expected agreement p_e = 1 (both raters used a
@@ -113,42 +116,23 @@ function kappaOfMatrix(
 ): Coefficient {
   const e = encodeMatrix(fn, rows, categories);
   const L = e.categories.length;
-  const table = new Float64Array(L * L);
-  const rowSum = new Float64Array(L);
-  const colSum = new Float64Array(L);
-  let n = 0;
+  // Sparse: per-category margins and the items' own disagreements, never an L × L table, so time
+  // and memory are linear in items + categories (200,000 distinct labels take a fraction of a
+  // second).
+  const a = new Int32Array(e.n);
+  const b = new Int32Array(e.n);
+  const tally = new PairTally(L);
+  let m = 0;
   for (let i = 0; i < e.n; i++) {
     const x = e.codes[2 * i] as number;
     const y = e.codes[2 * i + 1] as number;
     if (x < 0 || y < 0) continue;
-    n++;
-    table[x * L + y] = (table[x * L + y] as number) + 1;
-    rowSum[x] = (rowSum[x] as number) + 1;
-    colSum[y] = (colSum[y] as number) + 1;
+    a[m] = x;
+    b[m] = y;
+    m++;
+    tally.add(x, y);
   }
-  if (n === 0) return { value: null, reason: "no item rated by both raters" };
-  if (weights !== "unweighted" && L < 2)
-    return { value: null, reason: "weighted kappa needs at least two categories" };
-  // Disagreement weights d_ij = 1 − w_ij.
-  const d = (i: number, j: number): number => {
-    if (i === j) return 0;
-    if (weights === "unweighted") return 1;
-    const t = Math.abs(i - j) / (L - 1);
-    return weights === "linear" ? t : t * t;
-  };
-  let observed = 0;
-  let expected = 0;
-  for (let i = 0; i < L; i++)
-    for (let j = 0; j < L; j++) {
-      const dij = d(i, j);
-      if (dij === 0) continue;
-      observed += dij * (table[i * L + j] as number);
-      expected += (dij * (rowSum[i] as number) * (colSum[j] as number)) / n;
-    }
-  if (!(expected > 0))
-    return {
-      value: null,
-      reason: "expected agreement is 1 (both raters used one and the same category)",
-    };
-  return { value: 1 - observed / expected };
+  const pos = new Int32Array(L);
+  for (let k = 0; k < L; k++) pos[k] = k;
+  return kappaOfTally(tally, weights, pos, L, a, b, null, m);
 }

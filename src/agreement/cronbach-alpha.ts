@@ -1,4 +1,5 @@
 import { completeNumericRows } from "./_matrix.js";
+import { CompensatedSum, noiseFloor, shiftedMean, unitScale } from "./_numeric.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
 /** The result of {@link cronbachAlpha}. @category Agreement */
@@ -21,7 +22,12 @@ export interface CronbachAlphaResult extends Coefficient {
  * (McGraw & Wong 1996).
  *
  * Undefined (value `null`): fewer than two columns or two complete rows; no variance in the row
- * totals.
+ * totals. "No variance" is decided from the data, not from a ratio of two noisy sums: means are
+ * taken about a data value with compensated sums (exact when a column is constant), and the row
+ * totals' sum of squares counts as 0 when it is no larger than the rounding of k values of the
+ * data's largest magnitude M, i.e. n · (16 ε · k · M)² with ε = 2⁻⁵². So six rows [1, 2] (both
+ * columns constant) and rows whose totals differ only in the last bit (0.1 + 0.2 against 0.3) are
+ * `null`, whatever the number of rows.
  *
  * References: Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
  * *Psychometrika*, 16(3), 297–334. McGraw, K. O., & Wong, S. P. (1996). *Psychological Methods*,
@@ -36,31 +42,45 @@ export interface CronbachAlphaResult extends Coefficient {
  * @category Agreement
  */
 export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {
-  const { rows, nAll, k } = completeNumericRows("cronbachAlpha", ratings, "values");
-  const n = rows.length;
+  const { rows: raw, nAll, k } = completeNumericRows("cronbachAlpha", ratings, "values");
+  const n = raw.length;
   const counts = { nUsed: n, nDropped: nAll - n };
   if (k < 2)
     return { value: null, reason: "Cronbach's alpha needs at least two columns", ...counts };
   if (n < 2)
     return { value: null, reason: "Cronbach's alpha needs at least two complete rows", ...counts };
+  // Scaled by a power of two to magnitude ~1 (exact; alpha is scale-free): no overflow or
+  // underflow of squares whatever the data's magnitude.
+  let magnitude = 0;
+  for (const row of raw)
+    for (let j = 0; j < k; j++) magnitude = Math.max(magnitude, Math.abs(row[j] as number));
+  const f = unitScale(magnitude);
+  magnitude *= f;
+  const rows = raw.map((row) => row.map((x) => x * f));
+  // Column means about each column's first value (exact for a constant column), then deviations.
   const mean = new Float64Array(k);
-  for (const row of rows)
-    for (let j = 0; j < k; j++) mean[j] = (mean[j] as number) + (row[j] as number) / n;
-  let sumVar = 0;
+  for (let j = 0; j < k; j++) mean[j] = shiftedMean(n, (i) => (rows[i] as number[])[j] as number);
   const colSs = new Float64Array(k);
-  let totalSs = 0;
-  for (const row of rows) {
-    let t = 0;
+  const totals = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as number[];
+    const t = new CompensatedSum();
     for (let j = 0; j < k; j++) {
       const dv = (row[j] as number) - (mean[j] as number);
       colSs[j] = (colSs[j] as number) + dv * dv;
-      t += dv;
+      t.add(dv);
     }
-    totalSs += t * t;
+    totals[i] = t.value;
   }
+  // Row totals' sum of squares about their own mean (two-pass: the deviations' mean is ~0).
+  const tMean = shiftedMean(n, (i) => totals[i] as number);
+  let totalSs = 0;
+  for (let i = 0; i < n; i++) totalSs += ((totals[i] as number) - tMean) ** 2;
+  let sumVar = 0;
   for (let j = 0; j < k; j++) sumVar += colSs[j] as number;
-  // Row totals that differ only by rounding noise have no variance.
-  if (!(totalSs > 1e-12 * sumVar))
+  // No variance in the row totals: exactly 0, or no more than the rounding of k values of the
+  // data's magnitude (e.g. totals 0.1 + 0.2 and 0.3). Relative to the data, never to sumVar.
+  if (totalSs <= noiseFloor(n, k * magnitude))
     return { value: null, reason: "no variance in the row totals", ...counts };
   return { value: (k / (k - 1)) * (1 - sumVar / totalSs), ...counts };
 }

@@ -1,4 +1,5 @@
 import { completeNumericRows } from "./_matrix.js";
+import { noiseFloor, shiftedMean, unitScale } from "./_numeric.js";
 import { fQuantile, fSurvival } from "./distributions.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
@@ -59,6 +60,12 @@ export interface IccCoefficient extends Coefficient {
   readonly df2: number;
   /** Upper-tail p-value of F (`null` when F is). */
   readonly p: number | null;
+  /**
+   * Why `ci95` is absent although `value` is a number: a bound is not finite, or the interval
+   * would be impossible (lower > upper; for ICC2k, an ICC2 bound at or beyond the pole
+   * −1/(k − 1) of the step to the mean of k raters).
+   */
+  readonly ciReason?: string;
 }
 
 /** The result of {@link icc}: the six forms, the ANOVA behind them, and what was used. @category Agreement */
@@ -107,6 +114,17 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * variance at all). An F whose denominator mean square is 0 (perfect agreement) is `null`, and so
  * are its p-value and interval; the ICC itself is then 1.
  *
+ * "No variance" is decided from the data, exactly: the means are taken about a data value with
+ * compensated sums (so a constant row, column or matrix has deviations of exactly 0), each sum of
+ * squares is computed directly from its deviations, and one no larger than the rounding floor of
+ * the data, N · (16 ε · M)² for N ratings of largest magnitude M (ε = 2⁻⁵²), is 0. Ten items rated
+ * [0.1, 0.1] are "no variance" in every form, as three items rated [3, 3] are.
+ *
+ * Intervals are never impossible: when a bound is not finite, or the bounds come out in reverse
+ * order, `ci95` is absent and `ciReason` says why. This happens for ICC2k when an ICC2 bound is at
+ * or below −1/(k − 1), the pole of the Spearman–Brown step to the mean of k raters (near the pole
+ * of the Satterthwaite interval; R psych prints such intervals with lower > upper).
+ *
  * Deviation from psych: psych's default `lmer = TRUE` takes variance components from a REML fit,
  * which equals these ANOVA estimates whenever MSJ ≥ MSE; when MSJ < MSE (raters differ less than
  * the residual), REML truncates the rater variance at 0 and psych's ICC2/ICC3 differ. These are the
@@ -123,14 +141,14 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * @example
  * // Shrout & Fleiss (1979), Table 2: 6 targets × 4 judges
  * const r = icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]);
- * r.ICC1.value;  // => 0.16574176840547541
- * r.ICC3k.value; // => 0.9093155423770694
- * r.ICC2.ci95;   // => [0.01878651337471204, 0.7610843696489527]   (psych: 0.019, 0.76)
+ * r.ICC1.value;  // => 0.1657417684054754
+ * r.ICC3k.value; // => 0.9093155423770695
+ * r.ICC2.ci95;   // => [0.018786513374711978, 0.7610843696489529]   (psych: 0.019, 0.76)
  * @category Agreement
  */
 export function icc(ratings: RatingMatrix): IccResult {
-  const { rows, nAll, k } = completeNumericRows("icc", ratings, "ratings");
-  const n = rows.length;
+  const { rows: raw, nAll, k } = completeNumericRows("icc", ratings, "ratings");
+  const n = raw.length;
   const nDropped = nAll - n;
   const base = { nItems: n, nRaters: k, nDropped };
   const dfB = n - 1;
@@ -164,90 +182,120 @@ export function icc(ratings: RatingMatrix): IccResult {
         : "the ICC needs at least two items",
     );
 
-  // Two-way ANOVA sums of squares, about the grand mean (centred for numerical stability).
-  let grand = 0;
-  for (const row of rows) for (let j = 0; j < k; j++) grand += row[j] as number;
-  grand /= n * k;
-  const colMean = new Float64Array(k);
-  let sst = 0;
-  let ssb = 0;
-  for (const row of rows) {
-    let rs = 0;
-    for (let j = 0; j < k; j++) {
-      const d = (row[j] as number) - grand;
-      rs += d;
-      sst += d * d;
-      colMean[j] = (colMean[j] as number) + d;
-    }
-    ssb += (rs / k) ** 2;
+  // Two-way ANOVA sums of squares, each computed directly from deviations about means taken with
+  // compensated sums about a data value (exact for constant rows, columns or data), and set to 0
+  // when no larger than the rounding floor of the data's magnitude: "no variance" is decided from
+  // the data, never by comparing one noisy sum with another.
+  const N = n * k;
+  // Scaled by a power of two to magnitude ~1 (exact; every ICC is scale-free, and the mean
+  // squares are scaled back below): no overflow or underflow of squares.
+  let magnitude = 0;
+  for (const row of raw)
+    for (let j = 0; j < k; j++) magnitude = Math.max(magnitude, Math.abs(row[j] as number));
+  const f = unitScale(magnitude);
+  magnitude *= f;
+  const rows = raw.map((row) => row.map((x) => x * f));
+  const at = (t: number) => (rows[Math.floor(t / k)] as number[])[t % k] as number;
+  const grand = shiftedMean(N, at);
+  const rowMean = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as number[];
+    rowMean[i] = shiftedMean(k, (j) => row[j] as number);
   }
+  const colMean = new Float64Array(k);
+  for (let j = 0; j < k; j++)
+    colMean[j] = shiftedMean(n, (i) => (rows[i] as number[])[j] as number);
+  let sst = 0;
+  let ssw = 0;
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as number[];
+    const ri = rowMean[i] as number;
+    for (let j = 0; j < k; j++) {
+      const x = row[j] as number;
+      sst += (x - grand) ** 2;
+      ssw += (x - ri) ** 2;
+      sse += (x - ri - (colMean[j] as number) + grand) ** 2;
+    }
+  }
+  let ssb = 0;
+  for (let i = 0; i < n; i++) ssb += ((rowMean[i] as number) - grand) ** 2;
   ssb *= k;
   let ssj = 0;
-  for (let j = 0; j < k; j++) ssj += ((colMean[j] as number) / n) ** 2;
+  for (let j = 0; j < k; j++) ssj += ((colMean[j] as number) - grand) ** 2;
   ssj *= n;
-  // Sums of squares below 1e-12 of the total are rounding noise (e.g. equal row means): snap to 0,
-  // so that a zero denominator is recognised as such instead of giving a huge ratio.
-  const snap = (x: number) => (x <= 1e-12 * sst ? 0 : x);
+  const floor = noiseFloor(N, magnitude);
+  const snap = (x: number) => (x <= floor ? 0 : x);
+  if (snap(sst) === 0) return none("no variance: every rating is the same");
   ssb = snap(ssb);
   ssj = snap(ssj);
-  const ssw = snap(Math.max(0, sst - ssb));
-  const sse = snap(Math.max(0, sst - ssb - ssj));
+  ssw = snap(ssw);
+  sse = snap(sse);
   const MSB = ssb / dfB;
   const MSW = ssw / dfW;
   const MSJ = ssj / (k - 1);
   const MSE = sse / dfE;
-  const anova = { MSB, MSW, MSJ, MSE };
-  if (!(sst > 0)) return { ...none("no variance: every rating is the same"), anova };
+  // In the data's units (the scale undone; beyond about 1e154 a mean square overflows to Infinity).
+  const f2 = f * f;
+  const anova = { MSB: MSB / f2, MSW: MSW / f2, MSJ: MSJ / f2, MSE: MSE / f2 };
 
   const q = (df1: number, df2: number) => fQuantile(0.975, df1, df2);
-  const scale = sst / (n * k - 1);
+  // A denominator within a few roundings of the mean squares it is made of is 0, not a pole.
+  const msScale = MSB + MSW + MSJ + MSE;
   const ratio = (num: number, den: number): number | null => {
-    if (Math.abs(den) <= 1e-12 * scale) return null;
+    if (Math.abs(den) <= 64 * Number.EPSILON * msScale) return null;
     const v = num / den;
     return Number.isFinite(v) ? v : null;
   };
   const pOf = (F: number | null, d1: number, d2: number) =>
     F === null ? null : fSurvival(F, d1, d2);
-  const finite = (lo: number, hi: number): readonly [number, number] | undefined =>
-    Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : undefined;
+  /** An interval, or the reason there is none. */
+  type Ci = readonly [number, number] | string | undefined;
+  const interval = (lo: number, hi: number): Ci => {
+    if (!Number.isFinite(lo) || !Number.isFinite(hi))
+      return "the interval is undefined: a bound is not finite";
+    if (lo > hi) return "the interval is undefined: its bounds come out in reverse order";
+    return [lo, hi];
+  };
   const make = (
     value: number | null,
     zeroReason: string,
     F: number | null,
     df1: number,
     df2: number,
-    ci: readonly [number, number] | undefined,
+    ci: Ci,
   ): IccCoefficient => {
     const p = pOf(F, df1, df2);
     if (value === null) return { value: null, reason: zeroReason, F, df1, df2, p };
+    if (typeof ci === "string") return { value, ciReason: ci, F, df1, df2, p };
     return ci ? { value, ci95: ci, F, df1, df2, p } : { value, F, df1, df2, p };
   };
   const zero = "undefined: the denominator is 0 (no variance between items)";
 
   // ICC1 / ICC1k: one-way model.
   const F1 = ratio(MSB, MSW);
-  let ci1: readonly [number, number] | undefined;
-  let ci1k: readonly [number, number] | undefined;
+  let ci1: Ci;
+  let ci1k: Ci;
   if (F1 !== null) {
     const FL = F1 / q(dfB, dfW);
     const FU = F1 * q(dfW, dfB);
-    ci1 = finite((FL - 1) / (FL + k - 1), (FU - 1) / (FU + k - 1));
-    ci1k = finite(1 - 1 / FL, 1 - 1 / FU);
+    ci1 = interval((FL - 1) / (FL + k - 1), (FU - 1) / (FU + k - 1));
+    ci1k = interval(1 - 1 / FL, 1 - 1 / FU);
   }
   // ICC3 / ICC3k: two-way mixed, consistency.
   const F3 = ratio(MSB, MSE);
-  let ci3: readonly [number, number] | undefined;
-  let ci3k: readonly [number, number] | undefined;
+  let ci3: Ci;
+  let ci3k: Ci;
   if (F3 !== null) {
     const FL = F3 / q(dfB, dfE);
     const FU = F3 * q(dfE, dfB);
-    ci3 = finite((FL - 1) / (FL + k - 1), (FU - 1) / (FU + k - 1));
-    ci3k = finite(1 - 1 / FL, 1 - 1 / FU);
+    ci3 = interval((FL - 1) / (FL + k - 1), (FU - 1) / (FU + k - 1));
+    ci3k = interval(1 - 1 / FL, 1 - 1 / FU);
   }
   const icc2 = ratio(MSB - MSE, MSB + (k - 1) * MSE + (k * (MSJ - MSE)) / n);
   // ICC2 / ICC2k: two-way random, absolute agreement; Satterthwaite df as in psych.
-  let ci2: readonly [number, number] | undefined;
-  let ci2k: readonly [number, number] | undefined;
+  let ci2: Ci;
+  let ci2k: Ci;
   if (icc2 !== null && MSE > 0) {
     const Fj = MSJ / MSE;
     const a = n * (1 + (k - 1) * icc2) - k * icc2;
@@ -260,8 +308,14 @@ export function icc(ratings: RatingMatrix): IccResult {
       const c = k * MSJ + (k * n - k - n) * MSE;
       const L = (n * (MSB - FU * MSE)) / (FU * c + n * MSB);
       const U = (n * (FL * MSB - MSE)) / (c + n * FL * MSB);
-      ci2 = finite(L, U);
-      ci2k = finite((L * k) / (1 + L * (k - 1)), (U * k) / (1 + U * (k - 1)));
+      ci2 = interval(L, U);
+      // The mean of k raters: Spearman–Brown, k x / (1 + (k − 1) x), whose pole is at
+      // x = −1/(k − 1). A bound at or beyond it (near the pole of the Satterthwaite interval) maps
+      // to an unbounded set, which R psych prints as lower > upper: no interval, with the reason.
+      if (typeof ci2 !== "object") ci2k = ci2;
+      else if (1 + L * (k - 1) <= 0 || 1 + U * (k - 1) <= 0)
+        ci2k = `the interval is undefined: the ICC2 bound ${Math.min(L, U).toFixed(4)} is at or below −1/(k − 1), the pole of the step to the mean of ${k} raters`;
+      else ci2k = interval((L * k) / (1 + L * (k - 1)), (U * k) / (1 + U * (k - 1)));
     }
   }
   return {

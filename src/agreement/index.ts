@@ -5,6 +5,9 @@
  * pure.
  * @module
  */
+
+export { MAX_DENSE_CATEGORIES } from "./_matrix.js";
+export { type IntervalMethod, MAX_BOOTSTRAP_CATEGORIES } from "./_pairs.js";
 export { type AlignedPair, type Alignment, alignCodings } from "./align.js";
 export {
   type BootstrapCoefficient,

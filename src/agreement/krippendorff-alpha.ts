@@ -1,5 +1,6 @@
 import { AgreementInputError } from "../core/errors.js";
-import { type EncodedMatrix, encodeMatrix, itemCounts } from "./_matrix.js";
+import { type EncodedMatrix, encodeMatrix, itemCounts, MAX_DENSE_CATEGORIES } from "./_matrix.js";
+import { CompensatedSum, unitScale } from "./_numeric.js";
 import type { Categories, Coefficient, RatingMatrix } from "./types.js";
 
 /**
@@ -44,7 +45,9 @@ export interface KrippendorffAlphaOptions {
  * `kripp.alpha`.
  *
  * Undefined (value `null`) when no unit has two ratings, or when the expected disagreement D_e is 0
- * (every pairable value is the same: there is no variation to agree about). Perfect agreement with
+ * (every pairable value is the same: there is no variation to agree about). That case is decided
+ * exactly (one distinct pairable value), with the same reason at every level; the interval level's
+ * D_e is computed about a data value with a compensated sum, so it is never rounding noise. Perfect agreement with
  * some variation gives exactly 1.
  *
  * References: Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School
@@ -107,6 +110,8 @@ function checkLevel(e: EncodedMatrix, level: AlphaLevel): void {
     ]);
 }
 
+const NO_VARIATION = "expected disagreement is 0 (every pairable rating has the same value)";
+
 /** Ratio alpha's expected disagreement visits every pair of distinct values: cap them. */
 const RATIO_MAX_VALUES = 20_000;
 
@@ -130,11 +135,27 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
   }
   if (n === 0)
     return { value: null, reason: "no unit has two or more ratings (nothing is pairable)" };
+  // One pairable value everywhere: no variation to agree about, decided exactly and the same way
+  // at every level (not from an expected disagreement made of rounding noise).
+  let first = -1;
+  let distinct = 0;
+  for (let k = 0; k < q && distinct < 2; k++)
+    if ((nc[k] as number) > 0) {
+      if (first < 0) first = k;
+      distinct++;
+    }
+  if (distinct < 2) return { value: null, reason: NO_VARIATION };
 
   // Position of each category on the scale the difference function uses.
   const v = new Float64Array(q);
   if (level === "interval" || level === "ratio") {
-    for (let k = 0; k < q; k++) v[k] = e.categories[k] as number;
+    // Scaled by a power of two to magnitude ~1 (exact; alpha is scale-free at these levels): no
+    // overflow of (c − k)² or c + k near 1e308, no underflow near 1e-300.
+    let magnitude = 0;
+    for (let k = 0; k < q; k++)
+      magnitude = Math.max(magnitude, Math.abs(e.categories[k] as number));
+    const f = unitScale(magnitude);
+    for (let k = 0; k < q; k++) v[k] = (e.categories[k] as number) * f;
     if (level === "ratio")
       for (let k = 0; k < q; k++)
         if ((v[k] as number) < 0 && (nc[k] as number) > 0)
@@ -202,9 +223,11 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
     expected = n * n - sq;
   } else if (level === "interval" || level === "ordinal") {
     // Σ_c Σ_k n_c n_k (v_c − v_k)² = 2 n Σ_c n_c (v_c − μ)²: linear in q and numerically stable.
-    let mean = 0;
-    for (let k = 0; k < q; k++) mean += (nc[k] as number) * (v[k] as number);
-    mean /= n;
+    // The mean about the first used value, with a compensated sum (Chan, Golub & LeVeque 1983).
+    const v0 = v[first] as number;
+    const sum = new CompensatedSum();
+    for (let k = 0; k < q; k++) sum.add((nc[k] as number) * ((v[k] as number) - v0));
+    const mean = v0 + sum.value / n;
     let ss = 0;
     for (let k = 0; k < q; k++) ss += (nc[k] as number) * ((v[k] as number) - mean) ** 2;
     expected = 2 * n * ss;
@@ -223,11 +246,7 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
         expected += 2 * (nc[ka] as number) * (nc[kb] as number) * delta(ka, kb);
       }
   }
-  if (!(expected > 0))
-    return {
-      value: null,
-      reason: "expected disagreement is 0 (every pairable rating has the same value)",
-    };
+  if (!(expected > 0)) return { value: null, reason: NO_VARIATION };
   const alpha = 1 - ((n - 1) * observed) / expected;
   return { value: alpha };
 }
@@ -244,11 +263,13 @@ export interface CoincidenceMatrix {
  * Krippendorff's coincidence matrix: o_ck = Σ_u (ordered pairs (c, k) of ratings within unit u) /
  * (m_u − 1), over units with m_u ≥ 2 ratings. Its row sums are the pairable values per category.
  * Dense (q × q), for inspection and reporting; {@link krippendorffAlpha} does not build it.
+ * Refused (an `AgreementInputError`) beyond {@link MAX_DENSE_CATEGORIES} categories.
  *
  * Reference: Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability, section C.
  *
  * @param ratings items × raters; `null`/`undefined` is a missing rating.
  * @param options declared categories (optional).
+ * @throws {AgreementInputError} for a bad matrix, or more than {@link MAX_DENSE_CATEGORIES} categories.
  * @example
  * coincidenceMatrix([["a", "a"], ["a", "b"]]).matrix;
  * // => [[2, 1], [1, 0]]
@@ -259,6 +280,14 @@ export function coincidenceMatrix(
   options: { readonly categories?: Categories } = {},
 ): CoincidenceMatrix {
   const e = encodeMatrix("coincidenceMatrix", ratings, options.categories);
+  if (e.categories.length > MAX_DENSE_CATEGORIES)
+    throw new AgreementInputError([
+      {
+        code: "invalid_input",
+        path: options.categories ? ["categories"] : [],
+        message: `coincidenceMatrix: ${e.categories.length.toLocaleString("en-US")} categories; the dense matrix is built for at most ${MAX_DENSE_CATEGORIES.toLocaleString("en-US")} categories (krippendorffAlpha needs no matrix)`,
+      },
+    ]);
   const { m, start, cat, count, q } = itemCounts(e);
   const o = Array.from({ length: q }, () => new Array<number>(q).fill(0));
   for (let i = 0; i < e.n; i++) {

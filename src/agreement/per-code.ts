@@ -1,13 +1,9 @@
 import { AgreementInputError } from "../core/errors.js";
 import type { Coding } from "../core/schemas.js";
+import { type IntervalMethod, type PairStat, pairStatistics } from "./_pairs.js";
 import { alignCodings } from "./align.js";
-import { bootstrap } from "./bootstrap.js";
 import { type ClassificationReport, classificationReport } from "./classification.js";
-import { cohenKappaMatrix } from "./cohen-kappa.js";
-import { gwetAc1 } from "./gwet-ac1.js";
-import { krippendorffAlpha } from "./krippendorff-alpha.js";
-import { percentAgreement } from "./percent-agreement.js";
-import type { Coefficient, RatingMatrix } from "./types.js";
+import type { Coefficient } from "./types.js";
 
 /** Agreement on one code, taken against all the others (one-vs-rest). @category Agreement */
 export interface CodeAgreement {
@@ -34,10 +30,28 @@ export interface PerCodeOptions {
   readonly mapLabel?: (code: string) => string;
   /** The labels to report, in order (default: every label either side used, sorted). */
   readonly labels?: readonly string[];
-  /** Bootstrap resamples for the kappa intervals; 0 (default) for none. */
+  /** Bootstrap resamples for the intervals; 0 (default) for none. */
   readonly resamples?: number;
   /** Bootstrap seed (default 1). */
   readonly seed?: number;
+  /**
+   * What the bootstrap resamples: `"session"` (a cluster bootstrap: whole sessions, with all their
+   * utterances) or `"utterance"`. Default: `"session"` when every utterance's session is known
+   * (`sessionOf`, or `session` on each pair), otherwise `"utterance"`.
+   */
+  readonly resampleBy?: "session" | "utterance";
+  /** {@link codingAgreement}: the session of an utterance id (enables the cluster bootstrap). */
+  readonly sessionOf?: (utteranceId: string) => string | undefined;
+  /** Called with (resamples done, resamples) while the bootstrap runs, e.g. for a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A pair of codes for {@link perCodeAgreement}, optionally with the session it belongs to. @category Agreement */
+export interface CodePair {
+  readonly a: string;
+  readonly b: string;
+  /** The session (cluster) of the utterance, for the cluster bootstrap. */
+  readonly session?: string;
 }
 
 function mapped(
@@ -63,19 +77,119 @@ function mapped(
   return { a, b };
 }
 
-function withCi(
-  fn: (m: RatingMatrix) => Coefficient,
-  m: RatingMatrix,
-  resamples: number,
-  seed: number,
-): Coefficient {
-  const r = resamples <= 0 || m.length === 0 ? fn(m) : bootstrap(fn, m, { resamples, seed });
-  // Plain { value, reason?, ci95? }: drop the statistic-specific extras (pa, pe, counts).
-  return {
-    value: r.value,
-    ...(r.reason !== undefined ? { reason: r.reason } : {}),
-    ...(r.ci95 ? { ci95: r.ci95 } : {}),
-  };
+const byCodeUnit = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Session indices of the pairs (0..S−1 in order of appearance), or undefined when not resampling sessions. */
+function clustersOf(
+  fn: string,
+  sessions: readonly (string | undefined)[],
+  resampleBy: PerCodeOptions["resampleBy"],
+): Int32Array | undefined {
+  if (resampleBy === "utterance") return undefined;
+  const missing = sessions.findIndex((s) => typeof s !== "string" || s === "");
+  if (missing >= 0) {
+    if (resampleBy === "session")
+      throw new AgreementInputError([
+        {
+          code: "invalid_input",
+          path: [missing, "session"],
+          message: `${fn}: resampleBy "session" needs the session of every utterance (sessionOf, or a session on each pair)`,
+        },
+      ]);
+    return undefined;
+  }
+  const index = new Map<string, number>();
+  return Int32Array.from(sessions, (s) => {
+    let c = index.get(s as string);
+    if (c === undefined) {
+      c = index.size;
+      index.set(s as string, c);
+    }
+    return c;
+  });
+}
+
+/** The shared engine run of both functions: codes to indices, then {@link pairStatistics}. */
+function run(
+  fn: string,
+  a: readonly string[],
+  b: readonly string[],
+  sessions: readonly (string | undefined)[],
+  options: PerCodeOptions,
+  stats: readonly PairStat[],
+  declared: readonly string[] | undefined,
+) {
+  const report = options.labels ?? [...new Set([...a, ...b])].sort(byCodeUnit);
+  // Categories: the declared labels (every code must be one), else every code used or reported.
+  const categories = declared ?? [...new Set([...a, ...b, ...report])].sort(byCodeUnit);
+  const index = new Map<string, number>();
+  categories.forEach((c, k) => {
+    index.set(c, k);
+  });
+  const enc = (side: readonly string[], j: number) =>
+    Int32Array.from(side, (c, i) => {
+      const k = index.get(c);
+      if (k === undefined)
+        throw new AgreementInputError([
+          {
+            code: "invalid_input",
+            path: [i, j],
+            message: `${fn}: code ${JSON.stringify(c)} is not one of the declared labels`,
+          },
+        ]);
+      return k;
+    });
+  const resamples = options.resamples ?? 0;
+  const clusters = resamples > 0 ? clustersOf(fn, sessions, options.resampleBy) : undefined;
+  const result = pairStatistics(enc(a, 0), enc(b, 1), {
+    L: categories.length,
+    declared: declared !== undefined,
+    stats,
+    perCode: Int32Array.from(report, (l) => index.get(l) as number),
+    resamples,
+    seed: options.seed ?? 1,
+    ...(clusters ? { clusters } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { ...result, report };
+}
+
+function perCodeOf(
+  a: readonly string[],
+  b: readonly string[],
+  report: readonly string[],
+  kappas: readonly Coefficient[],
+): Record<string, CodeAgreement> {
+  const support = new Map<string, number>();
+  const predicted = new Map<string, number>();
+  const tp = new Map<string, number>();
+  const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    inc(support, x);
+    inc(predicted, y);
+    if (x === y) inc(tp, x);
+  }
+  // Null prototype: a code named `__proto__` or `constructor` is a key like any other.
+  const out: Record<string, CodeAgreement> = Object.create(null);
+  report.forEach((label, k) => {
+    const s = support.get(label) ?? 0;
+    const p = predicted.get(label) ?? 0;
+    const t = tp.get(label) ?? 0;
+    const precision = p > 0 ? t / p : 0;
+    const recall = s > 0 ? t / s : 0;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    out[label] = {
+      kappa: kappas[k] as Coefficient,
+      precision,
+      recall,
+      f1,
+      support: s,
+      predicted: p,
+    };
+  });
+  return out;
 }
 
 /**
@@ -90,7 +204,14 @@ function withCi(
  * References: Cohen (1960) for kappa; one-vs-rest reporting as in scikit-learn's
  * `classification_report`.
  *
- * @param pairs aligned codes, e.g. `alignCodings(a, b).pairs`.
+ * The result is a null-prototype object keyed by label, so a code named `__proto__` or
+ * `constructor` is an own key like any other. Everything comes from one pass of per-code counts
+ * (the binary kappa of a code from its true positives and margins), so time is linear in pairs
+ * plus codes; with `resamples`, all codes share the same resamples (each O(pairs + codes)), and
+ * per-code intervals are given for up to 1,000 codes. Intervals resample sessions when each pair
+ * has its `session` (see {@link codingAgreement}), utterances otherwise.
+ *
+ * @param pairs aligned codes, e.g. `alignCodings(a, b).pairs`, optionally with their `session`.
  * @param options `mapLabel`, the labels to report, and bootstrap settings.
  * @example
  * perCodeAgreement([{ a: "Q", b: "Q" }, { a: "Q", b: "R" }, { a: "R", b: "R" }, { a: "GI", b: "GI" }]).Q;
@@ -98,35 +219,13 @@ function withCi(
  * @category Agreement
  */
 export function perCodeAgreement(
-  pairs: ReadonlyArray<{ readonly a: string; readonly b: string }>,
+  pairs: ReadonlyArray<CodePair>,
   options: PerCodeOptions = {},
 ): Record<string, CodeAgreement> {
   const { a, b } = mapped(pairs, options.mapLabel);
-  const labels =
-    options.labels ?? [...new Set([...a, ...b])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  const out: Record<string, CodeAgreement> = {};
-  const resamples = options.resamples ?? 0;
-  const seed = options.seed ?? 1;
-  for (const label of labels) {
-    let tp = 0;
-    let support = 0;
-    let predicted = 0;
-    const m: [number, number][] = new Array(a.length);
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i] === label ? 1 : 0;
-      const y = b[i] === label ? 1 : 0;
-      support += x;
-      predicted += y;
-      tp += x & y;
-      m[i] = [x, y];
-    }
-    const precision = predicted > 0 ? tp / predicted : 0;
-    const recall = support > 0 ? tp / support : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    const kappa = withCi((mm) => cohenKappaMatrix(mm, { categories: [0, 1] }), m, resamples, seed);
-    out[label] = { kappa, precision, recall, f1, support, predicted };
-  }
-  return out;
+  const sessions = pairs.map((p) => p.session);
+  const r = run("perCodeAgreement", a, b, sessions, options, [], undefined);
+  return perCodeOf(a, b, r.report, r.perCode);
 }
 
 /** The result of {@link codingAgreement}. @category Agreement */
@@ -144,6 +243,8 @@ export interface CodingAgreementResult {
     readonly classification: ClassificationReport | null;
   };
   readonly perCode: Record<string, CodeAgreement>;
+  /** How the intervals were made (present when `resamples` > 0): method, unit, resamples, seed. */
+  readonly interval?: IntervalMethod;
 }
 
 /**
@@ -151,15 +252,31 @@ export interface CodingAgreementResult {
  * classifier): aligns them by utterance id ({@link alignCodings}), then gives overall percent
  * agreement, Cohen's kappa, Krippendorff's alpha (nominal), Gwet's AC1 and the classification
  * report (first side as gold), and {@link perCodeAgreement} for each code, at the level of the code
- * hierarchy `mapLabel` chooses. Optional seeded bootstrap intervals (`resamples`, `seed`).
+ * hierarchy `mapLabel` chooses. Optional seeded percentile-bootstrap intervals (`resamples`,
+ * `seed`), named in `interval`.
+ *
+ * Utterances are nested in sessions and are not independent, so when the session of every
+ * utterance is known (`sessionOf`) the bootstrap resamples whole sessions (a cluster bootstrap:
+ * each resample draws as many sessions as there are, with replacement, with all their
+ * utterances); `resampleBy: "utterance"` resamples utterances as if independent (narrower
+ * intervals when sessions differ). Every statistic is read off per-code tallies, so each resample
+ * is one pass over its utterances: 148,760 utterances × 1,000 resamples take seconds. Intervals
+ * are left out (with `interval.note`) beyond {@link MAX_BOOTSTRAP_CATEGORIES} codes.
+ *
+ * References for the cluster bootstrap: Davison, A. C., & Hinkley, D. V. (1997). *Bootstrap
+ * Methods and their Application*, Cambridge University Press, §3.8. Field, C. A., & Welsh, A. H.
+ * (2007). Bootstrapping clustered data. *Journal of the Royal Statistical Society B*, 69(3),
+ * 369–390. Percentile intervals: Efron & Tibshirani (1993), ch. 13.
  *
  * References: see {@link cohenKappa}, {@link krippendorffAlpha}, {@link gwetAc1},
  * {@link classificationReport}.
  *
  * @param a first list of codings (reference).
  * @param b second list of codings.
- * @param options `mapLabel`, labels and bootstrap settings.
- * @throws {AgreementInputError} when an utterance is coded twice on one side.
+ * @param options `mapLabel`, labels, and bootstrap settings (`resamples`, `seed`, `sessionOf`,
+ * `resampleBy`, `onProgress`).
+ * @throws {AgreementInputError} when an utterance is coded twice on one side, a code is not one of
+ * the declared `labels`, or `resampleBy: "session"` is asked without every session known.
  * @example
  * const c = (utteranceId: string, codeId: string) => ({ utteranceId, codeId, source: "x", confidence: 1 });
  * const r = codingAgreement([c("u1", "Q"), c("u2", "R"), c("u3", "Q")], [c("u1", "Q"), c("u2", "Q"), c("u4", "R")]);
@@ -175,28 +292,25 @@ export function codingAgreement(
 ): CodingAgreementResult {
   const al = alignCodings(a, b);
   const { a: la, b: lb } = mapped(al.pairs, options.mapLabel);
-  const m: [string, string][] = la.map((x, i) => [x, lb[i] as string]);
-  const resamples = options.resamples ?? 0;
-  const seed = options.seed ?? 1;
-  const none: Coefficient = { value: null, reason: "no utterance was coded on both sides" };
-  const stat = (fn: (mm: RatingMatrix) => Coefficient) =>
-    m.length === 0 ? none : withCi(fn, m, resamples, seed);
   const labels = options.labels;
+  const sessionOf = options.sessionOf;
+  const sessions = al.pairs.map((p) => (sessionOf ? sessionOf(p.utteranceId) : undefined));
+  const stats: PairStat[] = ["percent", "kappa", "alpha", "ac1"];
+  const r = run("codingAgreement", la, lb, sessions, options, stats, labels);
+  const none: Coefficient = { value: null, reason: "no utterance was coded on both sides" };
+  const empty = la.length === 0;
   return {
     nUsed: al.pairs.length,
     onlyA: al.onlyA,
     onlyB: al.onlyB,
     overall: {
-      percentAgreement: stat((mm) => percentAgreement(mm)),
-      cohenKappa: stat((mm) => cohenKappaMatrix(mm)),
-      krippendorffAlpha: stat((mm) => krippendorffAlpha(mm)),
-      gwetAc1: stat((mm) => gwetAc1(mm, labels ? { categories: labels } : {})),
-      classification:
-        m.length === 0 ? null : classificationReport(la, lb, labels ? { labels } : {}),
+      percentAgreement: empty ? none : r.overall.percent,
+      cohenKappa: empty ? none : r.overall.kappa,
+      krippendorffAlpha: empty ? none : r.overall.alpha,
+      gwetAc1: empty ? none : r.overall.ac1,
+      classification: empty ? null : classificationReport(la, lb, labels ? { labels } : {}),
     },
-    perCode: perCodeAgreement(
-      al.pairs.map((p) => ({ a: p.a, b: p.b })),
-      options,
-    ),
+    perCode: perCodeOf(la, lb, r.report, r.perCode),
+    ...(r.interval ? { interval: r.interval } : {}),
   };
 }

@@ -137,6 +137,25 @@ export const CrosswalkSchema = z.object({
 export type Crosswalk = z.infer<typeof CrosswalkSchema>;
 
 /**
+ * The largest magnitude a cue weight may have (default weight 1; the built-in cues use ±2 at most).
+ * The bound keeps every sum of weights finite, so a code's score, its confidence and the evidence
+ * that reports it are always numbers: two weights of 1e308 would sum to Infinity.
+ * @category Codebooks
+ */
+export const MAX_CUE_WEIGHT = 1000;
+
+const CueWeightSchema = z
+  .number()
+  .finite()
+  .min(-MAX_CUE_WEIGHT, {
+    message: `a cue weight must be between -${MAX_CUE_WEIGHT} and ${MAX_CUE_WEIGHT}`,
+  })
+  .max(MAX_CUE_WEIGHT, {
+    message: `a cue weight must be between -${MAX_CUE_WEIGHT} and ${MAX_CUE_WEIGHT}`,
+  })
+  .optional();
+
+/**
  * A cue for the rules classifier, declared as data. Every matcher runs in time linear in the input:
  * phrases and token patterns are matched on tokens, never compiled into a backtracking regex.
  *
@@ -148,6 +167,9 @@ export type Crosswalk = z.infer<typeof CrosswalkSchema>;
  * - `pronoun`: the utterance uses first- or second-person pronouns at least `min` times.
  * - `mirroring`: lexical overlap with the client's previous turn is at least `min` (0..1).
  * - `length`: the utterance has at least `min` / at most `max` tokens.
+ *
+ * `weight` (default 1, negative speaks against the code) is a finite number within
+ * ±{@link MAX_CUE_WEIGHT}.
  * @category Codebooks
  */
 export const CueSchema = z.discriminatedUnion("kind", [
@@ -155,34 +177,34 @@ export const CueSchema = z.discriminatedUnion("kind", [
     kind: z.literal("phrase"),
     phrases: z.array(z.string().min(1)).min(1),
     at: z.enum(["start", "end", "anywhere"]).optional(),
-    weight: z.number().finite().optional(),
+    weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("tokens"),
     pattern: z.array(z.string().min(1)).min(1),
-    weight: z.number().finite().optional(),
+    weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("question"),
     form: z.enum(["open", "closed", "any"]),
-    weight: z.number().finite().optional(),
+    weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("pronoun"),
     person: z.enum(["first", "second"]),
     min: z.number().int().positive().optional(),
-    weight: z.number().finite().optional(),
+    weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("mirroring"),
     min: z.number().min(0).max(1),
-    weight: z.number().finite().optional(),
+    weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("length"),
     min: z.number().int().nonnegative().optional(),
     max: z.number().int().nonnegative().optional(),
-    weight: z.number().finite().optional(),
+    weight: CueWeightSchema,
   }),
 ]);
 /** @category Codebooks */

@@ -34,7 +34,14 @@ describe("agree --matrix", () => {
       "fleiss_kappa",
       "gwet_ac1",
       "krippendorff_alpha",
+      "interval",
     ]);
+    expect(j.interval).toEqual({
+      method: "percentile bootstrap",
+      unit: "item",
+      resamples: 50,
+      seed: 1,
+    });
     close(j.fleiss_kappa.value, res.fleiss_kappa.value);
     close(j.krippendorff_alpha.nominal.value, res.krippendorff_alpha.value.nominal);
     expect(Object.keys(j.krippendorff_alpha)).toEqual(["nominal"]);
@@ -187,6 +194,7 @@ describe("agree --pairs", () => {
         "accuracy",
         "cohen_kappa",
         "confusion",
+        "interval",
         "macro",
         "micro",
         "n_dropped_missing",
@@ -195,6 +203,7 @@ describe("agree --pairs", () => {
         "weighted",
       ].sort(),
     );
+    expect(j.interval).toMatchObject({ method: "percentile bootstrap", unit: "utterance" });
     close(j.accuracy, res.classification.accuracy);
     for (const avg of ["macro", "micro", "weighted"])
       for (const k of ["precision", "recall", "f1"]) close(j[avg][k], res.classification[avg][k]);

@@ -56,8 +56,10 @@ interface RoleTable {
  *
  * Each prediction's `evidence.spans` are the character spans of the chosen code's cues (named by
  * cue, never quoting the text) and `evidence.features` the top code scores. Confidence grows with
- * the winning score and its margin over the runner-up; a fallback prediction has
- * `fallbackConfidence`.
+ * the winning score and its margin over the runner-up, within [0.01, 0.99]; a fallback
+ * prediction has `fallbackConfidence`. Cue weights must be finite and within ±`MAX_CUE_WEIGHT`
+ * (checked here as in `parseCodebook`), so every score is a finite number.
+ * @throws {CodebookError} for a cue weight that is not (path `codes[i].cues[j].weight`).
  * @example
  * const rules = rulesClassifier(rapportCodebook);
  * const [p] = rules.classify([{ id: "u1", session: "s", index: 0, speaker: "T", role: "therapist",
@@ -78,14 +80,18 @@ export function rulesClassifier<C extends string = string>(
   const allCues: Cue[] = [];
   const prefixes: string[] = [];
   const owner: number[] = [];
+  const paths: (readonly PropertyKey[])[] = [];
   cb.codes.forEach((c, ci) => {
-    for (const cue of c.cues ?? []) {
+    (c.cues ?? []).forEach((cue, j) => {
       allCues.push(cue);
       prefixes.push(c.id);
       owner.push(ci);
-    }
+      paths.push(["codes", ci, "cues", j]);
+    });
   });
-  const compiled: CompiledCues = compileCues(allCues, prefixes);
+  // Throws a CodebookError naming codes[i].cues[j].weight for a weight that is not finite or
+  // beyond ±MAX_CUE_WEIGHT (a codebook object need not have gone through parseCodebook).
+  const compiled: CompiledCues = compileCues(allCues, prefixes, paths);
 
   const lineageOf = (code: Code): number[] => {
     const out = [indexOf.get(code.id) as number];
@@ -250,7 +256,11 @@ export function rulesClassifier<C extends string = string>(
     const second = nTop > 1 ? Math.max(0, topScore[1] as number) : 0;
     const margin = Math.max(0, bestScore - second);
     const strength = 1 - Math.exp(-bestScore);
-    return clamp(strength * (0.5 + 0.5 * Math.min(1, margin / bestScore)));
+    // The share of the best score that is margin, in [0, 1] (0 when a score is not finite, which
+    // bounded weights rule out); a winner's confidence is never 0 (clamped to [0.01, 0.99]).
+    const share =
+      bestScore > 0 && Number.isFinite(margin / bestScore) ? Math.min(1, margin / bestScore) : 0;
+    return clamp(strength * (0.5 + 0.5 * share));
   };
 
   /**
@@ -368,7 +378,7 @@ export function rulesScorer(classifier: SyncClassifier): Scorer | undefined {
 const MIRROR_WINDOW = 3;
 
 function clamp(x: number): number {
-  if (!Number.isFinite(x)) return 0;
+  if (Number.isNaN(x)) return 0.01;
   return Math.min(0.99, Math.max(0.01, Math.round(x * 1000) / 1000));
 }
 

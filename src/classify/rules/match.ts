@@ -1,4 +1,5 @@
-import type { Cue } from "../../core/schemas.js";
+import { CodebookError, type Issue } from "../../core/errors.js";
+import { type Cue, MAX_CUE_WEIGHT } from "../../core/schemas.js";
 import { TOKEN_ID_COUNT, type Token, tokenIdOf, tokenize } from "../../text/tokenize.js";
 import {
   AUX_WORDS,
@@ -171,10 +172,44 @@ function normToken(t: string): string {
 }
 
 /**
- * Compiles cues. `names[i]` is the cue's name prefix (e.g. its code id).
+ * Checks every cue weight is a finite number within ±{@link MAX_CUE_WEIGHT}, so that every sum of
+ * weights is finite; throws a `CodebookError` whose issues name each bad weight's path
+ * (`paths[i]`, default `["cues", i]`, then `"weight"`). For cues that did not go through
+ * `parseCodebook` (a codebook object built in code, or `matchCues`).
  * @internal
  */
-export function compileCues(cues: readonly Cue[], prefixes?: readonly string[]): CompiledCues {
+export function checkCueWeights(
+  cues: readonly Cue[],
+  paths?: readonly (readonly PropertyKey[])[],
+): void {
+  const issues: Issue[] = [];
+  cues.forEach((cue, i) => {
+    const w: unknown = (cue as { weight?: unknown }).weight;
+    if (w === undefined) return;
+    if (typeof w === "number" && Number.isFinite(w) && Math.abs(w) <= MAX_CUE_WEIGHT) return;
+    issues.push({
+      code: "bad_cue",
+      path: [...(paths?.[i] ?? ["cues", i]), "weight"],
+      message: `a cue weight must be a finite number between -${MAX_CUE_WEIGHT} and ${MAX_CUE_WEIGHT} (got ${
+        typeof w === "number" ? String(w) : typeof w
+      })`,
+    });
+  });
+  if (issues.length > 0) throw new CodebookError(issues);
+}
+
+/**
+ * Compiles cues. `names[i]` is the cue's name prefix (e.g. its code id); `paths[i]` where cue i is
+ * in its codebook, for errors. Throws a `CodebookError` for a weight that is not finite or beyond
+ * ±{@link MAX_CUE_WEIGHT}.
+ * @internal
+ */
+export function compileCues(
+  cues: readonly Cue[],
+  prefixes?: readonly string[],
+  paths?: readonly (readonly PropertyKey[])[],
+): CompiledCues {
+  checkCueWeights(cues, paths);
   const root = node();
   let maxDepth = 0;
   let hasMirroring = false;
@@ -732,6 +767,8 @@ export function spansOf(
  * weight. `context.previousClientText` is the client's previous turn (for `mirroring` cues). Time
  * is linear in the text. Use it to test a code's cues while writing them; the rules classifier
  * compiles a whole codebook once and does the same for every utterance.
+ * @throws {CodebookError} for a weight that is not a finite number within ±{@link MAX_CUE_WEIGHT}
+ * (path `cues[i].weight`).
  * @example
  * matchCues([{ kind: "phrase", phrases: ["makes sense"] }], "That makes sense to me.").score; // 1
  * @category Classifiers

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
+import { pairStatistics } from "../../agreement/_pairs.js";
 import {
   bootstrap,
   type Categories,
@@ -12,8 +13,10 @@ import {
   fleissKappa,
   gwetAc1,
   type IccCoefficient,
+  type IntervalMethod,
   icc,
   krippendorffAlpha,
+  MAX_BOOTSTRAP_CATEGORIES,
   percentAgreement,
   type Rating,
   type RatingMatrix,
@@ -21,6 +24,7 @@ import {
 import { AgreementInputError } from "../../core/errors.js";
 import type { Coding } from "../../core/schemas.js";
 import { type CsvRecord, csvRecords } from "../_input.js";
+import { delayedProgress, type Progress } from "../_progress.js";
 import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
 
 /**
@@ -35,8 +39,14 @@ import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
  * - `agree <a.csv> <b.csv> [--by id]`: two coded files (`rapportkit code` output,
  *   `id,session,index,speaker,code,confidence,text`), aligned by `--by`; per-code and overall.
  *
- * Bootstrap intervals (`ci95`) resample items, `--resamples` times (default 1000, 0 for none) with
- * `--seed` (default 1); ICC intervals are the analytic ones of Shrout & Fleiss / R psych.
+ * Bootstrap intervals (`ci95`) are percentile intervals over `--resamples` resamples (default 1000,
+ * 0 for none) with `--seed` (default 1). Two coded files with a `session` column resample whole
+ * sessions (a cluster bootstrap, `--resample-by utterance` to resample utterances); `--matrix` and
+ * `--pairs` resample items. The method is named in the output (`interval` in `--json`). No
+ * intervals beyond `MAX_BOOTSTRAP_CATEGORIES` distinct labels (the values are still given). ICC
+ * intervals are the analytic ones of Shrout & Fleiss / R psych. Printed tables list at most 50
+ * labels or codes and the confusion table at most 30 labels (`--json` has everything). A progress
+ * bar appears on stderr when resampling takes more than 2 s on a terminal.
  */
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -105,14 +115,71 @@ function plain(c: Coefficient): Record<string, unknown> {
   return out;
 }
 
+/** Bootstrap settings of one run; `progress` counts resamples over all the statistics. */
+interface Resampling {
+  readonly resamples: number;
+  readonly seed: number;
+  readonly progress: Progress;
+  /** Resamples done by the statistics already finished. */
+  offset: number;
+}
+
 function withCi(
   fn: (m: RatingMatrix) => Coefficient,
   m: RatingMatrix,
-  resamples: number,
-  seed: number,
+  rs: Resampling,
 ): Record<string, unknown> {
-  if (resamples <= 0) return plain(fn(m));
-  return plain(bootstrap(fn, m, { resamples, seed }));
+  if (rs.resamples <= 0) return plain(fn(m));
+  const offset = rs.offset;
+  const r = bootstrap(fn, m, {
+    resamples: rs.resamples,
+    seed: rs.seed,
+    onProgress: (done) => rs.progress.update(offset + done),
+  });
+  rs.offset += rs.resamples;
+  return plain(r);
+}
+
+/** Printed tables list at most this many labels or codes (`--json` has every one). */
+const MAX_PRINTED_ROWS = 50;
+/** The confusion table is printed for at most this many labels (`--json` has it always). */
+const MAX_PRINTED_CONFUSION = 30;
+
+/** The one-line note for rows left out of a printed table. */
+function moreNote(shown: number, total: number, what: string): string {
+  return total > shown
+    ? `  … ${(total - shown).toLocaleString("en-US")} more ${what} not shown (at most ${MAX_PRINTED_ROWS} are printed; --json lists every one)\n`
+    : "";
+}
+
+/** How the intervals were made, for `--json` (snake_case, as the rest of the output). */
+function intervalJson(i: IntervalMethod): Record<string, unknown> {
+  return {
+    method: i.method,
+    unit: i.unit,
+    resamples: i.resamples,
+    seed: i.seed,
+    ...(i.clusters !== undefined ? { sessions: i.clusters } : {}),
+    ...(i.note !== undefined ? { note: i.note } : {}),
+  };
+}
+
+/** The resampling progress bar: on a terminal, after 2 s (`--progress` forces it, `--no-progress` hides it). */
+function progressFor(io: CliIO, args: Record<string, unknown>, label: string, total: number) {
+  if (args.progress === false) return delayedProgress({ ...io, isTTY: false }, label, 0);
+  return delayedProgress(io, label, total, { force: args.progress === true });
+}
+
+/** The line naming how the intervals were made. */
+function intervalLine(i: IntervalMethod | undefined): string {
+  if (!i) return "";
+  const what =
+    i.unit === "session"
+      ? `${i.clusters} sessions resampled with all their utterances (cluster bootstrap)`
+      : "utterances resampled as independent";
+  return `  95% intervals: percentile bootstrap, ${i.resamples} resamples, ${what}, seed ${i.seed}${
+    i.note ? `\n  ${i.note}` : ""
+  }\n`;
 }
 
 function parseCategories(raw: unknown, numeric: boolean): Categories | undefined {
@@ -160,7 +227,7 @@ async function runMatrix(
   io: CliIO,
   file: string,
   args: Record<string, unknown>,
-  resamples: number,
+  resamplesAsked: number,
   seed: number,
 ) {
   const t = await readCsvFile(io, file);
@@ -213,27 +280,42 @@ async function runMatrix(
     ]);
 
   const opts = categories ? { categories } : {};
-  const out: Record<string, unknown> = {
-    percent_agreement: withCi((x) => percentAgreement(x, opts), m, resamples, seed),
-    fleiss_kappa: withCi((x) => fleissKappa(x, opts), m, resamples, seed),
-    gwet_ac1: withCi((x) => gwetAc1(x, opts), m, resamples, seed),
-  };
   const levels =
     level !== undefined
       ? [level]
       : numeric
         ? ["nominal", "ordinal", "interval", "ratio"]
         : ["nominal"];
+  // Every resample costs O(items × raters + categories): intervals only up to the documented
+  // number of categories (the point values are linear in the data and always given).
+  const distinct = new Set<Rating>();
+  for (const row of m) for (const v of row) if (v !== null) distinct.add(v);
+  const nCategories = Math.max(distinct.size, categories?.length ?? 0);
+  const tooMany = resamplesAsked > 0 && nCategories > MAX_BOOTSTRAP_CATEGORIES;
+  const resamples = tooMany ? 0 : resamplesAsked;
+  const twoRaters = t.header.length - 1 === 2;
+  const nStats = 3 + levels.length + (twoRaters ? 3 : 0) + (numeric ? 1 : 0);
+  const rs: Resampling = {
+    resamples,
+    seed,
+    progress: progressFor(io, args, "bootstrap", nStats * resamples),
+    offset: 0,
+  };
+  const out: Record<string, unknown> = {
+    percent_agreement: withCi((x) => percentAgreement(x, opts), m, rs),
+    fleiss_kappa: withCi((x) => fleissKappa(x, opts), m, rs),
+    gwet_ac1: withCi((x) => gwetAc1(x, opts), m, rs),
+  };
   const alpha: Record<string, unknown> = {};
   for (const l of levels) {
     const lv = l as "nominal" | "ordinal" | "interval" | "ratio";
-    alpha[l] = withCi((x) => krippendorffAlpha(x, { ...opts, level: lv }), m, resamples, seed);
+    alpha[l] = withCi((x) => krippendorffAlpha(x, { ...opts, level: lv }), m, rs);
   }
   out.krippendorff_alpha = alpha;
-  if (t.header.length - 1 === 2) {
+  if (twoRaters) {
     const ck: Record<string, unknown> = {};
     for (const w of ["unweighted", "linear", "quadratic"] as const)
-      ck[w] = withCi((x) => cohenKappaMatrix(x, { ...opts, weights: w }), m, resamples, seed);
+      ck[w] = withCi((x) => cohenKappaMatrix(x, { ...opts, weights: w }), m, rs);
     out.cohen_kappa = ck;
   }
   let iccDropped = 0;
@@ -242,12 +324,26 @@ async function runMatrix(
     const iccOut: Record<string, unknown> = {};
     for (const f of ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"] as const) {
       const c: IccCoefficient = r[f];
-      iccOut[f] = { ...plain(c), F: c.F, df1: c.df1, df2: c.df2, p: c.p };
+      iccOut[f] = {
+        ...plain(c),
+        ...(c.ciReason !== undefined ? { ci_reason: c.ciReason } : {}),
+        F: c.F,
+        df1: c.df1,
+        df2: c.df2,
+        p: c.p,
+      };
     }
     out.icc = iccOut;
     iccDropped = r.nDropped;
-    out.cronbach_alpha = withCi((x) => cronbachAlpha(x), m, resamples, seed);
+    out.cronbach_alpha = withCi((x) => cronbachAlpha(x), m, rs);
   }
+  rs.progress.done();
+  const intervalNote = tooMany
+    ? `no bootstrap interval: ${nCategories.toLocaleString("en-US")} categories, more than ${MAX_BOOTSTRAP_CATEGORIES.toLocaleString("en-US")}`
+    : undefined;
+  if (intervalNote) out.interval = { note: intervalNote };
+  else if (resamples > 0)
+    out.interval = { method: "percentile bootstrap", unit: "item", resamples, seed };
   if (args.json) {
     io.out(`${JSON.stringify(out, null, 2)}\n`);
     return;
@@ -268,13 +364,22 @@ async function runMatrix(
     for (const [f, c] of Object.entries(out.icc as Record<string, Record<string, unknown>>)) {
       const ci = c.ci95 as [number, number] | undefined;
       s += `  ${f.padEnd(6)} ${fmt(c.value as number | null).padStart(8)} ${fmt(c.F as number | null, 3).padStart(8)} ${String(c.df1).padStart(5)} ${fmt(c.df2 as number, 0).padStart(7)} ${fmt(c.p as number | null, 5).padStart(9)}   ${
-        ci ? `[${fmt(ci[0])}, ${fmt(ci[1])}]` : c.value === null ? `(${String(c.reason)})` : ""
+        ci
+          ? `[${fmt(ci[0])}, ${fmt(ci[1])}]`
+          : c.value === null
+            ? `(${String(c.reason)})`
+            : c.ci_reason !== undefined
+              ? `(${String(c.ci_reason)})`
+              : ""
       }\n`;
     }
     if (iccDropped > 0)
       s += `  (ICC: ${iccDropped} items with a missing rating left out, as R psych does)\n`;
     s += coefficientLine("Cronbach's alpha", out.cronbach_alpha as Record<string, unknown>);
   }
+  if (intervalNote) s += `\n  ${intervalNote}\n`;
+  else if (resamples > 0)
+    s += `\n  95% intervals: percentile bootstrap, ${resamples} resamples of the items, seed ${seed}\n`;
   if (!numeric && out.cohen_kappa && !categories)
     s +=
       "\n  note: weighted kappa on labels uses their alphabetical order; pass --categories to set the scale\n";
@@ -285,7 +390,7 @@ async function runMatrix(
 // --pairs
 
 function reportJson(r: ClassificationReport): Record<string, unknown> {
-  const perClass: Record<string, unknown> = {};
+  const perClass: Record<string, unknown> = Object.create(null);
   for (const [label, c] of Object.entries(r.perClass))
     perClass[label] = { precision: c.precision, recall: c.recall, f1: c.f1, support: c.support };
   return {
@@ -294,27 +399,43 @@ function reportJson(r: ClassificationReport): Record<string, unknown> {
     micro: r.micro,
     weighted: r.weighted,
     per_class: perClass,
-    confusion: { labels: r.confusion.labels, matrix: r.confusion.matrix },
+    // The dense matrix up to MAX_DENSE_CATEGORIES labels; beyond, null and the non-zero cells.
+    confusion:
+      r.confusion.matrix !== null
+        ? { labels: r.confusion.labels, matrix: r.confusion.matrix }
+        : { labels: r.confusion.labels, matrix: null, cells: r.confusion.cells },
   };
 }
 
 function reportText(r: ClassificationReport): string {
-  const labels = Object.keys(r.perClass);
-  const w = Math.max(12, ...labels.map((l) => l.length));
+  // The confusion matrix's labels, so the per-class rows and the matrix rows always match.
+  const labels = r.confusion.labels.map(String);
+  const shown = labels.slice(0, MAX_PRINTED_ROWS);
+  const w = Math.max(12, ...shown.map((l) => l.length));
   let s = `  ${"label".padEnd(w)} ${"precision".padStart(9)} ${"recall".padStart(9)} ${"f1".padStart(9)} ${"support".padStart(8)}\n`;
-  for (const l of labels) {
+  for (const l of shown) {
     const c = r.perClass[l];
     if (!c) continue;
     s += `  ${l.padEnd(w)} ${fmt(c.precision).padStart(9)} ${fmt(c.recall).padStart(9)} ${fmt(c.f1).padStart(9)} ${String(c.support).padStart(8)}\n`;
   }
+  s += moreNote(shown.length, labels.length, "labels");
   for (const avg of ["macro", "micro", "weighted"] as const)
     s += `  ${`${avg} avg`.padEnd(w)} ${fmt(r[avg].precision).padStart(9)} ${fmt(r[avg].recall).padStart(9)} ${fmt(r[avg].f1).padStart(9)} ${String(r.nUsed).padStart(8)}\n`;
   s += `  ${"accuracy".padEnd(w)} ${fmt(r.accuracy).padStart(9)}\n`;
-  if (r.undefinedRatios.length > 0) s += `  (0/0 reported as 0: ${r.undefinedRatios.join(", ")})\n`;
+  const undef = r.undefinedRatios;
+  if (undef.length > 0)
+    s += `  (0/0 reported as 0: ${undef.slice(0, 10).join(", ")}${
+      undef.length > 10 ? `, and ${(undef.length - 10).toLocaleString("en-US")} more` : ""
+    })\n`;
+  const matrix = r.confusion.matrix;
+  if (matrix === null || labels.length > MAX_PRINTED_CONFUSION) {
+    s += `\n  confusion table not printed: ${labels.length.toLocaleString("en-US")} labels, more than ${MAX_PRINTED_CONFUSION} (--json has it)\n`;
+    return s;
+  }
   s += "\n  confusion (rows gold, columns predicted)\n";
   const cw = Math.max(6, ...labels.map((l) => l.length));
   s += `  ${"".padEnd(w)} ${labels.map((l) => l.padStart(cw)).join(" ")}\n`;
-  r.confusion.matrix.forEach((row, i) => {
+  matrix.forEach((row, i) => {
     s += `  ${String(labels[i]).padEnd(w)} ${row.map((x) => String(x).padStart(cw)).join(" ")}\n`;
   });
   return s;
@@ -350,20 +471,35 @@ async function runPairs(
     });
   }
   const report = classificationReport(gold, pred, labels ? { labels } : {});
-  const m: Rating[][] = gold.map((g, i) => [g, pred[i] as Rating]);
-  const ck: Record<string, unknown> = {};
-  for (const w of ["unweighted", "linear", "quadratic"] as const)
-    ck[w] = withCi(
-      (x) => cohenKappaMatrix(x, { weights: w, ...(labels ? { categories: labels } : {}) }),
-      m,
-      resamples,
-      seed,
-    );
+  // The three kappas and their intervals from per-label tallies: one pass per resample.
+  const cats = report.confusion.labels;
+  const index = new Map<string | number, number>();
+  cats.forEach((c, k) => {
+    index.set(c, k);
+  });
+  const a = Int32Array.from(gold, (g) => index.get(g) as number);
+  const b = Int32Array.from(pred, (p) => index.get(p) as number);
+  const progress = progressFor(io, args, "bootstrap", resamples);
+  const ps = pairStatistics(a, b, {
+    L: cats.length,
+    declared: labels !== undefined,
+    stats: ["kappa", "kappaLinear", "kappaQuadratic"],
+    resamples,
+    seed,
+    onProgress: (done) => progress.update(done),
+  });
+  progress.done();
+  const ck: Record<string, unknown> = {
+    unweighted: plain(ps.overall.kappa),
+    linear: plain(ps.overall.kappaLinear),
+    quadratic: plain(ps.overall.kappaQuadratic),
+  };
   const out = {
     ...reportJson(report),
     cohen_kappa: ck,
     n_used: used.length,
     n_dropped_missing: dropped,
+    ...(ps.interval ? { interval: intervalJson(ps.interval) } : {}),
   };
   if (args.json) {
     io.out(`${JSON.stringify(out, null, 2)}\n`);
@@ -374,6 +510,7 @@ async function runPairs(
   s += "\n";
   for (const [w, c] of Object.entries(ck))
     s += coefficientLine(`Cohen's kappa (${w})`, c as Record<string, unknown>);
+  s += intervalLine(ps.interval);
   io.out(s);
 }
 
@@ -385,10 +522,13 @@ async function readCoded(
   file: string,
   by: string,
   labels: ReadonlySet<string> | undefined,
+  sessions: Map<string, string>,
 ): Promise<Coding[]> {
   const t = await readCsvFile(io, file);
   const key = t.header.indexOf(by);
   const code = t.header.indexOf("code");
+  // The session of each utterance, when the file has a `session` column (the cluster bootstrap).
+  const session = by === "session" ? -1 : t.header.indexOf("session");
   if (key < 0) throw located(t, 1, undefined, `missing column '${by}' (the --by key)`);
   if (code < 0) throw located(t, 1, undefined, "missing column 'code'");
   const seen = new Map<string, number>();
@@ -406,6 +546,18 @@ async function readCoded(
         `'${by}' ${JSON.stringify(id)} repeats line ${prev}: one code per utterance`,
       );
     seen.set(id, r.line);
+    const sid = session >= 0 ? (r.cells[session] ?? "") : "";
+    if (sid !== "") {
+      const known = sessions.get(id);
+      if (known !== undefined && known !== sid)
+        throw located(
+          t,
+          r.line,
+          session + 1,
+          `'${by}' ${JSON.stringify(id)} is in session ${JSON.stringify(sid)} here but ${JSON.stringify(known)} in the first file`,
+        );
+      sessions.set(id, sid);
+    }
     if (c === "") continue; // uncoded: the utterance only counts if the other file coded it
     if (labels && !labels.has(c))
       throw located(t, r.line, code + 1, "code is not one of --categories");
@@ -427,11 +579,32 @@ async function runCoded(
     throw new UsageError("--by must name an id column (utterance text is never used as a key)");
   const labels = parseCategories(args.categories, false) as string[] | undefined;
   const labelSet = labels ? new Set(labels) : undefined;
-  const a = await readCoded(io, fa, by, labelSet);
-  const b = await readCoded(io, fb, by, labelSet);
-  const r = codingAgreement(a, b, { resamples, seed, ...(labels ? { labels } : {}) });
+  const resampleBy = args["resample-by"] === undefined ? undefined : String(args["resample-by"]);
+  if (resampleBy !== undefined && resampleBy !== "session" && resampleBy !== "utterance")
+    throw new UsageError("--resample-by must be session or utterance");
+  const sessions = new Map<string, string>();
+  const a = await readCoded(io, fa, by, labelSet, sessions);
+  const b = await readCoded(io, fb, by, labelSet, sessions);
+  if (
+    resampleBy === "session" &&
+    resamples > 0 &&
+    a.concat(b).some((c) => !sessions.has(c.utteranceId))
+  )
+    throw new UsageError(
+      "--resample-by session needs a 'session' column giving every utterance's session",
+    );
+  const progress = progressFor(io, args, "bootstrap", resamples);
+  const r = codingAgreement(a, b, {
+    resamples,
+    seed,
+    ...(labels ? { labels } : {}),
+    ...(sessions.size > 0 ? { sessionOf: (id: string) => sessions.get(id) } : {}),
+    ...(resampleBy ? { resampleBy: resampleBy as "session" | "utterance" } : {}),
+    onProgress: (done) => progress.update(done),
+  });
+  progress.done();
   const cls = r.overall.classification;
-  const perCode: Record<string, unknown> = {};
+  const perCode: Record<string, unknown> = Object.create(null);
   for (const [label, c] of Object.entries(r.perCode))
     perCode[label] = {
       cohen_kappa: plain(c.kappa),
@@ -453,6 +626,7 @@ async function runCoded(
       ...(cls ? reportJson(cls) : {}),
     },
     per_code: perCode,
+    ...(r.interval ? { interval: intervalJson(r.interval) } : {}),
   };
   if (args.json) {
     io.out(`${JSON.stringify(out, null, 2)}\n`);
@@ -463,7 +637,9 @@ async function runCoded(
   s += coefficientLine("Cohen's kappa", out.overall.cohen_kappa);
   s += coefficientLine("Krippendorff's alpha (nominal)", out.overall.krippendorff_alpha.nominal);
   s += coefficientLine("Gwet's AC1", out.overall.gwet_ac1);
-  const codes = Object.keys(r.perCode);
+  s += intervalLine(r.interval);
+  const allCodes = Object.keys(r.perCode);
+  const codes = allCodes.slice(0, MAX_PRINTED_ROWS);
   if (codes.length > 0) {
     const w = Math.max(10, ...codes.map((c) => c.length));
     s += `\n  per code (each against the rest; the first file as reference)\n`;
@@ -473,6 +649,7 @@ async function runCoded(
       if (!x) continue;
       s += `  ${c.padEnd(w)} ${fmt(x.kappa.value).padStart(8)} ${fmt(x.precision).padStart(9)} ${fmt(x.recall).padStart(9)} ${fmt(x.f1).padStart(9)} ${String(x.support).padStart(8)} ${String(x.predicted).padStart(8)}\n`;
     }
+    s += moreNote(codes.length, allCodes.length, "codes");
   }
   if (cls) s += `\n${reportText(cls)}`;
   io.out(s);
@@ -506,6 +683,15 @@ export default defineCommand({
       description: "bootstrap resamples for the 95% intervals (default 1000; 0 for none)",
     },
     seed: { type: "string", description: "bootstrap seed (default 1)" },
+    "resample-by": {
+      type: "string",
+      description:
+        "two coded files: resample whole sessions (default when a 'session' column is present) or utterances",
+    },
+    progress: {
+      type: "boolean",
+      description: "progress bar on stderr for runs over 2 s (default: when stderr is a terminal)",
+    },
     json: { type: "boolean", description: "print JSON" },
   },
   async run(ctx) {

@@ -11,6 +11,11 @@ export {
   writeTranscriptFile,
 } from "./files.js";
 export {
+  DEFAULT_MAX_MODEL_BYTES,
+  type ReadModelOptions,
+  readLinearModelFile,
+} from "./model.js";
+export {
   collectStream,
   readAnnomiStream,
   type StreamItem,

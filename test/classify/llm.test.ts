@@ -23,8 +23,26 @@ function idsOf(prompt: string): string[] {
 }
 
 const codeFor = (id: string) => (id.endsWith("1") || id.endsWith("4") ? "change" : "question.open");
+/** The speaker of each utterance a prompt asks about, by id. */
+function speakersOf(prompt: string): Map<string, string> {
+  const at = prompt.indexOf("Utterances to code");
+  const out = new Map<string, string>();
+  for (const l of prompt.slice(at).split("\n"))
+    if (l.startsWith("{")) {
+      const u = JSON.parse(l) as { id: string; speaker: string };
+      out.set(u.id, u.speaker);
+    }
+  return out;
+}
+/** A correct answer: change talk for the client's turns, open questions for the therapist's. */
 const good = (prompt: string) =>
-  JSON.stringify(idsOf(prompt).map((id) => ({ id, code: codeFor(id), confidence: 0.9 })));
+  JSON.stringify(
+    [...speakersOf(prompt)].map(([id, speaker]) => ({
+      id,
+      code: speaker === "client" ? "change" : "question.open",
+      confidence: 0.9,
+    })),
+  );
 
 describe("llmClassifier", () => {
   it("builds a prompt from definitions, examples, counter-examples and context, and parses the answer", async () => {

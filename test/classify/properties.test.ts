@@ -84,9 +84,13 @@ async function rapportClassifiers(): Promise<[string, Classifier][]> {
         .slice(at)
         .split("\n")
         .filter((l) => l.startsWith("{"))
-        .map((l) => (JSON.parse(l) as { id: string }).id);
+        .map((l) => JSON.parse(l) as { id: string; speaker: string });
+      // A code that fits the speaker (the adapter refuses a client code for a therapist turn).
       return JSON.stringify(
-        asked.map((id) => ({ id, code: ids[hash(id) % ids.length], confidence: 0.9 })),
+        asked.map(({ id, speaker }) => {
+          const fits = cb.codes.filter((c) => c.role === speaker || c.role === "any");
+          return { id, code: fits[hash(id) % fits.length]?.id, confidence: 0.9 };
+        }),
       );
     },
   });

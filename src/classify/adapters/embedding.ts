@@ -6,6 +6,7 @@ import {
   type Prediction,
   precedingTurns,
 } from "../types.js";
+import { CallStopped, callWithDeadline, timeoutOption, wholeOption } from "./_options.js";
 import {
   parseSoftmaxHead,
   type SoftmaxHead,
@@ -15,11 +16,16 @@ import {
 } from "./softmax.js";
 
 /**
- * The user's embedding function: one vector per text, all of the same length, in order. The
- * library never calls a network itself; whatever `embed` does is up to the caller.
+ * The user's embedding function: one vector per text, all of the same length, in order. It should
+ * stop when `signal` aborts (after `timeoutMs`, or when the caller's signal fires); the adapter
+ * stops waiting for it either way. The library never calls a network itself; whatever `embed` does
+ * is up to the caller.
  * @category Adapters
  */
-export type EmbedFunction = (texts: string[]) => Promise<number[][]>;
+export type EmbedFunction = (
+  texts: string[],
+  options: { signal: AbortSignal },
+) => Promise<number[][]>;
 
 /** Options of {@link embeddingClassifier}. @category Adapters */
 export interface EmbeddingClassifierOptions {
@@ -27,8 +33,13 @@ export interface EmbeddingClassifierOptions {
   readonly embed: EmbedFunction;
   /** The classifier id used as `source` (default `embedding@<codebook id>-<version>`). */
   readonly id?: string;
-  /** Texts per call of `embed` (default 64). */
+  /** Texts per call of `embed` (whole number ≥ 1, default 64). */
   readonly batchSize?: number;
+  /**
+   * Milliseconds to wait for one `embed` call before aborting it through its signal and failing
+   * (default 60,000, `DEFAULT_ADAPTER_TIMEOUT_MS`); `Infinity` for no limit.
+   */
+  readonly timeoutMs?: number;
   /** Options of the softmax head's training. */
   readonly train?: SoftmaxTrainOptions;
   /**
@@ -61,8 +72,11 @@ export interface EmbeddingClassifier extends AsyncClassifier {
 
 /** What {@link embeddingClassifier} returns. @category Adapters */
 export interface EmbeddingClassifierFactory {
-  /** Embeds the examples and fits the softmax head on them. */
-  train(examples: readonly EmbeddingExample[]): Promise<EmbeddingClassifier>;
+  /** Embeds the examples and fits the softmax head on them; `signal` stops the embedding. */
+  train(
+    examples: readonly EmbeddingExample[],
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<EmbeddingClassifier>;
   /** A classifier from a saved head (validated; must be for the same codebook id). */
   fromHead(head: unknown): EmbeddingClassifier;
 }
@@ -76,8 +90,9 @@ export interface EmbeddingClassifierFactory {
  * as confidence, and the full distribution in `probabilities`.
  *
  * Errors are `ClassifierError`s naming the utterance id or example index, never the text: `embed`
- * throwing, returning the wrong number of vectors, vectors of the wrong dimension, or non-finite
- * numbers.
+ * throwing, not answering within `timeoutMs` (default 60 s), returning the wrong number of vectors,
+ * vectors of the wrong dimension, or non-finite numbers; and the caller's `signal` aborting (the
+ * call of `embed` in flight is aborted through its own signal).
  * @category Adapters
  * @example
  * const factory = embeddingClassifier({ codebook, embed: async (texts) => myModel.embed(texts) });
@@ -89,7 +104,12 @@ export function embeddingClassifier(
 ): EmbeddingClassifierFactory {
   const { codebook, embed } = options;
   const id = options.id ?? `embedding@${codebook.id}-${codebook.version}`;
-  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
+  const batchSize = wholeOption(id, "batchSize", options.batchSize, 1, 64);
+  const timeoutMs = timeoutOption(id, options.timeoutMs);
+  if (typeof embed !== "function")
+    throw new ClassifierError(id, [
+      { code: "invalid_input", path: ["embed"], message: "embed must be a function" },
+    ]);
   const codeOrder = codebook.codes.map((c) => c.id);
   const known = new Set(codeOrder);
   const context = options.context ?? false;
@@ -134,15 +154,25 @@ export function embeddingClassifier(
     const out: number[][] = [];
     let expected = dim;
     for (let start = 0; start < texts.length; start += batchSize) {
-      if (signal?.aborted)
-        throw new ClassifierError(id, [
-          { code: "classifier_failed", path: [], message: "classification was aborted" },
-        ]);
       const slice = texts.slice(start, start + batchSize);
       let vectors: unknown;
       try {
-        vectors = await embed(slice);
-      } catch (e) {
+        vectors = await callWithDeadline((s) => embed(slice, { signal: s }), timeoutMs, signal);
+      } catch (x) {
+        const why = x instanceof CallStopped ? x.reason : undefined;
+        if (why === "aborted")
+          throw new ClassifierError(id, [
+            { code: "classifier_failed", path: [], message: "classification was aborted" },
+          ]);
+        if (why === "timeout")
+          throw new ClassifierError(id, [
+            {
+              code: "classifier_failed",
+              path: [...(paths[start] as readonly PropertyKey[])],
+              message: `embed() did not answer within ${timeoutMs} ms for the batch starting at ${names[start]}`,
+            },
+          ]);
+        const e = x instanceof CallStopped ? x.cause : x;
         throw new ClassifierError(
           id,
           [
@@ -262,7 +292,7 @@ export function embeddingClassifier(
   }
 
   return {
-    async train(examples) {
+    async train(examples, trainOptions) {
       if (examples.length === 0)
         throw new ClassifierError(id, [
           {
@@ -313,7 +343,7 @@ export function embeddingClassifier(
             ])
           : -1,
       );
-      const vectors = await embedAll(texts, names, paths, undefined);
+      const vectors = await embedAll(texts, names, paths, undefined, trainOptions?.signal);
       const present = new Set(examples.map((e) => e.codeId));
       const head = trainSoftmaxHead(
         inputs(vectors, own, prev, same),

@@ -1,3 +1,4 @@
+export { DEFAULT_ADAPTER_TIMEOUT_MS } from "./_options.js";
 export * from "./embedding.js";
 export * from "./llm.js";
 export {

@@ -11,7 +11,6 @@
  * session whole, and does not depend on the chunk size or on `--workers`.
  * @module
  */
-import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { ArgsDef } from "citty";
@@ -22,6 +21,7 @@ import { builtinCodebooks } from "../../codebook/builtin/index.js";
 import { formatIssue, type Issue, ModelError, RapportkitError } from "../../core/errors.js";
 import type { Codebook, Utterance } from "../../core/schemas.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
+import { DEFAULT_MAX_MODEL_BYTES, readModelTextSync } from "../../node/model.js";
 import type { StreamItem } from "../../node/stream.js";
 import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
 import { type Output, openOutput } from "../_output.js";
@@ -53,6 +53,10 @@ export const classifierArgs = {
     description:
       "classifier: default|rules|linear|<model.json> (default: the pretrained model with the rules; linear: the AnnoMI model alone)",
   },
+  "max-model-mb": {
+    type: "string",
+    description: `the largest model .json file read, in MB (default ${DEFAULT_MAX_MODEL_BYTES / 1e6}); a larger one is refused before it is parsed`,
+  },
 } as const satisfies ArgsDef;
 
 /** The codebook named by `--codebook`, or exit 1 naming the choices. */
@@ -68,11 +72,17 @@ export function specOf(args: Record<string, unknown>, io: CliIO): ClassifierSpec
   const c = strArg(args, "classifier") ?? "default";
   // The pretrained linear model codes AnnoMI's codes: that is its codebook unless one is named.
   const codebook = codebookOf(strArg(args, "codebook") ?? (c === "linear" ? "annomi" : undefined));
+  const mbRaw = strArg(args, "max-model-mb");
+  const mb = mbRaw === undefined ? DEFAULT_MAX_MODEL_BYTES / 1e6 : Number(mbRaw);
+  if (!Number.isFinite(mb) || mb <= 0 || Math.round(mb * 1e6) < 1)
+    throw new UsageError("--max-model-mb must be a number of megabytes above 0 (e.g. 16 or 0.5)");
   if (c === "default" || c === "rules" || c === "linear") return { codebook: codebook.id, kind: c };
   let modelText: string;
   try {
-    modelText = readFileSync(resolvePath(io.cwd, c), "utf8");
+    // The size is checked before the file is read: a huge file must not exhaust the heap.
+    modelText = readModelTextSync(resolvePath(io.cwd, c), Math.round(mb * 1e6), "--max-model-mb");
   } catch (e) {
+    if (e instanceof ModelError) throw new InputError(`${c}: ${(e.issues[0] as Issue).message}`);
     const code = (e as { code?: string }).code;
     throw new InputError(
       `${c}: cannot read the model file${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}; --classifier takes default, rules, linear or a model .json file`,

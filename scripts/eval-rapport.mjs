@@ -11,6 +11,7 @@
 //   npm run eval:rapport                     # seed 1
 //   npm run eval:rapport -- --seeds 1,2,3    # headline figures over several fold assignments
 //   npm run eval:rapport -- --json out.json
+//   npm run eval:rapport -- --agreement-only   # the double-coding tables only
 import { writeFileSync } from "node:fs";
 import { cohenKappa, krippendorffAlpha } from "../src/agreement/index.js";
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
@@ -33,9 +34,11 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const seed = Number(opt("--seed", "1"));
-const seeds = opt("--seeds") ? opt("--seeds").split(",").map(Number) : [seed];
+// --agreement-only: just the double-coding tables (for the data card), no training.
+const agreementOnly = args.includes("--agreement-only");
+const seeds = agreementOnly ? [] : opt("--seeds") ? opt("--seeds").split(",").map(Number) : [seed];
 const jsonOut = opt("--json");
-const quick = args.includes("--quick");
+const quick = args.includes("--quick") || agreementOnly;
 // Ablations: --set key=value overrides a training option (features.* for feature options).
 const OPTIONS = structuredClone(RAPPORT_MODEL_OPTIONS);
 for (let i = 0; i < args.length; i++) {

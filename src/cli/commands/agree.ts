@@ -686,11 +686,11 @@ export default defineCommand({
     "resample-by": {
       type: "string",
       description:
-        "two coded files: resample whole sessions (default when a 'session' column is present) or utterances",
+        "session|utterance: what the bootstrap resamples (default: session, given a session column)",
     },
     progress: {
       type: "boolean",
-      description: "progress bar on stderr for runs over 2 s (default: when stderr is a terminal)",
+      description: "progress bar on stderr after 2 s (default: on a terminal)",
     },
     json: { type: "boolean", description: "print JSON" },
   },

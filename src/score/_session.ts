@@ -263,7 +263,7 @@ export function requestsAdvice(u: Unit): boolean {
 /**
  * For each unit, whether permission was asked or advice requested in the `window` utterances
  * before it (MITI 4.2.1: permission may be asked by the clinician, requested by the client, and
- * can cover several minutes; domain.md §1.2). A `permission` code, a permission phrase in a
+ * can cover several minutes; Moyers, Manuel & Ernst 2015, *MITI 4.2.1*, Persuade with Permission). A `permission` code, a permission phrase in a
  * therapist question ("is it okay if…", "may I…") or an advice-seeking client question
  * ("what should I…") counts. One pass, linear.
  * @internal

@@ -105,13 +105,13 @@ export function focusesOnTherapist(u: Unit): boolean {
  * - `oversharing`: every utterance coded oversharing.
  * - `advice.unsolicited`: advice with no permission asked or advice requested in the preceding
  *   `permissionWindow` utterances (MITI 4.2.1: Persuade without permission is MI-non-adherent,
- *   domain.md §1.2), or coded unsolicited outright.
+ *   Moyers, Manuel & Ernst 2015, *MITI 4.2.1*), or coded unsolicited outright.
  * - `judgement.run`: at least `count` judgement/invalidation codes within `window` consecutive
  *   therapist utterances; overlapping windows merge into one flag.
  *
  * The thresholds are rapportkit's defaults, not published cut-offs; set them to your setting.
- * Reference for the self-disclosure criteria: the guidance summarised in the issue (brief,
- * infrequent, client-welcomed, returning the focus to the client), e.g. Henretty & Levitt (2010),
+ * Reference for the self-disclosure criteria (brief, infrequent, client-welcomed, returning the
+ * focus to the client): Henretty & Levitt (2010),
  * *Clinical Psychology Review* 30(1):63-77.
  *
  * @example

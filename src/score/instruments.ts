@@ -210,7 +210,7 @@ export function withCutoffs(instrument: Instrument, cutoffs: readonly Cutoff[]):
  * prorates with at most one missing item per subscale (a library convention, not the authors').
  *
  * Reference: Hatcher & Gillaspy (2006), Development and validation of a revised short version of
- * the Working Alliance Inventory, *Psychotherapy Research* 16(1):12-25 (domain.md §6). Item
+ * the Working Alliance Inventory, *Psychotherapy Research* 16(1):12-25. Item
  * wording is copyrighted and not bundled.
  * @category Questionnaires
  */
@@ -231,7 +231,7 @@ export const waiSr: Instrument = defineInstrument({
  * {@link withCutoffs}). No missing answers allowed (four items).
  *
  * Reference: Duncan, Miller, Sparks, Claud, Reynolds, Brown & Johnson (2003), The Session Rating
- * Scale, *Journal of Brief Therapy* 3(1):3-12 (domain.md §6).
+ * Scale, *Journal of Brief Therapy* 3(1):3-12.
  * @category Questionnaires
  */
 export const srs: Instrument = defineInstrument({
@@ -260,7 +260,7 @@ export const srs: Instrument = defineInstrument({
  *
  * Reference: Luborsky, Barber, Siqueland, Johnson, Najavits, Frank & Daley (1996), The Revised
  * Helping Alliance Questionnaire (HAq-II), *Journal of Psychotherapy Practice and Research*
- * 5(3):260-271 (domain.md §6).
+ * 5(3):260-271.
  * @category Questionnaires
  */
 export const haqII: Instrument = defineInstrument({

@@ -13,8 +13,8 @@
  * ADP). See {@link isPermitted}.
  *
  * References: Moyers, Manuel & Ernst, *MITI Coding Manual 4.2.1* (2015), behaviour codes and
- * decision rules (shared/docs/domain.md §1.1–1.2); Houck et al., *MISC 2.5* and CASAA's CACTI
- * summary code groups (domain.md §2.1–2.3).
+ * decision rules; Houck, Moyers, Miller, Glynn & Hallgren, *MISC 2.5* (2010), and the summary
+ * code groups of CASAA's CACTI coding software (University of New Mexico).
  * @module
  */
 
@@ -38,7 +38,7 @@ export interface MappingTable {
   readonly entries: Readonly<Record<string, MappingEntry>>;
 }
 
-/** The MITI 4.2.1 behaviour codes (domain.md §1.2). @category Scores */
+/** The MITI 4.2.1 behaviour codes (Moyers, Manuel & Ernst 2015). @category Scores */
 export const MITI_CODES = [
   "GI",
   "Persuade",
@@ -54,7 +54,7 @@ export const MITI_CODES = [
 /** @category Scores */
 export type MitiCode = (typeof MITI_CODES)[number];
 
-/** The MISC 2.5 codes the MISC summaries use (domain.md §2.1–2.3), plus CT/ST for client talk. @category Scores */
+/** The MISC 2.5 codes the MISC summaries use (Houck et al. 2010), plus CT/ST for client talk. @category Scores */
 export const MISC_CODES = [
   "ADP",
   "ADW",
@@ -83,7 +83,7 @@ export const MISC_CODES = [
 const NO_MITI_CLIENT = "MITI codes clinician behaviour only; client language is not a MITI code";
 
 /**
- * `rapport` → MITI 4.2.1 (domain.md §1.2, "How the team's target codes map").
+ * `rapport` → MITI 4.2.1 behaviour codes (Moyers, Manuel & Ernst 2015, *MITI 4.2.1*).
  * @category Scores
  */
 export const RAPPORT_TO_MITI: MappingTable = {
@@ -152,7 +152,7 @@ export const MITI_TO_MITI: MappingTable = {
 };
 
 /**
- * `rapport` → MISC 2.5 summary codes (domain.md §2.1, §2.3). `CT`/`SUST` are client change and
+ * `rapport` → MISC 2.5 summary codes (Houck et al. 2010, *MISC 2.5*; CASAA's CACTI summary groups). `CT`/`SUST` are client change and
  * sustain talk (MISC's + and − client codes).
  * @category Scores
  */
@@ -182,7 +182,7 @@ export const RAPPORT_TO_MISC: MappingTable = {
     "advice.unsolicited": { to: "ADW" },
     self_disclosure: {
       to: null,
-      note: "no MISC 2.5 self-disclosure code was found (domain.md §2.1)",
+      note: "MISC 2.5 has no self-disclosure code",
     },
     oversharing: { to: null },
     judgement: { to: "CO" },

@@ -9,7 +9,7 @@ import {
 import { MITI_CODES, type MitiCode } from "./mapping.js";
 import { defined, ratio, type Stat, undefinedStat } from "./stat.js";
 
-/** MITI 4.2.1 global ratings, each 1–5 (domain.md §1.3). @category Scores */
+/** MITI 4.2.1 global ratings, each 1–5 (Moyers, Manuel & Ernst 2015, *MITI 4.2.1*, global scores). @category Scores */
 export interface MitiGlobals {
   /** Cultivating Change Talk. */
   readonly CCT: number;
@@ -35,7 +35,7 @@ export interface MitiThresholds {
 }
 
 /**
- * The manual's thresholds (MITI 4.2.1 §H–I, domain.md §1.4): Relational 3.5/4, Technical 3/4,
+ * The manual's thresholds (MITI 4.2.1, summary scores and thresholds): Relational 3.5/4, Technical 3/4,
  * %CR 40 %/50 %, R:Q 1/2. They rest on expert opinion, not norms. Some vendors use a Technical
  * fair cut of 3.5, so every threshold is configurable.
  * @category Scores
@@ -171,7 +171,7 @@ function checkGlobals(g: MitiGlobals): void {
  *   above a threshold reaches it.
  *
  * Reference: Moyers, Manuel & Ernst (2015), *Motivational Interviewing Treatment Integrity
- * Coding Manual 4.2.1*, summary scores and thresholds §H–I (shared/docs/domain.md §1.4).
+ * Coding Manual 4.2.1*, summary scores and thresholds.
  *
  * @throws ScoreInputError when a global is outside 1–5, or the codebook has no MITI mapping.
  * @example
@@ -273,7 +273,7 @@ export interface MiscSummary {
  * says how many). Undefined ratios are `{ value: null, reason }`.
  *
  * Reference: Houck, Moyers, Miller, Glynn & Hallgren, *MISC 2.5*; summary formulas as implemented
- * in CASAA's CACTI `SessionData.getCodeSummaryMap` (shared/docs/domain.md §2.3).
+ * in CASAA's CACTI coding software (`SessionData.getCodeSummaryMap`).
  *
  * @example
  * miscSummary(coded).pctOpenQuestions; // => { value: 75 } for 3 open and 1 closed question

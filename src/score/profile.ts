@@ -146,7 +146,8 @@ function checkProfileOptions(o: ProfileOptions): void {
  * utterance's weight is at most that mean.
  *
  * Reference: Bordin (1979), *Psychotherapy: Theory, Research & Practice* 16(3):252-260 (goal, task,
- * bond); the code-to-dimension assignments follow the issue's rapport literature summary.
+ * bond); Tickle-Degnen & Rosenthal (1990), *Psychological Inquiry* 1(4):285-293 (rapport). The
+ * code-to-dimension weights are rapportkit's own (`DEFAULT_PROFILE_WEIGHTS`), not published ones.
  *
  * @example
  * const p = rapportProfile(coded);

@@ -107,8 +107,8 @@ export function endsCutOff(text: string): boolean {
  * - Question and reflection ratios use the MITI 4.2.1 mapping (Q; SR + CR), per utterance.
  *
  * Reference: rates per 100 utterances and talk-time share follow common MI feedback reports
- * (e.g. the therapist:client ratio of CACTI's MISC 2.5 summary, domain.md §2.3); the reflection to
- * question ratio is MITI 4.2.1's R:Q (domain.md §1.4) computed without volley rules.
+ * (e.g. the therapist:client ratio of CACTI's MISC 2.5 summary); the reflection to
+ * question ratio is MITI 4.2.1's R:Q (Moyers, Manuel & Ernst 2015) computed without volley rules.
  *
  * @example
  * const s = summarizeSession(coded);

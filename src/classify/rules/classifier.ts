@@ -77,15 +77,18 @@ export function rulesClassifier<C extends string = string>(
   // Compile every code's cues into one matcher; owner[k] is the code index of cue k.
   const allCues: Cue[] = [];
   const prefixes: string[] = [];
+  const paths: PropertyKey[][] = [];
   const owner: number[] = [];
   cb.codes.forEach((c, ci) => {
-    for (const cue of c.cues ?? []) {
+    (c.cues ?? []).forEach((cue, k) => {
       allCues.push(cue);
       prefixes.push(c.id);
+      paths.push(["codes", ci, "cues", k]);
       owner.push(ci);
-    }
+    });
   });
-  const compiled: CompiledCues = compileCues(allCues, prefixes);
+  // Throws a CodebookError naming the cue when the `*` patterns are over their cap.
+  const compiled: CompiledCues = compileCues(allCues, prefixes, paths);
 
   const lineageOf = (code: Code): number[] => {
     const out = [indexOf.get(code.id) as number];

@@ -368,6 +368,76 @@ describe("item 12: llmClassifier", () => {
   });
 });
 
+describe("items 12 and 13: fuzzed answers and options", () => {
+  it("the JSON answer is found wherever it sits in bracket-laden prose", () => {
+    const prose = fc.string({ unit: fc.constantFrom(...' []{}",:abc\n'), maxLength: 100 });
+    const entry = fc.record({
+      id: fc.constantFrom("u1", "u2", "u3"),
+      code: fc.constantFrom("other", "change"),
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(
+        prose,
+        fc.array(entry, { minLength: 1, maxLength: 3 }),
+        prose,
+        (pre, items, post) => {
+          const answer = `${pre}${JSON.stringify(items)}${post}`;
+          expect(extractJsonArray(answer, new Set(["u1", "u2", "u3"]))).toEqual(items);
+        },
+      ),
+      { numRuns: 500, seed: 20_261_204 },
+    );
+  });
+
+  it("any numeric option either builds a classifier or is refused naming that option", async () => {
+    const codebook = await annomi();
+    const names = [
+      "concurrency",
+      "batchSize",
+      "maxRetries",
+      "timeoutMs",
+      "contextTurns",
+      "examplesPerCode",
+      "counterExamplesPerCode",
+      "defaultConfidence",
+    ] as const;
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -5, max: 1e6 }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...names), value, (name, v) => {
+        let error: unknown;
+        try {
+          llmClassifier({ codebook, complete: async () => "[]", [name]: v });
+          embeddingClassifier({
+            codebook,
+            embed: async (t) => t.map(() => [1]),
+            ...(name === "timeoutMs" || name === "batchSize" ? { [name]: v } : {}),
+          });
+        } catch (e) {
+          error = e;
+        }
+        const ok =
+          name === "defaultConfidence"
+            ? v >= 0 && v <= 1
+            : name === "timeoutMs"
+              ? v > 0 && (Number.isFinite(v) || v === Number.POSITIVE_INFINITY)
+              : Number.isSafeInteger(v) &&
+                v >= (name === "concurrency" || name === "batchSize" ? 1 : 0);
+        if (ok) expect(error).toBeUndefined();
+        else {
+          expect(error).toBeInstanceOf(ClassifierError);
+          expect((error as ClassifierError).issues[0]?.path).toEqual([name]);
+        }
+      }),
+      { numRuns: 500, seed: 20_261_204 },
+    );
+  });
+});
+
 describe("item 13: embeddingClassifier", () => {
   afterEach(() => {
     vi.useRealTimers();

@@ -3,6 +3,7 @@ import type { SafeParseResult } from "../core/result.js";
 import { fromZodIssues } from "../core/result.js";
 import { type Codebook, CodebookSchema } from "../core/schemas.js";
 import { words } from "../text/tokenize.js";
+import { wildcardBudgetIssue } from "./limits.js";
 import type { CodebookDef, TypedCodebook } from "./types.js";
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -133,6 +134,12 @@ function semanticIssues(cb: Codebook): Issue[] {
       }
     });
   });
+  const budget = wildcardBudgetIssue(
+    cb.codes.flatMap((c, i) =>
+      (c.cues ?? []).map((cue, j) => ({ cue, path: ["codes", i, "cues", j] })),
+    ),
+  );
+  if (budget) issues.push(budget);
   const globals = new Map<string, number>();
   cb.globals?.forEach((g, i) => {
     const prev = globals.get(g.id);
@@ -157,7 +164,8 @@ function semanticIssues(cb: Codebook): Issue[] {
  * Validates a codebook (for example one read from JSON) without throwing. Beyond the zod schema it
  * checks for duplicate code ids (`duplicate_code_id`), parents that are not codes
  * (`unknown_parent_code`), parent cycles (`parent_cycle`), `__proto__`/`constructor`/`prototype`
- * keys anywhere in the input (`forbidden_key`) and unusable cues (`bad_cue`). Every issue names its
+ * keys anywhere in the input (`forbidden_key`) and unusable cues (`bad_cue`, including token
+ * patterns with `*` over `MAX_WILDCARD_PATTERN_TOKENS` tokens in all). Every issue names its
  * path, e.g. `codes[3].id`.
  * @example
  * const r = safeParseCodebook(JSON.parse(text));

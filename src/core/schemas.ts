@@ -157,7 +157,9 @@ const CueWeightSchema = z
 
 /**
  * A cue for the rules classifier, declared as data. Every matcher runs in time linear in the input:
- * phrases and token patterns are matched on tokens, never compiled into a backtracking regex.
+ * phrases and token patterns are matched on tokens by automata, never compiled into a backtracking
+ * regex. Token patterns with `*` may hold at most 4,096 tokens in all per codebook
+ * (`MAX_WILDCARD_PATTERN_TOKENS`).
  *
  * - `phrase`: any of `phrases` (token sequences, case-insensitive) occurs; `at` restricts to the start
  *   or end of the utterance.

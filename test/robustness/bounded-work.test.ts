@@ -7,6 +7,7 @@
 import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   DEFAULT_ADAPTER_TIMEOUT_MS,
@@ -14,9 +15,13 @@ import {
   extractJsonArray,
   llmClassifier,
 } from "../../src/classify/adapters/index.js";
-import { ClassifierError, ModelError } from "../../src/core/errors.js";
-import type { Codebook, Utterance } from "../../src/core/schemas.js";
+import { rulesClassifier } from "../../src/classify/rules/classifier.js";
+import { analyse, matchCues } from "../../src/classify/rules/match.js";
+import { MAX_WILDCARD_PATTERN_TOKENS, parseCodebook } from "../../src/codebook/index.js";
+import { ClassifierError, CodebookError, ModelError } from "../../src/core/errors.js";
+import type { Codebook, Cue, Utterance } from "../../src/core/schemas.js";
 import { readLinearModelFile } from "../../src/node/index.js";
+import { tokenize } from "../../src/text/tokenize.js";
 import { hasStackTrace, runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/dist.js";
 
@@ -363,6 +368,76 @@ describe("item 12: llmClassifier", () => {
   });
 });
 
+describe("items 12 and 13: fuzzed answers and options", () => {
+  it("the JSON answer is found wherever it sits in bracket-laden prose", () => {
+    const prose = fc.string({ unit: fc.constantFrom(...' []{}",:abc\n'), maxLength: 100 });
+    const entry = fc.record({
+      id: fc.constantFrom("u1", "u2", "u3"),
+      code: fc.constantFrom("other", "change"),
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(
+        prose,
+        fc.array(entry, { minLength: 1, maxLength: 3 }),
+        prose,
+        (pre, items, post) => {
+          const answer = `${pre}${JSON.stringify(items)}${post}`;
+          expect(extractJsonArray(answer, new Set(["u1", "u2", "u3"]))).toEqual(items);
+        },
+      ),
+      { numRuns: 500, seed: 20_261_204 },
+    );
+  });
+
+  it("any numeric option either builds a classifier or is refused naming that option", async () => {
+    const codebook = await annomi();
+    const names = [
+      "concurrency",
+      "batchSize",
+      "maxRetries",
+      "timeoutMs",
+      "contextTurns",
+      "examplesPerCode",
+      "counterExamplesPerCode",
+      "defaultConfidence",
+    ] as const;
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -5, max: 1e6 }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...names), value, (name, v) => {
+        let error: unknown;
+        try {
+          llmClassifier({ codebook, complete: async () => "[]", [name]: v });
+          embeddingClassifier({
+            codebook,
+            embed: async (t) => t.map(() => [1]),
+            ...(name === "timeoutMs" || name === "batchSize" ? { [name]: v } : {}),
+          });
+        } catch (e) {
+          error = e;
+        }
+        const ok =
+          name === "defaultConfidence"
+            ? v >= 0 && v <= 1
+            : name === "timeoutMs"
+              ? v > 0 && (Number.isFinite(v) || v === Number.POSITIVE_INFINITY)
+              : Number.isSafeInteger(v) &&
+                v >= (name === "concurrency" || name === "batchSize" ? 1 : 0);
+        if (ok) expect(error).toBeUndefined();
+        else {
+          expect(error).toBeInstanceOf(ClassifierError);
+          expect((error as ClassifierError).issues[0]?.path).toEqual([name]);
+        }
+      }),
+      { numRuns: 500, seed: 20_261_204 },
+    );
+  });
+});
+
 describe("item 13: embeddingClassifier", () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -432,4 +507,256 @@ describe("item 13: embeddingClassifier", () => {
       new RegExp(`${name} must be`),
     );
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Item 9: user cue sets matched in time linear in the text
+
+/** A one-code codebook with these cues (not validated: `rulesClassifier` takes it as it is). */
+const cueBook = (cues: Cue[]): Codebook =>
+  ({
+    id: "hostile",
+    version: "1",
+    label: "Hostile cues",
+    codes: [
+      {
+        id: "hit",
+        label: "Hit",
+        definition: "A cue fired.",
+        role: "any",
+        include: [],
+        exclude: [],
+        examples: ["one", "two", "three"],
+        counterExamples: ["four", "five"],
+        valence: "neutral",
+        cues,
+      },
+      {
+        id: "other",
+        label: "Other",
+        definition: "Nothing fired.",
+        role: "any",
+        include: [],
+        exclude: [],
+        examples: ["one", "two", "three"],
+        counterExamples: ["four", "five"],
+        valence: "neutral",
+      },
+    ],
+  }) as unknown as Codebook;
+
+const timed = <T>(fn: () => T): { ms: number; value: T } => {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+};
+
+describe("item 9: user cue sets are matched in time linear in the text", () => {
+  it("a 10,000-token phrase cue on a 100k-token utterance (18 s before) finishes fast, with the same spans", () => {
+    const text = Array.from({ length: 100_000 }, () => "a").join(" ");
+    const long = Array.from({ length: 10_000 }, () => "a").join(" ");
+    const cues: Cue[] = [
+      { kind: "phrase", phrases: [long] },
+      { kind: "phrase", phrases: [`${long} b`] },
+    ];
+    const { ms, value } = timed(() => matchCues(cues, text));
+    // Not a timing claim (a linear pass takes tens of ms): a bound 100 times what it needs.
+    expect(ms).toBeLessThan(5000);
+    expect(value.fired.map((f) => f.index)).toEqual([0]);
+    // The first 16 occurrences, from token 0, 1, 2, …: character offsets 2i to 2i + 19,999.
+    expect(value.fired[0]?.spans.map((s) => [s.start, s.end])).toEqual(
+      Array.from({ length: 16 }, (_, i) => [2 * i, 2 * i + 19_999]),
+    );
+    const clf = rulesClassifier(cueBook(cues));
+    const u = { id: "u", session: "s", index: 0, speaker: "T", role: "therapist" as const, text };
+    const r = timed(() => clf.classify([u]));
+    expect(r.ms).toBeLessThan(5000);
+    expect(r.value[0]?.codeId).toBe("hit");
+  });
+
+  it("nested phrases that all match at every token (a, a a, a a a, …) cost their first spans, not every match", () => {
+    const text = Array.from({ length: 100_000 }, () => "a").join(" ");
+    const nested = Array.from({ length: 3000 }, (_, i) =>
+      Array<string>(i + 1)
+        .fill("a")
+        .join(" "),
+    );
+    // One cue holding them all, then one cue each: 300 million matches in all, of which the
+    // first 16 per cue are kept.
+    const one = timed(() => matchCues([{ kind: "phrase", phrases: nested }], text));
+    expect(one.ms).toBeLessThan(5000);
+    // From token 0, the 16 shortest: tokens 0..0, 0..1, …, 0..15.
+    expect(one.value.fired[0]?.spans.map((sp) => [sp.start, sp.end])).toEqual(
+      Array.from({ length: 16 }, (_, i) => [0, 2 * i + 1]),
+    );
+    const each = timed(() =>
+      matchCues(
+        nested.map((p): Cue => ({ kind: "phrase", phrases: [p] })),
+        text,
+      ),
+    );
+    expect(each.ms).toBeLessThan(5000);
+    expect(each.value.fired).toHaveLength(nested.length);
+    // The longest phrase (3,000 tokens) from tokens 0 to 15.
+    expect(each.value.fired.at(-1)?.spans.map((sp) => [sp.start, sp.end])).toEqual(
+      Array.from({ length: 16 }, (_, i) => [2 * i, 2 * i + 5999]),
+    );
+  });
+
+  it("4,096 wildcard patterns of 20 tokens (34 s on 20k tokens before) are refused when the cue set is built", () => {
+    const patterns: Cue[] = Array.from({ length: 4096 }, (_, k) => ({
+      kind: "tokens",
+      pattern: Array.from({ length: 20 }, (_, j) => (j % 2 === 0 ? "*" : `w${(k + j) % 7}`)),
+    }));
+    // The first cue that takes the total over the cap is named, with the cap.
+    const over = Math.floor(MAX_WILDCARD_PATTERN_TOKENS / 20);
+    const where = `codes[0].cues[${over}].pattern`;
+    for (const build of [
+      () => parseCodebook(cueBook(patterns)),
+      () => rulesClassifier(cueBook(patterns)),
+    ]) {
+      const e = (() => {
+        try {
+          build();
+        } catch (x) {
+          return x;
+        }
+      })();
+      expect(e).toBeInstanceOf(CodebookError);
+      expect((e as CodebookError).message).toContain(where);
+      expect((e as CodebookError).message).toMatch(/token patterns with '\*'.*4,096/);
+      expect((e as CodebookError).issues).toHaveLength(1);
+    }
+    expect(() => matchCues(patterns, "w1 w2")).toThrow(`cues[${over}].pattern`);
+  });
+
+  it("the largest wildcard set allowed, on 20k and on 200k tokens, finishes fast", () => {
+    // Patterns that all keep matching a text of one repeated word: every state stays alive.
+    const n = Math.floor(MAX_WILDCARD_PATTERN_TOKENS / 20);
+    const patterns: Cue[] = Array.from({ length: n }, (_, k) => ({
+      kind: "tokens",
+      pattern: Array.from({ length: 20 }, (_, j) => (j === k % 20 ? "w" : "*")),
+    }));
+    const clf = rulesClassifier(cueBook(patterns));
+    for (const tokens of [20_000, 200_000]) {
+      const text = Array.from({ length: tokens }, () => "w").join(" ");
+      const u = { id: "u", session: "s", index: 0, speaker: "T", role: "therapist" as const, text };
+      const { ms, value } = timed(() => clf.classify([u]));
+      expect(ms).toBeLessThan(5000);
+      expect(value[0]?.codeId).toBe("hit");
+    }
+  });
+
+  /**
+   * The reference: every cue tried at every token, spans of each cue in (start, end) order (stable
+   * by phrase), the first 16 kept, as the rules always reported them.
+   */
+  function reference(cues: readonly Cue[], text: string): [number, [number, number, string][]][] {
+    const toks = tokenize(text);
+    const norm = (t: string) => {
+      const x = tokenize(t);
+      return x.length === 1 ? (x[0]?.norm as string) : t.toLowerCase();
+    };
+    // Sentence starts and the last word, from the analysis the rules make of every utterance.
+    const a = analyse(text);
+    const lastWord = a.lastWord;
+    const out: [number, [number, number, string][]][] = [];
+    cues.forEach((cue, ci) => {
+      const seqs: [string[], "start" | "end" | "anywhere", string][] =
+        cue.kind === "phrase"
+          ? cue.phrases.map((p) => [
+              tokenize(p).map((t) => t.norm),
+              cue.at ?? "anywhere",
+              `cue${ci}:phrase "${p}"`,
+            ])
+          : cue.kind === "tokens"
+            ? [
+                [
+                  cue.pattern.map((t) => (t === "*" ? "\u0000*" : norm(t))),
+                  "anywhere",
+                  `cue${ci}:tokens "${cue.pattern.join(" ")}"`,
+                ],
+              ]
+            : [];
+      const spans: [number, number, string, number][] = [];
+      seqs.forEach(([seq, at, name], k) => {
+        if (seq.length === 0) return;
+        for (let i = 0; i + seq.length <= toks.length; i++) {
+          if (!seq.every((w, d) => w === "\u0000*" || toks[i + d]?.norm === w)) continue;
+          const j = i + seq.length - 1;
+          if (at === "start" && !a.isStart[i]) continue;
+          if (at === "end" && j < lastWord) continue;
+          spans.push([
+            (toks[i] as { start: number }).start,
+            (toks[j] as { end: number }).end,
+            name,
+            k,
+          ]);
+        }
+      });
+      spans.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[3] - y[3]);
+      if (spans.length > 0) out.push([ci, spans.slice(0, 16).map(([a, b, name]) => [a, b, name])]);
+    });
+    return out;
+  }
+
+  /** Random cue sets over `words`, phrases and patterns of up to `len` tokens. */
+  function cueSets(words: readonly string[], len: number): fc.Arbitrary<Cue[]> {
+    const word = fc.constantFrom(...words);
+    const seq = fc.array(word, { minLength: 1, maxLength: len });
+    const cue: fc.Arbitrary<Cue> = fc.oneof(
+      fc
+        .record({
+          kind: fc.constant("phrase" as const),
+          phrases: fc.array(
+            seq.map((w) => w.join(" ")),
+            { minLength: 1, maxLength: 4 },
+          ),
+          at: fc.constantFrom("start" as const, "end" as const, "anywhere" as const, undefined),
+        })
+        .map(({ at, ...c }) => (at === undefined ? c : { ...c, at })),
+      fc.record({
+        kind: fc.constant("tokens" as const),
+        pattern: fc.array(fc.oneof(word, fc.constant("*")), { minLength: 1, maxLength: len }),
+      }),
+    );
+    return fc
+      .array(cue, { minLength: 1, maxLength: 6 })
+      .map((cs) => cs.filter((c) => c.kind !== "tokens" || c.pattern.some((t) => t !== "*")));
+  }
+
+  it.each([
+    [
+      "mixed words and punctuation, short texts",
+      ["a", "b", "c", "so", "you", ",", ".", "?", "A"],
+      5,
+      60,
+    ],
+    // Two words and long texts: cues match dozens of times, so the 16-span cut-off and the
+    // skipping of spent cues are exercised.
+    ["two words, long texts", ["a", "b"], 4, 40],
+  ] as const)(
+    "matches exactly what every cue tried at every token matches (%s)",
+    (_name, words, len, maxWords) => {
+      fc.assert(
+        fc.property(
+          cueSets(words, len),
+          // Runs of one word as well as mixtures, so that cues match many times in a row.
+          fc
+            .array(fc.tuple(fc.constantFrom(...words), fc.integer({ min: 1, max: 24 })), {
+              maxLength: maxWords,
+            })
+            .map((runs) => runs.flatMap(([w, k]) => Array<string>(k).fill(w)).slice(0, 400)),
+          (cues, ws) => {
+            const text = ws.join(" ");
+            const got = matchCues(cues, text).fired.map(
+              (f) => [f.index, f.spans.map((s) => [s.start, s.end, s.cue])] as const,
+            );
+            expect(got).toEqual(reference(cues, text));
+          },
+        ),
+        { numRuns: 400, seed: 20_261_204 },
+      );
+    },
+  );
 });

@@ -82,15 +82,16 @@ export function rulesClassifier<C extends string = string>(
   const owner: number[] = [];
   const paths: (readonly PropertyKey[])[] = [];
   cb.codes.forEach((c, ci) => {
-    (c.cues ?? []).forEach((cue, j) => {
+    (c.cues ?? []).forEach((cue, k) => {
       allCues.push(cue);
       prefixes.push(c.id);
+      paths.push(["codes", ci, "cues", k]);
       owner.push(ci);
-      paths.push(["codes", ci, "cues", j]);
     });
   });
-  // Throws a CodebookError naming codes[i].cues[j].weight for a weight that is not finite or
-  // beyond ±MAX_CUE_WEIGHT (a codebook object need not have gone through parseCodebook).
+  // Throws a CodebookError naming codes[i].cues[j] for a weight that is not finite or beyond
+  // ±MAX_CUE_WEIGHT (a codebook object need not have gone through parseCodebook), or when the `*`
+  // patterns are over their cap.
   const compiled: CompiledCues = compileCues(allCues, prefixes, paths);
 
   const lineageOf = (code: Code): number[] => {

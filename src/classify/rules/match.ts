@@ -1,3 +1,4 @@
+import { wildcardBudgetIssue } from "../../codebook/limits.js";
 import { CodebookError, type Issue } from "../../core/errors.js";
 import { type Cue, MAX_CUE_WEIGHT } from "../../core/schemas.js";
 import { TOKEN_ID_COUNT, type Token, tokenIdOf, tokenize } from "../../text/tokenize.js";
@@ -47,7 +48,8 @@ export interface CueContext {
 const MAX_SPANS_PER_CUE = 16;
 
 // ---------------------------------------------------------------------------------------------
-// Token trie over phrases and token patterns
+// Phrases and literal token patterns: an Aho–Corasick automaton over tokens. Token patterns with
+// `*`: a bit-parallel (shift-and) automaton, its size capped by MAX_WILDCARD_PATTERN_TOKENS.
 
 const ANY = "\u0000*";
 
@@ -59,14 +61,31 @@ interface Terminal {
 
 interface TrieNode {
   readonly next: Map<string, TrieNode>;
-  /** The child for a `*` wildcard (any one token). */
-  any: TrieNode | undefined;
   out: Terminal[];
   /** The node's index in its trie's edge table (see `edgesOf`), -1 before that is made. */
   idx: number;
+  /** Tokens from the root to this node. */
+  readonly depth: number;
+  /**
+   * The failure link: the node of the longest proper suffix of this node's token sequence that is
+   * in the trie (the root for the root's children; undefined for the root).
+   */
+  fail: TrieNode | undefined;
+  /** The nearest node with terminals on the failure chain (the dictionary suffix link). */
+  dict: TrieNode | undefined;
+  /** The node's number, in breadth-first order from the root's 0 (set by `linkTrie`). */
+  num: number;
 }
 
-const node = (): TrieNode => ({ next: new Map(), any: undefined, out: [], idx: -1 });
+const node = (depth: number): TrieNode => ({
+  next: new Map(),
+  out: [],
+  idx: -1,
+  depth,
+  fail: undefined,
+  dict: undefined,
+  num: 0,
+});
 
 /**
  * The trie's edges by (node index, token id) in an open-addressing integer table, so that a
@@ -92,7 +111,6 @@ function edgesOf(root: TrieNode): EdgeTable | null {
     nd.idx = nodes.length;
     nodes.push(nd);
     for (const c of nd.next.values()) stack.push(c);
-    if (nd.any) stack.push(nd.any);
   }
   if (nodes.length > MAX_EDGE_NODES) return null;
   const edges: [number, number][] = [];
@@ -135,15 +153,115 @@ function stepById(t: EdgeTable, nd: TrieNode, id: number): TrieNode | undefined 
 }
 
 /**
- * Cues compiled once for matching: phrases and token patterns in one token trie, the rest as
- * per-kind lists. Matching a text is one tokenisation plus a trie walk from each token, bounded
- * by the longest pattern, so time is linear in the text for a given cue set.
+ * Sets the failure and dictionary links of a trie, breadth first (Aho & Corasick 1975), and numbers
+ * its nodes; returns how many there are.
+ */
+function linkTrie(root: TrieNode): number {
+  const queue: TrieNode[] = [];
+  for (const c of root.next.values()) {
+    c.fail = root;
+    c.num = queue.length + 1;
+    queue.push(c);
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const u = queue[q] as TrieNode;
+    for (const [key, v] of u.next) {
+      let f = u.fail;
+      while (f !== undefined && !f.next.has(key)) f = f.fail;
+      const to = f === undefined ? root : (f.next.get(key) as TrieNode);
+      v.fail = to;
+      v.dict = to.out.length > 0 ? to : to.dict;
+      v.num = queue.length + 1;
+      queue.push(v);
+    }
+  }
+  return queue.length + 1;
+}
+
+/**
+ * Per-utterance bookkeeping of the nodes whose terminals can no longer add a span (see
+ * `runCues`), by node number, valid when the stamp equals the current run's.
+ */
+interface DeadNodes {
+  run: number;
+  readonly deadStamp: Int32Array;
+  readonly jumpStamp: Int32Array;
+  /** For a dead node: a later node of its dictionary chain to go on from (path-compressed). */
+  readonly jump: (TrieNode | undefined)[];
+}
+
+/**
+ * Token patterns with `*` as one shift-and automaton (Baeza-Yates & Gonnet 1992): bit b of the
+ * state is set after token j when the pattern element at b, and the elements before it in its
+ * pattern, match the tokens that end at j. Each pattern has its own run of bits.
+ */
+interface WildcardSet {
+  /** 32-bit words per state. */
+  readonly words: number;
+  /** The first bit of each pattern (a match may start at any token). */
+  readonly startBits: Int32Array;
+  /** The last bit of each pattern (a match ends here). */
+  readonly endBits: Int32Array;
+  /** The bits of `*` elements: what any token keeps. */
+  readonly anyMask: Int32Array;
+  /** By token form: the bits of `*` elements and of the elements that are that token. */
+  readonly masks: ReadonlyMap<string, Int32Array>;
+  /** By end bit: the pattern that ends there (its cue, its length, its span name). */
+  readonly endOwner: readonly ({ cue: number; length: number; name: string } | undefined)[];
+}
+
+function wildcardSet(
+  patterns: readonly { seq: readonly string[]; cue: number; name: string }[],
+): WildcardSet | undefined {
+  let bits = 0;
+  for (const p of patterns) bits += p.seq.length;
+  if (bits === 0) return undefined;
+  const words = Math.ceil(bits / 32);
+  const startBits = new Int32Array(words);
+  const endBits = new Int32Array(words);
+  const anyMask = new Int32Array(words);
+  const lits = new Map<string, number[]>();
+  const endOwner: ({ cue: number; length: number; name: string } | undefined)[] = [];
+  let b = 0;
+  for (const p of patterns) {
+    startBits[b >>> 5] = (startBits[b >>> 5] as number) | (1 << (b & 31));
+    for (const t of p.seq) {
+      if (t === ANY) anyMask[b >>> 5] = (anyMask[b >>> 5] as number) | (1 << (b & 31));
+      else {
+        const list = lits.get(t);
+        if (list) list.push(b);
+        else lits.set(t, [b]);
+      }
+      b++;
+    }
+    const last = b - 1;
+    endBits[last >>> 5] = (endBits[last >>> 5] as number) | (1 << (last & 31));
+    endOwner[last] = { cue: p.cue, length: p.seq.length, name: p.name };
+  }
+  const masks = new Map<string, Int32Array>();
+  for (const [t, list] of lits) {
+    const m = anyMask.slice();
+    for (const x of list) m[x >>> 5] = (m[x >>> 5] as number) | (1 << (x & 31));
+    masks.set(t, m);
+  }
+  return { words, startBits, endBits, anyMask, masks, endOwner };
+}
+
+/**
+ * Cues compiled once for matching: phrases and literal token patterns in one Aho–Corasick
+ * automaton over tokens, token patterns with `*` in one bit-parallel automaton, the rest as
+ * per-kind lists. Matching a text is one tokenisation plus one pass of each automaton, so time is
+ * linear in the text (plus the matches, of which at most 16 per cue are kept) whatever the
+ * phrases; the `*` patterns add at most `MAX_WILDCARD_PATTERN_TOKENS / 32` words of work per token.
  * @internal
  */
 export interface CompiledCues {
   readonly cues: readonly { readonly cue: Cue; readonly name: string; readonly weight: number }[];
   readonly root: TrieNode;
-  readonly maxDepth: number;
+  /** By cue: its longest phrase (or literal pattern), in tokens. */
+  readonly maxLen: Int32Array;
+  readonly dead: DeadNodes;
+  readonly wildcards: WildcardSet | undefined;
   readonly hasMirroring: boolean;
   /** Each cue's kind as a small integer (see `KIND_CODE`), so that matching compares numbers. */
   readonly kinds: Uint8Array;
@@ -156,7 +274,7 @@ export interface CompiledCues {
   edges: EdgeTable | null | undefined;
 }
 
-/** A cue kind as a small integer (phrases and token patterns both match through the trie). */
+/** A cue kind as a small integer (phrases and token patterns both match through the automata). */
 const KIND_CODE: Readonly<Record<Cue["kind"], number>> = {
   phrase: 0,
   tokens: 0,
@@ -199,9 +317,11 @@ export function checkCueWeights(
 }
 
 /**
- * Compiles cues. `names[i]` is the cue's name prefix (e.g. its code id); `paths[i]` where cue i is
- * in its codebook, for errors. Throws a `CodebookError` for a weight that is not finite or beyond
- * ±{@link MAX_CUE_WEIGHT}.
+ * Compiles cues. `prefixes[i]` is the cue's name prefix (e.g. its code id), `paths[i]` where it is
+ * in its input (for errors; default `["cues", i]`).
+ * @throws {CodebookError} `bad_cue` for a weight that is not finite or beyond
+ *   ±{@link MAX_CUE_WEIGHT}, or when the token patterns with `*` hold more than
+ *   `MAX_WILDCARD_PATTERN_TOKENS` tokens in all.
  * @internal
  */
 export function compileCues(
@@ -210,10 +330,15 @@ export function compileCues(
   paths?: readonly (readonly PropertyKey[])[],
 ): CompiledCues {
   checkCueWeights(cues, paths);
-  const root = node();
-  let maxDepth = 0;
+  const budget = wildcardBudgetIssue(
+    cues.map((cue, i) => ({ cue, path: paths?.[i] ?? ["cues", i] })),
+  );
+  if (budget) throw new CodebookError([budget]);
+  const root = node(0);
+  const maxLen = new Int32Array(cues.length);
   let hasMirroring = false;
   const out: { cue: Cue; name: string; weight: number }[] = [];
+  const patterns: { seq: string[]; cue: number; name: string }[] = [];
   cues.forEach((cue, i) => {
     const prefix = prefixes?.[i] ?? `cue${i}`;
     const weight = cue.weight ?? 1;
@@ -222,20 +347,15 @@ export function compileCues(
       if (seq.length === 0) return;
       let n = root;
       for (const t of seq) {
-        if (t === ANY) {
-          n.any ??= node();
-          n = n.any;
-          continue;
-        }
         let c = n.next.get(t);
         if (!c) {
-          c = node();
+          c = node(n.depth + 1);
           n.next.set(t, c);
         }
         n = c;
       }
       n.out.push({ cue: i, at, name });
-      if (seq.length > maxDepth) maxDepth = seq.length;
+      if (seq.length > (maxLen[i] as number)) maxLen[i] = seq.length;
     };
     if (cue.kind === "phrase") {
       for (const p of cue.phrases)
@@ -245,15 +365,30 @@ export function compileCues(
           `${prefix}:phrase "${p}"`,
         );
     } else if (cue.kind === "tokens") {
-      add(
-        cue.pattern.map((t) => (t === "*" ? ANY : normToken(t))),
-        "anywhere",
-        `${prefix}:tokens "${cue.pattern.join(" ")}"`,
-      );
+      const seq = cue.pattern.map((t) => (t === "*" ? ANY : normToken(t)));
+      const name = `${prefix}:tokens "${cue.pattern.join(" ")}"`;
+      if (seq.includes(ANY)) patterns.push({ seq, cue: i, name });
+      else add(seq, "anywhere", name);
     } else if (cue.kind === "mirroring") hasMirroring = true;
   });
+  const nodes = linkTrie(root);
   const kinds = Uint8Array.from(cues, (c) => KIND_CODE[c.kind]);
-  return { cues: out, root, maxDepth, hasMirroring, kinds, rootById: undefined, edges: undefined };
+  return {
+    cues: out,
+    root,
+    maxLen,
+    dead: {
+      run: 0,
+      deadStamp: new Int32Array(nodes),
+      jumpStamp: new Int32Array(nodes),
+      jump: new Array<TrieNode | undefined>(nodes).fill(undefined),
+    },
+    wildcards: wildcardSet(patterns),
+    hasMirroring,
+    kinds,
+    rootById: undefined,
+    edges: undefined,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,17 +692,83 @@ export interface MatchState {
 }
 
 let phraseHitScratch = new Uint8Array(64);
+/** By cue: 1 once it holds MAX_SPANS_PER_CUE spans (same length as `phraseHitScratch`). */
+let fullScratch = new Uint8Array(64);
+/** The span lists of the utterance being matched, by cue; made on its first match. */
+let spansScratch: Map<number, CueSpan[]> | undefined;
 /** Stands in for `rootById` when tokens have no ids (never read then). */
 const NO_IDS = new Uint8Array(0);
 // Reused between calls (matching is synchronous and never re-entered).
-let frontierScratch: TrieNode[] = [];
-let nextScratch: TrieNode[] = [];
+let stateScratch = new Int32Array(0);
+let nextStateScratch = new Int32Array(0);
 const mineScratch = new Set<string>();
 const sharedScratch = new Set<string>();
 /** The overlap tokens of an utterance that shares no word (never written to). */
 const NO_TOKENS: Token[] = [];
 /** The phrase spans of an utterance on which no phrase matched (never written to). */
 const NO_SPANS: ReadonlyMap<number, CueSpan[]> = new Map();
+
+/**
+ * Adds the span [start, end) of cue `name` to a cue's list, kept in (start, end) order (stable:
+ * after equal spans) and to its first MAX_SPANS_PER_CUE: the spans a walk from each token in turn
+ * would have found first. Matches arrive by end, so most are past the last kept span and cost one
+ * comparison (and no allocation).
+ */
+function keepSpan(list: CueSpan[], start: number, end: number, name: string): void {
+  let k = list.length;
+  while (k > 0) {
+    const prev = list[k - 1] as CueSpan;
+    if (prev.start < start || (prev.start === start && prev.end <= end)) break;
+    k--;
+  }
+  if (k >= MAX_SPANS_PER_CUE) return;
+  const span = { start, end, cue: name };
+  if (k === list.length) list.push(span);
+  else list.splice(k, 0, span);
+  if (list.length > MAX_SPANS_PER_CUE) list.pop();
+}
+
+/** The spans of a cue that has some, in the utterance being matched. */
+function spansOfCue(cue: number): CueSpan[] {
+  return (spansScratch as Map<number, CueSpan[]>).get(cue) as CueSpan[];
+}
+
+/** Records a match of cue `cue` from token `from` to token `to` in `spansScratch`. */
+function recordSpan(
+  hit: Uint8Array,
+  full: Uint8Array,
+  cue: number,
+  from: Token,
+  to: Token,
+  name: string,
+): void {
+  spansScratch ??= new Map();
+  let list = spansScratch.get(cue);
+  if (!list) {
+    list = [];
+    spansScratch.set(cue, list);
+    hit[cue] = 1;
+  }
+  keepSpan(list, from.start, to.end, name);
+  if (list.length >= MAX_SPANS_PER_CUE) full[cue] = 1;
+}
+
+/** The next node after dead node `o` on its dictionary chain that is not known to be dead. */
+function after(dead: DeadNodes, o: TrieNode): TrieNode | undefined {
+  const { run, deadStamp, jumpStamp, jump } = dead;
+  let x = jumpStamp[o.num] === run ? jump[o.num] : o.dict;
+  while (x !== undefined && deadStamp[x.num] === run)
+    x = jumpStamp[x.num] === run ? jump[x.num] : x.dict;
+  // Path compression: every dead node passed on the way now jumps straight to x.
+  let y: TrieNode | undefined = o;
+  while (y !== undefined && y !== x && deadStamp[y.num] === run) {
+    const z: TrieNode | undefined = jumpStamp[y.num] === run ? jump[y.num] : y.dict;
+    jump[y.num] = x;
+    jumpStamp[y.num] = run;
+    y = z;
+  }
+  return x;
+}
 
 /**
  * Runs compiled cues over an analysed utterance.
@@ -578,22 +779,24 @@ export function runCues(
   a: Analysis,
   previousStems: ReadonlySet<string> | undefined,
 ): MatchState {
-  // Made on the first phrase match only: most utterances match none.
-  let phraseSpans: Map<number, CueSpan[]> | undefined;
-  // Which phrase/token-pattern cues matched (scratch, read before this function returns).
+  // Which phrase/token-pattern cues matched, and which hold MAX_SPANS_PER_CUE spans (scratch,
+  // read before this function returns).
   if (phraseHitScratch.length < compiled.cues.length) {
     phraseHitScratch = new Uint8Array(compiled.cues.length * 2);
+    fullScratch = new Uint8Array(compiled.cues.length * 2);
   }
   const phraseHit = phraseHitScratch;
   phraseHit.fill(0, 0, compiled.cues.length);
+  const full = fullScratch;
+  full.fill(0, 0, compiled.cues.length);
+  // Made on the first phrase match only: most utterances match none.
+  spansScratch = undefined;
   const tokens = a.tokens;
   const n = tokens.length;
-  // Trie walk from every token; the frontier is bounded by the trie, the depth by maxDepth.
+  // Phrases and literal patterns: one Aho–Corasick pass (each token steps forward once, and
+  // failure links are followed at most as often as steps were taken).
   const root = compiled.root;
-  if (root.next.size > 0 || root.any) {
-    // Two frontier buffers with explicit counts (no per-token allocation).
-    let frontier = frontierScratch;
-    let next = nextScratch;
+  if (root.next.size > 0) {
     const ids = a.ids;
     // Made only when ids are known (not for a one-off matchCues).
     if (ids !== undefined) {
@@ -603,65 +806,128 @@ export function runCues(
     const rootById = compiled.rootById ?? NO_IDS;
     // Step by token id only with ids and an edge table.
     const edges = ids === undefined ? null : (compiled.edges ?? null);
-    let fn = 0;
-    let nn = 0;
-    for (let i = 0; i < n; i++) {
-      // Fast path: most tokens start no pattern at all (known by token id without a lookup).
-      const id = ids === undefined ? -1 : (ids[i] as number);
-      if (id >= 0 && rootById[id] === 1 && !root.any) continue;
-      const c0 =
-        edges !== null && id >= 0
-          ? stepById(edges, root, id)
-          : root.next.get((tokens[i] as Token).norm);
-      if (id >= 0) rootById[id] = c0 === undefined ? 1 : 2;
-      if (c0 === undefined && !root.any) continue;
-      frontier[0] = root;
-      fn = 1;
-      for (let j = i; j < n && j - i < compiled.maxDepth && fn > 0; j++) {
-        nn = 0;
-        if (j === i) {
-          // The root's step, looked up just above.
-          if (c0) next[nn++] = c0;
-          if (root.any) next[nn++] = root.any;
-        } else {
-          const tok = (tokens[j] as Token).norm;
-          const tid = edges === null || ids === undefined ? -1 : (ids[j] as number);
-          for (let f = 0; f < fn; f++) {
-            const nd = frontier[f] as TrieNode;
-            const c = tid >= 0 ? stepById(edges as EdgeTable, nd, tid) : nd.next.get(tok);
-            if (c) next[nn++] = c;
-            if (nd.any) next[nn++] = nd.any;
-          }
+    // A cue is spent once it holds MAX_SPANS_PER_CUE spans and no match ending at token j or later
+    // can sort before its last (even its longest phrase would start after that span): spent cues
+    // are skipped, and a node whose terminals are all spent is cut out of the dictionary chains
+    // for the rest of the utterance. So nested or repeated phrases that match at every token cost
+    // their first few matches, not one step per match.
+    const dead = compiled.dead;
+    const run = dead.run === 0x7fffffff ? 1 : dead.run + 1;
+    if (run === 1) {
+      dead.deadStamp.fill(0);
+      dead.jumpStamp.fill(0);
+    }
+    dead.run = run;
+    const deadStamp = dead.deadStamp;
+    const maxLen = compiled.maxLen;
+    let st = root;
+    for (let j = 0; j < n; j++) {
+      const id = ids === undefined ? -1 : (ids[j] as number);
+      // Fast path: at the root, most tokens start no phrase (known by token id without a lookup).
+      if (st === root && id >= 0 && rootById[id] === 1) continue;
+      const byId = edges !== null && id >= 0;
+      const norm = byId ? "" : (tokens[j] as Token).norm;
+      let nx: TrieNode | undefined;
+      for (;;) {
+        nx = byId ? stepById(edges as EdgeTable, st, id) : st.next.get(norm);
+        if (st === root) {
+          if (id >= 0) rootById[id] = nx === undefined ? 1 : 2;
+          break;
         }
-        for (let q = 0; q < nn; q++) {
-          const nd = next[q] as TrieNode;
-          for (let o = 0; o < nd.out.length; o++) {
-            const term = nd.out[o] as Terminal;
-            if (term.at === "start" && !a.isStart[i]) continue;
-            if (term.at === "end" && j < a.lastWord) continue;
-            phraseSpans ??= new Map();
-            let list = phraseSpans.get(term.cue);
-            if (!list) {
-              list = [];
-              phraseSpans.set(term.cue, list);
-              phraseHit[term.cue] = 1;
-            }
-            if (list.length < MAX_SPANS_PER_CUE)
-              list.push({
-                start: (tokens[i] as Token).start,
-                end: (tokens[j] as Token).end,
-                cue: term.name,
-              });
-          }
+        if (nx !== undefined) break;
+        st = st.fail as TrieNode;
+      }
+      st = nx ?? root;
+      // Every phrase that ends at token j: this node's, then its dictionary suffix chain's.
+      let o = st.out.length > 0 ? st : st.dict;
+      while (o !== undefined) {
+        if (deadStamp[o.num] === run) {
+          o = after(dead, o);
+          continue;
         }
-        const swap = frontier;
-        frontier = next;
-        next = swap;
-        fn = nn;
+        const i = j - o.depth + 1;
+        let live = false;
+        for (let t = 0; t < o.out.length; t++) {
+          const term = o.out[t] as Terminal;
+          const cue = term.cue;
+          if (full[cue] === 1) {
+            // Spent when even its longest phrase, ending at j or later, would start after its
+            // last span.
+            const first = j + 1 - (maxLen[cue] as number);
+            const list = spansOfCue(cue);
+            if (
+              (list[MAX_SPANS_PER_CUE - 1] as CueSpan).start <=
+              (tokens[Math.max(first, 0)] as Token).start
+            )
+              continue;
+          }
+          live = true;
+          if (term.at === "start" && !a.isStart[i]) continue;
+          if (term.at === "end" && j < a.lastWord) continue;
+          recordSpan(phraseHit, full, cue, tokens[i] as Token, tokens[j] as Token, term.name);
+        }
+        if (!live) {
+          deadStamp[o.num] = run;
+          o = after(dead, o);
+        } else o = o.dict;
       }
     }
-    frontierScratch = frontier;
-    nextScratch = next;
+  }
+  // Token patterns with `*`: one shift-and pass, `words` words of work per token.
+  const wc = compiled.wildcards;
+  if (wc !== undefined && n > 0) {
+    const W = wc.words;
+    if (stateScratch.length < W) {
+      stateScratch = new Int32Array(W);
+      nextStateScratch = new Int32Array(W);
+    }
+    let cur = stateScratch;
+    let nxt = nextStateScratch;
+    cur.fill(0, 0, W);
+    const { startBits, anyMask, masks, endOwner } = wc;
+    // A pattern's matches come in order of start, so once its cue holds MAX_SPANS_PER_CUE spans
+    // no later match can be kept: its end bit is cleared, and a pattern that matches at every
+    // token costs nothing more after its first spans.
+    const endBits = wc.endBits.slice();
+    for (let j = 0; j < n; j++) {
+      const m = masks.get((tokens[j] as Token).norm) ?? anyMask;
+      let carry = 0;
+      let ends = 0;
+      for (let w = 0; w < W; w++) {
+        const d = cur[w] as number;
+        const x = ((d << 1) | carry | (startBits[w] as number)) & (m[w] as number);
+        carry = d >>> 31;
+        nxt[w] = x;
+        ends |= x & (endBits[w] as number);
+      }
+      const swap = cur;
+      cur = nxt;
+      nxt = swap;
+      if (ends === 0) continue;
+      for (let w = 0; w < W; w++) {
+        let e = (cur[w] as number) & (endBits[w] as number);
+        while (e !== 0) {
+          const low = e & -e;
+          const p = endOwner[w * 32 + 31 - Math.clz32(low)] as {
+            cue: number;
+            length: number;
+            name: string;
+          };
+          recordSpan(
+            phraseHit,
+            full,
+            p.cue,
+            tokens[j - p.length + 1] as Token,
+            tokens[j] as Token,
+            p.name,
+          );
+          if (full[p.cue] === 1) endBits[w] = (endBits[w] as number) & ~low;
+          e ^= low;
+        }
+      }
+    }
+    stateScratch = cur;
+    nextStateScratch = nxt;
   }
   // Mirroring: the share of this utterance's content words that the client just used.
   let overlap = 0;
@@ -716,7 +982,9 @@ export function runCues(
     }
     if (ok) fired.push(i);
   }
-  return { fired, phraseSpans: phraseSpans ?? NO_SPANS, overlap, overlapTokens };
+  const phraseSpans = spansScratch ?? NO_SPANS;
+  spansScratch = undefined;
+  return { fired, phraseSpans, overlap, overlapTokens };
 }
 
 /**

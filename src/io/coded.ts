@@ -8,7 +8,13 @@ import type {
 } from "../core/schemas.js";
 import { jsonErrorLocation } from "./_json-locate.js";
 import { isRole, issueAt, splitLines } from "./_shared.js";
-import { type CsvRecordAt, csvField, parseCsvRecords } from "./csv.js";
+import {
+  type CsvRecordAt,
+  type CsvWriteOptions,
+  csvCell,
+  csvField,
+  parseCsvRecords,
+} from "./csv.js";
 
 /**
  * One coded utterance as `rapportkit code` writes it and `score`, `agree` and `eval` read it.
@@ -38,6 +44,8 @@ export const CODED_COLUMNS = [
 
 /**
  * Writes coded rows as CSV with the header exactly `id,session,index,speaker,code,confidence,text`.
+ * With `csvSafe`, cells a spreadsheet would run as formulas are neutralised (see
+ * {@link CsvWriteOptions.csvSafe}).
  * @category Transcripts
  * @example
  * ```ts
@@ -45,14 +53,22 @@ export const CODED_COLUMNS = [
  * // => "id,session,index,speaker,code,confidence,text\ns:0,s,0,therapist,question.open,0.9,What brings you here?\n"
  * ```
  */
-export function writeCodedCsv(rows: Iterable<CodedRow>): string {
+export function writeCodedCsv(rows: Iterable<CodedRow>, options?: CsvWriteOptions): string {
   let out = `${CODED_COLUMNS.join(",")}\n`;
-  for (const r of rows) out += codedCsvLine(r);
+  for (const r of rows) out += codedCsvLine(r, options);
   return out;
 }
 
-/** One coded row as a CSV line (with its `\n`), for writing row by row. @category Transcripts */
-export function codedCsvLine(r: CodedRow): string {
+/**
+ * One coded row as a CSV line (with its `\n`), for writing row by row. `csvSafe`: see
+ * {@link CsvWriteOptions.csvSafe}.
+ * @category Transcripts
+ */
+export function codedCsvLine(r: CodedRow, options?: CsvWriteOptions): string {
+  if (options?.csvSafe)
+    return `${[r.id, r.session, String(r.index), r.speaker, r.code, String(r.confidence), r.text]
+      .map((v) => csvCell(v, options))
+      .join(",")}\n`;
   return `${[
     csvField(r.id),
     csvField(r.session),

@@ -737,6 +737,39 @@ export const CSV_COLUMNS = [
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /**
+ * Options of the CSV writers ({@link writeCsv}, `writeCodedCsv`, `codedCsvLine`).
+ * @category Transcripts
+ */
+export interface CsvWriteOptions {
+  /**
+   * Neutralise cells a spreadsheet would run as a formula (OWASP, "CSV Injection"): a cell that
+   * begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, and every cell
+   * is quoted. The price is an inexact round trip: reading the file back gives those cells with
+   * the `'` (e.g. `'-1 point`). Use it for files people open in Excel, LibreOffice or Google
+   * Sheets; leave it off for files only programs read. Default `false`.
+   */
+  readonly csvSafe?: boolean;
+}
+
+/** Whether a cell begins with a character a spreadsheet reads as the start of a formula. */
+function formulaLeading(value: string): boolean {
+  const c = value.charCodeAt(0);
+  // = + - @ tab CR
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+}
+
+/**
+ * One CSV field as the writers write it: {@link csvField}, or with `csvSafe` quoted, with a `'`
+ * before a formula-leading value (see {@link CsvWriteOptions.csvSafe}).
+ * @internal
+ */
+export function csvCell(value: string, options?: CsvWriteOptions): string {
+  if (options?.csvSafe)
+    return `"${formulaLeading(value) ? "'" : ""}${value.replaceAll('"', '""')}"`;
+  return csvField(value);
+}
+
+/**
  * Quotes one CSV field when it needs it (delimiter, quote, CR/LF, or leading/trailing space).
  * @category Transcripts
  * @example
@@ -765,7 +798,8 @@ export function csvField(value: string): string {
  * Writes transcripts as CSV with a header row, one row per utterance, readable by {@link readCsv}
  * (`readCsv(writeCsv(ts))` gives `ts` back, transcript metadata and empty transcripts aside).
  * Columns default to {@link CSV_COLUMNS} (`start`, `end` and `metadata` only when some utterance has
- * them); lines end with `\n`.
+ * them); lines end with `\n`. With `csvSafe`, formula cells are neutralised (see
+ * {@link CsvWriteOptions.csvSafe}), and the round trip is no longer exact for them.
  * @category Transcripts
  * @example
  * ```ts
@@ -775,7 +809,7 @@ export function csvField(value: string): string {
  */
 export function writeCsv(
   transcripts: readonly Transcript[],
-  options: { columns?: readonly CsvColumn[] } = {},
+  options: { columns?: readonly CsvColumn[] } & CsvWriteOptions = {},
 ): string {
   let columns = options.columns;
   if (!columns) {
@@ -794,7 +828,7 @@ export function writeCsv(
   }
   const lines: string[] = [columns.join(",")];
   for (const t of transcripts)
-    for (const u of t.utterances) lines.push(csvUtteranceRow(u, columns));
+    for (const u of t.utterances) lines.push(csvUtteranceRow(u, columns, options));
   return `${lines.join("\n")}\n`;
 }
 
@@ -804,7 +838,11 @@ export function writeCsv(
  * {@link writeCsv} and the streaming `convert` command.
  * @internal
  */
-export function csvUtteranceRow(u: Utterance, columns: readonly CsvColumn[] = CSV_COLUMNS): string {
+export function csvUtteranceRow(
+  u: Utterance,
+  columns: readonly CsvColumn[] = CSV_COLUMNS,
+  options?: CsvWriteOptions,
+): string {
   const row: string[] = [];
   for (const c of columns) {
     const v =
@@ -817,7 +855,7 @@ export function csvUtteranceRow(u: Utterance, columns: readonly CsvColumn[] = CS
             ? ""
             : String(u[c])
           : u[c];
-    row.push(csvField(v));
+    row.push(csvCell(v, options));
   }
   return row.join(",");
 }

@@ -21,6 +21,7 @@ export {
   type CsvColumn,
   type CsvColumns,
   type CsvReadOptions,
+  type CsvWriteOptions,
   csvField,
   readCsv,
   writeCsv,

@@ -673,6 +673,11 @@ export default defineCommand({
       type: "string",
       description: "worker threads (default 1); output is identical for any number",
     },
+    "csv-safe": {
+      type: "boolean",
+      description:
+        "CSV output for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (all quoted); not an exact round trip",
+    },
   },
   async run(ctx) {
     if (isCodeWorker()) {
@@ -718,7 +723,8 @@ export default defineCommand({
     let summary: CodeSummary;
     let done = false;
     try {
-      const line = of === "csv" ? codedCsvLine : codedJsonlLine;
+      const csvSafe = args["csv-safe"] === true || args.csvSafe === true;
+      const line = of === "csv" ? (r: CodedRow) => codedCsvLine(r, { csvSafe }) : codedJsonlLine;
       summary = await codeItems(streamInput(file, args, io), engine, async () => classifier, {
         inFlight: workers > 1 ? workers + 1 : 1,
         onRows: (rows) => {

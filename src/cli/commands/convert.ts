@@ -31,6 +31,11 @@ export default defineCommand({
     ...inputArgs,
     to: { type: "string", required: true, description: "output format: csv|jsonl" },
     out: { type: "string", description: "write to FILE instead of stdout" },
+    "csv-safe": {
+      type: "boolean",
+      description:
+        "CSV output for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (all quoted); not an exact round trip",
+    },
   },
   async run(ctx) {
     const io = ioOf(ctx);
@@ -38,6 +43,7 @@ export default defineCommand({
     const to = String(args.to ?? "");
     if (to !== "csv" && to !== "jsonl") throw new UsageError("--to must be csv or jsonl");
     const out = args.out === undefined ? undefined : String(args.out);
+    const csvSafe = args["csv-safe"] === true || args.csvSafe === true;
     const items = streamInput(String(args.input ?? ""), args, io);
     // Read the first item before opening the output, so bad input or options leave no empty file.
     const first = await items.next();
@@ -63,7 +69,7 @@ export default defineCommand({
         n++;
         sessions.add(item.utterance.session);
         await output.write(
-          `${to === "csv" ? csvUtteranceRow(item.utterance) : utteranceToJsonl(item.utterance)}\n`,
+          `${to === "csv" ? csvUtteranceRow(item.utterance, CSV_COLUMNS, { csvSafe }) : utteranceToJsonl(item.utterance)}\n`,
         );
       }
       await output.commit();

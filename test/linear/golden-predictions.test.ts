@@ -94,8 +94,8 @@ const GOLDEN = {
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "6205b465733a22b0fe2aade0f3b3ce1e3141c187afb1fcaead87a2a71f327b53",
-    evidence: "89521372e5e8847e3c0fd46fa8298dd2c963e9caec29c08f854bce5c9bcf5777",
+    codes: "f1645f414fece2b3af9c8d3eafe733deba5d85e042099eaf6b3896e2fe2f8fd6",
+    evidence: "8e85a54c7095fffe7d25b478df625d05b9a19178033f79e5ec71d1bff0365722",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -22,7 +22,8 @@ const modelOnce: Plugin = {
 // Why the ESM build is one file per module: bundlers drop unused *modules* of a package with
 // "sideEffects": false, but inside one bundled file they must keep every top-level call (zod
 // schemas, codebooks, instruments), so an app that imports three functions would pay for all.
-// `npm run build` empties dist/ first; the configs below never clean, so they cannot race.
+// `npm run build` empties dist/ first and prints only errors (`silent`), so `npm start` shows the
+// demo, not ~245 lines of build log; the configs below never clean, so they cannot race.
 export default defineConfig([
   {
     // ESM, one file per module: dist/index.js, dist/core/…, dist/node/index.js, …
@@ -32,6 +33,7 @@ export default defineConfig([
     dts: false,
     sourcemap: false,
     clean: false,
+    silent: true,
     target: "es2022",
     platform: "neutral",
   },
@@ -42,6 +44,7 @@ export default defineConfig([
     dts: false,
     sourcemap: false,
     clean: false,
+    silent: true,
     target: "es2022",
     platform: "neutral",
     splitting: false,
@@ -55,6 +58,7 @@ export default defineConfig([
     dts,
     sourcemap: false,
     clean: false,
+    silent: true,
     target: "es2022",
     platform: "neutral",
     splitting: false,
@@ -67,6 +71,7 @@ export default defineConfig([
     format: ["cjs"],
     dts: { ...dts, only: true },
     clean: false,
+    silent: true,
   },
   {
     // The ESM declarations (dist/index.d.ts, dist/node.d.ts, dist/model.d.ts).
@@ -74,6 +79,7 @@ export default defineConfig([
     format: ["esm"],
     dts: { ...dts, only: true },
     clean: false,
+    silent: true,
   },
   {
     // The CLI: ESM only, no declarations.
@@ -82,6 +88,7 @@ export default defineConfig([
     dts: false,
     sourcemap: false,
     clean: false,
+    silent: true,
     target: "node20",
     platform: "node",
     splitting: false,

@@ -26,7 +26,7 @@ import type { ArgsDef } from "citty";
 import { parse as parseCsvSync } from "csv-parse/sync";
 import { formatIssue, type Issue } from "../core/errors.js";
 import type { SpeakerRole } from "../core/schemas.js";
-import type { OnError, ReadResult } from "../io/_shared.js";
+import { DEFAULT_MAX_UTTERANCE_BYTES, type OnError, type ReadResult } from "../io/_shared.js";
 import { type CsvColumns, csvParseOptions } from "../io/csv.js";
 import {
   detectFormat,
@@ -88,6 +88,10 @@ export const inputArgs = {
     description:
       "malformed rows (CSV/JSONL/AnnoMI): throw (stop, default) or skip (report and go on)",
   },
+  "max-utterance-mb": {
+    type: "string",
+    description: `the longest utterance read, in MB of UTF-8 (default ${DEFAULT_MAX_UTTERANCE_BYTES / 1e6}); a longer one is an error naming its line (skipped with --on-error skip)`,
+  },
 } as const satisfies ArgsDef;
 
 const COLUMN_ARGS: readonly [string, keyof CsvColumns][] = [
@@ -137,6 +141,7 @@ export interface InputOptions {
   readonly role: SpeakerRole | undefined;
   readonly speakerMap: SpeakerMap | undefined;
   readonly onError: OnError;
+  readonly maxUtteranceBytes: number;
 }
 
 /**
@@ -174,12 +179,17 @@ export function inputOptionsOf(args: Record<string, unknown>): InputOptions {
   }
   const oe = strArg(args, "on-error") ?? "throw";
   if (oe !== "throw" && oe !== "skip") throw new UsageError("--on-error must be throw or skip");
+  const mbRaw = strArg(args, "max-utterance-mb");
+  const mb = mbRaw === undefined ? DEFAULT_MAX_UTTERANCE_BYTES / 1e6 : Number(mbRaw);
+  if (!Number.isFinite(mb) || Math.round(mb * 1e6) < 1)
+    throw new UsageError("--max-utterance-mb must be a number of megabytes above 0 (e.g. 1 or 8)");
   return {
     format: f as TranscriptFormat | undefined,
     columns: hasColumns ? (columns as CsvColumns) : undefined,
     role,
     speakerMap,
     onError: oe,
+    maxUtteranceBytes: Math.round(mb * 1e6),
   };
 }
 
@@ -233,6 +243,7 @@ async function resolveInput(
     session,
     ...(format === "csv" && path.toLowerCase().endsWith(".tsv") ? { delimiter: "\t" } : {}),
     onError: o.onError,
+    maxUtteranceBytes: o.maxUtteranceBytes,
     ...(o.columns ? { columns: o.columns } : {}),
     ...(o.role ? { role: o.role } : {}),
     ...(o.speakerMap ? { speakerMap: o.speakerMap } : {}),

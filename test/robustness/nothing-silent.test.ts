@@ -11,10 +11,17 @@ import { describe, expect, it } from "vitest";
 import {
   type CodedRow,
   codedCsvLine,
+  DEFAULT_MAX_UTTERANCE_BYTES,
+  readAnnomi,
   readCsv,
+  readJson,
+  readJsonl,
+  readSrt,
+  readText,
   writeCodedCsv,
   writeCsv,
 } from "../../src/io/index.js";
+import { collectStream, streamCsvUtterances, streamJsonlUtterances } from "../../src/node/index.js";
 import { hasStackTrace, runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/dist.js";
 
@@ -108,4 +115,86 @@ describe("item 4: --csv-safe neutralises formula cells (OWASP CSV injection)", (
       expect(readCsv(plain.out).transcripts[0]?.utterances.map((u) => u.text)).toEqual(FORMULAS);
     }
   });
+});
+
+describe("item 5: a documented maximum utterance size", () => {
+  const MB = DEFAULT_MAX_UTTERANCE_BYTES;
+  const long = "x".repeat(MB + 1);
+  const fits = "é".repeat(MB / 2); // exactly 1 MB of UTF-8
+  const csv = `speaker,text\nT,a\nC,${long}\nT,b\n`;
+
+  it("the default is 1 MB of UTF-8", () => {
+    expect(MB).toBe(1_000_000);
+    expect(readCsv(`speaker,text\nT,${fits}\n`).transcripts[0]?.utterances).toHaveLength(1);
+    expect(() => readCsv(`speaker,text\nT,${fits}é\n`)).toThrow(/too_large|longer than/);
+  });
+
+  it("readCsv: a longer utterance is an error naming its line; skipped and counted with skip", () => {
+    expect(() => readCsv(csv, { file: "f.csv" })).toThrow(
+      /^f\.csv:3 \(text\): csv: the utterance is longer than the maximum of 1 MB/,
+    );
+    const r = readCsv(csv, { onError: "skip" });
+    expect(r.transcripts[0]?.utterances.map((u) => u.text)).toEqual(["a", "b"]);
+    expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["too_large", 3]]);
+    expect(r.warnings[0]?.message).toMatch(/row skipped$/);
+    expect(readCsv(csv, { maxUtteranceBytes: 2 * MB }).transcripts[0]?.utterances).toHaveLength(3);
+    expect(() => readCsv(csv, { maxUtteranceBytes: 0 })).toThrow(/maxUtteranceBytes/);
+  });
+
+  it("the streaming readers, JSONL, JSON, text, SRT and AnnoMI give the same bound", async () => {
+    const s = await collectStream(streamCsvUtterances([csv], { onError: "skip" }));
+    expect(s.warnings.map((w) => [w.code, w.line])).toEqual([["too_large", 3]]);
+    const jsonl = `{"speaker":"T","text":"a"}\n{"speaker":"C","text":"${long}"}\n`;
+    expect(() => readJsonl(jsonl)).toThrow(/^2 \(text\): jsonl: the utterance is longer/);
+    const j = await collectStream(streamJsonlUtterances([jsonl], { onError: "skip" }));
+    expect(j.warnings.map((w) => w.line)).toEqual([2]);
+    expect(() =>
+      readJson(JSON.stringify({ id: "s", utterances: [{ speaker: "T", text: long }] })),
+    ).toThrow(/utterances\[0\]\.text|utterances\.0\.text/);
+    expect(() => readText(`T: a\nC: ${long.slice(0, MB / 2)}\n${long.slice(0, MB / 2)}\n`)).toThrow(
+      /^2 \(text\): txt: the utterance is longer/,
+    );
+    expect(() => readSrt(`1\n00:00:01,000 --> 00:00:02,000\n${long}\n`)).toThrow(/longer than/);
+    const annomi = `transcript_id,utterance_id,interlocutor,utterance_text\n1,0,therapist,a\n1,1,client,${long}\n`;
+    expect(() => readAnnomi(annomi)).toThrow(
+      /^3 \(utterance_text\): annomi: the utterance is longer/,
+    );
+    expect(readAnnomi(annomi, { onError: "skip" }).transcripts[0]?.utterances).toHaveLength(1);
+  });
+
+  it("the CLI: --max-utterance-mb raises the bound; a bad value is a usage error", async () => {
+    const dir = tmp();
+    const f = join(dir, "f.csv");
+    writeFileSync(f, csv);
+    const r = await runCli(["code", f, "--classifier", "rules"]);
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).toContain("f.csv:3");
+    const skip = await runCli(["code", f, "--classifier", "rules", "--on-error", "skip"]);
+    expect(skip.code).toBe(0);
+    expect(skip.err).toContain("skipped 1 malformed row");
+    const more = await runCli(["convert", f, "--to", "jsonl", "--max-utterance-mb", "1.5"]);
+    expect(more.code).toBe(0);
+    expect(more.out.trimEnd().split("\n")).toHaveLength(3);
+    expect((await runCli(["convert", f, "--to", "csv", "--max-utterance-mb", "0"])).code).toBe(2);
+  });
+
+  it("a 60 MB cell is a one-line error (was a V8 abort), read in bounded memory", () => {
+    const dir = tmp();
+    const f = join(dir, "huge.csv");
+    writeFileSync(f, `speaker,text\nT,short\nC,${"so I hear you ".repeat(4_300_000)}\nT,after\n`);
+    const shell = `/usr/bin/time -f "peak %M" $CMD`;
+    const r = spawnCli(["code", f, "--classifier", "rules"], { shell });
+    expect(r.code).toBe(1);
+    const lines = r.err.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/huge\.csv:3: csv: the row that begins here is too long/);
+    expect(lines.filter((l) => l.startsWith("rapportkit"))).toHaveLength(1);
+    expect(hasStackTrace(r.err)).toBe(false);
+    const peak = Number(/peak (\d+)/.exec(r.err)?.[1]) / 1024;
+    expect(peak).toBeLessThan(400);
+    const skip = spawnCli(["code", f, "--classifier", "rules", "--on-error", "skip"], { shell });
+    expect(skip.code).toBe(0);
+    expect(skip.out.trimEnd().split("\n")).toHaveLength(3);
+    expect(skip.err).toContain("skipped 1 malformed row");
+  }, 60_000);
 });

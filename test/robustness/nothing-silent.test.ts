@@ -198,3 +198,37 @@ describe("item 5: a documented maximum utterance size", () => {
     expect(skip.err).toContain("skipped 1 malformed row");
   }, 60_000);
 });
+
+describe("item 6: stdout respects backpressure", () => {
+  it("code big.csv | slow-reader: what waits in the process stays bounded (was the whole output)", () => {
+    const dir = tmp();
+    const f = join(dir, "big.csv");
+    let s = "speaker,text\n";
+    for (let i = 0; i < 30_000; i++) s += `${i % 2 ? "C" : "T"},utterance ${i} with a few words\n`;
+    writeFileSync(f, s);
+    // Records the most bytes ever queued in process.stdout (written but not yet taken by the pipe).
+    const probe = join(dir, "probe.cjs");
+    writeFileSync(
+      probe,
+      `let max = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (...a) => { const r = write(...a); max = Math.max(max, process.stdout.writableLength); return r; };
+process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(join(dir, "max.txt"))}, String(max)));
+`,
+    );
+    for (const argv of [
+      ["code", f, "--classifier", "rules"],
+      ["convert", f, "--to", "jsonl"],
+    ]) {
+      const r = spawnCli(argv, {
+        shell: "$CMD | (sleep 2; wc -c)",
+        env: { NODE_OPTIONS: `--require ${probe}` },
+      });
+      expect(r.code, r.err).toBe(0);
+      expect(Number(r.out.trim())).toBeGreaterThan(1_000_000);
+      const max = Number(readFileSync(join(dir, "max.txt"), "utf8"));
+      expect(max).toBeGreaterThan(0);
+      expect(max).toBeLessThan(256 * 1024);
+    }
+  }, 60_000);
+});

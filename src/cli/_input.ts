@@ -44,6 +44,7 @@ import {
   streamCsvUtterances,
   streamJsonlUtterances,
 } from "../node/stream.js";
+import { terminalSafe } from "./_text.js";
 import { type CliIO, InputError, UsageError } from "./io.js";
 
 /** The citty args every transcript-reading command accepts. Spread into a command's `args`. */
@@ -90,7 +91,7 @@ export const inputArgs = {
   },
   "max-utterance-mb": {
     type: "string",
-    description: `the longest utterance read, in MB of UTF-8 (default ${DEFAULT_MAX_UTTERANCE_BYTES / 1e6}); a longer one is an error naming its line (skipped with --on-error skip)`,
+    description: `longest utterance read, in MB (default ${DEFAULT_MAX_UTTERANCE_BYTES / 1e6}); longer: an error at its line`,
   },
 } as const satisfies ArgsDef;
 
@@ -257,7 +258,8 @@ async function resolveInput(
  */
 export function printWarnings(warnings: readonly Issue[], io: CliIO, max = 50): void {
   const n = Math.min(max, warnings.length);
-  for (let i = 0; i < n; i++) io.err(`rapportkit: warning: ${formatIssue(warnings[i] as Issue)}\n`);
+  for (let i = 0; i < n; i++)
+    io.err(`rapportkit: warning: ${terminalSafe(formatIssue(warnings[i] as Issue))}\n`);
   if (warnings.length > n)
     io.err(`rapportkit: warning: … and ${warnings.length - n} more warnings\n`);
 }

@@ -232,3 +232,47 @@ process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(join(
     }
   }, 60_000);
 });
+
+describe("item 17: ids and labels reach a terminal escaped", () => {
+  // A title change (OSC 0), a screen clear (CSI 2J), an 8-bit CSI and a right-to-left override.
+  const EVIL = ["s\u001b]0;pwned\u0007", "t\u001b[2Jx", "u\u009b31mv", "w\u202ex"];
+  const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
+
+  it("score: session ids, utterance ids and codes are printed as visible escapes", async () => {
+    const dir = tmp();
+    let s = "id,session,index,speaker,code,confidence,text\n";
+    for (const sid of EVIL)
+      s += `"${sid}:0","${sid}",0,therapist,reflection.simple,1,words\n"${sid}:1","${sid}",1,client,change,1,more\n`;
+    writeFileSync(join(dir, "coded.csv"), s);
+    const r = await runCli(["score", "coded.csv"], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(raw);
+    expect(r.err).not.toMatch(raw);
+    expect(r.out).toContain("session s\\x1b]0;pwned\\x07 ");
+    expect(r.out).toContain("session w\\u202ex ");
+  });
+
+  it("agree: labels in the text tables are escaped, and the rows stay aligned", async () => {
+    const dir = tmp();
+    const rows = EVIL.flatMap((l) => [`${l},${l}`, `${l},a`]);
+    writeFileSync(
+      join(dir, "p.csv"),
+      `gold,pred\n${rows.map((r) => r.replaceAll("\n", "")).join("\n")}\n`,
+    );
+    const r = await runCli(["agree", "--pairs", "p.csv", "--resamples", "0"], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(raw);
+    expect(r.out).toContain("t\\x1b[2Jx");
+  });
+
+  it("errors and warnings: a value from the input in the message is escaped", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "f.csv"), "speaker,text\nT,a\n");
+    const argv = ["code", "f.csv", "--classifier", "rules", "--text-column", "x\u001b[2J\u009b"];
+    const r = await runCli(argv, { cwd: dir });
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).not.toMatch(raw);
+    expect(r.err).toContain("x\\u001b[2J\\x9b");
+  });
+});

@@ -297,6 +297,11 @@ export interface CsvRecordReaderOptions {
    * stays bounded; when skipping, reading goes on at the next line.
    */
   readonly maxRecordBytes?: number;
+  /**
+   * How many times the input may be parsed in all (re-reading after damaged records) before the
+   * reader gives up with `CSV_TOO_MANY_ERRORS` (default 8; small values are for tests).
+   */
+  readonly workFactor?: number;
 }
 
 /**
@@ -354,6 +359,9 @@ export class CsvRecordReader {
   private parsed = 0;
   private readonly opts: Record<string, unknown>;
   private readonly maxRecord: number;
+  private readonly workFactor: number;
+  /** The line where the current stretch of damaged records began (0: none). */
+  private damageLine = 0;
   /** Dropping the rest of a too-long line, up to its line break. */
   private discarding = false;
   /** A CR ended the line dropped last: a LF at the start of the next chunk belongs to it. */
@@ -363,6 +371,7 @@ export class CsvRecordReader {
     this.minWindow = Math.max(1, options.window ?? MIN_WINDOW);
     this.window = this.minWindow;
     this.maxRecord = options.maxRecordBytes ?? Number.POSITIVE_INFINITY;
+    this.workFactor = options.workFactor ?? 8;
     this.opts = {
       ...csvParseOptions(options.delimiter),
       // The UTF-8 byte order mark is dropped here (run): csv-parse's own check needs a Buffer.
@@ -610,6 +619,7 @@ export class CsvRecordReader {
       // record (each csv-parse call costs tens of µs to set up).
       const quick = resumed ? undefined : this.fast(from, to, final);
       if (quick) {
+        this.damageLine = 0;
         this.parsed += to - from;
         emit(quick);
         this.offset += to - from;
@@ -621,6 +631,7 @@ export class CsvRecordReader {
       emit(r.items);
       if (r.abort === undefined) {
         resumed = false;
+        this.damageLine = 0;
         this.parsed += 2 * (to - from);
         this.lineBase = r.line - 1 + this.breaks(r.end, to);
         this.offset += to - from;
@@ -657,8 +668,18 @@ export class CsvRecordReader {
       const stop = (abort as { code?: unknown; bytes?: unknown }).bytes;
       const read = open ? to - from : Math.max(p - from, typeof stop === "number" ? stop : 0);
       this.parsed += 2 * read;
-      if (this.parsed > 8 * this.pushed + 4 * MIN_WINDOW)
-        this.fail({ code: "CSV_TOO_MANY_ERRORS" }, at.line);
+      if (this.damageLine === 0) this.damageLine = at.line;
+      if (this.parsed > this.workFactor * this.pushed + 4 * MIN_WINDOW) {
+        // Named at the line where the damage began, not where reading gave up.
+        const issue = csvErrorIssue({ code: "CSV_TOO_MANY_ERRORS" }, this.options.file);
+        throw new TranscriptParseError(this.options.format, [
+          {
+            ...issue,
+            line: this.damageLine,
+            message: `csv: the quoting is damaged from this line on (the records from here are malformed), too badly to read past line ${at.line}; fix the quoting from this line`,
+          },
+        ]);
+      }
       this.offset += p - from;
       this.start = p;
       this.lineBase = at.line;

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CsvRecordReader } from "../../src/io/csv.js";
 import {
   type CodedRow,
   codedCsvLine,
@@ -274,5 +275,57 @@ describe("item 17: ids and labels reach a terminal escaped", () => {
     oneLine(r.err);
     expect(r.err).not.toMatch(raw);
     expect(r.err).toContain("x\\u001b[2J\\x9b");
+  });
+});
+
+describe("item 18: a failure midway leaves no partial --out; damage is named where it began", () => {
+  it("code and convert failing midway (a bad row, an over-long utterance) leave no --out and no temporary file", async () => {
+    const dir = tmp();
+    let s = "speaker,text\n";
+    for (let i = 0; i < 5000; i++) s += `T,row ${i} with some words to pass 64 kB of output\n`;
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, `${s}C,"broken" quote\n${s.slice(13)}`);
+    const big = join(dir, "big.csv");
+    writeFileSync(big, `${s}C,${"x".repeat(1_000_001)}\n`);
+    const out = join(dir, "out.csv");
+    for (const [f, line] of [
+      [bad, 5002],
+      [big, 5002],
+    ] as const)
+      for (const argv of [
+        ["code", f, "--classifier", "rules", "--out", out],
+        ["convert", f, "--to", "csv", "--out", out],
+        ["code", f, "--classifier", "rules", "--workers", "2", "--out", out],
+      ]) {
+        const r = await runCli(argv);
+        expect(r.code).toBe(1);
+        oneLine(r.err);
+        expect(r.err).toContain(`:${line}`);
+        expect(existsSync(out)).toBe(false);
+        expect(readdirSync(dir).sort()).toEqual(["bad.csv", "big.csv"]);
+      }
+  }, 60_000);
+
+  it("reading that gives up on damaged quoting names the line where the damage began", () => {
+    // Good rows to line 4,986; from line 4,987 every tenth line opens a quote the next one breaks.
+    let s = "a,b\n";
+    for (let i = 2; i < 4987; i++) s += `x,good row number ${i}\n`;
+    for (let i = 0; i < 40_000; i++) s += i % 10 === 0 ? 'a,"b\n' : '"",c\n';
+    // workFactor 0: give up as soon as the re-reading passes the fixed allowance.
+    const r = new CsvRecordReader({ format: "csv", skip: true, workFactor: 0, file: "f.csv" });
+    const bytes = Buffer.from(s);
+    let thrown: unknown;
+    try {
+      for (let i = 0; i < bytes.length; i += 4096) r.push(bytes.subarray(i, i + 4096));
+      r.end();
+    } catch (e) {
+      thrown = e;
+    }
+    const issue = (thrown as { issues?: { line?: number; message: string; code: string }[] })
+      ?.issues?.[0];
+    expect(issue?.code).toBe("bad_csv");
+    expect(issue?.line).toBe(4987);
+    const last = Number(/read past line (\d+)/.exec(issue?.message ?? "")?.[1]);
+    expect(last).toBeGreaterThan(4987);
   });
 });

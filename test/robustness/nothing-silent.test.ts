@@ -5,9 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { workerEngine } from "../../src/cli/commands/code.js";
 import { CsvRecordReader } from "../../src/io/csv.js";
 import {
   type CodedRow,
@@ -328,4 +329,43 @@ describe("item 18: a failure midway leaves no partial --out; damage is named whe
     const last = Number(/read past line (\d+)/.exec(issue?.message ?? "")?.[1]);
     expect(last).toBeGreaterThan(4987);
   });
+});
+
+describe("item 19: --workers is capped by the cores and by what the input needs", () => {
+  it("a worker engine starts a thread only when a batch needs one", async () => {
+    const engine = workerEngine({ codebook: "rapport", kind: "rules" }, 8);
+    try {
+      const preds = await engine.classify([
+        {
+          id: "s:0",
+          session: "s",
+          index: 0,
+          speaker: "T",
+          role: "therapist",
+          text: "How are you?",
+        },
+      ]);
+      expect(preds).toHaveLength(1);
+      expect(engine.started?.()).toBe(1);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+
+  it("code --workers 64 on a 2-line file: capped at the cores, with a note; the same output", async () => {
+    const dir = tmp();
+    const f = join(dir, "two.csv");
+    writeFileSync(f, "speaker,text\nT,How are you?\nC,Fine.\n");
+    const r = await runCli(["code", f, "--classifier", "rules", "--workers", "64"]);
+    expect(r.code, r.err).toBe(0);
+    const cores = availableParallelism();
+    if (cores < 64)
+      expect(r.err).toBe(
+        `rapportkit: note: --workers 64 capped at ${cores}, the number of cores available\n`,
+      );
+    const one = await runCli(["code", f, "--classifier", "rules"]);
+    expect(r.out).toBe(one.out);
+    const help = await runCli(["code", "--help"]);
+    expect(help.out).toMatch(/capped at the number of cores/);
+  }, 60_000);
 });

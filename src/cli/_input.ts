@@ -26,7 +26,7 @@ import type { ArgsDef } from "citty";
 import { parse as parseCsvSync } from "csv-parse/sync";
 import { formatIssue, type Issue } from "../core/errors.js";
 import type { SpeakerRole } from "../core/schemas.js";
-import type { OnError, ReadResult } from "../io/_shared.js";
+import { DEFAULT_MAX_UTTERANCE_BYTES, type OnError, type ReadResult } from "../io/_shared.js";
 import { type CsvColumns, csvParseOptions } from "../io/csv.js";
 import {
   detectFormat,
@@ -44,6 +44,7 @@ import {
   streamCsvUtterances,
   streamJsonlUtterances,
 } from "../node/stream.js";
+import { terminalSafe } from "./_text.js";
 import { type CliIO, InputError, UsageError } from "./io.js";
 
 /** The citty args every transcript-reading command accepts. Spread into a command's `args`. */
@@ -87,6 +88,10 @@ export const inputArgs = {
     type: "string",
     description:
       "malformed rows (CSV/JSONL/AnnoMI): throw (stop, default) or skip (report and go on)",
+  },
+  "max-utterance-mb": {
+    type: "string",
+    description: `longest utterance read, in MB (default ${DEFAULT_MAX_UTTERANCE_BYTES / 1e6}); longer: an error at its line`,
   },
 } as const satisfies ArgsDef;
 
@@ -137,6 +142,7 @@ export interface InputOptions {
   readonly role: SpeakerRole | undefined;
   readonly speakerMap: SpeakerMap | undefined;
   readonly onError: OnError;
+  readonly maxUtteranceBytes: number;
 }
 
 /**
@@ -174,12 +180,17 @@ export function inputOptionsOf(args: Record<string, unknown>): InputOptions {
   }
   const oe = strArg(args, "on-error") ?? "throw";
   if (oe !== "throw" && oe !== "skip") throw new UsageError("--on-error must be throw or skip");
+  const mbRaw = strArg(args, "max-utterance-mb");
+  const mb = mbRaw === undefined ? DEFAULT_MAX_UTTERANCE_BYTES / 1e6 : Number(mbRaw);
+  if (!Number.isFinite(mb) || Math.round(mb * 1e6) < 1)
+    throw new UsageError("--max-utterance-mb must be a number of megabytes above 0 (e.g. 1 or 8)");
   return {
     format: f as TranscriptFormat | undefined,
     columns: hasColumns ? (columns as CsvColumns) : undefined,
     role,
     speakerMap,
     onError: oe,
+    maxUtteranceBytes: Math.round(mb * 1e6),
   };
 }
 
@@ -233,6 +244,7 @@ async function resolveInput(
     session,
     ...(format === "csv" && path.toLowerCase().endsWith(".tsv") ? { delimiter: "\t" } : {}),
     onError: o.onError,
+    maxUtteranceBytes: o.maxUtteranceBytes,
     ...(o.columns ? { columns: o.columns } : {}),
     ...(o.role ? { role: o.role } : {}),
     ...(o.speakerMap ? { speakerMap: o.speakerMap } : {}),
@@ -246,7 +258,8 @@ async function resolveInput(
  */
 export function printWarnings(warnings: readonly Issue[], io: CliIO, max = 50): void {
   const n = Math.min(max, warnings.length);
-  for (let i = 0; i < n; i++) io.err(`rapportkit: warning: ${formatIssue(warnings[i] as Issue)}\n`);
+  for (let i = 0; i < n; i++)
+    io.err(`rapportkit: warning: ${terminalSafe(formatIssue(warnings[i] as Issue))}\n`);
   if (warnings.length > n)
     io.err(`rapportkit: warning: … and ${warnings.length - n} more warnings\n`);
 }

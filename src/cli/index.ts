@@ -17,7 +17,14 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 process.stderr.on("error", () => {});
 
 const code = await main(process.argv.slice(2), {
+  // `false` means the pipe is full: the streaming commands then wait for 'drain' before writing
+  // more, so `code big.csv | slow-reader` keeps at most one chunk queued, not the whole output.
   out: (t) => process.stdout.write(t),
+  drain: () =>
+    new Promise<void>((done) => {
+      if (!process.stdout.writableNeedDrain) return done();
+      process.stdout.once("drain", done);
+    }),
   err: (t) => process.stderr.write(t),
   cwd: process.cwd(),
   isTTY: Boolean(process.stderr.isTTY),

@@ -1,5 +1,6 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { formatIssue, isRapportkitError } from "../core/errors.js";
+import { terminalSafe } from "./_text.js";
 import { commands } from "./commands/index.js";
 import { type CliIO, InputError, UsageError } from "./io.js";
 
@@ -96,6 +97,18 @@ async function runSub(
 
 /** Turns an error into one line on stderr and an exit code. Stack traces only for real bugs. */
 function report(e: unknown, io: CliIO): number {
+  return reportTo(e, {
+    ...io,
+    // The line names files, ids and labels from the input: escaped before it reaches a terminal
+    // (a stack trace, for a real bug, keeps its line breaks).
+    err: (t) =>
+      io.err(
+        t.startsWith("rapportkit: internal error: ") ? t : `${terminalSafe(t.slice(0, -1))}\n`,
+      ),
+  });
+}
+
+function reportTo(e: unknown, io: CliIO): number {
   if (e instanceof UsageError || (e instanceof Error && e.name === "CLIError")) {
     io.err(`rapportkit: ${stripAnsi(e.message)}\n`);
     return 2;

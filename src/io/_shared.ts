@@ -40,6 +40,79 @@ export interface ReadOptions {
   readonly defaultRole?: SpeakerRole;
   /** Bad rows: throw (default) or skip and warn. Not every format can skip (see each reader). */
   readonly onError?: OnError;
+  /**
+   * The largest utterance text read, in bytes of UTF-8 (default
+   * {@link DEFAULT_MAX_UTTERANCE_BYTES}, 1 MB; `Infinity` for no bound). A longer one is an error
+   * (`too_large`) naming its line; with `onError: "skip"` its row is skipped and reported. Coding
+   * costs up to ~150 bytes of memory per byte of text, so the bound keeps one row from
+   * exhausting the heap.
+   */
+  readonly maxUtteranceBytes?: number;
+}
+
+/**
+ * The default largest utterance the readers accept: 1 MB (1,000,000 bytes of UTF-8), about 150,000
+ * words, far beyond any spoken turn.
+ * @category Transcripts
+ */
+export const DEFAULT_MAX_UTTERANCE_BYTES = 1_000_000;
+
+/** The `maxUtteranceBytes` of reader options, checked. @internal */
+export function maxUtteranceBytesOf(format: string, options: ReadOptions): number {
+  const max = options.maxUtteranceBytes ?? DEFAULT_MAX_UTTERANCE_BYTES;
+  if (!(max >= 1))
+    throw new TranscriptParseError(format, [
+      {
+        code: "invalid_option",
+        path: ["maxUtteranceBytes"],
+        message: `${format}: maxUtteranceBytes must be a number of bytes ≥ 1 (or Infinity)`,
+      },
+    ]);
+  return max;
+}
+
+/** The length of `text` in UTF-8 bytes (without encoding it). @internal */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // ASCII 1 byte; up to U+07FF 2; a surrogate pair 4 (2 + 2); the rest 3.
+    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2;
+  }
+  return n;
+}
+
+/** Whether `text` takes more than `max` bytes as UTF-8 (without encoding it). @internal */
+export function utf8Over(text: string, max: number): boolean {
+  if (text.length * 3 <= max) return false;
+  if (text.length > max) return true;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes: 2 + 2 here.
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+    if (n > max) return true;
+  }
+  return false;
+}
+
+/** The issue for an utterance longer than `max` bytes (its size, never its text). @internal */
+export function tooLargeIssue(
+  format: string,
+  file: string | undefined,
+  max: number,
+  where: { line?: number; path?: Issue["path"] },
+): Issue {
+  return issueAt(file, {
+    code: "too_large",
+    ...(where.line === undefined ? {} : { line: where.line }),
+    path: where.path ?? ["text"],
+    message: `${format}: the utterance is longer than the maximum of ${formatBytes(max)} (maxUtteranceBytes, --max-utterance-mb)`,
+  });
+}
+
+function formatBytes(n: number): string {
+  return n >= 1e6 && n % 1e4 === 0 ? `${n / 1e6} MB` : `${n} bytes`;
 }
 
 /** Builds and throws a TranscriptParseError for one issue. @internal */

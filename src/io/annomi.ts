@@ -4,9 +4,12 @@ import {
   groupSessions,
   issueAt,
   makeUtterance,
+  maxUtteranceBytesOf,
   parseTime,
   type ReadOptions,
   type ReadResult,
+  tooLargeIssue,
+  utf8Over,
 } from "./_shared.js";
 import { type CsvRecordAt, parseCsvRecords } from "./csv.js";
 
@@ -123,6 +126,7 @@ export function annomiCollector(
 ): { add(record: readonly string[], line: number): void; finish(): ReadResult } {
   const file = options.file;
   const skip = options.onError === "skip";
+  const maxBytes = maxUtteranceBytesOf("annomi", options);
   const col: Partial<Record<Col, number>> = {};
   for (const c of [...ANNOMI_REQUIRED_COLUMNS, ...OPTIONAL]) {
     const i = header.findIndex((h) => h.trim().toLowerCase() === c);
@@ -173,6 +177,12 @@ export function annomiCollector(
     const order = Number(uttId);
     if (uttId === "" || !Number.isInteger(order) || order < 0) {
       bad("utterance_id", "bad_row", "utterance_id is not a non-negative integer");
+      return;
+    }
+    if (utf8Over(get(record, "utterance_text"), maxBytes)) {
+      const issue = tooLargeIssue("annomi", file, maxBytes, { line, path: ["utterance_text"] });
+      if (!skip) throw new TranscriptParseError("annomi", [issue]);
+      warnings.push({ ...issue, message: `${issue.message}; row skipped` });
       return;
     }
     const who = get(record, "interlocutor").trim().toLowerCase();

@@ -7,11 +7,14 @@ import {
   isRole,
   issueAt,
   makeUtterance,
+  maxUtteranceBytesOf,
   parseTime,
   type ReadOptions,
   type ReadResult,
   SessionIndexer,
   speakerResolver,
+  tooLargeIssue,
+  utf8Over,
 } from "./_shared.js";
 
 /**
@@ -132,6 +135,7 @@ export function csvRowMapper(
       }),
     ]);
   const resolve = speakerResolver("csv", options);
+  const maxBytes = maxUtteranceBytesOf("csv", options);
   const indexer = new SessionIndexer();
   const defaultSession = options.session ?? "session";
   const source = options.source ?? "human";
@@ -144,6 +148,10 @@ export function csvRowMapper(
       new RowError(issueAt(file, { code, line, path: [header[col[f] ?? 0] ?? f], message }));
     const warnings: Issue[] = [];
     const text = get(rec, "text") ?? "";
+    if (utf8Over(text, maxBytes))
+      throw new RowError(
+        tooLargeIssue("csv", file, maxBytes, { line, path: [header[col.text ?? 0] ?? "text"] }),
+      );
     const sessionValue = get(rec, "session");
     const session = sessionValue ? sessionValue : defaultSession;
     const speaker = get(rec, "speaker") ?? "";
@@ -283,6 +291,26 @@ export interface CsvRecordReaderOptions {
   readonly skip?: boolean;
   /** Bytes buffered before a parse is tried (default 64 kB; small values are for tests). */
   readonly window?: number;
+  /**
+   * The longest record buffered, in bytes (default: no bound). A record still incomplete past it
+   * is an error at the line where it began (`CSV_RECORD_TOO_LARGE`) before it is parsed, so memory
+   * stays bounded; when skipping, reading goes on at the next line.
+   */
+  readonly maxRecordBytes?: number;
+  /**
+   * How many times the input may be parsed in all (re-reading after damaged records) before the
+   * reader gives up with `CSV_TOO_MANY_ERRORS` (default 8; small values are for tests).
+   */
+  readonly workFactor?: number;
+}
+
+/**
+ * The longest CSV record the streaming readers buffer for a given utterance bound: four times it
+ * plus 64 kB (room for a context column, metadata and ids next to the text).
+ * @internal
+ */
+export function csvRecordBound(maxUtteranceBytes: number): number {
+  return 4 * maxUtteranceBytes + MIN_WINDOW;
 }
 
 /** A csv-parse error that stops one parse so the reader can resynchronise. */
@@ -330,10 +358,20 @@ export class CsvRecordReader {
   private pushed = 0;
   private parsed = 0;
   private readonly opts: Record<string, unknown>;
+  private readonly maxRecord: number;
+  private readonly workFactor: number;
+  /** The line where the current stretch of damaged records began (0: none). */
+  private damageLine = 0;
+  /** Dropping the rest of a too-long line, up to its line break. */
+  private discarding = false;
+  /** A CR ended the line dropped last: a LF at the start of the next chunk belongs to it. */
+  private skipLF = false;
 
   constructor(private readonly options: CsvRecordReaderOptions) {
     this.minWindow = Math.max(1, options.window ?? MIN_WINDOW);
     this.window = this.minWindow;
+    this.maxRecord = options.maxRecordBytes ?? Number.POSITIVE_INFINITY;
+    this.workFactor = options.workFactor ?? 8;
     this.opts = {
       ...csvParseOptions(options.delimiter),
       // The UTF-8 byte order mark is dropped here (run): csv-parse's own check needs a Buffer.
@@ -347,6 +385,26 @@ export class CsvRecordReader {
 
   /** Adds bytes; returns the records (and skipped records) complete so far. */
   push(chunk: Uint8Array): CsvReadItem[] {
+    if (this.skipLF && chunk.length > 0) {
+      this.skipLF = false;
+      if (chunk[0] === LF) chunk = this.drop(chunk, 1);
+    }
+    if (this.discarding) {
+      let i = 0;
+      while (i < chunk.length && chunk[i] !== LF && chunk[i] !== CR) i++;
+      if (i === chunk.length) {
+        this.drop(chunk, i);
+        return [];
+      }
+      let e = i + 1;
+      if (chunk[i] === CR) {
+        if (e < chunk.length) {
+          if (chunk[e] === LF) e++;
+        } else this.skipLF = true;
+      }
+      this.discarding = false;
+      chunk = this.drop(chunk, e);
+    }
     if (chunk.length === 0) return [];
     this.append(chunk);
     return this.len - this.start >= this.window ? this.run(false) : [];
@@ -355,6 +413,21 @@ export class CsvRecordReader {
   /** Ends the input; returns the remaining records. */
   end(): CsvReadItem[] {
     return this.run(true);
+  }
+
+  /** Drops the first `n` bytes of a chunk unread (the rest of a too-long line). */
+  private drop(chunk: Uint8Array, n: number): Uint8Array {
+    this.pushed += n;
+    this.offset += n;
+    return chunk.subarray(n);
+  }
+
+  /** A record too long to buffer, beginning on `line`: throw, or report it skipped. */
+  private tooLong(line: number, out: CsvReadItem[]): void {
+    const e = { code: "CSV_RECORD_TOO_LARGE" };
+    if (this.options.skip !== true || this.records === 0) this.fail(e, line);
+    const issue = csvErrorIssue(e, this.options.file);
+    out.push({ error: { ...issue, line, message: `${issue.message}; row skipped` }, line });
   }
 
   private append(chunk: Uint8Array): void {
@@ -528,6 +601,17 @@ export class CsvRecordReader {
       if (from >= this.len) break;
       const to = final ? this.len : this.lastBreak(from, this.len);
       if (to <= from) {
+        if (this.len - from > this.maxRecord) {
+          // One line longer than any record may be: report it, and drop it up to its line break.
+          this.tooLong(this.lineBase + 1, out);
+          this.offset += this.len - from;
+          this.start = this.len;
+          this.lineBase += 1;
+          this.discarding = true;
+          this.window = this.minWindow;
+          resumed = false;
+          break;
+        }
         this.window = Math.max(this.window, 2 * (this.len - from));
         break;
       }
@@ -535,6 +619,7 @@ export class CsvRecordReader {
       // record (each csv-parse call costs tens of µs to set up).
       const quick = resumed ? undefined : this.fast(from, to, final);
       if (quick) {
+        this.damageLine = 0;
         this.parsed += to - from;
         emit(quick);
         this.offset += to - from;
@@ -546,6 +631,7 @@ export class CsvRecordReader {
       emit(r.items);
       if (r.abort === undefined) {
         resumed = false;
+        this.damageLine = 0;
         this.parsed += 2 * (to - from);
         this.lineBase = r.line - 1 + this.breaks(r.end, to);
         this.offset += to - from;
@@ -556,7 +642,10 @@ export class CsvRecordReader {
       // The record that failed begins after the empty lines that follow the last one read.
       const at = this.skipEmpty(r.end, to, r.line);
       let p = at.p;
-      if (!final && (r.abort as { code?: unknown }).code === "CSV_QUOTE_NOT_CLOSED") {
+      let abort = r.abort;
+      const open = (abort as { code?: unknown }).code === "CSV_QUOTE_NOT_CLOSED";
+      if (!final && open && this.len - p > this.maxRecord) abort = { code: "CSV_RECORD_TOO_LARGE" };
+      else if (!final && open) {
         // A quoted field runs past this window: wait for more input (at least twice as much).
         this.offset += p - from;
         this.start = p;
@@ -564,8 +653,8 @@ export class CsvRecordReader {
         this.window = Math.max(this.minWindow, 2 * (this.len - p));
         break;
       }
-      if (!skip || this.records === 0) this.fail(r.abort, at.line);
-      const issue = csvErrorIssue(r.abort, this.options.file);
+      if (!skip || this.records === 0) this.fail(abort, at.line);
+      const issue = csvErrorIssue(abort, this.options.file);
       out.push({
         error: { ...issue, line: at.line, message: `${issue.message}; row skipped` },
         line: at.line,
@@ -576,14 +665,21 @@ export class CsvRecordReader {
       if (p < to) p += b[p] === CR && p + 1 < to && b[p + 1] === LF ? 2 : 1;
       // What the two parses read (up to where csv-parse stopped) is read again from `p`: past a
       // fixed multiple of the input, the quoting is too damaged to go on in linear time.
-      const stop = (r.abort as { code?: unknown; bytes?: unknown }).bytes;
-      const read =
-        (r.abort as { code?: unknown }).code === "CSV_QUOTE_NOT_CLOSED"
-          ? to - from
-          : Math.max(p - from, typeof stop === "number" ? stop : 0);
+      const stop = (abort as { code?: unknown; bytes?: unknown }).bytes;
+      const read = open ? to - from : Math.max(p - from, typeof stop === "number" ? stop : 0);
       this.parsed += 2 * read;
-      if (this.parsed > 8 * this.pushed + 4 * MIN_WINDOW)
-        this.fail({ code: "CSV_TOO_MANY_ERRORS" }, at.line);
+      if (this.damageLine === 0) this.damageLine = at.line;
+      if (this.parsed > this.workFactor * this.pushed + 4 * MIN_WINDOW) {
+        // Named at the line where the damage began, not where reading gave up.
+        const issue = csvErrorIssue({ code: "CSV_TOO_MANY_ERRORS" }, this.options.file);
+        throw new TranscriptParseError(this.options.format, [
+          {
+            ...issue,
+            line: this.damageLine,
+            message: `csv: the quoting is damaged from this line on (the records from here are malformed), too badly to read past line ${at.line}; fix the quoting from this line`,
+          },
+        ]);
+      }
       this.offset += p - from;
       this.start = p;
       this.lineBase = at.line;
@@ -651,12 +747,20 @@ export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
       'csv: a closing quote (") is followed by other characters; double quotes inside a quoted field ("")';
   else if (code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE")
     message = "csv: characters follow a closing quote";
+  else if (code === "CSV_RECORD_TOO_LARGE")
+    message =
+      "csv: the row that begins here is too long to read (more than four times the maximum utterance size, maxUtteranceBytes or --max-utterance-mb)";
   else if (code === "CSV_TOO_MANY_ERRORS")
     message =
       "csv: the quoting is too damaged to read past this row (too many malformed rows re-read); fix the quoting";
   else message = `csv: the input is not valid CSV (${code || "parse error"})`;
   return issueAt(file, {
-    code: code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "bad_row" : "bad_csv",
+    code:
+      code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH"
+        ? "bad_row"
+        : code === "CSV_RECORD_TOO_LARGE"
+          ? "too_large"
+          : "bad_csv",
     message,
     ...(line === undefined ? {} : { line }),
   });

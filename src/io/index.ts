@@ -3,8 +3,13 @@
  * `rapportkit/node`.
  * @module
  */
-export type { OnError, ReadOptions, ReadResult } from "./_shared.js";
-export { parseTime } from "./_shared.js";
+export {
+  DEFAULT_MAX_UTTERANCE_BYTES,
+  type OnError,
+  parseTime,
+  type ReadOptions,
+  type ReadResult,
+} from "./_shared.js";
 export { ANNOMI_REQUIRED_COLUMNS, annomiCode, readAnnomi } from "./annomi.js";
 export {
   CODED_COLUMNS,

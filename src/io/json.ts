@@ -13,11 +13,14 @@ import {
   groupSessions,
   issueAt,
   makeUtterance,
+  maxUtteranceBytesOf,
   type ReadOptions,
   type ReadResult,
   SessionIndexer,
   speakerResolver,
   splitLines,
+  tooLargeIssue,
+  utf8Over,
 } from "./_shared.js";
 import { type MappedRow, RowError } from "./csv.js";
 
@@ -96,6 +99,7 @@ function fillUtterance(
  */
 export function readJson(text: string, options: ReadOptions = {}): ReadResult {
   const file = options.file;
+  const maxBytes = maxUtteranceBytesOf("json", options);
   const data = parseJsonText(stripBom(text), "json", file);
   const warnings: Issue[] = [];
   const resolver = speakerResolver("json", options);
@@ -129,6 +133,12 @@ export function readJson(text: string, options: ReadOptions = {}): ReadResult {
         codebookId = item.codebook.id;
     }
     if (isObject(raw) && Array.isArray(raw.utterances)) {
+      raw.utterances.forEach((u, i) => {
+        if (isObject(u) && typeof u.text === "string" && utf8Over(u.text, maxBytes))
+          issues.push(
+            tooLargeIssue("json", file, maxBytes, { path: [...tPath, "utterances", i, "text"] }),
+          );
+      });
       const sid =
         typeof raw.id === "string" && raw.id !== "" ? raw.id : (options.session ?? "session");
       const utterances = raw.utterances.map((u, i) =>
@@ -192,6 +202,7 @@ export function jsonlLineMapper(
 ): (lineText: string, line: number) => MappedRow | null {
   const file = options.file;
   const resolve = speakerResolver("jsonl", options);
+  const maxBytes = maxUtteranceBytesOf("jsonl", options);
   const indexer = new SessionIndexer();
   const defaultSession = options.session ?? "session";
   const source = options.source ?? "human";
@@ -230,6 +241,8 @@ export function jsonlLineMapper(
           message: "jsonl: the line is not a JSON object (expected one utterance object per line)",
         }),
       );
+    if (typeof data.text === "string" && utf8Over(data.text, maxBytes))
+      throw new RowError(tooLargeIssue("jsonl", file, maxBytes, { line }));
     const warnings: Issue[] = [];
     const u: Record<string, unknown> = { ...data };
     const code = u.code;

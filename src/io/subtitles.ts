@@ -4,12 +4,15 @@ import {
   formatClock,
   issueAt,
   makeUtterance,
+  maxUtteranceBytesOf,
   parseTime,
   type ReadOptions,
   type ReadResult,
   speakerPrefix,
   speakerResolver,
   splitLines,
+  tooLargeIssue,
+  utf8Over,
 } from "./_shared.js";
 
 interface Cue {
@@ -142,10 +145,15 @@ function cuesToResult(
 ): ReadResult {
   const session = options.session ?? "session";
   const resolve = speakerResolver(format, options);
+  const maxBytes = maxUtteranceBytesOf(format, options);
   const utterances: Utterance[] = [];
   const ids = new Set<string>();
   let previous = "";
   cues.forEach((cue, index) => {
+    if (utf8Over(cue.text, maxBytes))
+      throw new TranscriptParseError(format, [
+        tooLargeIssue(format, options.file, maxBytes, { line: cue.line }),
+      ]);
     let speaker = cue.speaker;
     if (speaker === undefined) {
       speaker = previous;

@@ -1,12 +1,15 @@
-import type { Issue } from "../core/errors.js";
+import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Transcript, Utterance } from "../core/schemas.js";
 import {
   makeUtterance,
+  maxUtteranceBytesOf,
   type ReadOptions,
   type ReadResult,
   speakerPrefix,
   speakerResolver,
   splitLines,
+  tooLargeIssue,
+  utf8Length,
 } from "./_shared.js";
 
 /**
@@ -28,10 +31,12 @@ import {
 export function readText(text: string, options: ReadOptions = {}): ReadResult {
   const session = options.session ?? "session";
   const resolve = speakerResolver("txt", options);
+  const maxBytes = maxUtteranceBytesOf("txt", options);
   const warnings: Issue[] = [];
   const utterances: Utterance[] = [];
   const lines = splitLines(text);
   let current: { speaker: string; line: number; parts: string[] } | undefined;
+  let size = 0;
   const flush = () => {
     if (!current) return;
     const index = utterances.length;
@@ -54,11 +59,19 @@ export function readText(text: string, options: ReadOptions = {}): ReadResult {
     if (pre) {
       flush();
       current = { speaker: pre.speaker, line: i + 1, parts: [pre.rest] };
+      size = 0;
     } else if (current) {
       current.parts.push(line.trim());
     } else {
       current = { speaker: "", line: i + 1, parts: [line.trim()] };
+      size = 0;
     }
+    // The utterance so far (its lines joined by one newline each) is over the bound.
+    size += utf8Length(current.parts[current.parts.length - 1] as string) + 1;
+    if (size - 1 > maxBytes)
+      throw new TranscriptParseError("txt", [
+        tooLargeIssue("txt", options.file, maxBytes, { line: current.line }),
+      ]);
   }
   flush();
   const transcripts: Transcript[] = utterances.length > 0 ? [{ id: session, utterances }] : [];

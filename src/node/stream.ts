@@ -4,12 +4,18 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Coding, Utterance } from "../core/schemas.js";
-import { groupSessions, type ReadOptions, type ReadResult } from "../io/_shared.js";
+import {
+  groupSessions,
+  maxUtteranceBytesOf,
+  type ReadOptions,
+  type ReadResult,
+} from "../io/_shared.js";
 import { annomiCollector } from "../io/annomi.js";
 import {
   type CsvReadItem,
   type CsvReadOptions,
   CsvRecordReader,
+  csvRecordBound,
   csvRowMapper,
   type MappedRow,
   RowError,
@@ -71,6 +77,7 @@ async function* csvItems(
     file?: string | undefined;
     delimiter?: string | undefined;
     skip: boolean;
+    maxRecordBytes: number;
   },
 ): AsyncGenerator<CsvReadItem, void, undefined> {
   const reader = new CsvRecordReader(options);
@@ -95,7 +102,9 @@ function withFile<T extends { file?: string }>(input: StreamSource, options: T):
 
 /**
  * Streams a CSV transcript utterance by utterance, with csv-parse's stream API: memory stays
- * constant whatever the file size (a 1 GB CSV is never read whole). Ids, sessions, indices, roles
+ * constant whatever the file size (a 1 GB CSV is never read whole). An utterance longer than
+ * `maxUtteranceBytes` (default 1 MB) is a `too_large` error at its line; a row longer than four
+ * times that is refused before it is parsed (memory stays bounded whatever one row holds). Ids, sessions, indices, roles
  * and codings are exactly those of `readCsv` (the core entry) on the same text (same options).
  *
  * With `onError: "throw"` (default) a bad row throws a `TranscriptParseError` with its line; with
@@ -122,6 +131,7 @@ export async function* streamCsvUtterances(
     file: opts.file,
     delimiter: opts.delimiter,
     skip,
+    maxRecordBytes: csvRecordBound(maxUtteranceBytesOf("csv", opts)),
   })) {
     if (item.error) {
       yield { error: item.error, line: item.line };
@@ -216,6 +226,7 @@ export async function readAnnomiStream(
     format: "annomi",
     file: opts.file,
     skip: opts.onError === "skip",
+    maxRecordBytes: csvRecordBound(maxUtteranceBytesOf("annomi", opts)),
   })) {
     if (item.error) warnings.push(item.error);
     else if (!collector) collector = annomiCollector(item.record, opts, warnings);

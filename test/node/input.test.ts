@@ -45,7 +45,9 @@ describe("CLI input options (_input.ts)", () => {
       role: "therapist",
       speakerMap: { sam: "client" },
       onError: "skip",
+      maxUtteranceBytes: 1_000_000,
     });
+    expect(inputOptionsOf({ "max-utterance-mb": "2.5" }).maxUtteranceBytes).toBe(2_500_000);
     expect(() => inputOptionsOf({ "on-error": "maybe" })).toThrow(UsageError);
     expect(() => inputOptionsOf({ "text-column": true })).toThrow(UsageError);
   });

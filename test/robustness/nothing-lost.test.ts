@@ -341,13 +341,15 @@ describe("item 3: a worker that dies is reported, never a silent exit", () => {
     const f = join(dir, "huge.csv");
     const words = "so I hear you saying that it has been hard ".repeat(120_000); // ~5 MB
     writeFileSync(f, `speaker,text\nT,${words}\nC,short\n`);
-    const r = spawnCli(["code", f, "--classifier", "rules", "--workers", "2"]);
+    // --max-utterance-mb 8: the default bound (1 MB, item 5) would refuse the utterance.
+    const big = ["--max-utterance-mb", "8"];
+    const r = spawnCli(["code", f, "--classifier", "rules", "--workers", "2", ...big]);
     expect(r.code, r.err.slice(0, 300)).toBe(0);
     oneLine(r.err);
     expect(r.err).toMatch(
       /^rapportkit: warning: a --workers thread stopped \(it reached its \d+ MB heap limit\)/,
     );
-    const one = spawnCli(["code", f, "--classifier", "rules", "--workers", "1"]);
+    const one = spawnCli(["code", f, "--classifier", "rules", "--workers", "1", ...big]);
     expect(r.out).toBe(one.out);
     expect(r.out.trimEnd().split("\n")).toHaveLength(3);
   }, 120_000);

@@ -5,16 +5,25 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { workerEngine } from "../../src/cli/commands/code.js";
+import { CsvRecordReader } from "../../src/io/csv.js";
 import {
   type CodedRow,
   codedCsvLine,
+  DEFAULT_MAX_UTTERANCE_BYTES,
+  readAnnomi,
   readCsv,
+  readJson,
+  readJsonl,
+  readSrt,
+  readText,
   writeCodedCsv,
   writeCsv,
 } from "../../src/io/index.js";
+import { collectStream, streamCsvUtterances, streamJsonlUtterances } from "../../src/node/index.js";
 import { hasStackTrace, runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/dist.js";
 
@@ -108,4 +117,255 @@ describe("item 4: --csv-safe neutralises formula cells (OWASP CSV injection)", (
       expect(readCsv(plain.out).transcripts[0]?.utterances.map((u) => u.text)).toEqual(FORMULAS);
     }
   });
+});
+
+describe("item 5: a documented maximum utterance size", () => {
+  const MB = DEFAULT_MAX_UTTERANCE_BYTES;
+  const long = "x".repeat(MB + 1);
+  const fits = "é".repeat(MB / 2); // exactly 1 MB of UTF-8
+  const csv = `speaker,text\nT,a\nC,${long}\nT,b\n`;
+
+  it("the default is 1 MB of UTF-8", () => {
+    expect(MB).toBe(1_000_000);
+    expect(readCsv(`speaker,text\nT,${fits}\n`).transcripts[0]?.utterances).toHaveLength(1);
+    expect(() => readCsv(`speaker,text\nT,${fits}é\n`)).toThrow(/too_large|longer than/);
+  });
+
+  it("readCsv: a longer utterance is an error naming its line; skipped and counted with skip", () => {
+    expect(() => readCsv(csv, { file: "f.csv" })).toThrow(
+      /^f\.csv:3 \(text\): csv: the utterance is longer than the maximum of 1 MB/,
+    );
+    const r = readCsv(csv, { onError: "skip" });
+    expect(r.transcripts[0]?.utterances.map((u) => u.text)).toEqual(["a", "b"]);
+    expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["too_large", 3]]);
+    expect(r.warnings[0]?.message).toMatch(/row skipped$/);
+    expect(readCsv(csv, { maxUtteranceBytes: 2 * MB }).transcripts[0]?.utterances).toHaveLength(3);
+    expect(() => readCsv(csv, { maxUtteranceBytes: 0 })).toThrow(/maxUtteranceBytes/);
+  });
+
+  it("the streaming readers, JSONL, JSON, text, SRT and AnnoMI give the same bound", async () => {
+    const s = await collectStream(streamCsvUtterances([csv], { onError: "skip" }));
+    expect(s.warnings.map((w) => [w.code, w.line])).toEqual([["too_large", 3]]);
+    const jsonl = `{"speaker":"T","text":"a"}\n{"speaker":"C","text":"${long}"}\n`;
+    expect(() => readJsonl(jsonl)).toThrow(/^2 \(text\): jsonl: the utterance is longer/);
+    const j = await collectStream(streamJsonlUtterances([jsonl], { onError: "skip" }));
+    expect(j.warnings.map((w) => w.line)).toEqual([2]);
+    expect(() =>
+      readJson(JSON.stringify({ id: "s", utterances: [{ speaker: "T", text: long }] })),
+    ).toThrow(/utterances\[0\]\.text|utterances\.0\.text/);
+    expect(() => readText(`T: a\nC: ${long.slice(0, MB / 2)}\n${long.slice(0, MB / 2)}\n`)).toThrow(
+      /^2 \(text\): txt: the utterance is longer/,
+    );
+    expect(() => readSrt(`1\n00:00:01,000 --> 00:00:02,000\n${long}\n`)).toThrow(/longer than/);
+    const annomi = `transcript_id,utterance_id,interlocutor,utterance_text\n1,0,therapist,a\n1,1,client,${long}\n`;
+    expect(() => readAnnomi(annomi)).toThrow(
+      /^3 \(utterance_text\): annomi: the utterance is longer/,
+    );
+    expect(readAnnomi(annomi, { onError: "skip" }).transcripts[0]?.utterances).toHaveLength(1);
+  });
+
+  it("the CLI: --max-utterance-mb raises the bound; a bad value is a usage error", async () => {
+    const dir = tmp();
+    const f = join(dir, "f.csv");
+    writeFileSync(f, csv);
+    const r = await runCli(["code", f, "--classifier", "rules"]);
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).toContain("f.csv:3");
+    const skip = await runCli(["code", f, "--classifier", "rules", "--on-error", "skip"]);
+    expect(skip.code).toBe(0);
+    expect(skip.err).toContain("skipped 1 malformed row");
+    const more = await runCli(["convert", f, "--to", "jsonl", "--max-utterance-mb", "1.5"]);
+    expect(more.code).toBe(0);
+    expect(more.out.trimEnd().split("\n")).toHaveLength(3);
+    expect((await runCli(["convert", f, "--to", "csv", "--max-utterance-mb", "0"])).code).toBe(2);
+  });
+
+  it("a 60 MB cell is a one-line error (was a V8 abort), read in bounded memory", () => {
+    const dir = tmp();
+    const f = join(dir, "huge.csv");
+    writeFileSync(f, `speaker,text\nT,short\nC,${"so I hear you ".repeat(4_300_000)}\nT,after\n`);
+    const shell = `/usr/bin/time -f "peak %M" $CMD`;
+    const r = spawnCli(["code", f, "--classifier", "rules"], { shell });
+    expect(r.code).toBe(1);
+    const lines = r.err.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/huge\.csv:3: csv: the row that begins here is too long/);
+    expect(lines.filter((l) => l.startsWith("rapportkit"))).toHaveLength(1);
+    expect(hasStackTrace(r.err)).toBe(false);
+    const peak = Number(/peak (\d+)/.exec(r.err)?.[1]) / 1024;
+    expect(peak).toBeLessThan(400);
+    const skip = spawnCli(["code", f, "--classifier", "rules", "--on-error", "skip"], { shell });
+    expect(skip.code).toBe(0);
+    expect(skip.out.trimEnd().split("\n")).toHaveLength(3);
+    expect(skip.err).toContain("skipped 1 malformed row");
+  }, 60_000);
+});
+
+describe("item 6: stdout respects backpressure", () => {
+  it("code big.csv | slow-reader: what waits in the process stays bounded (was the whole output)", () => {
+    const dir = tmp();
+    const f = join(dir, "big.csv");
+    let s = "speaker,text\n";
+    for (let i = 0; i < 30_000; i++) s += `${i % 2 ? "C" : "T"},utterance ${i} with a few words\n`;
+    writeFileSync(f, s);
+    // Records the most bytes ever queued in process.stdout (written but not yet taken by the pipe).
+    const probe = join(dir, "probe.cjs");
+    writeFileSync(
+      probe,
+      `let max = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (...a) => { const r = write(...a); max = Math.max(max, process.stdout.writableLength); return r; };
+process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(join(dir, "max.txt"))}, String(max)));
+`,
+    );
+    for (const argv of [
+      ["code", f, "--classifier", "rules"],
+      ["convert", f, "--to", "jsonl"],
+    ]) {
+      const r = spawnCli(argv, {
+        shell: "$CMD | (sleep 2; wc -c)",
+        env: { NODE_OPTIONS: `--require ${probe}` },
+      });
+      expect(r.code, r.err).toBe(0);
+      expect(Number(r.out.trim())).toBeGreaterThan(1_000_000);
+      const max = Number(readFileSync(join(dir, "max.txt"), "utf8"));
+      expect(max).toBeGreaterThan(0);
+      expect(max).toBeLessThan(256 * 1024);
+    }
+  }, 60_000);
+});
+
+describe("item 17: ids and labels reach a terminal escaped", () => {
+  // A title change (OSC 0), a screen clear (CSI 2J), an 8-bit CSI and a right-to-left override.
+  const EVIL = ["s\u001b]0;pwned\u0007", "t\u001b[2Jx", "u\u009b31mv", "w\u202ex"];
+  const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
+
+  it("score: session ids, utterance ids and codes are printed as visible escapes", async () => {
+    const dir = tmp();
+    let s = "id,session,index,speaker,code,confidence,text\n";
+    for (const sid of EVIL)
+      s += `"${sid}:0","${sid}",0,therapist,reflection.simple,1,words\n"${sid}:1","${sid}",1,client,change,1,more\n`;
+    writeFileSync(join(dir, "coded.csv"), s);
+    const r = await runCli(["score", "coded.csv"], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(raw);
+    expect(r.err).not.toMatch(raw);
+    expect(r.out).toContain("session s\\x1b]0;pwned\\x07 ");
+    expect(r.out).toContain("session w\\u202ex ");
+  });
+
+  it("agree: labels in the text tables are escaped, and the rows stay aligned", async () => {
+    const dir = tmp();
+    const rows = EVIL.flatMap((l) => [`${l},${l}`, `${l},a`]);
+    writeFileSync(
+      join(dir, "p.csv"),
+      `gold,pred\n${rows.map((r) => r.replaceAll("\n", "")).join("\n")}\n`,
+    );
+    const r = await runCli(["agree", "--pairs", "p.csv", "--resamples", "0"], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(raw);
+    expect(r.out).toContain("t\\x1b[2Jx");
+  });
+
+  it("errors and warnings: a value from the input in the message is escaped", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "f.csv"), "speaker,text\nT,a\n");
+    const argv = ["code", "f.csv", "--classifier", "rules", "--text-column", "x\u001b[2J\u009b"];
+    const r = await runCli(argv, { cwd: dir });
+    expect(r.code).toBe(1);
+    oneLine(r.err);
+    expect(r.err).not.toMatch(raw);
+    expect(r.err).toContain("x\\u001b[2J\\x9b");
+  });
+});
+
+describe("item 18: a failure midway leaves no partial --out; damage is named where it began", () => {
+  it("code and convert failing midway (a bad row, an over-long utterance) leave no --out and no temporary file", async () => {
+    const dir = tmp();
+    let s = "speaker,text\n";
+    for (let i = 0; i < 5000; i++) s += `T,row ${i} with some words to pass 64 kB of output\n`;
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, `${s}C,"broken" quote\n${s.slice(13)}`);
+    const big = join(dir, "big.csv");
+    writeFileSync(big, `${s}C,${"x".repeat(1_000_001)}\n`);
+    const out = join(dir, "out.csv");
+    for (const [f, line] of [
+      [bad, 5002],
+      [big, 5002],
+    ] as const)
+      for (const argv of [
+        ["code", f, "--classifier", "rules", "--out", out],
+        ["convert", f, "--to", "csv", "--out", out],
+        ["code", f, "--classifier", "rules", "--workers", "2", "--out", out],
+      ]) {
+        const r = await runCli(argv);
+        expect(r.code).toBe(1);
+        oneLine(r.err);
+        expect(r.err).toContain(`:${line}`);
+        expect(existsSync(out)).toBe(false);
+        expect(readdirSync(dir).sort()).toEqual(["bad.csv", "big.csv"]);
+      }
+  }, 60_000);
+
+  it("reading that gives up on damaged quoting names the line where the damage began", () => {
+    // Good rows to line 4,986; from line 4,987 every tenth line opens a quote the next one breaks.
+    let s = "a,b\n";
+    for (let i = 2; i < 4987; i++) s += `x,good row number ${i}\n`;
+    for (let i = 0; i < 40_000; i++) s += i % 10 === 0 ? 'a,"b\n' : '"",c\n';
+    // workFactor 0: give up as soon as the re-reading passes the fixed allowance.
+    const r = new CsvRecordReader({ format: "csv", skip: true, workFactor: 0, file: "f.csv" });
+    const bytes = Buffer.from(s);
+    let thrown: unknown;
+    try {
+      for (let i = 0; i < bytes.length; i += 4096) r.push(bytes.subarray(i, i + 4096));
+      r.end();
+    } catch (e) {
+      thrown = e;
+    }
+    const issue = (thrown as { issues?: { line?: number; message: string; code: string }[] })
+      ?.issues?.[0];
+    expect(issue?.code).toBe("bad_csv");
+    expect(issue?.line).toBe(4987);
+    const last = Number(/read past line (\d+)/.exec(issue?.message ?? "")?.[1]);
+    expect(last).toBeGreaterThan(4987);
+  });
+});
+
+describe("item 19: --workers is capped by the cores and by what the input needs", () => {
+  it("a worker engine starts a thread only when a batch needs one", async () => {
+    const engine = workerEngine({ codebook: "rapport", kind: "rules" }, 8);
+    try {
+      const preds = await engine.classify([
+        {
+          id: "s:0",
+          session: "s",
+          index: 0,
+          speaker: "T",
+          role: "therapist",
+          text: "How are you?",
+        },
+      ]);
+      expect(preds).toHaveLength(1);
+      expect(engine.started?.()).toBe(1);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+
+  it("code --workers 64 on a 2-line file: capped at the cores, with a note; the same output", async () => {
+    const dir = tmp();
+    const f = join(dir, "two.csv");
+    writeFileSync(f, "speaker,text\nT,How are you?\nC,Fine.\n");
+    const r = await runCli(["code", f, "--classifier", "rules", "--workers", "64"]);
+    expect(r.code, r.err).toBe(0);
+    const cores = availableParallelism();
+    if (cores < 64)
+      expect(r.err).toBe(
+        `rapportkit: note: --workers 64 capped at ${cores}, the number of cores available\n`,
+      );
+    const one = await runCli(["code", f, "--classifier", "rules"]);
+    expect(r.out).toBe(one.out);
+    const help = await runCli(["code", "--help"]);
+    expect(help.out).toMatch(/capped at the number of cores/);
+  }, 60_000);
 });

@@ -25,6 +25,7 @@ import { AgreementInputError } from "../../core/errors.js";
 import type { Coding } from "../../core/schemas.js";
 import { type CsvRecord, csvRecords } from "../_input.js";
 import { delayedProgress, type Progress } from "../_progress.js";
+import { terminalSafe } from "../_text.js";
 import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
 
 /**
@@ -409,12 +410,14 @@ function reportJson(r: ClassificationReport): Record<string, unknown> {
 
 function reportText(r: ClassificationReport): string {
   // The confusion matrix's labels, so the per-class rows and the matrix rows always match.
-  const labels = r.confusion.labels.map(String);
+  const keys = r.confusion.labels.map(String);
+  // Labels come from the input: escaped before they reach a terminal.
+  const labels = keys.map(terminalSafe);
   const shown = labels.slice(0, MAX_PRINTED_ROWS);
   const w = Math.max(12, ...shown.map((l) => l.length));
   let s = `  ${"label".padEnd(w)} ${"precision".padStart(9)} ${"recall".padStart(9)} ${"f1".padStart(9)} ${"support".padStart(8)}\n`;
-  for (const l of shown) {
-    const c = r.perClass[l];
+  for (const [i, l] of shown.entries()) {
+    const c = r.perClass[keys[i] as string];
     if (!c) continue;
     s += `  ${l.padEnd(w)} ${fmt(c.precision).padStart(9)} ${fmt(c.recall).padStart(9)} ${fmt(c.f1).padStart(9)} ${String(c.support).padStart(8)}\n`;
   }
@@ -424,7 +427,7 @@ function reportText(r: ClassificationReport): string {
   s += `  ${"accuracy".padEnd(w)} ${fmt(r.accuracy).padStart(9)}\n`;
   const undef = r.undefinedRatios;
   if (undef.length > 0)
-    s += `  (0/0 reported as 0: ${undef.slice(0, 10).join(", ")}${
+    s += `  (0/0 reported as 0: ${undef.slice(0, 10).map(terminalSafe).join(", ")}${
       undef.length > 10 ? `, and ${(undef.length - 10).toLocaleString("en-US")} more` : ""
     })\n`;
   const matrix = r.confusion.matrix;
@@ -641,13 +644,13 @@ async function runCoded(
   const allCodes = Object.keys(r.perCode);
   const codes = allCodes.slice(0, MAX_PRINTED_ROWS);
   if (codes.length > 0) {
-    const w = Math.max(10, ...codes.map((c) => c.length));
+    const w = Math.max(10, ...codes.map((c) => terminalSafe(c).length));
     s += `\n  per code (each against the rest; the first file as reference)\n`;
     s += `  ${"code".padEnd(w)} ${"kappa".padStart(8)} ${"precision".padStart(9)} ${"recall".padStart(9)} ${"f1".padStart(9)} ${"n first".padStart(8)} ${"n second".padStart(8)}\n`;
     for (const c of codes) {
       const x = r.perCode[c];
       if (!x) continue;
-      s += `  ${c.padEnd(w)} ${fmt(x.kappa.value).padStart(8)} ${fmt(x.precision).padStart(9)} ${fmt(x.recall).padStart(9)} ${fmt(x.f1).padStart(9)} ${String(x.support).padStart(8)} ${String(x.predicted).padStart(8)}\n`;
+      s += `  ${terminalSafe(c).padEnd(w)} ${fmt(x.kappa.value).padStart(8)} ${fmt(x.precision).padStart(9)} ${fmt(x.recall).padStart(9)} ${fmt(x.f1).padStart(9)} ${String(x.support).padStart(8)} ${String(x.predicted).padStart(8)}\n`;
     }
     s += moreNote(codes.length, allCodes.length, "codes");
   }

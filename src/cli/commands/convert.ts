@@ -34,7 +34,7 @@ export default defineCommand({
     "csv-safe": {
       type: "boolean",
       description:
-        "CSV output for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (all quoted); not an exact round trip",
+        "for spreadsheets: a ' before cells starting = + - @ tab CR (inexact round trip)",
     },
   },
   async run(ctx) {

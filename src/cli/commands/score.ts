@@ -16,6 +16,7 @@ import {
   summarizeSession,
 } from "../../score/index.js";
 import { inputArgs, loadInput, printWarnings } from "../_input.js";
+import { terminalSafe } from "../_text.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /** True when the text looks like `rapportkit code` output (CSV header or JSONL keys `code` and `confidence`). */
@@ -166,28 +167,29 @@ const f1 = (v: number | null, unit = "") => (v === null ? "undefined" : `${v.toF
 const f2 = (v: number | null) => (v === null ? "undefined" : v.toFixed(2));
 
 function printText(s: Scored, io: CliIO): void {
+  // Session ids, utterance ids and codes come from the input: escaped before they reach a terminal.
+  const line = (text: string) => io.out(`${terminalSafe(text)}\n`);
   const u = s.summary.utterances;
-  io.out(
-    `session ${s.session} (${s.codebook}; ${u.therapist} therapist, ${u.client} client utterances, ${u.uncoded} uncoded)\n`,
+  line(
+    `session ${s.session} (${s.codebook}; ${u.therapist} therapist, ${u.client} client utterances, ${u.uncoded} uncoded)`,
   );
-  io.out(
-    `  rapport (behavioural estimate, 0-100): goal ${f1(s.rapport.goal)}  task ${f1(s.rapport.task)}  bond ${f1(s.rapport.bond)}  overall ${f1(s.rapport.overall)}\n`,
+  line(
+    `  rapport (behavioural estimate, 0-100): goal ${f1(s.rapport.goal)}  task ${f1(s.rapport.task)}  bond ${f1(s.rapport.bond)}  overall ${f1(s.rapport.overall)}`,
   );
   const c = s.miti.competency;
-  io.out(
-    `  MITI 4.2.1: R:Q ${f2(s.miti.rq_ratio)} (${c.rq.level ?? "n/a"})  %CR ${f1(s.miti.pct_complex_reflections, "%")} (${c.pctCR.level ?? "n/a"})  MIA ${s.miti.mi_adherent}  MINA ${s.miti.mi_non_adherent}\n`,
+  line(
+    `  MITI 4.2.1: R:Q ${f2(s.miti.rq_ratio)} (${c.rq.level ?? "n/a"})  %CR ${f1(s.miti.pct_complex_reflections, "%")} (${c.pctCR.level ?? "n/a"})  MIA ${s.miti.mi_adherent}  MINA ${s.miti.mi_non_adherent}`,
   );
-  io.out(
-    `  MISC 2.5: %open questions ${f1(s.misc.pct_open_questions, "%")}  %MI-consistent ${f1(s.misc.pct_mi_consistent, "%")}  %change talk ${f1(s.misc.pct_change_talk, "%")}\n`,
+  line(
+    `  MISC 2.5: %open questions ${f1(s.misc.pct_open_questions, "%")}  %MI-consistent ${f1(s.misc.pct_mi_consistent, "%")}  %change talk ${f1(s.misc.pct_change_talk, "%")}`,
   );
   const t = s.summary.talkShare;
-  io.out(
-    `  talk share (${t.basis}): therapist ${f1(t.therapist.value === null ? null : t.therapist.value * 100, "%")}  client ${f1(t.client.value === null ? null : t.client.value * 100, "%")}; interruptions ${s.summary.interruptions.total}\n`,
+  line(
+    `  talk share (${t.basis}): therapist ${f1(t.therapist.value === null ? null : t.therapist.value * 100, "%")}  client ${f1(t.client.value === null ? null : t.client.value * 100, "%")}; interruptions ${s.summary.interruptions.total}`,
   );
-  if (s.flags.length === 0) io.out("  flags: none\n");
-  for (const f of s.flags)
-    io.out(`  flag ${f.kind}: ${f.message} [${f.utteranceIds.join(", ")}]\n`);
-  for (const n of s.flags_not_evaluated) io.out(`  not evaluated: ${n.kind} (${n.reason})\n`);
+  if (s.flags.length === 0) line("  flags: none");
+  for (const f of s.flags) line(`  flag ${f.kind}: ${f.message} [${f.utteranceIds.join(", ")}]`);
+  for (const n of s.flags_not_evaluated) line(`  not evaluated: ${n.kind} (${n.reason})`);
 }
 
 /**

@@ -1,0 +1,25 @@
+/**
+ * Text for a terminal: user-supplied ids and labels printed by the CLI go through
+ * {@link terminalSafe}, so a session id or label holding an escape sequence (ESC `[2J`, an OSC 8
+ * link, a title change) or a bidirectional override is printed as visible `\xNN` / `\uNNNN`
+ * escapes instead of acting on the terminal.
+ * @module
+ */
+
+/** C0 and C1 control characters, DEL, and the bidirectional controls (Trojan Source). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters escaped
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with every control character (C0, DEL, C1, and the bidirectional controls, line and
+ * paragraph separators included) written as a visible escape: `\x1b`, `\x0a`, `\u202e`.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100
+      ? `\\x${n.toString(16).padStart(2, "0")}`
+      : `\\u${n.toString(16).padStart(4, "0")}`;
+  });
+}

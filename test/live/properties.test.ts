@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { annomiCodebook, mitiCodebook, rapportCodebook } from "../../src/codebook/builtin/index.js";
 import { codesForRole } from "../../src/codebook/hierarchy.js";
-import type { SpeakerRole } from "../../src/core/schemas.js";
+import type { Codebook, SpeakerRole } from "../../src/core/schemas.js";
 import { createLiveCoder } from "../../src/live/index.js";
 import type { LiveScoreOptions } from "../../src/live/scores.js";
 import { batchScores, codedOf, scoresOf, scripted } from "./_helpers.js";
@@ -28,7 +28,7 @@ const TEXTS = [
   "",
 ];
 
-const CODEBOOKS = [rapportCodebook, annomiCodebook, mitiCodebook];
+const CODEBOOKS: readonly Codebook[] = [rapportCodebook, annomiCodebook, mitiCodebook];
 
 interface Row {
   role: SpeakerRole;

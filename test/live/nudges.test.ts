@@ -12,6 +12,7 @@ import {
   createLiveCoder,
   DEFAULT_NUDGE_RULES,
   formatNudge,
+  type LiveCoder,
   type Nudge,
   type NudgeMetric,
   type NudgeRule,
@@ -89,11 +90,7 @@ const ruleArb: fc.Arbitrary<NudgeRule> = fc.record({
 });
 
 /** Recomputes each rule at each utterance from the whole history. */
-function oracle(
-  rows: readonly Row[],
-  rule: NudgeRule,
-  live: ReturnType<typeof createLiveCoder>,
-): Nudge[] {
+function oracle(rows: readonly Row[], rule: NudgeRule, live: LiveCoder): Nudge[] {
   const coded = codedOf(live, { id: "rapport", version: "1" });
   const session = prepare(coded);
   const miti = mapUnits(session, "miti-4.2.1", {}).mapped;

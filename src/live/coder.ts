@@ -57,8 +57,9 @@ export interface LiveCoderOptions<K extends Classifier = Classifier> {
    * How many of the latest utterances the classifier sees as context for the next one. The
    * context is those turns plus, before them, the latest earlier turn of each role, oldest
    * first: what the built-in classifiers read of a session (the previous turn of each role, and
-   * the last 3 turns for mirroring), and LLM adapters' `contextTurns` (default 3). Default 4.
-   * Raise it for a classifier that looks further back.
+   * the last 3 turns for mirroring), and LLM adapters' `contextTurns` (default 3). Default 3.
+   * Raise it for a classifier that looks further back (each context turn is classified again
+   * with every push, so the cost per push grows with it).
    */
   readonly contextTurns?: number;
   /**
@@ -202,7 +203,7 @@ export function createLiveCoder(options: LiveCoderOptions): LiveCoder | AsyncLiv
       path: ["session"],
       message: "expected a non-empty string",
     });
-  const contextTurns = options?.contextTurns ?? 4;
+  const contextTurns = options?.contextTurns ?? 3;
   if (!Number.isInteger(contextTurns) || contextTurns < 0)
     issues.push({
       code: "out_of_range",

@@ -10,6 +10,7 @@ export * from "./classify/index.js";
 export * from "./codebook/index.js";
 export * from "./core/index.js";
 export * from "./io/index.js";
+export * from "./live/index.js";
 export * from "./report/index.js";
 export * from "./score/index.js";
 export * from "./text/index.js";

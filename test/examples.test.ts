@@ -8,8 +8,11 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..");
 
-function runExample(name: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(join(ROOT, "node_modules/.bin/tsx"), [join("examples", name)], {
+function runExample(
+  name: string,
+  args: readonly string[] = [],
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(join(ROOT, "node_modules/.bin/tsx"), [join("examples", name), ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
@@ -19,6 +22,28 @@ function runExample(name: string): { code: number | null; stdout: string; stderr
 }
 
 describe("examples", () => {
+  it("live-replay.ts replays the demo WebVTT with its timings through the live coder", () => {
+    // The demo's cues span 5 min 41 s; at ×200 the replay must take about 1.7 s, not less.
+    const r = runExample("live-replay.ts", ["--speed", "200"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.filter((l) => /^\[\d\d:\d\d\] (therapist|client) /.test(l))).toHaveLength(46);
+    // The invalidating remark at 04:30 raises the judgement nudge, right after its line.
+    const at = lines.findIndex((l) => l.startsWith("[04:30] therapist invalidation"));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^\s+nudge judgement: /);
+    const m = r.stdout.match(/replayed 46 utterances in ([\d.]+) s \(speed ×200\); (\d+) nudges/);
+    expect(m).not.toBeNull();
+    expect(Number(m?.[1])).toBeGreaterThanOrEqual(1.6);
+    expect(r.stderr).toBe("");
+  });
+
+  it("live-replay.ts rejects a bad speed without a stack trace", () => {
+    const r = runExample("live-replay.ts", ["--speed", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("--speed: expected a number > 0 (1 = real time)");
+  });
+
   it("app-developer.ts codes a session, cascading unsure utterances to the (fake) LLM", () => {
     const r = runExample("app-developer.ts");
     expect(r.code, r.stderr).toBe(0);

@@ -128,26 +128,31 @@ function prepareUncached(input: CodedTranscript, options: SessionScoreOptions): 
     );
   if (options.source !== undefined && otherSource > 0)
     warnings.push(`${otherSource} coding(s) from sources other than '${options.source}' ignored`);
-  const units: Unit[] = coded.transcript.utterances.map((u) => {
-    const coding = byId.get(u.id);
-    const toks = tokenize(u.text);
-    const words: string[] = [];
-    let q = false;
-    for (const t of toks) {
-      if (t.kind === "word") words.push(t.norm);
-      else if (t.norm === "?") q = true;
-    }
-    return {
-      utterance: u,
-      role: u.role,
-      coding,
-      codeId: coding?.codeId,
-      wordCount: words.length,
-      tokens: words,
-      isQuestion: q,
-    };
-  });
+  const units: Unit[] = coded.transcript.utterances.map((u) => makeUnit(u, byId.get(u.id)));
   return { id: coded.transcript.id, codebookId: coded.codebook.id, units, warnings };
+}
+
+/**
+ * An utterance with its chosen coding, tokenised once (word tokens, normalised; whether it has a
+ * question mark). Shared by the batch scores and the live coder. @internal
+ */
+export function makeUnit(u: Utterance, coding: Coding | undefined): Unit {
+  const toks = tokenize(u.text);
+  const words: string[] = [];
+  let q = false;
+  for (const t of toks) {
+    if (t.kind === "word") words.push(t.norm);
+    else if (t.norm === "?") q = true;
+  }
+  return {
+    utterance: u,
+    role: u.role,
+    coding,
+    codeId: coding?.codeId,
+    wordCount: words.length,
+    tokens: words,
+    isQuestion: q,
+  };
 }
 
 /** The mapping table for a codebook and target, or a ScoreInputError naming the codebook. @internal */

@@ -114,8 +114,8 @@ const BACKCHANNEL = new Set([
   "um",
 ]);
 
-/** A short facilitative client utterance ("yeah", "right", "mm-hmm") that does not end a volley. */
-function isBackchannel(u: Unit): boolean {
+/** A short facilitative client utterance ("yeah", "right", "mm-hmm") that does not end a volley. @internal */
+export function isBackchannel(u: Unit): boolean {
   if (u.tokens.length === 0 || u.tokens.length > 3) return u.tokens.length === 0;
   return u.tokens.every((t) => BACKCHANNEL.has(t));
 }

@@ -1,7 +1,14 @@
 import type { Coding, Utterance } from "../core/schemas.js";
 import { trend } from "../score/trend.js";
-import { escapeHtml as esc, fmt, truncate } from "./escape.js";
-import { codeFamily, OKABE_ITO } from "./palette.js";
+import { escapeHtml as esc, fmt } from "./escape.js";
+import {
+  type CodeStyle,
+  codePalette,
+  fillOf,
+  OKABE_ITO,
+  type PaletteCode,
+  patternDefs,
+} from "./palette.js";
 import {
   type BandRow,
   type Bar,
@@ -57,8 +64,8 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px s
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr:target{outline:3px solid #0072B2;background:#eef6fb}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
-.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border:1px solid #555}
-.swatch.harms{border:2px solid #000}
+.legend-role{display:block}.legend-head{font-weight:600}.legend-item{display:inline-block;margin-right:.8rem;white-space:nowrap}
+.sw{vertical-align:-.15em;margin-right:.25em}.defs{position:absolute}
 .tip{position:fixed;left:0;right:0;bottom:0;background:#111;color:#fff;padding:.5rem 1rem;font-size:.9rem;min-height:2.4rem;z-index:2}
 a{color:#0b4f8a}a:focus-visible,summary:focus-visible{outline:3px solid #E69F00;outline-offset:2px}
 nav ul{display:flex;flex-wrap:wrap;gap:.2rem .9rem;list-style:none;padding:0;margin:.5rem 0}
@@ -68,6 +75,80 @@ nav ul{display:flex;flex-wrap:wrap;gap:.2rem .9rem;list-style:none;padding:0;mar
 `;
 
 type Role = "therapist" | "client" | "other";
+
+/** What the whole report shares: every code's style and name, in codebook order. */
+interface Ctx {
+  readonly styles: Map<string, CodeStyle>;
+  readonly codes: Map<string, PaletteCode>;
+}
+
+/**
+ * The codes of the report, in order: the codebook's, then any other code the codings use (with the
+ * role of the utterances it was given to); and their styles.
+ */
+function reportContext(sessions: readonly ReportSession[], options: ReportOptions): Ctx {
+  const codes = new Map<string, PaletteCode>();
+  for (const c of options.codebook?.codes ?? []) codes.set(c.id, c);
+  const extra = new Map<string, PaletteCode>();
+  for (const s of sessions) {
+    const roles = new Map(s.transcript.utterances.map((u) => [u.id, u.role]));
+    for (const c of s.codings ?? [])
+      if (!codes.has(c.codeId) && !extra.has(c.codeId))
+        extra.set(c.codeId, { id: c.codeId, role: roles.get(c.utteranceId) });
+  }
+  for (const id of [...extra.keys()].sort()) codes.set(id, extra.get(id) as PaletteCode);
+  return { styles: codePalette([...codes.values()]), codes };
+}
+
+const UNCODED: CodeStyle = { color: "#FFFFFF", pattern: "solid", harms: false, family: "Uncoded" };
+
+function styleOf(ctx: Ctx, id: string | undefined): CodeStyle {
+  return id === undefined ? UNCODED : (ctx.styles.get(id) ?? UNCODED);
+}
+
+/** Who spoke: the speaker's name, with the role when the name is not just the role. */
+function speakerOf(u: Utterance): string {
+  const role = roleLabel(u.role);
+  const name = u.speaker.trim();
+  return name === "" || name.toLowerCase() === u.role ? role : `${role} ${name}`;
+}
+
+/** A code's display name: its codebook label, else its id. */
+function nameOf(ctx: Ctx, id: string): string {
+  return ctx.codes.get(id)?.label ?? id;
+}
+
+/** A legend swatch: a small SVG square with the code's fill and outline. */
+function swatch(st: CodeStyle): string {
+  return `<svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="1" width="12" height="12" fill="${esc(fillOf(st))}" stroke="${st.harms ? "#000" : "#555"}" stroke-width="${st.harms ? 2 : 1}"/></svg>`;
+}
+
+/**
+ * The colour key of a set of codes, one line per role, in codebook order (a parent before its
+ * children, which share its hue).
+ */
+function codeLegend(ctx: Ctx, ids: ReadonlySet<string>): string {
+  const byRole = new Map<string, string[]>();
+  for (const [id, c] of ctx.codes) {
+    if (!ids.has(id)) continue;
+    const role = c.role ?? "other";
+    byRole.set(role, [...(byRole.get(role) ?? []), id]);
+  }
+  const rows: string[] = [];
+  for (const role of ["therapist", "client", "other"]) {
+    const list = byRole.get(role);
+    if (!list) continue;
+    rows.push(
+      `<li class="legend-role"><span class="legend-head">${roleLabel(role as Role)} codes:</span> ${list
+        .map((id) => {
+          const st = styleOf(ctx, id);
+          return `<span class="legend-item" data-code="${esc(id)}" data-for="${role}" title="${esc(id)}">${swatch(st)}${esc(nameOf(ctx, id))}${st.harms ? " (harms rapport)" : ""}</span>`;
+        })
+        .join(" ")}</li>`,
+    );
+  }
+  return `<ul class="legend" aria-label="Colour key">${rows.join("")}</ul>`;
+}
 
 /** A resolved coding per utterance (the chosen one when there are several). */
 function chooseCodings(
@@ -201,10 +282,11 @@ export function renderReport(
 ): string {
   const charts = new Set(options.charts ?? REPORT_CHARTS);
   const title = options.title ?? "rapportkit session report";
+  const ctx = reportContext(sessions, options);
   const body: string[] = [];
   if (sessions.length > 1 && charts.has("trends")) body.push(renderTrends(sessions, options));
   sessions.forEach((s, i) => {
-    body.push(renderSession(s, i, charts, options));
+    body.push(renderSession(s, i, charts, options, ctx));
   });
   if (sessions.length === 0) body.push('<p class="empty">No sessions to report.</p>');
   return (
@@ -213,6 +295,7 @@ export function renderReport(
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">` +
     `<meta name="referrer" content="no-referrer"><meta name="generator" content="rapportkit">` +
     `<title>${esc(title)}</title><style>${CSS}</style></head><body>` +
+    `<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>${patternDefs(ctx.styles.values())}</defs></svg>` +
     `<header><h1>${esc(title)}</h1>` +
     (options.subtitle ? `<p class="note">${esc(options.subtitle)}</p>` : "") +
     `<p class="note">${sessions.length} session${sessions.length === 1 ? "" : "s"}. This file contains transcript text: keep it as private as the transcripts themselves. It makes no network requests.</p>` +
@@ -230,11 +313,11 @@ function renderSession(
   si: number,
   charts: ReadonlySet<ReportChart>,
   options: ReportOptions,
+  ctx: Ctx,
 ): string {
   const utts = s.transcript.utterances;
   const chosen = chooseCodings(utts, s.codings, options.source);
   const codes = options.codebook?.codes ?? [];
-  const byId = new Map(codes.map((c) => [c.id, c]));
   const anchor = (i: number) => `u-${si}-${i}`;
   const posOf = new Map(utts.map((u, i) => [u.id, i]));
   const flagged = new Set<string>();
@@ -248,19 +331,18 @@ function renderSession(
 
   // Timeline
   if (charts.has("timeline")) {
-    const legend = new Map<string, { color: string; harms: boolean }>();
+    const present = new Set<string>();
     const marks: TimelineMark[] = utts.map((u, i) => {
       const c = chosen.get(u.id);
-      const code = c ? byId.get(c.codeId) : undefined;
-      const fam = codeFamily(c?.codeId, code?.valence);
-      const name = c ? (code ? `${code.label} (${c.codeId})` : c.codeId) : "uncoded";
-      if (c) legend.set(c.codeId, { color: fam.color, harms: fam.harms });
+      const st = styleOf(ctx, c?.codeId);
+      const name = c ? `${nameOf(ctx, c.codeId)} (${c.codeId})` : "uncoded";
+      if (c) present.add(c.codeId);
       const conf = c ? `, confidence ${fmt(c.confidence)}` : "";
-      const label = `#${i + 1} ${roleLabel(u.role)} ${u.speaker ? `(${u.speaker})` : ""}: ${name}${conf}${flagged.has(u.id) ? ", flagged" : ""}. “${truncate(u.text, 280)}”`;
+      const label = `#${i + 1} ${speakerOf(u)}: ${name}${conf}${flagged.has(u.id) ? ", flagged" : ""}`;
       const mark: TimelineMark = {
         role: u.role,
-        color: fam.color,
-        harms: fam.harms,
+        color: fillOf(st),
+        harms: st.harms,
         label,
         href: `#${anchor(i)}`,
         flagged: flagged.has(u.id),
@@ -268,12 +350,7 @@ function renderSession(
       };
       return mark;
     });
-    const legendHtml = `<ul class="legend" aria-label="Colour key">${[...legend]
-      .map(
-        ([id, v]) =>
-          `<li><span class="swatch${v.harms ? " harms" : ""}" style="background:${esc(v.color)}"></span>${esc(id)}${v.harms ? " (harms rapport)" : ""}</li>`,
-      )
-      .join("")}</ul>`;
+    const legendHtml = codeLegend(ctx, present);
     const svg = timelineSvg({
       id: `s${si}-timeline`,
       title: `Timeline of session ${s.transcript.id}`,
@@ -306,13 +383,13 @@ function renderSession(
     });
     const total = chosen.size;
     const bars: Bar[] = ids.map((id) => {
-      const fam = codeFamily(id, byId.get(id)?.valence);
+      const st = styleOf(ctx, id);
       const k = counts.get(id) ?? 0;
       return {
         label: id,
         value: k,
-        color: fam.color,
-        harms: fam.harms,
+        color: fillOf(st),
+        harms: st.harms,
         valueLabel: `${k} (${fmt((100 * k) / Math.max(1, total), 0)}%)`,
       };
     });

@@ -5,15 +5,6 @@
  * tritanopia (Machado, Oliveira & Fernandes 2009, as implemented by culori); and no two codes of a
  * role may share a fill colour outright (CIEDE2000 < 5 under normal vision).
  */
-import {
-  type Color,
-  converter,
-  differenceCiede2000,
-  filterDeficiencyDeuter,
-  filterDeficiencyProt,
-  filterDeficiencyTrit,
-  parse,
-} from "culori";
 import { describe, expect, it } from "vitest";
 import { builtinCodebooks } from "../../src/codebook/index.js";
 import {
@@ -23,47 +14,7 @@ import {
   OKABE_ITO,
   type PaletteCode,
 } from "../../src/report/index.js";
-
-const de = differenceCiede2000();
-const toOklch = converter("oklch");
-const oklch = (hex: string) => toOklch(hex) as { l: number; h?: number };
-const VISION: Record<string, (c: Color) => Color> = {
-  normal: (c) => c,
-  protanopia: filterDeficiencyProt(1),
-  deuteranopia: filterDeficiencyDeuter(1),
-  tritanopia: filterDeficiencyTrit(1),
-};
-
-/** The smallest colour difference between two hex colours over the four kinds of vision. */
-function minDifference(a: string, b: string): { delta: number; vision: string } {
-  let best = { delta: Number.POSITIVE_INFINITY, vision: "" };
-  for (const [vision, f] of Object.entries(VISION)) {
-    const delta = de(f(parse(a) as Color), f(parse(b) as Color));
-    if (delta < best.delta) best = { delta, vision };
-  }
-  return best;
-}
-
-/** Pairs of codes of one role that a reader could confuse, as readable lines (empty when none). */
-export function confusable(styles: ReadonlyMap<string, CodeStyle>, codes: readonly string[]) {
-  const problems: string[] = [];
-  for (let i = 0; i < codes.length; i++)
-    for (let j = i + 1; j < codes.length; j++) {
-      const [x, y] = [codes[i] as string, codes[j] as string];
-      const a = styles.get(x) as CodeStyle;
-      const b = styles.get(y) as CodeStyle;
-      const normal = de(parse(a.color) as Color, parse(b.color) as Color);
-      if (normal < 5) {
-        problems.push(`${x} and ${y} share a colour (${a.color}, ${b.color})`);
-        continue;
-      }
-      if (a.pattern !== b.pattern || a.harms !== b.harms) continue;
-      const m = minDifference(a.color, b.color);
-      if (m.delta < 12)
-        problems.push(`${x} and ${y}: CIEDE2000 ${m.delta.toFixed(1)} under ${m.vision}`);
-    }
-  return problems;
-}
+import { confusable, oklch } from "./_confusable.js";
 
 describe("code styles", () => {
   for (const cb of Object.values(builtinCodebooks))

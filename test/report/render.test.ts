@@ -7,7 +7,6 @@ import {
   bandChartSvg,
   escapeHtml,
   lineChartSvg,
-  OKABE_ITO,
   type ReportSession,
   renderReport,
   timelineSvg,

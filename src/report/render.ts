@@ -10,6 +10,7 @@ import {
   patternDefs,
 } from "./palette.js";
 import {
+  BAND_COLORS,
   type BandRow,
   type Bar,
   bandChartSvg,
@@ -64,7 +65,7 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px s
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr:target{outline:3px solid #0072B2;background:#eef6fb}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
-.legend-role{display:block}.legend-head{font-weight:600}.legend-item{display:inline-block;margin-right:.8rem;white-space:nowrap}
+.legend-role{display:block}.key{margin:.1rem 0 .3rem}h4.panel{font-size:.95rem;margin:.5rem 0 0}.legend-head{font-weight:600}.legend-item{display:inline-block;margin-right:.8rem;white-space:nowrap}
 .sw{vertical-align:-.15em;margin-right:.25em}.defs{position:absolute}
 .tip{position:fixed;left:0;right:0;bottom:0;background:#111;color:#fff;padding:.5rem 1rem;font-size:.9rem;min-height:2.4rem;z-index:2}
 a{color:#0b4f8a}a:focus-visible,summary:focus-visible{outline:3px solid #E69F00;outline-offset:2px}
@@ -317,7 +318,6 @@ function renderSession(
 ): string {
   const utts = s.transcript.utterances;
   const chosen = chooseCodings(utts, s.codings, options.source);
-  const codes = options.codebook?.codes ?? [];
   const anchor = (i: number) => `u-${si}-${i}`;
   const posOf = new Map(utts.map((u, i) => [u.id, i]));
   const flagged = new Set<string>();
@@ -350,7 +350,19 @@ function renderSession(
       };
       return mark;
     });
-    const legendHtml = codeLegend(ctx, present);
+    const confs = [...chosen.values()].map((c) => c.confidence);
+    const allOne = confs.length > 0 && confs.every((v) => v === 1);
+    const harms = [...present].some((id) => styleOf(ctx, id).harms);
+    const key = [
+      `<span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="7" width="5" height="6" fill="#999"/><rect x="8" y="1" width="5" height="12" fill="#999"/></svg>Bar height: the code's confidence, 0–1 on the axis${allOne ? " (here all 1, as for human codes)" : ""}</span>`,
+      flagged.size > 0
+        ? '<span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><path d="M7 3l5 9H2z" fill="#000"/></svg>Flagged utterance (see Flags)</span>'
+        : "",
+      harms
+        ? `<span class="legend-item">${swatch({ ...UNCODED, color: "#FFFFFF", harms: true })}Black outline: harms rapport</span>`
+        : "",
+    ].join(" ");
+    const legendHtml = `${codeLegend(ctx, present)}<p class="legend key">${key}</p>`;
     const svg = timelineSvg({
       id: `s${si}-timeline`,
       title: `Timeline of session ${s.transcript.id}`,
@@ -370,53 +382,56 @@ function renderSession(
     );
   }
 
-  // Code distribution
+  // Codes, per role: each code's share of that role's utterances
   if (charts.has("codes")) {
+    // counts per role and code (a code given to utterances of two roles shows in both panels)
     const counts = new Map<string, number>();
-    for (const c of chosen.values()) counts.set(c.codeId, (counts.get(c.codeId) ?? 0) + 1);
-    const order = codes.map((c) => c.id);
-    const ids = [...counts.keys()].sort((a, b) => {
-      const ia = order.indexOf(a);
-      const ib = order.indexOf(b);
-      if (ia !== ib) return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib);
-      return (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || (a < b ? -1 : 1);
-    });
-    const total = chosen.size;
-    const bars: Bar[] = ids.map((id) => {
-      const st = styleOf(ctx, id);
-      const k = counts.get(id) ?? 0;
-      return {
-        label: id,
-        value: k,
-        color: fillOf(st),
-        harms: st.harms,
-        valueLabel: `${k} (${fmt((100 * k) / Math.max(1, total), 0)}%)`,
-      };
-    });
-    const svg =
-      bars.length > 0
-        ? barChartSvg({
-            id: `s${si}-codes`,
-            title: `Code distribution, session ${s.transcript.id}`,
-            desc: `How many utterances got each code (${total} coded utterances).`,
+    const roleCount: Record<Role, number> = { therapist: 0, client: 0, other: 0 };
+    for (const u of utts) {
+      roleCount[u.role]++;
+      const c = chosen.get(u.id);
+      if (c) counts.set(`${u.role}|${c.codeId}`, (counts.get(`${u.role}|${c.codeId}`) ?? 0) + 1);
+    }
+    const order = [...ctx.codes.keys()];
+    const svgs: string[] = [];
+    const rows: string[][] = [];
+    for (const role of ["therapist", "client", "other"] as const) {
+      const ids = order.filter((id) => counts.has(`${role}|${id}`));
+      if (ids.length === 0) continue;
+      const total = roleCount[role];
+      const coded = ids.reduce((k, id) => k + (counts.get(`${role}|${id}`) ?? 0), 0);
+      const who = `${role === "other" ? "other speakers'" : role} utterances`;
+      const bars: Bar[] = ids.map((id) => {
+        const st = styleOf(ctx, id);
+        const k = counts.get(`${role}|${id}`) ?? 0;
+        const pct = (100 * k) / Math.max(1, total);
+        rows.push([roleLabel(role), nameOf(ctx, id), id, String(k), `${fmt(pct, 1)}%`]);
+        return {
+          label: nameOf(ctx, id),
+          value: pct,
+          color: fillOf(st),
+          harms: st.harms,
+          valueLabel: `${fmt(pct, 0)}% (${k})`,
+        };
+      });
+      svgs.push(
+        `<h4 class="panel">${roleLabel(role)}: ${total} ${who}${coded < total ? `, ${total - coded} not coded` : ""}</h4>` +
+          barChartSvg({
+            id: `s${si}-codes-${role}`,
+            title: `${roleLabel(role)} codes, session ${s.transcript.id}`,
+            desc: `Each code's share of the session's ${total} ${who}.`,
             bars,
-          })
-        : '<p class="empty">No codings.</p>';
+            axis: { title: `% of ${who}`, format: (v) => `${fmt(v)}%` },
+          }),
+      );
+    }
     parts.push(
       figure(
         "codes",
         si,
-        "Code distribution",
-        svg,
-        tableOf(
-          ["Code", "Utterances", "Share"],
-          bars.map((b) => [
-            b.label,
-            String(b.value),
-            `${fmt((100 * b.value) / Math.max(1, total), 1)}%`,
-          ]),
-          [1, 2],
-        ),
+        "Codes by role (share of that role's utterances)",
+        svgs.length > 0 ? svgs.join("") : '<p class="empty">No codings.</p>',
+        tableOf(["Role", "Code", "Id", "Utterances", "Share of role"], rows, [3, 4]),
       ),
     );
   }
@@ -448,6 +463,10 @@ function renderSession(
       desc: `Share of the session's talk per speaker role, measured in ${basis === "time" ? "seconds" : "words"}.`,
       bars,
       max: 100,
+      axis: {
+        title: `% of the session's ${basis === "time" ? "speaking time" : "words"}`,
+        format: (v) => `${fmt(v)}%`,
+      },
     });
     parts.push(
       figure(
@@ -518,7 +537,21 @@ function renderSession(
           ]),
           [1, 2, 3],
         ),
-        '<p class="note">Thresholds: Moyers, Manuel &amp; Ernst, MITI 4.2.1 (2015) — expert opinion, not norms.</p>',
+        `<p class="legend key">${(
+          [
+            ["below", "below fair"],
+            ["fair", "fair (basic competence)"],
+            ["good", "good (proficiency)"],
+          ] as const
+        )
+          .map(
+            ([k, name]) =>
+              `<span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="1" width="12" height="12" fill="${BAND_COLORS[k]}" stroke="#888"/></svg>${name}</span>`,
+          )
+          .join(
+            " ",
+          )} <span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><path d="M7 0l6 7l-6 7l-6 -7z" fill="#000"/></svg>this session's value</span> <span class="legend-item">bold ticks: the thresholds</span></p>` +
+          '<p class="note">Thresholds: Moyers, Manuel &amp; Ernst, MITI 4.2.1 (2015) — expert opinion, not norms. MI-adherent and MI-non-adherent are counts with no published threshold.</p>',
       ),
     );
   }
@@ -652,6 +685,8 @@ function renderTrends(sessions: readonly ReportSession[], options: ReportOptions
           series,
           yMin: 0,
           yMax: 100,
+          xTitle: "Session (in the order given)",
+          yTitle: "Score (0–100)",
         }),
         trendTable(xLabels, series),
       ),
@@ -690,6 +725,8 @@ function renderTrends(sessions: readonly ReportSession[], options: ReportOptions
           series,
           yMin,
           yMax,
+          xTitle: "Session (in the order given)",
+          yTitle: `${inst} total`,
           ...(cutoff !== undefined
             ? { cutoff: { value: cutoff, label: `cutoff ${fmt(cutoff)}` } }
             : {}),

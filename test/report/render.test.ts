@@ -129,6 +129,26 @@ describe("renderReport", () => {
     expect(html).toContain('<pattern id="rk-hatch-978D00"');
   });
 
+  it("splits codes by role, each a share of that role's utterances, on a labelled axis", () => {
+    const html = renderReport([{ transcript: t, codings: codings.slice(0, 4) }], {
+      codebook: rapportCodebook,
+    });
+    const fig = chartHtml(html, "codes");
+    // 3 therapist utterances (one uncoded), 2 client utterances
+    expect(fig).toContain("Therapist: 3 therapist utterances, 1 not coded");
+    expect(fig).toContain("Client: 2 client utterances</h4>");
+    expect(fig).toContain(
+      '<td>Therapist</td><td>Open question</td><td>question.open</td><td class="num">1</td><td class="num">33.3%</td>',
+    );
+    expect(fig).toContain(
+      '<td>Client</td><td>Change talk</td><td>change_talk</td><td class="num">1</td><td class="num">50%</td>',
+    );
+    expect(fig).toContain(">% of therapist utterances</text>");
+    expect(fig).toContain(">% of client utterances</text>");
+    // the client panel's axis runs to 50 %, its bar (Change talk, 50 %) fills it
+    expect(fig).toMatch(/<title>Change talk: 50% \(1\)<\/title>/);
+  });
+
   it("counts the code distribution and shows a data table", () => {
     const html = renderReport([
       {
@@ -293,6 +313,8 @@ describe("chart functions", () => {
       xLabels: ["a", "b", "c"],
       yMin: 0,
       yMax: 10,
+      xTitle: "x",
+      yTitle: "y",
       series: [{ label: "s", color: "#000", values: [1, null, 3] }],
     });
     expect(count(l, 'class="mark"')).toBe(2);

@@ -34,9 +34,9 @@ import {
  * the status box (so keyboard users see what hover shows). It only sets `textContent`.
  */
 const SCRIPT =
-  '(function(){var t=document.getElementById("rk-tip");function show(e){var m=e.target&&e.target.closest?e.target.closest(".mark"):null;if(m&&t){t.textContent=m.getAttribute("aria-label")||"";}}document.addEventListener("focusin",show);document.addEventListener("mouseover",show);})();';
+  '(function(){function show(e){var m=e.target&&e.target.closest?e.target.closest(".mark"):null;var f=m&&m.closest("figure");var t=f&&f.querySelector(".tip");if(t){t.textContent=m.getAttribute("aria-label")||"";}}document.addEventListener("focusin",show);document.addEventListener("mouseover",show);})();';
 /** sha256 of {@link SCRIPT}, base64, for the Content-Security-Policy (checked by a test). @internal */
-export const REPORT_SCRIPT_SHA256 = "PhDBNJfFbPxRae3ko7lxPb/zuChJKpVpzZJTJpERHDc=";
+export const REPORT_SCRIPT_SHA256 = "6+jZhXSDKtB4oXmN1VMPRryrq36Bpf2Whc7OMuAuHxo=";
 /** @internal */
 export const REPORT_SCRIPT = SCRIPT;
 
@@ -49,7 +49,7 @@ const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-$
 const CSS = `
 :root{color-scheme:light;--fg:#1a1a1a;--muted:#555;--line:#ccc}
 *{box-sizing:border-box}
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff;margin:0;padding:0 1rem 5rem}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff;margin:0;padding:0 1rem 2rem}
 header,main{max-width:1000px;margin:0 auto}
 h1{font-size:1.6rem;margin:1rem 0 .25rem}h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--fg)}h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
 .note{color:var(--muted);margin:.25rem 0}
@@ -67,7 +67,7 @@ tr:target{outline:3px solid #0072B2;background:#eef6fb}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
 .legend-role{display:block}.key{margin:.1rem 0 .3rem}h4.panel{font-size:.95rem;margin:.5rem 0 0}.legend-head{font-weight:600}.legend-item{display:inline-block;margin-right:.8rem;white-space:nowrap}
 .sw{vertical-align:-.15em;margin-right:.25em}.defs{position:absolute}
-.tip{position:fixed;left:0;right:0;bottom:0;background:#111;color:#fff;padding:.5rem 1rem;font-size:.9rem;min-height:2.4rem;z-index:2}
+.tip{margin:.25rem 0;padding:.3rem .6rem;background:#f3f3f3;border-left:4px solid #0072B2;font-size:.9rem;min-height:1.9rem}
 a{color:#0b4f8a}a:focus-visible,summary:focus-visible{outline:3px solid #E69F00;outline-offset:2px}
 nav ul{display:flex;flex-wrap:wrap;gap:.2rem .9rem;list-style:none;padding:0;margin:.5rem 0}
 .flags li{margin:.25rem 0}
@@ -107,11 +107,10 @@ function styleOf(ctx: Ctx, id: string | undefined): CodeStyle {
   return id === undefined ? UNCODED : (ctx.styles.get(id) ?? UNCODED);
 }
 
-/** Who spoke: the speaker's name, with the role when the name is not just the role. */
+/** Who spoke, said once: the role ("Therapist"), or the name and the role ("Sam (client)"). */
 function speakerOf(u: Utterance): string {
-  const role = roleLabel(u.role);
   const name = u.speaker.trim();
-  return name === "" || name.toLowerCase() === u.role ? role : `${role} ${name}`;
+  return name === "" || name.toLowerCase() === u.role ? roleLabel(u.role) : `${name} (${u.role})`;
 }
 
 /** A code's display name: its codebook label, else its id. */
@@ -224,10 +223,11 @@ function figure(
   svg: string,
   table: string,
   extra = "",
+  after = "",
 ): string {
   return (
     `<figure class="chart" data-chart="${chart}" data-session="${session}">` +
-    `<figcaption>${esc(caption)}</figcaption>${extra}${svg}` +
+    `<figcaption>${esc(caption)}</figcaption>${extra}${svg}${after}` +
     `<details class="data"><summary>Data table: ${esc(caption)}</summary>${table}</details></figure>`
   );
 }
@@ -304,7 +304,6 @@ export function renderReport(
       .map((s, i) => `<li><a href="#s-${i}">${esc(s.transcript.id)}</a></li>`)
       .join("")}</ul></nav></header>` +
     `<main>${body.join("\n")}</main>` +
-    `<div id="rk-tip" class="tip" role="status" aria-live="polite">Point at or tab to a mark to read it here.</div>` +
     `<script>${SCRIPT}</script></body></html>\n`
   );
 }
@@ -377,7 +376,8 @@ function renderSession(
         "Session timeline",
         svg,
         `<p>The <a href="#s-${si}-transcript">transcript table</a> lists every utterance with its code and confidence.</p>`,
-        legendHtml + skip,
+        `${legendHtml}${skip}`,
+        '<p class="tip" role="status" aria-live="polite">Point at or tab to a bar to read its code and confidence here; select it to go to its row in the transcript.</p>',
       )}<span id="s-${si}-after-timeline" tabindex="-1"></span>`,
     );
   }
@@ -615,7 +615,7 @@ function renderSession(
       utts
         .map((u, i) => {
           const c = chosen.get(u.id);
-          return `<tr id="${anchor(i)}"${flagged.has(u.id) ? ' class="flagged"' : ""}><td class="num">${i + 1}</td><td>${esc(u.speaker || roleLabel(u.role))} <small>(${u.role})</small></td><td>${c ? esc(c.codeId) : "—"}${flagged.has(u.id) ? " ⚑" : ""}</td><td class="num">${c ? fmt(c.confidence) : "—"}</td><td>${esc(u.text)}</td></tr>`;
+          return `<tr id="${anchor(i)}"${flagged.has(u.id) ? ' class="flagged"' : ""}><td class="num">${i + 1}</td><td>${esc(speakerOf(u))}</td><td>${c ? esc(c.codeId) : "—"}${flagged.has(u.id) ? " ⚑" : ""}</td><td class="num">${c ? fmt(c.confidence) : "—"}</td><td>${esc(u.text)}</td></tr>`;
         })
         .join("") +
       "</tbody></table></section>",

@@ -133,6 +133,45 @@ async function checkLegends(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Whether a fixed or sticky element covers content: at the top, middle and bottom of the page,
+ * every such element's box is compared with the boxes of the page's text and charts. Returns
+ * the problems, empty when fine.
+ */
+async function checkCovered(page: Page): Promise<string[]> {
+  const problems = new Set<string>();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (const y of [0, height / 2, height]) {
+    await page.evaluate((to) => window.scrollTo(0, to), y);
+    for (const p of await page.evaluate(() => {
+      const out: string[] = [];
+      const all = Array.from(document.body.querySelectorAll("*"));
+      const fixed = all.filter((e) => {
+        const pos = getComputedStyle(e).position;
+        const r = e.getBoundingClientRect();
+        return (pos === "fixed" || pos === "sticky") && r.width > 0 && r.height > 0;
+      });
+      const content = all.filter(
+        (e) =>
+          e.matches("p, li, td, th, h1, h2, h3, h4, summary, figcaption, svg.chart-svg") &&
+          !fixed.some((f) => f.contains(e)),
+      );
+      for (const f of fixed) {
+        const a = f.getBoundingClientRect();
+        for (const c of content) {
+          const b = c.getBoundingClientRect();
+          if (b.width === 0 || b.height === 0) continue;
+          if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+            out.push(`${f.tagName.toLowerCase()}.${f.className} covers ${c.tagName.toLowerCase()}`);
+        }
+      }
+      return out;
+    }))
+      problems.add(p);
+  }
+  return [...problems];
+}
+
 interface Visit {
   page: Page;
   errors: string[];
@@ -194,6 +233,13 @@ describe("the demo report in headless Chromium", () => {
     expect(problems).toEqual([]);
     expect(await checkAxes(page)).toEqual([]);
     expect(await checkLegends(page)).toEqual([]);
+    expect(await checkCovered(page)).toEqual([]);
+    // each speaker said once per row: the role, not "therapist (therapist)"
+    const speakers = await page.$$eval("table.transcript tbody td:nth-child(2)", (tds) =>
+      tds.map((td) => td.textContent ?? ""),
+    );
+    expect(new Set(speakers)).toEqual(new Set(["Therapist", "Client"]));
+    await page.evaluate(() => window.scrollTo(0, 0));
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(demoFile).href]);
 
@@ -208,7 +254,7 @@ describe("the demo report in headless Chromium", () => {
       );
     }
     expect(focused).toMatch(/^#1 Therapist/);
-    expect(await page.textContent("#rk-tip")).toBe(focused);
+    expect(await page.textContent('[data-chart="timeline"] .tip')).toBe(focused);
     // Tab on to a few more marks so the screenshot shows the focus ring mid-session.
     for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
 
@@ -315,6 +361,16 @@ describe("the demo report in headless Chromium", () => {
     expect(await checkLegends((await visit(same)).page)).toContain(
       "question.closed looks like question.open",
     );
+    // a fixed footer over the page's bottom, as the report had before
+    const footer = join(dir, "footer.html");
+    writeFileSync(
+      footer,
+      html.replace(
+        "</main>",
+        '</main><div class="foot" style="position:fixed;left:0;right:0;bottom:0;height:40px;background:#111"></div>',
+      ),
+    );
+    expect(await checkCovered((await visit(footer)).page)).toContain("div.foot covers td");
   });
 
   it("draws trend lines with ruptures for several sessions", async () => {

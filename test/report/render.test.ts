@@ -149,6 +149,26 @@ describe("renderReport", () => {
     expect(fig).toMatch(/<title>Change talk: 50% \(1\)<\/title>/);
   });
 
+  it("names each speaker once in the transcript: the role, or the name and the role", () => {
+    const tr: Transcript = {
+      id: "n",
+      utterances: [
+        { id: "a", session: "n", index: 0, speaker: "therapist", role: "therapist", text: "Hi." },
+        { id: "b", session: "n", index: 1, speaker: "Sam", role: "client", text: "Hello." },
+        { id: "c", session: "n", index: 2, speaker: "", role: "client", text: "Yes." },
+      ],
+    };
+    const html = renderReport([{ transcript: tr }]);
+    const rows = html.slice(html.indexOf('<table class="transcript">'));
+    expect(rows).toContain('<td class="num">1</td><td>Therapist</td>');
+    expect(rows).toContain('<td class="num">2</td><td>Sam (client)</td>');
+    expect(rows).toContain('<td class="num">3</td><td>Client</td>');
+    expect(html).not.toMatch(/therapist\W+\(?therapist/i);
+    // no fixed element: the hover/focus text sits in the timeline's figure
+    expect(html).not.toContain("position:fixed");
+    expect(chartHtml(html, "timeline")).toContain('class="tip" role="status"');
+  });
+
   it("counts the code distribution and shows a data table", () => {
     const html = renderReport([
       {

@@ -3,7 +3,15 @@
  * @module
  */
 export { escapeHtml } from "./escape.js";
-export { type CodeFamily, codeFamily, NEUTRAL_GREY, OKABE_ITO } from "./palette.js";
+export {
+  BUILTIN_CODE_STYLES,
+  type CodeStyle,
+  codePalette,
+  type FillPattern,
+  NEUTRAL_GREY,
+  OKABE_ITO,
+  type PaletteCode,
+} from "./palette.js";
 export { renderReport } from "./render.js";
 export { type ScoreForReportOptions, scoreForReport } from "./session.js";
 export {

@@ -1,8 +1,16 @@
 import type { Coding, Utterance } from "../core/schemas.js";
 import { trend } from "../score/trend.js";
-import { escapeHtml as esc, fmt, truncate } from "./escape.js";
-import { codeFamily, OKABE_ITO } from "./palette.js";
+import { escapeHtml as esc, fmt } from "./escape.js";
 import {
+  type CodeStyle,
+  codePalette,
+  fillOf,
+  OKABE_ITO,
+  type PaletteCode,
+  patternDefs,
+} from "./palette.js";
+import {
+  BAND_COLORS,
   type BandRow,
   type Bar,
   bandChartSvg,
@@ -26,9 +34,9 @@ import {
  * the status box (so keyboard users see what hover shows). It only sets `textContent`.
  */
 const SCRIPT =
-  '(function(){var t=document.getElementById("rk-tip");function show(e){var m=e.target&&e.target.closest?e.target.closest(".mark"):null;if(m&&t){t.textContent=m.getAttribute("aria-label")||"";}}document.addEventListener("focusin",show);document.addEventListener("mouseover",show);})();';
+  '(function(){function show(e){var m=e.target&&e.target.closest?e.target.closest(".mark"):null;var f=m&&m.closest("figure");var t=f&&f.querySelector(".tip");if(t){t.textContent=m.getAttribute("aria-label")||"";}}document.addEventListener("focusin",show);document.addEventListener("mouseover",show);})();';
 /** sha256 of {@link SCRIPT}, base64, for the Content-Security-Policy (checked by a test). @internal */
-export const REPORT_SCRIPT_SHA256 = "PhDBNJfFbPxRae3ko7lxPb/zuChJKpVpzZJTJpERHDc=";
+export const REPORT_SCRIPT_SHA256 = "6+jZhXSDKtB4oXmN1VMPRryrq36Bpf2Whc7OMuAuHxo=";
 /** @internal */
 export const REPORT_SCRIPT = SCRIPT;
 
@@ -41,7 +49,7 @@ const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-$
 const CSS = `
 :root{color-scheme:light;--fg:#1a1a1a;--muted:#555;--line:#ccc}
 *{box-sizing:border-box}
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff;margin:0;padding:0 1rem 5rem}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff;margin:0;padding:0 1rem 2rem}
 header,main{max-width:1000px;margin:0 auto}
 h1{font-size:1.6rem;margin:1rem 0 .25rem}h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--fg)}h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
 .note{color:var(--muted);margin:.25rem 0}
@@ -57,9 +65,9 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px s
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr:target{outline:3px solid #0072B2;background:#eef6fb}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;margin:.25rem 0;font-size:.85rem}
-.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border:1px solid #555}
-.swatch.harms{border:2px solid #000}
-.tip{position:fixed;left:0;right:0;bottom:0;background:#111;color:#fff;padding:.5rem 1rem;font-size:.9rem;min-height:2.4rem;z-index:2}
+.legend-role{display:block}.key{margin:.1rem 0 .3rem}h4.panel{font-size:.95rem;margin:.5rem 0 0}.legend-head{font-weight:600}.legend-item{display:inline-block;margin-right:.8rem;white-space:nowrap}
+.sw{vertical-align:-.15em;margin-right:.25em}.defs{position:absolute}
+.tip{margin:.25rem 0;padding:.3rem .6rem;background:#f3f3f3;border-left:4px solid #0072B2;font-size:.9rem;min-height:1.9rem}
 a{color:#0b4f8a}a:focus-visible,summary:focus-visible{outline:3px solid #E69F00;outline-offset:2px}
 nav ul{display:flex;flex-wrap:wrap;gap:.2rem .9rem;list-style:none;padding:0;margin:.5rem 0}
 .flags li{margin:.25rem 0}
@@ -68,6 +76,79 @@ nav ul{display:flex;flex-wrap:wrap;gap:.2rem .9rem;list-style:none;padding:0;mar
 `;
 
 type Role = "therapist" | "client" | "other";
+
+/** What the whole report shares: every code's style and name, in codebook order. */
+interface Ctx {
+  readonly styles: Map<string, CodeStyle>;
+  readonly codes: Map<string, PaletteCode>;
+}
+
+/**
+ * The codes of the report, in order: the codebook's, then any other code the codings use (with the
+ * role of the utterances it was given to); and their styles.
+ */
+function reportContext(sessions: readonly ReportSession[], options: ReportOptions): Ctx {
+  const codes = new Map<string, PaletteCode>();
+  for (const c of options.codebook?.codes ?? []) codes.set(c.id, c);
+  const extra = new Map<string, PaletteCode>();
+  for (const s of sessions) {
+    const roles = new Map(s.transcript.utterances.map((u) => [u.id, u.role]));
+    for (const c of s.codings ?? [])
+      if (!codes.has(c.codeId) && !extra.has(c.codeId))
+        extra.set(c.codeId, { id: c.codeId, role: roles.get(c.utteranceId) });
+  }
+  for (const id of [...extra.keys()].sort()) codes.set(id, extra.get(id) as PaletteCode);
+  return { styles: codePalette([...codes.values()]), codes };
+}
+
+const UNCODED: CodeStyle = { color: "#FFFFFF", pattern: "solid", harms: false, family: "Uncoded" };
+
+function styleOf(ctx: Ctx, id: string | undefined): CodeStyle {
+  return id === undefined ? UNCODED : (ctx.styles.get(id) ?? UNCODED);
+}
+
+/** Who spoke, said once: the role ("Therapist"), or the name and the role ("Sam (client)"). */
+function speakerOf(u: Utterance): string {
+  const name = u.speaker.trim();
+  return name === "" || name.toLowerCase() === u.role ? roleLabel(u.role) : `${name} (${u.role})`;
+}
+
+/** A code's display name: its codebook label, else its id. */
+function nameOf(ctx: Ctx, id: string): string {
+  return ctx.codes.get(id)?.label ?? id;
+}
+
+/** A legend swatch: a small SVG square with the code's fill and outline. */
+function swatch(st: CodeStyle): string {
+  return `<svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="1" width="12" height="12" fill="${esc(fillOf(st))}" stroke="${st.harms ? "#000" : "#555"}" stroke-width="${st.harms ? 2 : 1}"/></svg>`;
+}
+
+/**
+ * The colour key of a set of codes, one line per role, in codebook order (a parent before its
+ * children, which share its hue).
+ */
+function codeLegend(ctx: Ctx, ids: ReadonlySet<string>): string {
+  const byRole = new Map<string, string[]>();
+  for (const [id, c] of ctx.codes) {
+    if (!ids.has(id)) continue;
+    const role = c.role ?? "other";
+    byRole.set(role, [...(byRole.get(role) ?? []), id]);
+  }
+  const rows: string[] = [];
+  for (const role of ["therapist", "client", "other"]) {
+    const list = byRole.get(role);
+    if (!list) continue;
+    rows.push(
+      `<li class="legend-role"><span class="legend-head">${roleLabel(role as Role)} codes:</span> ${list
+        .map((id) => {
+          const st = styleOf(ctx, id);
+          return `<span class="legend-item" data-code="${esc(id)}" data-for="${role}" title="${esc(id)}">${swatch(st)}${esc(nameOf(ctx, id))}${st.harms ? " (harms rapport)" : ""}</span>`;
+        })
+        .join(" ")}</li>`,
+    );
+  }
+  return `<ul class="legend" aria-label="Colour key">${rows.join("")}</ul>`;
+}
 
 /** A resolved coding per utterance (the chosen one when there are several). */
 function chooseCodings(
@@ -142,10 +223,11 @@ function figure(
   svg: string,
   table: string,
   extra = "",
+  after = "",
 ): string {
   return (
     `<figure class="chart" data-chart="${chart}" data-session="${session}">` +
-    `<figcaption>${esc(caption)}</figcaption>${extra}${svg}` +
+    `<figcaption>${esc(caption)}</figcaption>${extra}${svg}${after}` +
     `<details class="data"><summary>Data table: ${esc(caption)}</summary>${table}</details></figure>`
   );
 }
@@ -201,10 +283,11 @@ export function renderReport(
 ): string {
   const charts = new Set(options.charts ?? REPORT_CHARTS);
   const title = options.title ?? "rapportkit session report";
+  const ctx = reportContext(sessions, options);
   const body: string[] = [];
   if (sessions.length > 1 && charts.has("trends")) body.push(renderTrends(sessions, options));
   sessions.forEach((s, i) => {
-    body.push(renderSession(s, i, charts, options));
+    body.push(renderSession(s, i, charts, options, ctx));
   });
   if (sessions.length === 0) body.push('<p class="empty">No sessions to report.</p>');
   return (
@@ -213,6 +296,7 @@ export function renderReport(
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">` +
     `<meta name="referrer" content="no-referrer"><meta name="generator" content="rapportkit">` +
     `<title>${esc(title)}</title><style>${CSS}</style></head><body>` +
+    `<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>${patternDefs(ctx.styles.values())}</defs></svg>` +
     `<header><h1>${esc(title)}</h1>` +
     (options.subtitle ? `<p class="note">${esc(options.subtitle)}</p>` : "") +
     `<p class="note">${sessions.length} session${sessions.length === 1 ? "" : "s"}. This file contains transcript text: keep it as private as the transcripts themselves. It makes no network requests.</p>` +
@@ -220,7 +304,6 @@ export function renderReport(
       .map((s, i) => `<li><a href="#s-${i}">${esc(s.transcript.id)}</a></li>`)
       .join("")}</ul></nav></header>` +
     `<main>${body.join("\n")}</main>` +
-    `<div id="rk-tip" class="tip" role="status" aria-live="polite">Point at or tab to a mark to read it here.</div>` +
     `<script>${SCRIPT}</script></body></html>\n`
   );
 }
@@ -230,11 +313,10 @@ function renderSession(
   si: number,
   charts: ReadonlySet<ReportChart>,
   options: ReportOptions,
+  ctx: Ctx,
 ): string {
   const utts = s.transcript.utterances;
   const chosen = chooseCodings(utts, s.codings, options.source);
-  const codes = options.codebook?.codes ?? [];
-  const byId = new Map(codes.map((c) => [c.id, c]));
   const anchor = (i: number) => `u-${si}-${i}`;
   const posOf = new Map(utts.map((u, i) => [u.id, i]));
   const flagged = new Set<string>();
@@ -248,19 +330,18 @@ function renderSession(
 
   // Timeline
   if (charts.has("timeline")) {
-    const legend = new Map<string, { color: string; harms: boolean }>();
+    const present = new Set<string>();
     const marks: TimelineMark[] = utts.map((u, i) => {
       const c = chosen.get(u.id);
-      const code = c ? byId.get(c.codeId) : undefined;
-      const fam = codeFamily(c?.codeId, code?.valence);
-      const name = c ? (code ? `${code.label} (${c.codeId})` : c.codeId) : "uncoded";
-      if (c) legend.set(c.codeId, { color: fam.color, harms: fam.harms });
+      const st = styleOf(ctx, c?.codeId);
+      const name = c ? `${nameOf(ctx, c.codeId)} (${c.codeId})` : "uncoded";
+      if (c) present.add(c.codeId);
       const conf = c ? `, confidence ${fmt(c.confidence)}` : "";
-      const label = `#${i + 1} ${roleLabel(u.role)} ${u.speaker ? `(${u.speaker})` : ""}: ${name}${conf}${flagged.has(u.id) ? ", flagged" : ""}. “${truncate(u.text, 280)}”`;
+      const label = `#${i + 1} ${speakerOf(u)}: ${name}${conf}${flagged.has(u.id) ? ", flagged" : ""}`;
       const mark: TimelineMark = {
         role: u.role,
-        color: fam.color,
-        harms: fam.harms,
+        color: fillOf(st),
+        harms: st.harms,
         label,
         href: `#${anchor(i)}`,
         flagged: flagged.has(u.id),
@@ -268,12 +349,19 @@ function renderSession(
       };
       return mark;
     });
-    const legendHtml = `<ul class="legend" aria-label="Colour key">${[...legend]
-      .map(
-        ([id, v]) =>
-          `<li><span class="swatch${v.harms ? " harms" : ""}" style="background:${esc(v.color)}"></span>${esc(id)}${v.harms ? " (harms rapport)" : ""}</li>`,
-      )
-      .join("")}</ul>`;
+    const confs = [...chosen.values()].map((c) => c.confidence);
+    const allOne = confs.length > 0 && confs.every((v) => v === 1);
+    const harms = [...present].some((id) => styleOf(ctx, id).harms);
+    const key = [
+      `<span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="7" width="5" height="6" fill="#999"/><rect x="8" y="1" width="5" height="12" fill="#999"/></svg>Bar height: the code's confidence, 0–1 on the axis${allOne ? " (here all 1, as for human codes)" : ""}</span>`,
+      flagged.size > 0
+        ? '<span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><path d="M7 3l5 9H2z" fill="#000"/></svg>Flagged utterance (see Flags)</span>'
+        : "",
+      harms
+        ? `<span class="legend-item">${swatch({ ...UNCODED, color: "#FFFFFF", harms: true })}Black outline: harms rapport</span>`
+        : "",
+    ].join(" ");
+    const legendHtml = `${codeLegend(ctx, present)}<p class="legend key">${key}</p>`;
     const svg = timelineSvg({
       id: `s${si}-timeline`,
       title: `Timeline of session ${s.transcript.id}`,
@@ -288,58 +376,62 @@ function renderSession(
         "Session timeline",
         svg,
         `<p>The <a href="#s-${si}-transcript">transcript table</a> lists every utterance with its code and confidence.</p>`,
-        legendHtml + skip,
+        `${legendHtml}${skip}`,
+        '<p class="tip" role="status" aria-live="polite">Point at or tab to a bar to read its code and confidence here; select it to go to its row in the transcript.</p>',
       )}<span id="s-${si}-after-timeline" tabindex="-1"></span>`,
     );
   }
 
-  // Code distribution
+  // Codes, per role: each code's share of that role's utterances
   if (charts.has("codes")) {
+    // counts per role and code (a code given to utterances of two roles shows in both panels)
     const counts = new Map<string, number>();
-    for (const c of chosen.values()) counts.set(c.codeId, (counts.get(c.codeId) ?? 0) + 1);
-    const order = codes.map((c) => c.id);
-    const ids = [...counts.keys()].sort((a, b) => {
-      const ia = order.indexOf(a);
-      const ib = order.indexOf(b);
-      if (ia !== ib) return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib);
-      return (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || (a < b ? -1 : 1);
-    });
-    const total = chosen.size;
-    const bars: Bar[] = ids.map((id) => {
-      const fam = codeFamily(id, byId.get(id)?.valence);
-      const k = counts.get(id) ?? 0;
-      return {
-        label: id,
-        value: k,
-        color: fam.color,
-        harms: fam.harms,
-        valueLabel: `${k} (${fmt((100 * k) / Math.max(1, total), 0)}%)`,
-      };
-    });
-    const svg =
-      bars.length > 0
-        ? barChartSvg({
-            id: `s${si}-codes`,
-            title: `Code distribution, session ${s.transcript.id}`,
-            desc: `How many utterances got each code (${total} coded utterances).`,
+    const roleCount: Record<Role, number> = { therapist: 0, client: 0, other: 0 };
+    for (const u of utts) {
+      roleCount[u.role]++;
+      const c = chosen.get(u.id);
+      if (c) counts.set(`${u.role}|${c.codeId}`, (counts.get(`${u.role}|${c.codeId}`) ?? 0) + 1);
+    }
+    const order = [...ctx.codes.keys()];
+    const svgs: string[] = [];
+    const rows: string[][] = [];
+    for (const role of ["therapist", "client", "other"] as const) {
+      const ids = order.filter((id) => counts.has(`${role}|${id}`));
+      if (ids.length === 0) continue;
+      const total = roleCount[role];
+      const coded = ids.reduce((k, id) => k + (counts.get(`${role}|${id}`) ?? 0), 0);
+      const who = `${role === "other" ? "other speakers'" : role} utterances`;
+      const bars: Bar[] = ids.map((id) => {
+        const st = styleOf(ctx, id);
+        const k = counts.get(`${role}|${id}`) ?? 0;
+        const pct = (100 * k) / Math.max(1, total);
+        rows.push([roleLabel(role), nameOf(ctx, id), id, String(k), `${fmt(pct, 1)}%`]);
+        return {
+          label: nameOf(ctx, id),
+          value: pct,
+          color: fillOf(st),
+          harms: st.harms,
+          valueLabel: `${fmt(pct, 0)}% (${k})`,
+        };
+      });
+      svgs.push(
+        `<h4 class="panel">${roleLabel(role)}: ${total} ${who}${coded < total ? `, ${total - coded} not coded` : ""}</h4>` +
+          barChartSvg({
+            id: `s${si}-codes-${role}`,
+            title: `${roleLabel(role)} codes, session ${s.transcript.id}`,
+            desc: `Each code's share of the session's ${total} ${who}.`,
             bars,
-          })
-        : '<p class="empty">No codings.</p>';
+            axis: { title: `% of ${who}`, format: (v) => `${fmt(v)}%` },
+          }),
+      );
+    }
     parts.push(
       figure(
         "codes",
         si,
-        "Code distribution",
-        svg,
-        tableOf(
-          ["Code", "Utterances", "Share"],
-          bars.map((b) => [
-            b.label,
-            String(b.value),
-            `${fmt((100 * b.value) / Math.max(1, total), 1)}%`,
-          ]),
-          [1, 2],
-        ),
+        "Codes by role (share of that role's utterances)",
+        svgs.length > 0 ? svgs.join("") : '<p class="empty">No codings.</p>',
+        tableOf(["Role", "Code", "Id", "Utterances", "Share of role"], rows, [3, 4]),
       ),
     );
   }
@@ -371,6 +463,10 @@ function renderSession(
       desc: `Share of the session's talk per speaker role, measured in ${basis === "time" ? "seconds" : "words"}.`,
       bars,
       max: 100,
+      axis: {
+        title: `% of the session's ${basis === "time" ? "speaking time" : "words"}`,
+        format: (v) => `${fmt(v)}%`,
+      },
     });
     parts.push(
       figure(
@@ -441,7 +537,21 @@ function renderSession(
           ]),
           [1, 2, 3],
         ),
-        '<p class="note">Thresholds: Moyers, Manuel &amp; Ernst, MITI 4.2.1 (2015) — expert opinion, not norms.</p>',
+        `<p class="legend key">${(
+          [
+            ["below", "below fair"],
+            ["fair", "fair (basic competence)"],
+            ["good", "good (proficiency)"],
+          ] as const
+        )
+          .map(
+            ([k, name]) =>
+              `<span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="1" width="12" height="12" fill="${BAND_COLORS[k]}" stroke="#888"/></svg>${name}</span>`,
+          )
+          .join(
+            " ",
+          )} <span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><path d="M7 0l6 7l-6 7l-6 -7z" fill="#000"/></svg>this session's value</span> <span class="legend-item">bold ticks: the thresholds</span></p>` +
+          '<p class="note">Thresholds: Moyers, Manuel &amp; Ernst, MITI 4.2.1 (2015) — expert opinion, not norms. MI-adherent and MI-non-adherent are counts with no published threshold.</p>',
       ),
     );
   }
@@ -505,7 +615,7 @@ function renderSession(
       utts
         .map((u, i) => {
           const c = chosen.get(u.id);
-          return `<tr id="${anchor(i)}"${flagged.has(u.id) ? ' class="flagged"' : ""}><td class="num">${i + 1}</td><td>${esc(u.speaker || roleLabel(u.role))} <small>(${u.role})</small></td><td>${c ? esc(c.codeId) : "—"}${flagged.has(u.id) ? " ⚑" : ""}</td><td class="num">${c ? fmt(c.confidence) : "—"}</td><td>${esc(u.text)}</td></tr>`;
+          return `<tr id="${anchor(i)}"${flagged.has(u.id) ? ' class="flagged"' : ""}><td class="num">${i + 1}</td><td>${esc(speakerOf(u))}</td><td>${c ? esc(c.codeId) : "—"}${flagged.has(u.id) ? " ⚑" : ""}</td><td class="num">${c ? fmt(c.confidence) : "—"}</td><td>${esc(u.text)}</td></tr>`;
         })
         .join("") +
       "</tbody></table></section>",
@@ -575,6 +685,8 @@ function renderTrends(sessions: readonly ReportSession[], options: ReportOptions
           series,
           yMin: 0,
           yMax: 100,
+          xTitle: "Session (in the order given)",
+          yTitle: "Score (0–100)",
         }),
         trendTable(xLabels, series),
       ),
@@ -613,6 +725,8 @@ function renderTrends(sessions: readonly ReportSession[], options: ReportOptions
           series,
           yMin,
           yMax,
+          xTitle: "Session (in the order given)",
+          yTitle: `${inst} total`,
           ...(cutoff !== undefined
             ? { cutoff: { value: cutoff, label: `cutoff ${fmt(cutoff)}` } }
             : {}),

@@ -34,6 +34,50 @@ export function safeId(id: string): string {
 
 const n = (v: number): string => fmt(v, 1);
 
+/**
+ * Round tick values from 0 to at least `max`: steps of 1, 2 or 5 × 10^k, about `count` of them.
+ * @internal
+ */
+export function niceTicks(max: number, count = 5): number[] {
+  const top = Number.isFinite(max) && max > 0 ? max : 1;
+  const raw = top / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((k) => k * mag >= raw) ?? 10) * mag;
+  const ticks: number[] = [];
+  for (let v = 0; v < top + step / 2 && ticks.length < 50; v += step)
+    ticks.push(Number(v.toFixed(10)));
+  if ((ticks.at(-1) ?? 0) < top) ticks.push(Number((ticks.length * step).toFixed(10)));
+  return ticks;
+}
+
+/**
+ * A horizontal value axis: a line at `y` from `x0` to `x1`, a tick and a label per value, and the
+ * axis title centred below. All text has the class `tick` or `axis-title` (the browser test looks
+ * for them).
+ * @internal
+ */
+export function xAxis(
+  x0: number,
+  x1: number,
+  y: number,
+  ticks: readonly number[],
+  max: number,
+  title: string,
+  format: (v: number) => string = (v) => fmt(v),
+  grid = 0,
+): string {
+  const x = (v: number) => x0 + ((x1 - x0) * v) / (max || 1);
+  let out = `<g class="axis" aria-hidden="true" font-size="11"><line x1="${n(x0)}" x2="${n(x1)}" y1="${n(y)}" y2="${n(y)}" stroke="#444"/>`;
+  for (const t of ticks) {
+    const tx = n(x(t));
+    if (grid > 0)
+      out += `<line x1="${tx}" x2="${tx}" y1="${n(y - grid)}" y2="${n(y)}" stroke="#ddd"/>`;
+    out += `<line x1="${tx}" x2="${tx}" y1="${n(y)}" y2="${n(y + 4)}" stroke="#444"/><text class="tick" x="${tx}" y="${n(y + 15)}" text-anchor="middle">${esc(format(t))}</text>`;
+  }
+  out += `<text class="axis-title" x="${n((x0 + x1) / 2)}" y="${n(y + 30)}" text-anchor="middle" font-size="12">${esc(title)}</text></g>`;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Timeline
 
@@ -56,8 +100,10 @@ export interface TimelineMark {
 
 /**
  * A session timeline: one mark per utterance, in order, coloured by code; therapist marks above the
- * axis, client marks below, others on it. Each mark is a keyboard-focusable link with an
- * `aria-label` and a `<title>` (shown on hover) holding its code, confidence and text.
+ * axis, client marks below, others on it. A mark's height is its confidence, on the scale of the
+ * y axis (0–1); the x axis numbers the utterances; long sessions wrap onto several rows of at most
+ * `perRow` (default 150) utterances. Each mark is a keyboard-focusable link with an `aria-label`
+ * and a `<title>` (shown on hover) holding its code and confidence.
  * @category Report
  * @example
  * const svg = timelineSvg({
@@ -69,32 +115,61 @@ export interface TimelineMark {
  * });
  * svg.includes('class="mark"'); // => true
  */
-export function timelineSvg(c: ChartText & { readonly marks: readonly TimelineMark[] }): string {
+export function timelineSvg(
+  c: ChartText & { readonly marks: readonly TimelineMark[]; readonly perRow?: number },
+): string {
   const width = 960;
-  const height = 150;
-  const left = 70;
-  const right = 10;
-  const mid = 75;
-  const maxH = 52;
-  const count = Math.max(1, c.marks.length);
-  const step = (width - left - right) / count;
+  const left = 112;
+  const right = 12;
+  const lane = 50;
+  const rowH = 14 + 2 * lane + 26;
+  const total = c.marks.length;
+  const rows = Math.max(1, Math.ceil(total / Math.max(1, c.perRow ?? 150)));
+  const perRow = Math.max(1, Math.ceil(total / rows));
+  const step = (width - left - right) / perRow;
   const w = Math.max(1, step * 0.8);
+  const height = rows * rowH + 24;
+  const xStep = niceTicks(perRow, 8)[1] ?? 1;
   let out = open(c, width, height, "group");
-  out +=
-    `<g class="axis" aria-hidden="true"><line x1="${left}" x2="${width - right}" y1="${mid}" y2="${mid}" stroke="#444"/>` +
-    `<text x="4" y="${mid - 20}" font-size="12">Therapist</text><text x="4" y="${mid + 28}" font-size="12">Client</text></g>`;
+  out += '<g class="axis" aria-hidden="true" font-size="11">';
+  for (let r = 0; r < rows; r++) {
+    const mid = r * rowH + 14 + lane;
+    const y = (v: number) => n(mid + v * lane);
+    out +=
+      `<text x="4" y="${n(mid - lane / 2 + 4)}" font-size="12" font-weight="600">Therapist</text>` +
+      `<text x="4" y="${n(mid + lane / 2 + 4)}" font-size="12" font-weight="600">Client</text>`;
+    for (const v of [-1, -0.5, 0.5, 1])
+      out +=
+        `<line x1="${left}" x2="${width - right}" y1="${y(v)}" y2="${y(v)}" stroke="#e4e4e4"/>` +
+        `<text class="tick" x="${left - 4}" y="${n(Number(y(v)) + 4)}" text-anchor="end">${Math.abs(v)}</text>`;
+    out += `<line x1="${left}" x2="${width - right}" y1="${mid}" y2="${mid}" stroke="#444"/>`;
+    const first = r * perRow;
+    const last = Math.min(total, first + perRow);
+    const base = mid + lane + 2;
+    out += `<line x1="${left}" x2="${width - right}" y1="${base}" y2="${base}" stroke="#444"/>`;
+    for (let k = first + 1; k <= last; k++) {
+      if (k !== first + 1 && k % xStep !== 0) continue;
+      const x = n(left + (k - 1 - first) * step + step / 2);
+      out += `<line x1="${x}" x2="${x}" y1="${base}" y2="${base + 4}" stroke="#444"/><text class="tick" x="${x}" y="${base + 15}" text-anchor="middle">${k}</text>`;
+    }
+  }
+  out += `<text class="axis-title" x="${left - 26}" y="${14 + lane}" text-anchor="middle" font-size="11" transform="rotate(-90 ${left - 26} ${14 + lane})">confidence</text>`;
+  out += `<text class="axis-title" x="${n((left + width - right) / 2)}" y="${height - 6}" text-anchor="middle" font-size="12">Utterance number (in order)</text></g>`;
   out += '<g class="marks">';
   c.marks.forEach((m, i) => {
+    const r = Math.floor(i / perRow);
+    const mid = r * rowH + 14 + lane;
     const conf = m.confidence === undefined ? 0.5 : clamp01(m.confidence);
-    const h = m.role === "other" ? 10 : 8 + (maxH - 8) * conf;
-    const x = left + i * step + (step - w) / 2;
+    const h = m.role === "other" ? 10 : Math.max(3, lane * conf);
+    const x = left + (i - r * perRow) * step + (step - w) / 2;
     const y = m.role === "therapist" ? mid - h : m.role === "client" ? mid : mid - h / 2;
     const stroke = m.harms
       ? ' stroke="#000" stroke-width="1.5"'
       : ' stroke="#555" stroke-width="0.5"';
     const rect = `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" fill="${esc(m.color)}"${stroke}/>`;
+    const ty = m.role === "client" ? mid - 10 : y - 10;
     const flag = m.flagged
-      ? `<path d="M${n(x + w / 2)} ${n(y - 9)} l4 7 h-8 z" fill="#000" aria-hidden="true"/>`
+      ? `<path d="M${n(x + w / 2)} ${n(ty)} l4.5 8 h-9 z" fill="#000" aria-hidden="true"/>`
       : "";
     const label = esc(m.label);
     const attrs = `class="mark" data-role="${m.role}" aria-label="${label}"`;
@@ -119,26 +194,48 @@ export interface Bar {
   readonly valueLabel?: string;
 }
 
+/** What a bar chart's value axis says. @category Report */
+export interface ValueAxis {
+  /** The axis title, e.g. "% of therapist utterances". */
+  readonly title: string;
+  /** How tick values are written (default: the number). */
+  readonly format?: (v: number) => string;
+}
+
 /**
- * A horizontal bar chart: one labelled bar per entry, value written at its end. Each bar is a mark
- * with a `<title>`. Scales to `max` (default: the largest value).
+ * A horizontal bar chart: one labelled bar per entry, value written at its end, on a value axis
+ * with round ticks, grid lines and a title. Each bar is a mark with a `<title>`. Scales to `max`
+ * (default: the largest value, rounded up to a tick).
  * @category Report
  * @example
- * barChartSvg({ id: "b", title: "Codes", desc: "Counts per code",
+ * barChartSvg({ id: "b", title: "Codes", desc: "Counts per code", axis: { title: "utterances" },
  *   bars: [{ label: "question.open", value: 4 }, { label: "validation", value: 2 }] });
  */
 export function barChartSvg(
-  c: ChartText & { readonly bars: readonly Bar[]; readonly max?: number },
+  c: ChartText & { readonly bars: readonly Bar[]; readonly max?: number; readonly axis: ValueAxis },
 ): string {
   const width = 720;
   const rowH = 24;
   const top = 8;
-  const labelW = 220;
-  const valueW = 80;
-  const height = top * 2 + Math.max(1, c.bars.length) * rowH;
-  const max = c.max ?? Math.max(0, ...c.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)));
+  const labelW = 230;
+  const valueW = 90;
+  const plotH = Math.max(1, c.bars.length) * rowH;
+  const height = top + plotH + 40;
+  const largest = Math.max(0, ...c.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)));
+  const ticks = niceTicks(c.max ?? largest, 5);
+  const max = c.max ?? ticks.at(-1) ?? 1;
   const plot = width - labelW - valueW;
   let out = open(c, width, height, "img");
+  out += xAxis(
+    labelW,
+    labelW + plot,
+    top + plotH + 2,
+    ticks,
+    max,
+    c.axis.title,
+    c.axis.format,
+    plotH,
+  );
   out += '<g class="marks">';
   c.bars.forEach((b, i) => {
     const y = top + i * rowH;
@@ -190,7 +287,7 @@ export function profileSvg(c: ChartText & { readonly profile: ProfileValues }): 
       valueLabel: v === null ? "not computed" : `${fmt(v, 0)} / 100`,
     });
   }
-  return barChartSvg({ ...c, bars, max: 100 });
+  return barChartSvg({ ...c, bars, max: 100, axis: { title: "Score (0–100)" } });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,13 +309,14 @@ export interface BandRow {
   readonly valueLabel?: string;
 }
 
-const BAND_COLORS = { below: "#F2F2F2", fair: "#CCE3F0", good: "#8FC3E3" } as const;
+/** The fills of the competency bands. @internal */
+export const BAND_COLORS = { below: "#F2F2F2", fair: "#CCE3F0", good: "#8FC3E3" } as const;
 
 /**
- * Summary scores against competency bands (e.g. MITI 4.2.1's fair and good thresholds): per row, the
- * scale split into "below fair", "fair" and "good" bands, with a diamond mark at the value. A row
- * whose value is undefined says so, with the reason, and has no mark. Rows without thresholds show a
- * plain scale.
+ * Summary scores against competency bands (e.g. MITI 4.2.1's fair and good thresholds): per row, a
+ * scale with tick values, split into "below fair", "fair" and "good" bands (named inside them) at
+ * the thresholds, with a diamond mark at the value. A row whose value is undefined says so, with
+ * the reason, and has no mark. Rows without thresholds show a plain scale with round ticks.
  * @category Report
  * @example
  * bandChartSvg({ id: "m", title: "MITI", desc: "Summary scores",
@@ -226,46 +324,58 @@ const BAND_COLORS = { below: "#F2F2F2", fair: "#CCE3F0", good: "#8FC3E3" } as co
  */
 export function bandChartSvg(c: ChartText & { readonly rows: readonly BandRow[] }): string {
   const width = 720;
-  const rowH = 34;
-  const labelW = 220;
+  const rowH = 50;
+  const labelW = 200;
+  const pad = 10;
   const valueW = 150;
-  const plot = width - labelW - valueW;
-  const height = 14 + Math.max(1, c.rows.length) * rowH;
+  const plot = width - labelW - valueW - 2 * pad;
+  const height = 10 + Math.max(1, c.rows.length) * rowH;
   let out = open(c, width, height, "img");
   out += '<g class="marks">';
   c.rows.forEach((r, i) => {
     const y = 8 + i * rowH;
     const max = r.max > 0 ? r.max : 1;
-    const x = (v: number) => labelW + (plot * Math.min(Math.max(v, 0), max)) / max;
-    out += `<text x="${labelW - 6}" y="${y + 17}" font-size="12" text-anchor="end" aria-hidden="true">${esc(r.label)}</text>`;
+    const x0 = labelW + pad;
+    const x = (v: number) => x0 + (plot * Math.min(Math.max(v, 0), max)) / max;
+    out += `<text class="axis-title" x="${labelW - 6}" y="${y + 17}" font-size="12" text-anchor="end" aria-hidden="true">${esc(r.label)}</text>`;
     if (r.value === null) {
       // No value: no scale, the reason written across the plot area instead.
-      out += `<text x="${labelW + 4}" y="${y + 17}" font-size="12" font-style="italic">${esc(`undefined: ${r.reason ?? "no value"}`)}</text>`;
-    } else {
-      const bands: Array<[number, number, keyof typeof BAND_COLORS, string]> = [];
-      if (r.fair !== undefined && r.good !== undefined) {
-        bands.push([0, r.fair, "below", "below fair"]);
-        bands.push([r.fair, r.good, "fair", "fair"]);
-        bands.push([r.good, max, "good", "good"]);
-      } else bands.push([0, max, "below", "no published threshold"]);
-      for (const [a, b, k, name] of bands) {
-        out += `<rect class="band" x="${n(x(a))}" y="${y + 4}" width="${n(Math.max(0, x(b) - x(a)))}" height="18" fill="${BAND_COLORS[k]}" stroke="#888" stroke-width="0.5"><title>${esc(`${r.label}: ${name} (${fmt(a)}–${fmt(b)})`)}</title></rect>`;
-      }
-
-      const vx = x(r.value);
-      const text = r.valueLabel ?? fmt(r.value);
-      const level =
-        r.fair === undefined || r.good === undefined
-          ? ""
-          : r.value >= r.good
-            ? " (good)"
-            : r.value >= r.fair
-              ? " (fair)"
-              : " (below fair)";
-      out +=
-        `<path class="mark" d="M${n(vx)} ${y} l7 13 l-7 13 l-7 -13 z" fill="#000" stroke="#fff" stroke-width="1"><title>${esc(`${r.label}: ${text}${level}`)}</title></path>` +
-        `<text x="${labelW + plot + 6}" y="${y + 17}" font-size="12" aria-hidden="true">${esc(text + level)}</text>`;
+      out += `<text x="${x0}" y="${y + 17}" font-size="12" font-style="italic">${esc(`undefined: ${r.reason ?? "no value"}`)}</text>`;
+      return;
     }
+    const bands: Array<[number, number, keyof typeof BAND_COLORS, string]> = [];
+    const thresholds = r.fair !== undefined && r.good !== undefined;
+    if (thresholds) {
+      bands.push([0, r.fair as number, "below", "below fair"]);
+      bands.push([r.fair as number, r.good as number, "fair", "fair"]);
+      bands.push([r.good as number, max, "good", "good"]);
+    } else bands.push([0, max, "below", "no published threshold"]);
+    for (const [a, b, k, name] of bands) {
+      const bw = Math.max(0, x(b) - x(a));
+      out += `<rect class="band" x="${n(x(a))}" y="${y + 4}" width="${n(bw)}" height="18" fill="${BAND_COLORS[k]}" stroke="#888" stroke-width="0.5"><title>${esc(`${r.label}: ${name} (${fmt(a)}–${fmt(b)})`)}</title></rect>`;
+      if (thresholds && bw > name.length * 6 + 16)
+        out += `<text x="${n(x(a) + bw / 2)}" y="${y + 17}" font-size="10" fill="#333" text-anchor="middle" aria-hidden="true">${esc(name)}</text>`;
+    }
+    const ticks = thresholds ? [0, r.fair as number, r.good as number, max] : niceTicks(max, 5);
+    out += '<g class="axis" aria-hidden="true" font-size="10">';
+    for (const t of ticks) {
+      const tx = n(x(t));
+      const strong = thresholds && (t === r.fair || t === r.good);
+      out += `<line x1="${tx}" x2="${tx}" y1="${y + 22}" y2="${y + 27}" stroke="#444"/><text class="tick" x="${tx}" y="${y + 37}" text-anchor="middle"${strong ? ' font-weight="700"' : ""}>${esc(fmt(t))}</text>`;
+    }
+    out += "</g>";
+    const vx = x(r.value);
+    const text = r.valueLabel ?? fmt(r.value);
+    const level = !thresholds
+      ? " (no threshold)"
+      : r.value >= (r.good as number)
+        ? " (good)"
+        : r.value >= (r.fair as number)
+          ? " (fair)"
+          : " (below fair)";
+    out +=
+      `<path class="mark" d="M${n(vx)} ${y} l7 13 l-7 13 l-7 -13 z" fill="#000" stroke="#fff" stroke-width="1"><title>${esc(`${r.label}: ${text}${level}`)}</title></path>` +
+      `<text x="${labelW + plot + 2 * pad + 6}" y="${y + 17}" font-size="12" aria-hidden="true">${esc(text + level)}</text>`;
   });
   out += "</g></svg>";
   return out;
@@ -301,14 +411,17 @@ export function lineChartSvg(
     readonly yMin: number;
     readonly yMax: number;
     readonly cutoff?: { readonly value: number; readonly label: string };
+    /** Axis titles, e.g. "Session (by date)" and "Score (0–100)". */
+    readonly xTitle: string;
+    readonly yTitle: string;
   },
 ): string {
   const width = 720;
-  const height = 280;
-  const left = 48;
+  const height = 290;
+  const left = 64;
   const right = 150;
-  const top = 16;
-  const bottom = 40;
+  const top = 24;
+  const bottom = 50;
   const span = c.yMax - c.yMin || 1;
   const count = Math.max(1, c.xLabels.length);
   const px = (i: number) =>
@@ -319,13 +432,15 @@ export function lineChartSvg(
     top + (height - top - bottom) * (1 - (Math.min(Math.max(v, c.yMin), c.yMax) - c.yMin) / span);
   let out = open(c, width, height, "group");
   out += `<g class="axis" aria-hidden="true" font-size="11"><line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#444"/><line x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}" stroke="#444"/>`;
-  for (const t of [c.yMin, c.yMin + span / 2, c.yMax])
-    out += `<text x="${left - 6}" y="${n(py(t) + 4)}" text-anchor="end">${esc(fmt(t, 1))}</text>`;
+  for (const t of [c.yMin, c.yMin + span / 4, c.yMin + span / 2, c.yMin + (3 * span) / 4, c.yMax])
+    out += `<line x1="${left}" x2="${width - right}" y1="${n(py(t))}" y2="${n(py(t))}" stroke="#e4e4e4"/><text class="tick" x="${left - 6}" y="${n(py(t) + 4)}" text-anchor="end">${esc(fmt(t, 1))}</text>`;
+  out += `<text class="axis-title" x="14" y="${n(top + (height - top - bottom) / 2)}" text-anchor="middle" transform="rotate(-90 14 ${n(top + (height - top - bottom) / 2)})">${esc(c.yTitle)}</text>`;
+  out += `<text class="axis-title" x="${n((left + width - right) / 2)}" y="${height - 8}" text-anchor="middle" font-size="12">${esc(c.xTitle)}</text>`;
   // At most about 12 labels on the axis (every point keeps its own label in its mark's text).
   const every = Math.max(1, Math.ceil(c.xLabels.length / 12));
   c.xLabels.forEach((l, i) => {
     if (i % every === 0)
-      out += `<text x="${n(px(i))}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>`;
+      out += `<text class="tick" x="${n(px(i))}" y="${height - bottom + 16}" text-anchor="middle">${esc(l)}</text>`;
   });
   out += "</g>";
   if (c.cutoff) {
@@ -351,12 +466,17 @@ export function lineChartSvg(
       if (v === null || !Number.isFinite(v)) return;
       const label = `${s.label}, ${c.xLabels[i] ?? `#${i + 1}`}: ${fmt(v)}${ruptures.has(i) ? " (rupture)" : ""}`;
       out += `<circle class="mark" tabindex="0" role="img" aria-label="${esc(label)}" cx="${n(px(i))}" cy="${n(py(v))}" r="5" fill="${esc(s.color)}" stroke="#fff"><title>${esc(label)}</title></circle>`;
+      // A rupture: a downward triangle just above the point, kept inside the plot.
       if (ruptures.has(i))
-        out += `<path class="mark rupture" d="M${n(px(i))} ${n(py(v) + 9)} l6 10 h-12 z" fill="#D55E00" stroke="#000" stroke-width="0.5"><title>${esc(`Rupture: ${label}`)}</title></path>`;
+        out += `<path class="mark rupture" d="M${n(px(i))} ${n(Math.max(top, py(v) - 8))} l-6 -10 h12 z" fill="#D55E00" stroke="#000" stroke-width="0.5"><title>${esc(`Rupture: ${label}`)}</title></path>`;
     });
     const ly = top + 4 + si * 18;
     out += `<g aria-hidden="true"><line x1="${width - right + 8}" x2="${width - right + 32}" y1="${ly}" y2="${ly}" stroke="${esc(s.color)}" stroke-width="2"${dash}/><text x="${width - right + 36}" y="${ly + 4}" font-size="11">${esc(s.label)}</text></g>`;
   });
+  if (c.series.some((s) => (s.ruptures ?? []).length > 0)) {
+    const ly = top + 4 + c.series.length * 18;
+    out += `<g aria-hidden="true"><path d="M${width - right + 20} ${ly + 5} l-6 -10 h12 z" fill="#D55E00" stroke="#000" stroke-width="0.5"/><text x="${width - right + 36}" y="${ly + 4}" font-size="11">rupture</text></g>`;
+  }
   out += "</g></svg>";
   return out;
 }

@@ -12,7 +12,12 @@ import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { type ReportChart, type ReportSession, renderReport } from "../../src/report/index.js";
+import {
+  BUILTIN_CODE_STYLES,
+  type ReportChart,
+  type ReportSession,
+  renderReport,
+} from "../../src/report/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -76,6 +81,97 @@ function checkCharts(
   return problems;
 }
 
+/**
+ * What a reader needs to read each chart: every chart's SVG must show an axis title and at least
+ * two tick values, all with a box on screen and non-empty text. Returns the problems, empty when
+ * fine.
+ */
+async function checkAxes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const shown = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && (e.textContent ?? "").trim() !== "";
+    };
+    for (const svg of Array.from(document.querySelectorAll("figure.chart svg.chart-svg"))) {
+      const name = svg.id || "?";
+      const titles = Array.from(svg.querySelectorAll(".axis-title")).filter(shown);
+      const ticks = Array.from(svg.querySelectorAll(".tick")).filter(shown);
+      if (titles.length === 0) problems.push(`${name}: no axis title`);
+      if (ticks.length < 2) problems.push(`${name}: ${ticks.length} tick values`);
+    }
+    return problems;
+  });
+}
+
+/**
+ * The legend's swatches: within each role, no two codes may share a fill (colour and pattern) and
+ * outline, and every swatch's fill must be used by a mark of the chart it keys. Returns problems.
+ */
+async function checkLegends(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const fig of Array.from(document.querySelectorAll("figure.chart"))) {
+      const seen = new Map<string, string>();
+      const markFills = new Set(
+        Array.from(fig.querySelectorAll("svg.chart-svg .mark rect, svg.chart-svg rect.mark")).map(
+          (r) => r.getAttribute("fill"),
+        ),
+      );
+      for (const item of Array.from(fig.querySelectorAll(".legend-item[data-code]"))) {
+        const rect = item.querySelector("svg rect");
+        const look = `${item.getAttribute("data-for")}|${rect?.getAttribute("fill")}|${rect?.getAttribute("stroke")}`;
+        const code = item.getAttribute("data-code") ?? "?";
+        const other = seen.get(look);
+        if (other !== undefined) problems.push(`${code} looks like ${other}`);
+        seen.set(look, code);
+        if (!markFills.has(rect?.getAttribute("fill") ?? null))
+          problems.push(`${code}: no mark has the legend's fill`);
+      }
+    }
+    return problems;
+  });
+}
+
+/**
+ * Whether a fixed or sticky element covers content: at the top, middle and bottom of the page,
+ * every such element's box is compared with the boxes of the page's text and charts. Returns
+ * the problems, empty when fine.
+ */
+async function checkCovered(page: Page): Promise<string[]> {
+  const problems = new Set<string>();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (const y of [0, height / 2, height]) {
+    await page.evaluate((to) => window.scrollTo(0, to), y);
+    for (const p of await page.evaluate(() => {
+      const out: string[] = [];
+      const all = Array.from(document.body.querySelectorAll("*"));
+      const fixed = all.filter((e) => {
+        const pos = getComputedStyle(e).position;
+        const r = e.getBoundingClientRect();
+        return (pos === "fixed" || pos === "sticky") && r.width > 0 && r.height > 0;
+      });
+      const content = all.filter(
+        (e) =>
+          e.matches("p, li, td, th, h1, h2, h3, h4, summary, figcaption, svg.chart-svg") &&
+          !fixed.some((f) => f.contains(e)),
+      );
+      for (const f of fixed) {
+        const a = f.getBoundingClientRect();
+        for (const c of content) {
+          const b = c.getBoundingClientRect();
+          if (b.width === 0 || b.height === 0) continue;
+          if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+            out.push(`${f.tagName.toLowerCase()}.${f.className} covers ${c.tagName.toLowerCase()}`);
+        }
+      }
+      return out;
+    }))
+      problems.add(p);
+  }
+  return [...problems];
+}
+
 interface Visit {
   page: Page;
   errors: string[];
@@ -135,6 +231,15 @@ describe("the demo report in headless Chromium", () => {
       flags: { min: 1 },
     });
     expect(problems).toEqual([]);
+    expect(await checkAxes(page)).toEqual([]);
+    expect(await checkLegends(page)).toEqual([]);
+    expect(await checkCovered(page)).toEqual([]);
+    // each speaker said once per row: the role, not "therapist (therapist)"
+    const speakers = await page.$$eval("table.transcript tbody td:nth-child(2)", (tds) =>
+      tds.map((td) => td.textContent ?? ""),
+    );
+    expect(new Set(speakers)).toEqual(new Set(["Therapist", "Client"]));
+    await page.evaluate(() => window.scrollTo(0, 0));
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(demoFile).href]);
 
@@ -149,7 +254,7 @@ describe("the demo report in headless Chromium", () => {
       );
     }
     expect(focused).toMatch(/^#1 Therapist/);
-    expect(await page.textContent("#rk-tip")).toBe(focused);
+    expect(await page.textContent('[data-chart="timeline"] .tip')).toBe(focused);
     // Tab on to a few more marks so the screenshot shows the focus ring mid-session.
     for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
 
@@ -224,6 +329,48 @@ describe("the demo report in headless Chromium", () => {
     expect(checkCharts(await inspect((await visit(noMarks)).page), expected)).toEqual([
       "chart codes: 0 marks, expected at least 2",
     ]);
+  });
+
+  it("fails the checks when a chart lacks axis labels or two codes of a role share a look", async () => {
+    const html = readFileSync(demoFile, "utf8");
+    // axis titles and tick values stripped from the code chart
+    const noAxes = join(dir, "no-axes.html");
+    const start = html.indexOf('data-chart="codes"');
+    const end = html.indexOf("</figure>", start);
+    writeFileSync(
+      noAxes,
+      html.slice(0, start) +
+        html
+          .slice(start, end)
+          .replaceAll('class="axis-title"', 'class="x"')
+          .replaceAll('class="tick"', 'class="x"') +
+        html.slice(end),
+    );
+    const axes = await checkAxes((await visit(noAxes)).page);
+    expect(axes).toContain("s0-codes-therapist: no axis title");
+    expect(axes).toContain("s0-codes-client: 0 tick values");
+    // Closed questions drawn like open questions, in the legend and in the marks.
+    const same = join(dir, "same-colour.html");
+    writeFileSync(
+      same,
+      html.replaceAll(
+        `fill="${BUILTIN_CODE_STYLES["question.closed"]?.color}"`,
+        `fill="${BUILTIN_CODE_STYLES["question.open"]?.color}"`,
+      ),
+    );
+    expect(await checkLegends((await visit(same)).page)).toContain(
+      "question.closed looks like question.open",
+    );
+    // a fixed footer over the page's bottom, as the report had before
+    const footer = join(dir, "footer.html");
+    writeFileSync(
+      footer,
+      html.replace(
+        "</main>",
+        '</main><div class="foot" style="position:fixed;left:0;right:0;bottom:0;height:40px;background:#111"></div>',
+      ),
+    );
+    expect(await checkCovered((await visit(footer)).page)).toContain("div.foot covers td");
   });
 
   it("draws trend lines with ruptures for several sessions", async () => {

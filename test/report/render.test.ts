@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { rapportCodebook } from "../../src/codebook/index.js";
 import type { Coding, Transcript } from "../../src/core/index.js";
 import {
+  BUILTIN_CODE_STYLES,
   bandChartSvg,
-  codeFamily,
   escapeHtml,
   lineChartSvg,
-  OKABE_ITO,
   type ReportSession,
   renderReport,
   timelineSvg,
@@ -97,7 +97,8 @@ describe("renderReport", () => {
     const html = renderReport([{ transcript: t, codings }]);
     expect(html).not.toMatch(/<link\b/i);
     expect(html).not.toMatch(/\bsrc\s*=/i);
-    expect(html).not.toMatch(/@import|url\(/i);
+    // \`url(#…)\` only: a pattern fill defined in the page itself
+    expect(html).not.toMatch(/@import|url\((?!#rk-)/i);
     const urls = html.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
     expect(new Set(urls)).toEqual(new Set(["http://www.w3.org/2000/svg"]));
     expect(html).toContain("default-src 'none'");
@@ -116,13 +117,56 @@ describe("renderReport", () => {
     // links (focusable by keyboard) to the transcript rows, with a label and a hover title
     for (let i = 0; i < 5; i++) expect(tl).toContain(`href="#u-0-${i}"`);
     expect(html).toContain('<tr id="u-0-4"');
-    expect(tl).toMatch(
-      /aria-label="#1 Therapist \(Therapist\): question\.open, confidence 0\.9\. “What brings you here today\?”"/,
+    expect(tl).toContain(
+      'aria-label="#1 Therapist: question.open (question.open), confidence 0.9"',
     );
+    // utterance text is only in the transcript table, never in a chart
+    expect(tl).not.toContain("What brings you");
     expect(count(tl, "<title")).toBe(6); // chart title + 5 marks
     expect(tl).toContain('<desc id="s0-timeline-desc">');
-    // harmful code drawn with a dark outline, colour from the Okabe–Ito palette
-    expect(tl).toContain(`fill="${OKABE_ITO.vermillion}" stroke="#000"`);
+    // harmful code drawn with a dark outline, in its pattern
+    expect(tl).toContain('fill="url(#rk-hatch-978D00)" stroke="#000"');
+    expect(html).toContain('<pattern id="rk-hatch-978D00"');
+  });
+
+  it("splits codes by role, each a share of that role's utterances, on a labelled axis", () => {
+    const html = renderReport([{ transcript: t, codings: codings.slice(0, 4) }], {
+      codebook: rapportCodebook,
+    });
+    const fig = chartHtml(html, "codes");
+    // 3 therapist utterances (one uncoded), 2 client utterances
+    expect(fig).toContain("Therapist: 3 therapist utterances, 1 not coded");
+    expect(fig).toContain("Client: 2 client utterances</h4>");
+    expect(fig).toContain(
+      '<td>Therapist</td><td>Open question</td><td>question.open</td><td class="num">1</td><td class="num">33.3%</td>',
+    );
+    expect(fig).toContain(
+      '<td>Client</td><td>Change talk</td><td>change_talk</td><td class="num">1</td><td class="num">50%</td>',
+    );
+    expect(fig).toContain(">% of therapist utterances</text>");
+    expect(fig).toContain(">% of client utterances</text>");
+    // the client panel's axis runs to 50 %, its bar (Change talk, 50 %) fills it
+    expect(fig).toMatch(/<title>Change talk: 50% \(1\)<\/title>/);
+  });
+
+  it("names each speaker once in the transcript: the role, or the name and the role", () => {
+    const tr: Transcript = {
+      id: "n",
+      utterances: [
+        { id: "a", session: "n", index: 0, speaker: "therapist", role: "therapist", text: "Hi." },
+        { id: "b", session: "n", index: 1, speaker: "Sam", role: "client", text: "Hello." },
+        { id: "c", session: "n", index: 2, speaker: "", role: "client", text: "Yes." },
+      ],
+    };
+    const html = renderReport([{ transcript: tr }]);
+    const rows = html.slice(html.indexOf('<table class="transcript">'));
+    expect(rows).toContain('<td class="num">1</td><td>Therapist</td>');
+    expect(rows).toContain('<td class="num">2</td><td>Sam (client)</td>');
+    expect(rows).toContain('<td class="num">3</td><td>Client</td>');
+    expect(html).not.toMatch(/therapist\W+\(?therapist/i);
+    // no fixed element: the hover/focus text sits in the timeline's figure
+    expect(html).not.toContain("position:fixed");
+    expect(chartHtml(html, "timeline")).toContain('class="tip" role="status"');
   });
 
   it("counts the code distribution and shows a data table", () => {
@@ -225,7 +269,7 @@ describe("renderReport", () => {
     const flags = chartHtml(html, "flags");
     expect(flags).toContain('<a class="flag-link" href="#u-0-4">#5</a>');
     // the flagged mark gets a triangle on the timeline
-    expect(chartHtml(html, "timeline")).toContain(", flagged.");
+    expect(chartHtml(html, "timeline")).toContain("advice.unsolicited), confidence 0.85, flagged");
     const without = renderReport([s], { charts: ["timeline", "codes", "talk", "flags"] });
     expect(without).not.toContain('data-chart="profile"');
     expect(without).toContain('data-chart="timeline"');
@@ -289,18 +333,41 @@ describe("chart functions", () => {
       xLabels: ["a", "b", "c"],
       yMin: 0,
       yMax: 10,
+      xTitle: "x",
+      yTitle: "y",
       series: [{ label: "s", color: "#000", values: [1, null, 3] }],
     });
     expect(count(l, 'class="mark"')).toBe(2);
     expect(l).toMatch(/d="M\S+ \S+ M\S+ \S+"/); // two separate moves, no line across the gap
   });
 
-  it("codeFamily gives the built-in codes fixed Okabe–Ito colours and other codes a stable one", () => {
-    expect(codeFamily("reflection.complex").color).toBe(OKABE_ITO.blue);
-    expect(codeFamily("judgement").harms).toBe(true);
-    expect(codeFamily("my.code")).toEqual(codeFamily("my.code"));
-    expect(Object.values(OKABE_ITO)).toContain(codeFamily("my.code").color);
-    expect(codeFamily("my.bad", "harms").harms).toBe(true);
+  it("styles each code of the codebook, and other codes with an Okabe–Ito colour, the same in legend and marks", () => {
+    const html = renderReport(
+      [{ transcript: t, codings: [...codings.slice(0, 4), code("s1:4", "my.code")] }],
+      { codebook: rapportCodebook },
+    );
+    const tl = chartHtml(html, "timeline");
+    const open = BUILTIN_CODE_STYLES["question.open"];
+    expect(tl).toContain(`fill="${open?.color}"`);
+    // the legend's swatch for each code has the fill of that code's marks
+    for (const id of [
+      "question.open",
+      "change_talk",
+      "reflection.simple",
+      "sustain_talk",
+      "my.code",
+    ]) {
+      const item = tl.match(
+        new RegExp(`data-code="${id.replace(".", "\\.")}"[^>]*>(<svg.*?</svg>)`),
+      );
+      expect(item, id).not.toBeNull();
+      const fill = item?.[1]?.match(/fill="([^"]+)"/)?.[1];
+      expect(count(tl, `fill="${fill}"`), id).toBeGreaterThanOrEqual(2);
+    }
+    // an unknown code gets the first Okabe–Ito colour and pattern its role does not use yet
+    expect(tl).toMatch(
+      /data-code="my\.code" data-for="therapist"[^>]*><svg[^>]*><rect[^>]*fill="url\(#rk-hatch-0072B2\)"/,
+    );
   });
 });
 

@@ -7,8 +7,8 @@
  */
 
 /** C0 and C1 control characters, DEL, and the bidirectional controls (Trojan Source). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters escaped
 const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters escaped
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

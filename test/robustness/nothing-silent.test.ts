@@ -238,6 +238,7 @@ process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(join(
 describe("item 17: ids and labels reach a terminal escaped", () => {
   // A title change (OSC 0), a screen clear (CSI 2J), an 8-bit CSI and a right-to-left override.
   const EVIL = ["s\u001b]0;pwned\u0007", "t\u001b[2Jx", "u\u009b31mv", "w\u202ex"];
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the raw control characters the output must not contain
   const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 
   it("score: session ids, utterance ids and codes are printed as visible escapes", async () => {

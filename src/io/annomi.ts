@@ -11,7 +11,7 @@ import {
   tooLargeIssue,
   utf8Over,
 } from "./_shared.js";
-import { type CsvRecordAt, parseCsvRecords } from "./csv.js";
+import { type CsvRecordAt, emptyCsvIssue, parseCsvRecords } from "./csv.js";
 
 /** The columns {@link readAnnomi} needs. @category Transcripts */
 export const ANNOMI_REQUIRED_COLUMNS = [
@@ -89,7 +89,8 @@ export function annomiCode(
  * `timestamp`. Transcript metadata: `mi_quality`, `topic`, `video_title`, `video_url`.
  * Sessions come in order of first appearance.
  *
- * @throws {TranscriptParseError} `missing_column` (line 1), `bad_row`/`bad_csv` with the line,
+ * @throws {TranscriptParseError} `empty_input` (line 1) for an empty input, `missing_column`
+ * (line 1), `bad_row`/`bad_csv` with the line,
  * `bad_row` for a non-numeric `utterance_id` or an unknown `interlocutor`. A malformed `timestamp`
  * is a `bad_timestamp` warning (the utterance is kept without a start time).
  * With `onError: "skip"` bad rows are reported as warnings and left out.
@@ -103,7 +104,7 @@ export function readAnnomi(text: string, options: ReadOptions = {}): ReadResult 
     ...(options.onError === "skip" ? { skipped: warnings } : {}),
   });
   const header = records[0]?.record;
-  if (!header) return { transcripts: [], codings: [], warnings, codebookId: "annomi" };
+  if (!header) throw new TranscriptParseError("annomi", [emptyCsvIssue("annomi", file)]);
   const collector = annomiCollector(header, options, warnings);
   for (let r = 1; r < records.length; r++) {
     const { record, line } = records[r] as CsvRecordAt;

@@ -727,6 +727,19 @@ export function parseCsvRecords(
   return records;
 }
 
+/**
+ * The issue for a CSV with no header row (empty, or only blank lines): an error, since reading
+ * nothing from a file that should hold a transcript is almost always a mistake (a truncated export,
+ * the wrong file). @internal
+ */
+export function emptyCsvIssue(format: string, file: string | undefined): Issue {
+  return issueAt(file, {
+    code: "empty_input",
+    line: 1,
+    message: `${format}: the input is empty; expected a header row (e.g. speaker,text) and one row per utterance`,
+  });
+}
+
 /** The message and code for a csv-parse error, without any of the input's content. @internal */
 export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
   const err = e as { code?: string; lines?: number; message?: string };
@@ -779,7 +792,8 @@ export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
  * - Times: seconds or `hh:mm:ss(.mmm)`.
  * - Rows with a `code` give codings (source `options.source`, default `human`).
  *
- * @throws {TranscriptParseError} `missing_column` (line 1) for a mapped column the header lacks;
+ * @throws {TranscriptParseError} `empty_input` (line 1) for an empty input (no header row);
+ * `missing_column` (line 1) for a mapped column the header lacks;
  * `bad_row`/`bad_csv` with the line for a row with the wrong number of fields or an unclosed quote;
  * `bad_timestamp`, `bad_json`, `out_of_range` for a bad field. With `onError: "skip"` bad rows are
  * left out and reported as warnings with the same code and line.
@@ -800,7 +814,7 @@ export function readCsv(text: string, options: CsvReadOptions = {}): ReadResult 
     ...(skip ? { skipped: warnings } : {}),
   });
   const first = records[0];
-  if (!first) return { transcripts: [], codings: [], warnings };
+  if (!first) throw new TranscriptParseError("csv", [emptyCsvIssue("csv", file)]);
   const map = csvRowMapper(first.record, options);
   const utterances: Utterance[] = [];
   const codings: Coding[] = [];

@@ -299,7 +299,8 @@ export function readVtt(text: string, options: ReadOptions = {}): ReadResult {
  * (`THERAPIST:`, `Client:`, `Dr Lee:`) names the speaker, and a block without one continues the
  * previous block's speaker. Start and end come from the `hh:mm:ss,mmm --> hh:mm:ss,mmm` line.
  * Ids are `<session>:<index>`.
- * @throws {TranscriptParseError} `bad_cue` with the line of a block without a timing line;
+ * @throws {TranscriptParseError} `bad_cue` with the line of a block without a timing line or
+ * whose cue number is not a whole number;
  * `bad_timestamp` with line and column of a broken timestamp.
  * @category Transcripts
  * @example
@@ -316,7 +317,20 @@ export function readSrt(text: string, options: ReadOptions = {}): ReadResult {
     while (i < lines.length && (lines[i] as string).trim() === "") i++;
     if (i >= lines.length) break;
     const blockStart = i;
-    if (!(lines[i] as string).includes("-->")) i++; // the cue number
+    if (!(lines[i] as string).includes("-->")) {
+      // The cue number: a whole number (the timing line follows).
+      if (!/^\d{1,15}$/.test((lines[i] as string).trim()))
+        throw new TranscriptParseError("srt", [
+          issueAt(file, {
+            code: "bad_cue",
+            line: i + 1,
+            column: 1,
+            message:
+              "srt: expected a cue number (a whole number such as 12) at the start of the block",
+          }),
+        ]);
+      i++;
+    }
     const timingLine = lines[i];
     if (timingLine === undefined || !timingLine.includes("-->"))
       throw new TranscriptParseError("srt", [

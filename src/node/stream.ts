@@ -17,6 +17,7 @@ import {
   CsvRecordReader,
   csvRecordBound,
   csvRowMapper,
+  emptyCsvIssue,
   type MappedRow,
   RowError,
 } from "../io/csv.js";
@@ -126,6 +127,7 @@ export async function* streamCsvUtterances(
   const opts = withFile(input, options);
   const skip = opts.onError === "skip";
   let map: ((rec: readonly string[], line: number) => MappedRow) | undefined;
+  let header = false;
   for await (const item of csvItems(input, {
     format: "csv",
     file: opts.file,
@@ -138,6 +140,7 @@ export async function* streamCsvUtterances(
       continue;
     }
     if (!map) {
+      header = true;
       map = csvRowMapper(item.record, opts);
       continue;
     }
@@ -149,6 +152,7 @@ export async function* streamCsvUtterances(
       yield { error: { ...e.issue, message: `${e.issue.message}; row skipped` }, line: item.line };
     }
   }
+  if (!map && !header) throw new TranscriptParseError("csv", [emptyCsvIssue("csv", opts.file)]);
 }
 
 /**
@@ -232,7 +236,6 @@ export async function readAnnomiStream(
     else if (!collector) collector = annomiCollector(item.record, opts, warnings);
     else collector.add(item.record, item.line);
   }
-  return collector
-    ? collector.finish()
-    : { transcripts: [], codings: [], warnings, codebookId: "annomi" };
+  if (!collector) throw new TranscriptParseError("annomi", [emptyCsvIssue("annomi", opts.file)]);
+  return collector.finish();
 }

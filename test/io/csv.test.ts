@@ -182,8 +182,8 @@ describe("readCsv", () => {
     expect(r.transcripts[0]?.utterances.map((u) => u.text)).toEqual(["a", "b"]);
   });
 
-  it("reads an empty input as no transcripts", () => {
-    expect(readCsv("")).toEqual({ transcripts: [], codings: [], warnings: [] });
+  it("refuses an empty input (no header row) as empty_input at line 1", () => {
+    expect(() => readCsv("")).toThrow(/^1: csv: the input is empty/);
     expect(readCsv("speaker,text\n").transcripts).toEqual([]);
   });
 });

@@ -370,3 +370,42 @@ describe("item 19: --workers is capped by the cores and by what the input needs"
     expect(help.out).toMatch(/capped at the number of cores/);
   }, 60_000);
 });
+
+describe("item 20: an empty CSV is an error; an SRT cue number must be a number", () => {
+  it("readCsv, readAnnomi and the streaming readers: empty input is empty_input at line 1", async () => {
+    for (const text of ["", "\n\n", "\uFEFF", "\r\n"]) {
+      expect(() => readCsv(text, { file: "e.csv" })).toThrow(/^e\.csv:1: csv: the input is empty/);
+      expect(() => readAnnomi(text)).toThrow(/annomi: the input is empty/);
+      await expect(collectStream(streamCsvUtterances([text]))).rejects.toThrow(/input is empty/);
+    }
+    // A header alone is a valid file with no utterances.
+    expect(readCsv("speaker,text\n").transcripts).toEqual([]);
+  });
+
+  it("code and convert on an empty CSV: exit 1, one line", async () => {
+    const dir = tmp();
+    const f = join(dir, "empty.csv");
+    writeFileSync(f, "");
+    for (const argv of [
+      ["code", f, "--classifier", "rules"],
+      ["convert", f, "--to", "jsonl"],
+    ]) {
+      const r = await runCli(argv);
+      expect(r.code).toBe(1);
+      oneLine(r.err);
+      expect(r.err).toContain("empty.csv:1: csv: the input is empty");
+      expect(r.out).toBe("");
+    }
+  });
+
+  it("readSrt: a non-numeric cue number is bad_cue at its line", () => {
+    const ok =
+      "1\n00:00:01,000 --> 00:00:02,000\nT: hi\n\n2\n00:00:03,000 --> 00:00:04,000\nC: yo\n";
+    expect(readSrt(ok).transcripts[0]?.utterances).toHaveLength(2);
+    const bad = ok.replace("\n2\n", "\nsecret two\n");
+    expect(() => readSrt(bad, { file: "s.srt" })).toThrow(
+      /^s\.srt:5:1: srt: expected a cue number/,
+    );
+    expect(() => readSrt(bad)).not.toThrow(/secret/);
+  });
+});

@@ -198,7 +198,7 @@ describe("the root entry in a browser", () => {
 });
 
 describe("size budgets", () => {
-  it("keeps every size-limit budget (the core without the model ≤ 30 kB min+gzip)", () => {
+  it("keeps every size-limit budget (the core without the model ≤ 31 kB min+gzip)", () => {
     const r = run(join(ROOT, "node_modules/.bin/size-limit"), ["--json"], ROOT);
     const entries = JSON.parse(r.out.slice(r.out.indexOf("["))) as {
       name: string;

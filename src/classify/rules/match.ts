@@ -228,7 +228,10 @@ function wildcardSet(patterns: readonly WildcardPattern[]): WildcardSet | undefi
     set(w.startBits, b);
     for (const t of p.seq) {
       let m = t === ANY ? w.anyMask : w.masks.get(t);
-      if (!m) w.masks.set(t, (m = new Int32Array(words)));
+      if (!m) {
+        m = new Int32Array(words);
+        w.masks.set(t, m);
+      }
       set(m, b++);
     }
     set(w.endBits, b - 1);

@@ -30,7 +30,7 @@ export function wildcardBudgetIssue(
       return {
         code: "bad_cue",
         path: [...path, "pattern"],
-        message: `token patterns with '*' may hold at most ${MAX_WILDCARD_PATTERN_TOKENS.toLocaleString("en-US")} tokens in all, and this one takes them to ${total.toLocaleString("en-US")} (each is tried at every token of an utterance; phrases and patterns without '*' have no such limit)`,
+        message: `token patterns with '*' may hold at most 4,096 tokens in all, and this one takes them to ${total} (phrases and patterns without '*' have no such limit)`,
       };
   }
   return undefined;

@@ -73,8 +73,11 @@ interface TrieNode {
   fail: TrieNode | undefined;
   /** The nearest node with terminals on the failure chain (the dictionary suffix link). */
   dict: TrieNode | undefined;
-  /** The node's number, in breadth-first order from the root's 0 (set by `linkTrie`). */
-  num: number;
+  /** The match run (see `runCues`) in which all this node's terminals were found spent. */
+  dead: number;
+  /** In match run `skipRun`: a later node of the dictionary chain to go on from, when dead. */
+  skip: TrieNode | undefined;
+  skipRun: number;
 }
 
 const node = (depth: number): TrieNode => ({
@@ -84,7 +87,9 @@ const node = (depth: number): TrieNode => ({
   depth,
   fail: undefined,
   dict: undefined,
-  num: 0,
+  dead: 0,
+  skip: undefined,
+  skipRun: 0,
 });
 
 /**
@@ -152,15 +157,11 @@ function stepById(t: EdgeTable, nd: TrieNode, id: number): TrieNode | undefined 
   }
 }
 
-/**
- * Sets the failure and dictionary links of a trie, breadth first (Aho & Corasick 1975), and numbers
- * its nodes; returns how many there are.
- */
-function linkTrie(root: TrieNode): number {
+/** Sets the failure and dictionary links of a trie, breadth first (Aho & Corasick 1975). */
+function linkTrie(root: TrieNode): void {
   const queue: TrieNode[] = [];
   for (const c of root.next.values()) {
     c.fail = root;
-    c.num = queue.length + 1;
     queue.push(c);
   }
   for (let q = 0; q < queue.length; q++) {
@@ -171,23 +172,9 @@ function linkTrie(root: TrieNode): number {
       const to = f === undefined ? root : (f.next.get(key) as TrieNode);
       v.fail = to;
       v.dict = to.out.length > 0 ? to : to.dict;
-      v.num = queue.length + 1;
       queue.push(v);
     }
   }
-  return queue.length + 1;
-}
-
-/**
- * Per-utterance bookkeeping of the nodes whose terminals can no longer add a span (see
- * `runCues`), by node number, valid when the stamp equals the current run's.
- */
-interface DeadNodes {
-  run: number;
-  readonly deadStamp: Int32Array;
-  readonly jumpStamp: Int32Array;
-  /** For a dead node: a later node of its dictionary chain to go on from (path-compressed). */
-  readonly jump: (TrieNode | undefined)[];
 }
 
 /**
@@ -204,47 +191,53 @@ interface WildcardSet {
   readonly endBits: Int32Array;
   /** The bits of `*` elements: what any token keeps. */
   readonly anyMask: Int32Array;
-  /** By token form: the bits of `*` elements and of the elements that are that token. */
-  readonly masks: ReadonlyMap<string, Int32Array>;
-  /** By end bit: the pattern that ends there (its cue, its length, its span name). */
-  readonly endOwner: readonly ({ cue: number; length: number; name: string } | undefined)[];
+  /** By token form: the bits of the elements that are that token. */
+  readonly masks: Map<string, Int32Array>;
+  /** All zeros: the mask of a token that is no element. */
+  readonly noMask: Int32Array;
+  /** By end bit: the pattern that ends there. */
+  readonly endOwner: WildcardPattern[];
 }
 
-function wildcardSet(
-  patterns: readonly { seq: readonly string[]; cue: number; name: string }[],
-): WildcardSet | undefined {
+/** A token pattern with `*` (as tokens, ANY for `*`), its cue and its span name. */
+interface WildcardPattern {
+  readonly seq: readonly string[];
+  readonly cue: number;
+  readonly name: string;
+}
+
+function wildcardSet(patterns: readonly WildcardPattern[]): WildcardSet | undefined {
   let bits = 0;
   for (const p of patterns) bits += p.seq.length;
   if (bits === 0) return undefined;
   const words = Math.ceil(bits / 32);
-  const startBits = new Int32Array(words);
-  const endBits = new Int32Array(words);
-  const anyMask = new Int32Array(words);
-  const lits = new Map<string, number[]>();
-  const endOwner: ({ cue: number; length: number; name: string } | undefined)[] = [];
+  const set = (m: Int32Array, b: number) => {
+    m[b >>> 5] = (m[b >>> 5] as number) | (1 << (b & 31));
+  };
+  const w: WildcardSet = {
+    words,
+    startBits: new Int32Array(words),
+    endBits: new Int32Array(words),
+    anyMask: new Int32Array(words),
+    masks: new Map(),
+    noMask: new Int32Array(words),
+    endOwner: [],
+  };
   let b = 0;
   for (const p of patterns) {
-    startBits[b >>> 5] = (startBits[b >>> 5] as number) | (1 << (b & 31));
+    set(w.startBits, b);
     for (const t of p.seq) {
-      if (t === ANY) anyMask[b >>> 5] = (anyMask[b >>> 5] as number) | (1 << (b & 31));
-      else {
-        const list = lits.get(t);
-        if (list) list.push(b);
-        else lits.set(t, [b]);
+      let m = t === ANY ? w.anyMask : w.masks.get(t);
+      if (!m) {
+        m = new Int32Array(words);
+        w.masks.set(t, m);
       }
-      b++;
+      set(m, b++);
     }
-    const last = b - 1;
-    endBits[last >>> 5] = (endBits[last >>> 5] as number) | (1 << (last & 31));
-    endOwner[last] = { cue: p.cue, length: p.seq.length, name: p.name };
+    set(w.endBits, b - 1);
+    w.endOwner[b - 1] = p;
   }
-  const masks = new Map<string, Int32Array>();
-  for (const [t, list] of lits) {
-    const m = anyMask.slice();
-    for (const x of list) m[x >>> 5] = (m[x >>> 5] as number) | (1 << (x & 31));
-    masks.set(t, m);
-  }
-  return { words, startBits, endBits, anyMask, masks, endOwner };
+  return w;
 }
 
 /**
@@ -260,7 +253,6 @@ export interface CompiledCues {
   readonly root: TrieNode;
   /** By cue: its longest phrase (or literal pattern), in tokens. */
   readonly maxLen: Int32Array;
-  readonly dead: DeadNodes;
   readonly wildcards: WildcardSet | undefined;
   readonly hasMirroring: boolean;
   /** Each cue's kind as a small integer (see `KIND_CODE`), so that matching compares numbers. */
@@ -338,7 +330,7 @@ export function compileCues(
   const maxLen = new Int32Array(cues.length);
   let hasMirroring = false;
   const out: { cue: Cue; name: string; weight: number }[] = [];
-  const patterns: { seq: string[]; cue: number; name: string }[] = [];
+  const patterns: WildcardPattern[] = [];
   cues.forEach((cue, i) => {
     const prefix = prefixes?.[i] ?? `cue${i}`;
     const weight = cue.weight ?? 1;
@@ -371,18 +363,12 @@ export function compileCues(
       else add(seq, "anywhere", name);
     } else if (cue.kind === "mirroring") hasMirroring = true;
   });
-  const nodes = linkTrie(root);
+  linkTrie(root);
   const kinds = Uint8Array.from(cues, (c) => KIND_CODE[c.kind]);
   return {
     cues: out,
     root,
     maxLen,
-    dead: {
-      run: 0,
-      deadStamp: new Int32Array(nodes),
-      jumpStamp: new Int32Array(nodes),
-      jump: new Array<TrieNode | undefined>(nodes).fill(undefined),
-    },
     wildcards: wildcardSet(patterns),
     hasMirroring,
     kinds,
@@ -753,22 +739,25 @@ function recordSpan(
   if (list.length >= MAX_SPANS_PER_CUE) full[cue] = 1;
 }
 
+/** The node after `o` on its dictionary chain in match run `run`, past dead nodes. */
+const nextOf = (o: TrieNode, run: number) => (o.skipRun === run ? o.skip : o.dict);
+
 /** The next node after dead node `o` on its dictionary chain that is not known to be dead. */
-function after(dead: DeadNodes, o: TrieNode): TrieNode | undefined {
-  const { run, deadStamp, jumpStamp, jump } = dead;
-  let x = jumpStamp[o.num] === run ? jump[o.num] : o.dict;
-  while (x !== undefined && deadStamp[x.num] === run)
-    x = jumpStamp[x.num] === run ? jump[x.num] : x.dict;
+function after(o: TrieNode, run: number): TrieNode | undefined {
+  let x = nextOf(o, run);
+  while (x !== undefined && x.dead === run) x = nextOf(x, run);
   // Path compression: every dead node passed on the way now jumps straight to x.
-  let y: TrieNode | undefined = o;
-  while (y !== undefined && y !== x && deadStamp[y.num] === run) {
-    const z: TrieNode | undefined = jumpStamp[y.num] === run ? jump[y.num] : y.dict;
-    jump[y.num] = x;
-    jumpStamp[y.num] = run;
+  for (let y: TrieNode | undefined = o; y !== undefined && y !== x && y.dead === run; ) {
+    const z = nextOf(y, run);
+    y.skip = x;
+    y.skipRun = run;
     y = z;
   }
   return x;
 }
+
+/** Counts calls of `runCues`: marks on trie nodes are valid in their own run only. */
+let matchRun = 0;
 
 /**
  * Runs compiled cues over an analysed utterance.
@@ -811,14 +800,7 @@ export function runCues(
     // are skipped, and a node whose terminals are all spent is cut out of the dictionary chains
     // for the rest of the utterance. So nested or repeated phrases that match at every token cost
     // their first few matches, not one step per match.
-    const dead = compiled.dead;
-    const run = dead.run === 0x7fffffff ? 1 : dead.run + 1;
-    if (run === 1) {
-      dead.deadStamp.fill(0);
-      dead.jumpStamp.fill(0);
-    }
-    dead.run = run;
-    const deadStamp = dead.deadStamp;
+    const run = ++matchRun;
     const maxLen = compiled.maxLen;
     let st = root;
     for (let j = 0; j < n; j++) {
@@ -841,8 +823,8 @@ export function runCues(
       // Every phrase that ends at token j: this node's, then its dictionary suffix chain's.
       let o = st.out.length > 0 ? st : st.dict;
       while (o !== undefined) {
-        if (deadStamp[o.num] === run) {
-          o = after(dead, o);
+        if (o.dead === run) {
+          o = after(o, run);
           continue;
         }
         const i = j - o.depth + 1;
@@ -867,9 +849,9 @@ export function runCues(
           recordSpan(phraseHit, full, cue, tokens[i] as Token, tokens[j] as Token, term.name);
         }
         if (!live) {
-          deadStamp[o.num] = run;
-          o = after(dead, o);
-        } else o = o.dict;
+          o.dead = run;
+          o = after(o, run);
+        } else o = nextOf(o, run);
       }
     }
   }
@@ -884,18 +866,20 @@ export function runCues(
     let cur = stateScratch;
     let nxt = nextStateScratch;
     cur.fill(0, 0, W);
-    const { startBits, anyMask, masks, endOwner } = wc;
+    const { startBits, anyMask, masks, noMask, endOwner } = wc;
     // A pattern's matches come in order of start, so once its cue holds MAX_SPANS_PER_CUE spans
     // no later match can be kept: its end bit is cleared, and a pattern that matches at every
     // token costs nothing more after its first spans.
     const endBits = wc.endBits.slice();
     for (let j = 0; j < n; j++) {
-      const m = masks.get((tokens[j] as Token).norm) ?? anyMask;
+      const m = masks.get((tokens[j] as Token).norm) ?? noMask;
       let carry = 0;
       let ends = 0;
       for (let w = 0; w < W; w++) {
         const d = cur[w] as number;
-        const x = ((d << 1) | carry | (startBits[w] as number)) & (m[w] as number);
+        const x =
+          ((d << 1) | carry | (startBits[w] as number)) &
+          ((anyMask[w] as number) | (m[w] as number));
         carry = d >>> 31;
         nxt[w] = x;
         ends |= x & (endBits[w] as number);
@@ -908,16 +892,12 @@ export function runCues(
         let e = (cur[w] as number) & (endBits[w] as number);
         while (e !== 0) {
           const low = e & -e;
-          const p = endOwner[w * 32 + 31 - Math.clz32(low)] as {
-            cue: number;
-            length: number;
-            name: string;
-          };
+          const p = endOwner[w * 32 + 31 - Math.clz32(low)] as WildcardPattern;
           recordSpan(
             phraseHit,
             full,
             p.cue,
-            tokens[j - p.length + 1] as Token,
+            tokens[j + 1 - p.seq.length] as Token,
             tokens[j] as Token,
             p.name,
           );

@@ -71,7 +71,12 @@ function denseKappa(a: number[], b: number[], weights: "unweighted" | "linear" |
   return pe > 0 ? 1 - po / pe : null;
 }
 
-describe("the library is linear in the number of labels", () => {
+// A guard against quadratic work, not a speed target (that is the bench's): the dense code took
+// minutes at these sizes; linear code takes about a second, so even a heavily loaded machine stays
+// far below the bound.
+const LINEAR_GUARD_MS = 60_000;
+
+describe("the library is linear in the number of labels", { timeout: 180_000 }, () => {
   it("property: kappa from sparse tallies equals the dense definition (all weights)", () => {
     fc.assert(
       fc.property(
@@ -99,14 +104,14 @@ describe("the library is linear in the number of labels", () => {
     const t0 = performance.now();
     for (const weights of ["unweighted", "linear", "quadratic"] as const)
       expect(cohenKappa(gold, pred, { weights }).value).toBeTypeOf("number");
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(performance.now() - t0).toBeLessThan(LINEAR_GUARD_MS);
   });
 
   it("classificationReport on 200,000 labels: every label scored, the confusion as sparse cells", () => {
     const { gold, pred } = pairs(200_000, 200_000);
     const t0 = performance.now();
     const r = classificationReport(gold, pred);
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(performance.now() - t0).toBeLessThan(LINEAR_GUARD_MS);
     expect(Object.keys(r.perClass)).toHaveLength(r.confusion.labels.length);
     expect(r.confusion.matrix).toBeNull();
     expect(r.confusion.cells.reduce((s, c) => s + c[2], 0)).toBe(r.nUsed);
@@ -144,14 +149,14 @@ describe("the library is linear in the number of labels", () => {
     const t0 = performance.now();
     const pc = perCodeAgreement(p.gold.map((a, i) => ({ a, b: p.pred[i] as string })));
     expect(Object.keys(pc).length).toBeGreaterThan(19_000);
-    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(performance.now() - t0).toBeLessThan(LINEAR_GUARD_MS);
 
     const big = pairs(200_000, 200_000);
     const c = (side: string[]): Coding[] =>
       side.map((codeId, i) => ({ utteranceId: `u${i}`, codeId, source: "x", confidence: 1 }));
     const t1 = performance.now();
     const r = codingAgreement(c(big.gold), c(big.pred));
-    expect(performance.now() - t1).toBeLessThan(15_000);
+    expect(performance.now() - t1).toBeLessThan(LINEAR_GUARD_MS);
     expect(r.overall.cohenKappa.value).toBeTypeOf("number");
   });
 
@@ -170,7 +175,12 @@ describe("the library is linear in the number of labels", () => {
   });
 });
 
-describe("rapportkit agree with 200,000 distinct labels: bounded output, in seconds", () => {
+// No wall-clock assertions (speed belongs to the bench, bench/agreement-scale.mjs): the quadratic
+// code this guards against ran past 120 s at 20,000 labels, so the per-test timeout below catches it
+// on any machine, while a loaded machine cannot fail a test that does linear work.
+describe("rapportkit agree with 200,000 distinct labels: bounded output", {
+  timeout: 120_000,
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), "rk-labels-"));
   const { gold, pred } = pairs(200_000, 200_000);
   writeFileSync(
@@ -195,7 +205,6 @@ describe("rapportkit agree with 200,000 distinct labels: bounded output, in seco
     const r = await timed(["agree", "--pairs", "pairs.csv"]);
     expect(r.code).toBe(0);
     expect(hasStackTrace(r.err)).toBe(false);
-    expect(r.ms).toBeLessThan(30_000);
     expect(r.out.length).toBeLessThan(64 * 1024);
     expect(r.out).toMatch(/more labels not shown/);
     expect(r.out).toMatch(/confusion table not printed/);
@@ -207,7 +216,6 @@ describe("rapportkit agree with 200,000 distinct labels: bounded output, in seco
   it("--pairs --json: every label in per_class, the confusion as cells", async () => {
     const r = await timed(["agree", "--pairs", "pairs.csv", "--json", "--resamples", "0"]);
     expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(30_000);
     const j = JSON.parse(r.out);
     expect(Object.keys(j.per_class)).toHaveLength(j.confusion.labels.length);
     expect(j.confusion.matrix).toBeNull();
@@ -218,7 +226,6 @@ describe("rapportkit agree with 200,000 distinct labels: bounded output, in seco
     const r = await timed(["agree", "--matrix", "matrix.csv"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(30_000);
     expect(r.out).toMatch(/Cohen's kappa \(unweighted\)\s+\d/);
     expect(r.out).toMatch(/no bootstrap interval/);
   });
@@ -226,7 +233,6 @@ describe("rapportkit agree with 200,000 distinct labels: bounded output, in seco
   it("two coded files: per-code rows capped with a note", async () => {
     const r = await timed(["agree", "a.csv", "b.csv"]);
     expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(30_000);
     expect(r.out.length).toBeLessThan(64 * 1024);
     expect(r.out).toMatch(/more codes not shown/);
   });

@@ -2,7 +2,7 @@ import type { CodedTranscript, Coding, Transcript } from "../core/schemas.js";
 import { checkPredictions } from "./combinators.js";
 import type { Classifier, ClassifyOptions, Prediction, SyncClassifier } from "./types.js";
 
-/** A prediction as a plain `Coding` (drops `probabilities`; keeps evidence). @internal */
+/** A prediction as a plain `Coding` (drops `probabilities`; keeps evidence and the second behaviour). @internal */
 export function toCoding(p: Prediction): Coding {
   const c: Coding = {
     utteranceId: p.utteranceId,
@@ -10,7 +10,9 @@ export function toCoding(p: Prediction): Coding {
     confidence: Math.min(1, Math.max(0, p.confidence)),
     source: p.source,
   };
-  return p.evidence ? { ...c, evidence: p.evidence } : c;
+  if (p.evidence) c.evidence = p.evidence;
+  if (p.secondary) c.secondary = { codeId: p.secondary.codeId, confidence: p.secondary.confidence };
+  return c;
 }
 
 function coded(

@@ -408,3 +408,37 @@ describe("item 20: an empty CSV is an error; an SRT cue number must be a number"
     expect(() => readSrt(bad)).not.toThrow(/secret/);
   });
 });
+
+describe("item 16: no silent change of content", () => {
+  it("duplicate CSV headers are an error naming the columns", async () => {
+    expect(() => readCsv("speaker,text,Text\nT,a,b\n", { file: "d.csv" })).toThrow(
+      /^d\.csv:1 \(columns\): csv: header columns 2 and 3 are both named "text"/,
+    );
+    expect(() =>
+      readCsv("who,secret,speaker, secret\nT,a,T,b\n", { columns: { text: "who" } }),
+    ).toThrow(/header columns 2 and 4 have the same name/);
+    expect(() => readCsv("who,secret,speaker, secret\n")).not.toThrow(/"secret"/);
+    await expect(collectStream(streamCsvUtterances(["text,text\na,b\n"]))).rejects.toThrow(
+      /columns 1 and 2/,
+    );
+    // Empty names (e.g. trailing commas) are not compared.
+    expect(readCsv("speaker,text,,\nT,a,,\n").transcripts[0]?.utterances).toHaveLength(1);
+    const annomi = "transcript_id,utterance_id,interlocutor,utterance_text,topic,topic\n";
+    expect(() => readAnnomi(`${annomi}1,0,client,a,x,y\n`)).toThrow(/columns 5 and 6/);
+  });
+
+  it("AnnoMI rows of one utterance with different text are an error naming both lines", () => {
+    const head =
+      "transcript_id,utterance_id,interlocutor,utterance_text,annotator_id,client_talk_type\n";
+    const same = `${head}1,0,client,I will try,1,change\n1,0,client,I will try,2,neutral\n`;
+    expect(readAnnomi(same).transcripts[0]?.utterances).toHaveLength(1);
+    const differ = `${head}1,0,client,I will try,1,change\n1,1,client,ok,1,neutral\n1,0,client,secret other,2,neutral\n`;
+    expect(() => readAnnomi(differ, { file: "a.csv" })).toThrow(
+      /^a\.csv:4 \(utterance_text\): annomi: utterance 1:0 has a different utterance_text here than at line 2/,
+    );
+    expect(() => readAnnomi(differ)).not.toThrow(/secret/);
+    const r = readAnnomi(differ, { onError: "skip" });
+    expect(r.transcripts[0]?.utterances.map((u) => u.text)).toEqual(["I will try", "ok"]);
+    expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["conflicting_rows", 4]]);
+  });
+});

@@ -20,7 +20,7 @@
  * Warnings go to stderr as one line each, `file:line: message`, never with utterance text.
  * @module
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
 import { parse as parseCsvSync } from "csv-parse/sync";
@@ -37,7 +37,7 @@ import {
   type TranscriptFormat,
 } from "../io/read.js";
 import { parseSpeakerMap, type SpeakerMap } from "../io/speakers.js";
-import { readHead, readTranscriptFile, sessionNameOf } from "../node/files.js";
+import { readHead, readTextChecked, readTranscriptFile, sessionNameOf } from "../node/files.js";
 import {
   readAnnomiStream,
   type StreamItem,
@@ -300,18 +300,23 @@ export async function* streamInput(
   io: CliIO,
 ): AsyncGenerator<StreamItem, void, undefined> {
   const r = await resolveInput(path, args, io);
+  // A warning about the whole input (invalid UTF-8: count and first line) comes at its end.
+  const onWarning = (w: Issue) => printWarnings([w], io);
   if (r.path !== undefined && r.format === "csv") {
-    yield* streamCsvUtterances(r.path, r.options);
+    yield* streamCsvUtterances(r.path, { ...r.options, onWarning });
     return;
   }
   if (r.path !== undefined && r.format === "jsonl") {
-    yield* streamJsonlUtterances(r.path, r.options);
+    yield* streamJsonlUtterances(r.path, { ...r.options, onWarning });
     return;
   }
   const result =
     r.path !== undefined && r.format === "annomi"
       ? await readAnnomiStream(r.path, r.options)
-      : readTranscript(r.text ?? (await readFile(r.path as string, "utf8")), r.options);
+      : readTranscript(
+          r.text ?? (await readTextChecked(r.path as string, r.format, r.options.file, onWarning)),
+          r.options,
+        );
   printWarnings(result.warnings, io);
   const byUtterance = new Map<string, (typeof result.codings)[number][]>();
   for (const c of result.codings) {

@@ -11,7 +11,7 @@ import {
   tooLargeIssue,
   utf8Over,
 } from "./_shared.js";
-import { type CsvRecordAt, emptyCsvIssue, parseCsvRecords } from "./csv.js";
+import { type CsvRecordAt, duplicateColumns, emptyCsvIssue, parseCsvRecords } from "./csv.js";
 
 /** The columns {@link readAnnomi} needs. @category Transcripts */
 export const ANNOMI_REQUIRED_COLUMNS = [
@@ -91,7 +91,9 @@ export function annomiCode(
  *
  * @throws {TranscriptParseError} `empty_input` (line 1) for an empty input, `missing_column`
  * (line 1), `bad_row`/`bad_csv` with the line,
- * `bad_row` for a non-numeric `utterance_id` or an unknown `interlocutor`. A malformed `timestamp`
+ * `bad_row` for a non-numeric `utterance_id` or an unknown `interlocutor`; `duplicate_column`
+ * (line 1) for two header columns of one name; `conflicting_rows` for a row whose `utterance_text`
+ * differs from the first row of the same utterance (naming both lines). A malformed `timestamp`
  * is a `bad_timestamp` warning (the utterance is kept without a start time).
  * With `onError: "skip"` bad rows are reported as warnings and left out.
  * @category Transcripts
@@ -128,6 +130,16 @@ export function annomiCollector(
   const file = options.file;
   const skip = options.onError === "skip";
   const maxBytes = maxUtteranceBytesOf("annomi", options);
+  const dup = duplicateColumns(header);
+  if (dup)
+    throw new TranscriptParseError("annomi", [
+      issueAt(file, {
+        code: "duplicate_column",
+        path: ["columns"],
+        line: 1,
+        message: `annomi: header columns ${dup.first} and ${dup.second} are both named ${JSON.stringify(dup.name.slice(0, 40))}; rename one`,
+      }),
+    ]);
   const col: Partial<Record<Col, number>> = {};
   for (const c of [...ANNOMI_REQUIRED_COLUMNS, ...OPTIONAL]) {
     const i = header.findIndex((h) => h.trim().toLowerCase() === c);
@@ -152,6 +164,8 @@ export function annomiCollector(
     order: number;
     annotator: number;
     seq: number;
+    /** The line of the first row of this utterance (every annotator's row must match its text). */
+    line: number;
   }
   const sessions = new Map<string, Map<string, Entry>>();
   const sessionMeta = new Map<string, Record<string, unknown>>();
@@ -217,6 +231,19 @@ export function annomiCollector(
     }
     const id = `${session}:${uttId}`;
     const prev = utts.get(uttId);
+    if (prev && prev.utterance.text !== get(record, "utterance_text")) {
+      // Rows of one utterance (one per annotator) must carry the same text: keeping either would
+      // change the content silently.
+      const issue = issueAt(file, {
+        code: "conflicting_rows",
+        line,
+        path: ["utterance_text"],
+        message: `annomi: utterance ${id} has a different utterance_text here than at line ${prev.line}`,
+      });
+      if (!skip) throw new TranscriptParseError("annomi", [issue]);
+      warnings.push({ ...issue, message: `${issue.message}; row skipped` });
+      return;
+    }
     const role: SpeakerRole = who;
     if (!prev || (Number.isFinite(annotator) && annotator < prev.annotator)) {
       utts.set(uttId, {
@@ -232,6 +259,7 @@ export function annomiCollector(
         order,
         annotator: Number.isNaN(annotator) ? Number.POSITIVE_INFINITY : annotator,
         seq: prev?.seq ?? seq,
+        line: prev?.line ?? line,
       });
     }
     const code = annomiCode(who, get(record, "main_therapist_behaviour"), {

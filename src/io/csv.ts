@@ -93,6 +93,24 @@ function findColumn(header: readonly string[], name: string): number {
 }
 
 /**
+ * The first two header columns (1-based) with the same name, compared as columns are found (trimmed,
+ * any case); empty names are not compared. @internal
+ */
+export function duplicateColumns(
+  header: readonly string[],
+): { first: number; second: number; name: string } | undefined {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < header.length; i++) {
+    const name = (header[i] as string).trim().toLowerCase();
+    if (name === "") continue;
+    const j = seen.get(name);
+    if (j !== undefined) return { first: j + 1, second: i + 1, name };
+    seen.set(name, i);
+  }
+  return undefined;
+}
+
+/**
  * Maps CSV records (arrays of fields, header first) to utterances. Shared by {@link readCsv} and the
  * streaming reader in `rapportkit/node`, so both give the same ids, indices and roles.
  * @internal
@@ -103,6 +121,24 @@ export function csvRowMapper(
 ): (record: readonly string[], line: number) => MappedRow {
   const file = options.file;
   const explicit = options.columns ?? {};
+  const dup = duplicateColumns(header);
+  if (dup) {
+    // The name is given when it is a field name or one the options map: a header's own names
+    // could be utterance text in a file without a header row.
+    const known =
+      (FIELDS as readonly string[]).includes(dup.name) ||
+      Object.values(explicit).some(
+        (n) => typeof n === "string" && n.trim().toLowerCase() === dup.name,
+      );
+    throw new TranscriptParseError("csv", [
+      issueAt(file, {
+        code: "duplicate_column",
+        path: ["columns"],
+        line: 1,
+        message: `csv: header columns ${dup.first} and ${dup.second}${known ? ` are both named ${JSON.stringify(dup.name)}` : " have the same name"}; rename one, so that each field is read from one column`,
+      }),
+    ]);
+  }
   const col: Partial<Record<Field, number>> = {};
   for (const f of FIELDS) {
     const name = explicit[f];
@@ -793,6 +829,7 @@ export function csvErrorIssue(e: unknown, file: string | undefined): Issue {
  * - Rows with a `code` give codings (source `options.source`, default `human`).
  *
  * @throws {TranscriptParseError} `empty_input` (line 1) for an empty input (no header row);
+ * `duplicate_column` (line 1, naming the two columns) when two header names are the same;
  * `missing_column` (line 1) for a mapped column the header lacks;
  * `bad_row`/`bad_csv` with the line for a row with the wrong number of fields or an unclosed quote;
  * `bad_timestamp`, `bad_json`, `out_of_range` for a bad field. With `onError: "skip"` bad rows are

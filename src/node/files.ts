@@ -1,8 +1,9 @@
 import { open, readFile, writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { TranscriptParseError } from "../core/errors.js";
+import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Transcript } from "../core/schemas.js";
 import type { ReadResult } from "../io/_shared.js";
+import { Utf8Check } from "../io/_utf8.js";
 import {
   detectFormat,
   type ReadTranscriptOptions,
@@ -99,10 +100,39 @@ export async function readTranscriptFile(
     ...options,
     format,
   };
-  if (format === "csv") return collectStream(streamCsvUtterances(path, opts));
-  if (format === "jsonl") return collectStream(streamJsonlUtterances(path, opts));
-  if (format === "annomi") return readAnnomiStream(path, opts);
-  return readTranscript(await readFile(path, "utf8"), opts);
+  // Invalid UTF-8 is read as U+FFFD, with a warning (count and first line), never silently.
+  const extra: Issue[] = [];
+  const onWarning = (w: Issue) => extra.push(w);
+  let result: ReadResult;
+  if (format === "csv")
+    result = await collectStream(streamCsvUtterances(path, { ...opts, onWarning }));
+  else if (format === "jsonl")
+    result = await collectStream(streamJsonlUtterances(path, { ...opts, onWarning }));
+  else if (format === "annomi") return readAnnomiStream(path, opts);
+  else result = readTranscript(await readTextChecked(path, format, opts.file, onWarning), opts);
+  if (extra.length === 0) return result;
+  const warnings = [...result.warnings, ...extra].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { ...result, warnings };
+}
+
+/**
+ * A whole file as text, decoded as UTF-8; invalid sequences are read as U+FFFD and reported to
+ * `onWarning` (count and first line).
+ * @internal
+ */
+export async function readTextChecked(
+  path: string,
+  format: string,
+  file: string | undefined,
+  onWarning: (w: Issue) => void,
+): Promise<string> {
+  const bytes = await readFile(path);
+  const check = new Utf8Check();
+  check.push(bytes);
+  check.end();
+  const w = check.issue(format, file);
+  if (w) onWarning(w);
+  return bytes.toString("utf8");
 }
 
 /**

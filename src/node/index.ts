@@ -19,6 +19,7 @@ export {
   collectStream,
   readAnnomiStream,
   type StreamItem,
+  type StreamReadOptions,
   type StreamSource,
   streamCsvUtterances,
   streamJsonlUtterances,

@@ -10,6 +10,7 @@ import {
   type ReadOptions,
   type ReadResult,
 } from "../io/_shared.js";
+import { Utf8Check } from "../io/_utf8.js";
 import { annomiCollector } from "../io/annomi.js";
 import {
   type CsvReadItem,
@@ -22,6 +23,19 @@ import {
   RowError,
 } from "../io/csv.js";
 import { type JsonlReadOptions, jsonlLineMapper } from "../io/json.js";
+
+/**
+ * Options of the streaming readers beyond the core readers' own.
+ * @category Node
+ */
+export interface StreamReadOptions {
+  /**
+   * Called at the end of the stream with a warning about the whole input: `invalid_utf8` (how many
+   * byte sequences were not UTF-8 and were read as U+FFFD, and the line of the first). Without
+   * it, nothing is said; `readTranscriptFile` and the CLI pass one.
+   */
+  readonly onWarning?: (warning: Issue) => void;
+}
 
 /**
  * What the streaming readers take: a file path, a Node stream, a web `ReadableStream`, or any
@@ -79,17 +93,23 @@ async function* csvItems(
     delimiter?: string | undefined;
     skip: boolean;
     maxRecordBytes: number;
+    onWarning?: ((warning: Issue) => void) | undefined;
   },
 ): AsyncGenerator<CsvReadItem, void, undefined> {
   const reader = new CsvRecordReader(options);
   const source = toReadable(input);
   const encoder = new TextEncoder();
+  const utf8 = new Utf8Check();
   try {
     for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
       const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+      utf8.push(bytes);
       yield* reader.push(bytes);
     }
     yield* reader.end();
+    utf8.end();
+    const w = utf8.issue(options.format, options.file);
+    if (w) options.onWarning?.(w);
   } finally {
     if (!source.destroyed) source.destroy();
   }
@@ -122,7 +142,7 @@ function withFile<T extends { file?: string }>(input: StreamSource, options: T):
  */
 export async function* streamCsvUtterances(
   input: StreamSource,
-  options: CsvReadOptions = {},
+  options: CsvReadOptions & StreamReadOptions = {},
 ): AsyncGenerator<StreamItem, void, undefined> {
   const opts = withFile(input, options);
   const skip = opts.onError === "skip";
@@ -134,6 +154,7 @@ export async function* streamCsvUtterances(
     delimiter: opts.delimiter,
     skip,
     maxRecordBytes: csvRecordBound(maxUtteranceBytesOf("csv", opts)),
+    onWarning: opts.onWarning,
   })) {
     if (item.error) {
       yield { error: item.error, line: item.line };
@@ -162,14 +183,28 @@ export async function* streamCsvUtterances(
  */
 export async function* streamJsonlUtterances(
   input: StreamSource,
-  options: JsonlReadOptions = {},
+  options: JsonlReadOptions & StreamReadOptions = {},
 ): AsyncGenerator<StreamItem, void, undefined> {
   const opts = withFile(input, options);
   const skip = opts.onError === "skip";
   const map = jsonlLineMapper(opts);
   const source = toReadable(input);
-  source.setEncoding?.("utf8");
-  const rl = createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
+  // The bytes are checked as UTF-8 on their way to the decoder (which replaces what is not).
+  const utf8 = new Utf8Check();
+  const encoder = new TextEncoder();
+  const decoded = Readable.from(
+    (async function* () {
+      const decoder = new TextDecoder("utf-8");
+      for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+        const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+        utf8.push(bytes);
+        yield decoder.decode(bytes, { stream: true });
+      }
+      yield decoder.decode();
+      utf8.end();
+    })(),
+  );
+  const rl = createInterface({ input: decoded, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNo = 0;
   try {
     for await (const raw of rl) {
@@ -184,8 +219,11 @@ export async function* streamJsonlUtterances(
         yield { error: { ...e.issue, message: `${e.issue.message}; line skipped` }, line: lineNo };
       }
     }
+    const w = utf8.issue("jsonl", opts.file);
+    if (w) opts.onWarning?.(w);
   } finally {
     rl.close();
+    if (!decoded.destroyed) decoded.destroy();
     if (!source.destroyed) source.destroy();
   }
 }
@@ -231,6 +269,7 @@ export async function readAnnomiStream(
     file: opts.file,
     skip: opts.onError === "skip",
     maxRecordBytes: csvRecordBound(maxUtteranceBytesOf("annomi", opts)),
+    onWarning: (w) => warnings.push(w),
   })) {
     if (item.error) warnings.push(item.error);
     else if (!collector) collector = annomiCollector(item.record, opts, warnings);

@@ -23,7 +23,12 @@ import {
   writeCodedCsv,
   writeCsv,
 } from "../../src/io/index.js";
-import { collectStream, streamCsvUtterances, streamJsonlUtterances } from "../../src/node/index.js";
+import {
+  collectStream,
+  readTranscriptFile,
+  streamCsvUtterances,
+  streamJsonlUtterances,
+} from "../../src/node/index.js";
 import { hasStackTrace, runCli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/dist.js";
 
@@ -407,5 +412,109 @@ describe("item 20: an empty CSV is an error; an SRT cue number must be a number"
       /^s\.srt:5:1: srt: expected a cue number/,
     );
     expect(() => readSrt(bad)).not.toThrow(/secret/);
+  });
+});
+
+describe("item 16: no silent change of content", () => {
+  it("duplicate CSV headers are an error naming the columns", async () => {
+    expect(() => readCsv("speaker,text,Text\nT,a,b\n", { file: "d.csv" })).toThrow(
+      /^d\.csv:1 \(columns\): csv: header columns 2 and 3 are both named "text"/,
+    );
+    expect(() =>
+      readCsv("who,secret,speaker, secret\nT,a,T,b\n", { columns: { text: "who" } }),
+    ).toThrow(/header columns 2 and 4 have the same name/);
+    expect(() => readCsv("who,secret,speaker, secret\n")).not.toThrow(/"secret"/);
+    await expect(collectStream(streamCsvUtterances(["text,text\na,b\n"]))).rejects.toThrow(
+      /columns 1 and 2/,
+    );
+    // Empty names (e.g. trailing commas) are not compared.
+    expect(readCsv("speaker,text,,\nT,a,,\n").transcripts[0]?.utterances).toHaveLength(1);
+    const annomi = "transcript_id,utterance_id,interlocutor,utterance_text,topic,topic\n";
+    expect(() => readAnnomi(`${annomi}1,0,client,a,x,y\n`)).toThrow(/columns 5 and 6/);
+  });
+
+  it("AnnoMI rows of one utterance with different text are an error naming both lines", () => {
+    const head =
+      "transcript_id,utterance_id,interlocutor,utterance_text,annotator_id,client_talk_type\n";
+    const same = `${head}1,0,client,I will try,1,change\n1,0,client,I will try,2,neutral\n`;
+    expect(readAnnomi(same).transcripts[0]?.utterances).toHaveLength(1);
+    const differ = `${head}1,0,client,I will try,1,change\n1,1,client,ok,1,neutral\n1,0,client,secret other,2,neutral\n`;
+    expect(() => readAnnomi(differ, { file: "a.csv" })).toThrow(
+      /^a\.csv:4 \(utterance_text\): annomi: utterance 1:0 has a different utterance_text here than at line 2/,
+    );
+    expect(() => readAnnomi(differ)).not.toThrow(/secret/);
+    const r = readAnnomi(differ, { onError: "skip" });
+    expect(r.transcripts[0]?.utterances.map((u) => u.text)).toEqual(["I will try", "ok"]);
+    expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["conflicting_rows", 4]]);
+  });
+});
+
+describe("item 16: invalid UTF-8 is reported (count and first line), not replaced silently", () => {
+  // Latin-1 "é" (0xe9), a lone continuation byte and a truncated 3-byte sequence.
+  const latin1 = (s: string) => Buffer.from(s, "latin1");
+  const csv = Buffer.concat([
+    Buffer.from("speaker,text\nT,fine\nC,caf"),
+    latin1("\u00e9"),
+    Buffer.from(" and "),
+    Buffer.from([0x80]),
+    Buffer.from("\nT,ok "),
+    Buffer.from([0xe2, 0x82]),
+    Buffer.from("\n"),
+  ]);
+
+  it("readTranscriptFile and the streaming readers: one warning, the count and the first line", async () => {
+    const dir = tmp();
+    const f = join(dir, "latin.csv");
+    writeFileSync(f, csv);
+    const r = await readTranscriptFile(f);
+    expect(r.transcripts[0]?.utterances).toHaveLength(3);
+    const w = r.warnings.filter((x) => x.code === "invalid_utf8");
+    expect(w).toHaveLength(1);
+    expect(w[0]?.line).toBe(3);
+    expect(w[0]?.message).toMatch(/^csv: 3 invalid UTF-8 byte sequences, the first on this line/);
+    const seen: string[] = [];
+    for await (const _ of streamCsvUtterances(f, { onWarning: (x) => seen.push(x.code) }));
+    expect(seen).toEqual(["invalid_utf8"]);
+    // JSONL and the whole-file formats too.
+    const jl = join(dir, "latin.jsonl");
+    writeFileSync(
+      jl,
+      Buffer.concat([
+        Buffer.from('{"speaker":"T","text":"ok"}\n{"speaker":"C","text":"caf'),
+        latin1("\u00e9"),
+        Buffer.from('"}\n'),
+      ]),
+    );
+    const j = await readTranscriptFile(jl);
+    expect(j.warnings.map((x) => [x.code, x.line])).toEqual([["invalid_utf8", 2]]);
+    const txt = join(dir, "latin.txt");
+    writeFileSync(
+      txt,
+      Buffer.concat([Buffer.from("T: hi\nC: caf"), latin1("\u00e9"), Buffer.from("\n")]),
+    );
+    expect((await readTranscriptFile(txt)).warnings.map((x) => [x.code, x.line])).toEqual([
+      ["invalid_utf8", 2],
+    ]);
+    // Valid UTF-8 (accents, emoji, a BOM) gives no warning.
+    const good = join(dir, "good.csv");
+    writeFileSync(good, "\uFEFFspeaker,text\nT,café 👍\n");
+    expect((await readTranscriptFile(good)).warnings).toEqual([]);
+  });
+
+  it("code and convert print the warning once and go on", async () => {
+    const dir = tmp();
+    const f = join(dir, "latin.csv");
+    writeFileSync(f, csv);
+    for (const argv of [
+      ["code", f, "--classifier", "rules"],
+      ["convert", f, "--to", "csv"],
+    ]) {
+      const r = await runCli(argv);
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(
+        /latin\.csv:3: csv: 3 invalid UTF-8 byte sequences, the first on this line/,
+      );
+      expect(r.err.match(/invalid UTF-8/g)).toHaveLength(1);
+    }
   });
 });

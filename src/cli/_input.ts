@@ -24,6 +24,7 @@ import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
 import { parse as parseCsvSync } from "csv-parse/sync";
+import { columnsNote } from "../_internal/closest.js";
 import { formatIssue, type Issue } from "../core/errors.js";
 import type { SpeakerRole } from "../core/schemas.js";
 import { DEFAULT_MAX_UTTERANCE_BYTES, type OnError, type ReadResult } from "../io/_shared.js";
@@ -284,8 +285,83 @@ export async function loadInput(
     const { format: _f, ...rest } = r.options;
     result = await readTranscriptFile(r.path as string, { ...rest, format: r.format });
   }
+  if (!r.options.role && result.transcripts.some((t) => t.utterances.length > 0)) {
+    if (result.transcripts.every((t) => t.utterances.every((u) => u.role === "other")))
+      throw await allOtherError(r, path);
+  }
   printWarnings(result.warnings, io);
   return result;
+}
+
+/**
+ * The error for an input whose every utterance resolved to role `other`: nothing would be coded
+ * as a therapist's or a client's words, which is never what was meant. Names the options that say
+ * whose words are whose and, for a CSV, the columns the file has (when line 1 looks like a header).
+ */
+async function allOtherError(r: Resolved, path: string): Promise<InputError> {
+  const name = path === "-" ? "<stdin>" : path;
+  const o = r.options as ReadTranscriptOptions & { columns?: CsvColumns };
+  if (r.format !== "csv")
+    return new InputError(
+      `${name}: every utterance has role "other" (no speaker label is a known role), so none would be read as a therapist's or a client's words; say whose they are with --speaker therapist|client (every utterance) or --speaker-map name=role (e.g. --speaker-map Sam=client,Lee=therapist)`,
+    );
+  let header: string[] | undefined;
+  try {
+    const head = r.text ?? (await readHead(r.path as string, 65536));
+    const recs = parseCsvSync(head, {
+      ...csvParseOptions(o.delimiter),
+      to_line: 1,
+      relax_column_count: true,
+    }) as unknown as { record: string[] }[];
+    header = recs[0]?.record;
+  } catch {
+    header = undefined;
+  }
+  const speakerCol =
+    o.columns?.speaker ??
+    header?.find((h) => h.trim().toLowerCase() === "speaker") ??
+    o.columns?.role ??
+    header?.find((h) => h.trim().toLowerCase() === "role");
+  const why =
+    speakerCol === undefined
+      ? "the file has no speaker column"
+      : `no value of the ${JSON.stringify(speakerCol)} column is a known role`;
+  return new InputError(
+    `${name}: every row has role "other" (${why}), so none would be read as a therapist's or a client's words; say whose they are with --speaker therapist|client (every row), --speaker-column <column> (speaker names) or --speaker-map name=role (e.g. --speaker-map Sam=client,Lee=therapist)${header ? columnsNote(header) : ""}`,
+  );
+}
+
+/**
+ * Holds back items while every utterance so far has role `other`; throws {@link allOtherError}
+ * when the input ends that way, and streams on as soon as a therapist or client appears.
+ */
+async function* refuseAllOther(
+  items: AsyncIterable<StreamItem>,
+  r: Resolved,
+  path: string,
+): AsyncGenerator<StreamItem, void, undefined> {
+  if (r.options.role) {
+    yield* items;
+    return;
+  }
+  let held: StreamItem[] | undefined = [];
+  let seen = false;
+  for await (const item of items) {
+    if (held === undefined) {
+      yield item;
+      continue;
+    }
+    held.push(item);
+    if (item.utterance === undefined) continue;
+    seen = true;
+    if (item.utterance.role !== "other") {
+      yield* held;
+      held = undefined;
+    }
+  }
+  if (held === undefined) return;
+  if (seen) throw await allOtherError(r, path);
+  yield* held;
 }
 
 /**
@@ -303,11 +379,11 @@ export async function* streamInput(
   // A warning about the whole input (invalid UTF-8: count and first line) comes at its end.
   const onWarning = (w: Issue) => printWarnings([w], io);
   if (r.path !== undefined && r.format === "csv") {
-    yield* streamCsvUtterances(r.path, { ...r.options, onWarning });
+    yield* refuseAllOther(streamCsvUtterances(r.path, { ...r.options, onWarning }), r, path);
     return;
   }
   if (r.path !== undefined && r.format === "jsonl") {
-    yield* streamJsonlUtterances(r.path, { ...r.options, onWarning });
+    yield* refuseAllOther(streamJsonlUtterances(r.path, { ...r.options, onWarning }), r, path);
     return;
   }
   const result =
@@ -317,6 +393,9 @@ export async function* streamInput(
           r.text ?? (await readTextChecked(r.path as string, r.format, r.options.file, onWarning)),
           r.options,
         );
+  const utterances = result.transcripts.flatMap((t) => t.utterances);
+  if (!r.options.role && utterances.length > 0 && utterances.every((u) => u.role === "other"))
+    throw await allOtherError(r, path);
   printWarnings(result.warnings, io);
   const byUtterance = new Map<string, (typeof result.codings)[number][]>();
   for (const c of result.codings) {

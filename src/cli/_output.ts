@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { type CliIO, InputError } from "./io.js";
+import { type CliIO, InputError, UsageError } from "./io.js";
 
 /** A write to the output failed (disk full, file too large, …): one line, exit 1. */
 export class OutputError extends InputError {
@@ -145,4 +145,32 @@ export async function writeOutput(io: CliIO, out: string, text: string): Promise
     await o.abort();
     throw e;
   }
+}
+
+/** The formats `--out`'s extension can name. */
+export type OutFormat = "csv" | "tsv" | "json" | "jsonl";
+
+/**
+ * The format `--out`'s file extension names (`.csv`, `.tsv`, `.json`, `.jsonl`; any case), or
+ * `fallback` for standard output, a device (`/dev/stdout`) or an extension-less name when a
+ * fallback is given.
+ * @throws {UsageError} for an extension the command cannot write: one line naming the ones it can.
+ */
+export function outFormatOf(
+  out: string | undefined,
+  allowed: readonly OutFormat[],
+  fallback: OutFormat,
+): OutFormat {
+  if (out === undefined || out === "-" || out.startsWith("/dev/")) return fallback;
+  const m = /\.([A-Za-z0-9]+)$/.exec(basename(out));
+  const ext = m?.[1]?.toLowerCase();
+  if (ext === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(ext)) return ext as OutFormat;
+  const list =
+    allowed.length > 1
+      ? `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`
+      : (allowed[0] ?? "");
+  throw new UsageError(
+    `--out ${out}: cannot write .${ext}; name a file ending in ${list} (the extension sets the format)`,
+  );
 }

@@ -1,4 +1,5 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
+import { closest } from "../_internal/closest.js";
 import { formatIssue, isRapportkitError } from "../core/errors.js";
 import { terminalSafe } from "./_text.js";
 import { commands } from "./commands/index.js";
@@ -35,8 +36,17 @@ function checkOptions(args: ArgsDef, rawArgs: readonly string[]): void {
     if (raw === "--") break;
     if (!raw.startsWith("-") || raw === "-") continue;
     const name = raw.replace(/^--?/, "").split("=")[0] ?? "";
-    if (!known.has(name))
-      throw new UsageError(`unknown option '${raw.split("=")[0]}' (see --help)`);
+    if (!known.has(name)) {
+      const near = raw.startsWith("--")
+        ? closest(
+            name,
+            [...known].filter((k) => k.length > 1 && !/[A-Z]/.test(k)),
+          )
+        : undefined;
+      throw new UsageError(
+        `unknown option '${raw.split("=")[0]}'${near === undefined ? "" : `; did you mean --${near}?`} (see --help)`,
+      );
+    }
   }
 }
 
@@ -57,10 +67,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return 0;
     }
     const sub = Object.hasOwn(commands, first) ? commands[first] : undefined;
-    if (!sub)
+    if (!sub) {
+      const near = closest(first, Object.keys(commands));
       throw new UsageError(
-        `unknown command '${first}' (commands: ${Object.keys(commands).join(", ")})`,
+        `unknown command '${first}'${near === undefined ? "" : `; did you mean ${near}?`} (commands: ${Object.keys(commands).join(", ")})`,
       );
+    }
     const cmd = (await resolve(sub)) as CommandDef<ArgsDef>;
     return await runSub(cmd, [...rest], io, root as CommandDef<ArgsDef>);
   } catch (e) {

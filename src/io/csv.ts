@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/browser/esm/sync";
+import { closest, columnsNote, looksLikeHeader } from "../_internal/closest.js";
 import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Coding, Transcript, Utterance } from "../core/schemas.js";
 import { jsonDepthLocation, MAX_JSON_DEPTH } from "./_json-locate.js";
@@ -85,6 +86,20 @@ export class RowError extends Error {
   }
 }
 
+/**
+ * `; did you mean "x"` and the columns, when line 1 is surely a header: it names a field rapportkit
+ * knows (or one the options map) and every cell looks like a column name. Otherwise nothing: in a
+ * file without a header row, line 1 is an utterance.
+ */
+function suggestColumn(name: string, header: readonly string[], mapped: CsvColumns): string {
+  const known = [...FIELDS, ...Object.values(mapped as Record<string, string | undefined>)].filter(
+    (n): n is string => n !== undefined,
+  );
+  if (!known.some((n) => findColumn(header, n) >= 0) || !looksLikeHeader(header)) return "";
+  const near = closest(name, header);
+  return `${near === undefined ? "" : `; did you mean ${JSON.stringify(near.trim())}?`}${columnsNote(header)}`;
+}
+
 function findColumn(header: readonly string[], name: string): number {
   const exact = header.indexOf(name);
   if (exact >= 0) return exact;
@@ -150,9 +165,9 @@ export function csvRowMapper(
             code: "missing_column",
             path: ["columns", f],
             line: 1,
-            // The header's own names are not listed: in a file without a header row they would be
-            // utterance text.
-            message: `csv: the header (line 1, ${header.length} columns) has no column ${JSON.stringify(name)}, mapped as the ${f} column`,
+            // The header's names are listed only when line 1 looks like a header: in a file without
+            // one they would be utterance text.
+            message: `csv: the header (line 1, ${header.length} columns) has no column ${JSON.stringify(name)}, mapped as the ${f} column${suggestColumn(name, header, explicit)}`,
           }),
         ]);
       col[f] = i;
@@ -167,7 +182,7 @@ export function csvRowMapper(
         code: "missing_column",
         path: ["columns", "text"],
         line: 1,
-        message: `csv: the header has no "text" column; name the column that holds the utterances (columns.text, or --text-column)`,
+        message: `csv: the header has no "text" column; name the column that holds the utterances (columns.text, or --text-column)${suggestColumn("text", header, explicit)}`,
       }),
     ]);
   const resolve = speakerResolver("csv", options);

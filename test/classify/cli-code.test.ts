@@ -209,7 +209,9 @@ describe("rapportkit code", () => {
     console.log(`one worker ${t1} ms, three workers ${Date.now() - t} ms`);
     expect(one.code).toBe(0);
     // On a machine with fewer than three cores the CLI says it capped the pool; nothing else.
-    expect(three.err.replace(/^rapportkit: note: --workers 3 capped at \d+, [^\n]*\n/, "")).toBe("");
+    expect(three.err.replace(/^rapportkit: note: --workers 3 capped at \d+, [^\n]*\n/, "")).toBe(
+      "",
+    );
     expect(three.code).toBe(0);
     const records = parse(one.out, { columns: true }) as Record<string, string>[];
     expect(records.length).toBeGreaterThan(4096);

@@ -47,7 +47,9 @@ describe("node dist/cli.js", () => {
   it("an unknown option: exit 2, one line", () => {
     const r = rk(["code", "s.csv", "--wrokers", "2"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe("rapportkit: unknown option '--wrokers' (see --help)\n");
+    expect(r.err).toBe(
+      "rapportkit: unknown option '--wrokers'; did you mean --workers? (see --help)\n",
+    );
   });
 
   it("no command: usage on stdout, exit 2", () => {

@@ -91,7 +91,9 @@ describe("CLI input options (_input.ts)", () => {
   it("reads stdin with - (format from --format or the content)", async () => {
     const r = await loadInput("-", { format: "txt" }, ioWith("T: hi\nNarrator: hidden words\n"));
     expect(r.transcripts[0]?.id).toBe("stdin");
-    const io = ioWith("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Narrator>hidden words\n");
+    const io = ioWith(
+      "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Narrator>hidden words\n\n00:00:02.000 --> 00:00:03.000\n<v T>hi\n",
+    );
     const v = await loadInput("-", {}, io);
     expect(v.transcripts[0]?.utterances[0]?.role).toBe("other");
     expect(io.errText()).toMatch(

@@ -6,6 +6,7 @@ import { builtinCodebooks } from "../../codebook/builtin/index.js";
 import { isRapportkitError } from "../../core/errors.js";
 import type { CodedTranscript, Coding } from "../../core/schemas.js";
 import { codedRowsToCodedTranscripts, readCodedRows } from "../../io/coded.js";
+import { csvField } from "../../io/csv.js";
 import { withPreparedCache } from "../../score/_session.js";
 import {
   flagSession,
@@ -15,7 +16,9 @@ import {
   type ScoreStat as Stat,
   summarizeSession,
 } from "../../score/index.js";
-import { inputArgs, loadInput, printWarnings } from "../_input.js";
+import { inputArgs, loadInput, printWarnings, strArg } from "../_input.js";
+import { type OutFormat, outFormatOf, writeOutput } from "../_output.js";
+import { cellText, scoreTable } from "../_score-table.js";
 import { terminalSafe } from "../_text.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
@@ -163,6 +166,19 @@ export function scoreSession(
 
 type Scored = ReturnType<typeof scoreSession>;
 
+/** The scores as `--out` writes them: a flat table (csv/tsv) or the nested objects (json/jsonl). */
+function formatScores(scored: readonly Scored[], format: OutFormat): string {
+  if (format === "json") return `${JSON.stringify(scored, null, 2)}\n`;
+  if (format === "jsonl") return scored.map((s) => `${JSON.stringify(s)}\n`).join("");
+  const { header, rows } = scoreTable(scored);
+  const sep = format === "tsv" ? "\t" : ",";
+  // TSV cells cannot quote: tabs and line breaks (only in session ids) become spaces.
+  const cell = (x: string) => (format === "tsv" ? x.replace(/[\t\r\n]/g, " ") : csvField(x));
+  return [header, ...rows.map((r) => r.map(cellText))]
+    .map((r) => `${r.map(cell).join(sep)}\n`)
+    .join("");
+}
+
 const f1 = (v: number | null, unit = "") => (v === null ? "undefined" : `${v.toFixed(1)}${unit}`);
 const f2 = (v: number | null) => (v === null ? "undefined" : v.toFixed(2));
 
@@ -222,12 +238,19 @@ export default defineCommand({
     },
     volley: { type: "boolean", description: "apply the MITI volley rules to the MITI counts" },
     json: { type: "boolean", description: "print a JSON array, one object per session" },
+    out: {
+      type: "string",
+      description:
+        "write to FILE: .csv/.tsv a table, one row per session (columns: researchers guide); .json/.jsonl the --json objects",
+    },
   },
   async run(ctx) {
     const io = ioOf(ctx);
     const args = ctx.args as Record<string, unknown>;
     const path = String(args.input ?? "");
     if (!path) throw new UsageError("missing input file (a path, or - for stdin)");
+    const out = strArg(args, "out");
+    const outFormat = outFormatOf(out, ["csv", "tsv", "json", "jsonl"], "csv");
     const cb = args.codebook === undefined ? undefined : String(args.codebook);
     if (cb !== undefined && !Object.hasOwn(builtinCodebooks, cb))
       throw new UsageError(`--codebook must be one of ${Object.keys(builtinCodebooks).join(", ")}`);
@@ -301,7 +324,11 @@ export default defineCommand({
       s.warnings.map((w) => ({ code: "score", path: [s.session], message: w })),
     );
     printWarnings(warnings, io);
-    if (args.json === true) io.out(`${JSON.stringify(scored, null, 2)}\n`);
+    if (out !== undefined) {
+      await writeOutput(io, out, formatScores(scored, outFormat));
+      return 0;
+    }
+    if (args.json === true) io.out(formatScores(scored, "json"));
     else for (const s of scored) printText(s, io);
     return 0;
   },

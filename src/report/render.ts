@@ -1,6 +1,17 @@
 import type { Coding, Utterance } from "../core/schemas.js";
-import { trend } from "../score/trend.js";
+import {
+  bandKey,
+  figure,
+  MITI_DEFAULTS,
+  type Role,
+  read,
+  roleLabel,
+  swatch,
+  tableOf,
+  talkShares,
+} from "./_html.js";
 import { escapeHtml as esc, fmt } from "./escape.js";
+import { renderOverview, sessionOrder } from "./overview.js";
 import {
   type CodeStyle,
   codePalette,
@@ -10,13 +21,10 @@ import {
   patternDefs,
 } from "./palette.js";
 import {
-  BAND_COLORS,
   type BandRow,
   type Bar,
   bandChartSvg,
   barChartSvg,
-  type LineSeries,
-  lineChartSvg,
   profileSvg,
   type TimelineMark,
   timelineSvg,
@@ -46,6 +54,9 @@ export const REPORT_SCRIPT = SCRIPT;
  */
 const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${REPORT_SCRIPT_SHA256}'; img-src data:; base-uri 'none'; form-action 'none'`;
 
+/** From how many sessions on each session's detail is collapsed under its heading. */
+const COLLAPSE_FROM = 5;
+
 const CSS = `
 :root{color-scheme:light;--fg:#1a1a1a;--muted:#555;--line:#ccc}
 *{box-sizing:border-box}
@@ -73,9 +84,9 @@ nav ul{display:flex;flex-wrap:wrap;gap:.2rem .9rem;list-style:none;padding:0;mar
 .flags li{margin:.25rem 0}
 .skip{position:absolute;left:-9999px}.skip:focus{position:static;display:inline-block;margin:.25rem 0}
 .empty{color:var(--muted);font-style:italic}
+details.session-box{border-top:1px solid var(--line);padding:.2rem 0}details.session-box>summary{padding:.3rem 0}.session-h{display:inline;font-size:1.05rem;margin:0}
+table.sessions td:first-child{white-space:nowrap}
 `;
-
-type Role = "therapist" | "client" | "other";
 
 /** What the whole report shares: every code's style and name, in codebook order. */
 interface Ctx {
@@ -116,11 +127,6 @@ function speakerOf(u: Utterance): string {
 /** A code's display name: its codebook label, else its id. */
 function nameOf(ctx: Ctx, id: string): string {
   return ctx.codes.get(id)?.label ?? id;
-}
-
-/** A legend swatch: a small SVG square with the code's fill and outline. */
-function swatch(st: CodeStyle): string {
-  return `<svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="1" width="12" height="12" fill="${esc(fillOf(st))}" stroke="${st.harms ? "#000" : "#555"}" stroke-width="${st.harms ? 2 : 1}"/></svg>`;
 }
 
 /**
@@ -167,96 +173,6 @@ function chooseCodings(
   return out;
 }
 
-/** Reads a {@link ReportValue}: the number, or null with its reason. */
-function read(v: ReportValue | undefined): { value: number | null; reason?: string } | undefined {
-  if (v === undefined) return undefined;
-  if (v === null) return { value: null, reason: "not computed" };
-  if (typeof v === "number")
-    return Number.isFinite(v) ? { value: v } : { value: null, reason: "not a finite number" };
-  const value =
-    "value" in v ? v.value : ((v as { readonly score: number | null | undefined }).score ?? null);
-  if (value !== null && !Number.isFinite(value))
-    return { value: null, reason: "not a finite number" };
-  return v.reason === undefined || value !== null ? { value } : { value, reason: v.reason };
-}
-
-function roleLabel(r: Role): string {
-  return r === "therapist" ? "Therapist" : r === "client" ? "Client" : "Other";
-}
-
-function countWords(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const space = c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0;
-    if (!space && !inWord) count++;
-    inWord = !space;
-  }
-  return count;
-}
-
-/**
- * Talk-time share per role: from utterance times when every utterance has a start and an end, else
- * from word counts (the rule `summarizeSession` documents).
- */
-function talkShares(utterances: readonly Utterance[]): {
-  share: Record<Role, number>;
-  basis: "time" | "words";
-} {
-  const timed =
-    utterances.length > 0 && utterances.every((u) => u.start !== undefined && u.end !== undefined);
-  const totals: Record<Role, number> = { therapist: 0, client: 0, other: 0 };
-  for (const u of utterances)
-    totals[u.role] += timed ? (u.end as number) - (u.start as number) : countWords(u.text);
-  const sum = totals.therapist + totals.client + totals.other;
-  const share: Record<Role, number> = { therapist: 0, client: 0, other: 0 };
-  if (sum > 0)
-    for (const r of ["therapist", "client", "other"] as const) share[r] = totals[r] / sum;
-  return { share, basis: timed ? "time" : "words" };
-}
-
-function figure(
-  chart: ReportChart,
-  session: number | "all",
-  caption: string,
-  svg: string,
-  table: string,
-  extra = "",
-  after = "",
-): string {
-  return (
-    `<figure class="chart" data-chart="${chart}" data-session="${session}">` +
-    `<figcaption>${esc(caption)}</figcaption>${extra}${svg}${after}` +
-    `<details class="data"><summary>Data table: ${esc(caption)}</summary>${table}</details></figure>`
-  );
-}
-
-function tableOf(
-  head: readonly string[],
-  rows: readonly (readonly string[])[],
-  numeric: readonly number[] = [],
-): string {
-  const num = new Set(numeric);
-  return (
-    `<table><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>` +
-    rows
-      .map(
-        (r) =>
-          `<tr>${r.map((c, i) => `<td${num.has(i) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`,
-      )
-      .join("") +
-    "</tbody></table>"
-  );
-}
-
-const MITI_DEFAULTS = {
-  rq: { fair: 1, good: 2 },
-  pctCR: { fair: 40, good: 50 },
-  technical: { fair: 3, good: 4 },
-  relational: { fair: 3.5, good: 4 },
-} as const;
-
 /**
  * Renders one self-contained HTML page for one or several coded sessions: a timeline per session
  * (each utterance a mark coloured by code, therapist above and client below, its text and
@@ -285,10 +201,16 @@ export function renderReport(
   const title = options.title ?? "rapportkit session report";
   const ctx = reportContext(sessions, options);
   const body: string[] = [];
-  if (sessions.length > 1 && charts.has("trends")) body.push(renderTrends(sessions, options));
-  sessions.forEach((s, i) => {
-    body.push(renderSession(s, i, charts, options, ctx));
-  });
+  const order = sessionOrder(sessions, options);
+  const many = sessions.length > COLLAPSE_FROM;
+  if (sessions.length > 1 && (charts.has("trends") || charts.has("overview")))
+    body.push(renderOverview(sessions, options, charts, order, (i) => `#s-${i}`));
+  if (many)
+    body.push(
+      `<h2 id="sessions-h">Each session</h2><p class="note">${sessions.length} sessions, ${order.basis ? esc(order.basis) : "by id"}; select one to open it.</p>`,
+    );
+  for (const i of order.order)
+    body.push(renderSession(sessions[i] as ReportSession, i, charts, options, ctx, many));
   if (sessions.length === 0) body.push('<p class="empty">No sessions to report.</p>');
   return (
     "<!doctype html>\n" +
@@ -300,9 +222,12 @@ export function renderReport(
     `<header><h1>${esc(title)}</h1>` +
     (options.subtitle ? `<p class="note">${esc(options.subtitle)}</p>` : "") +
     `<p class="note">${sessions.length} session${sessions.length === 1 ? "" : "s"}. This file contains transcript text: keep it as private as the transcripts themselves. It makes no network requests.</p>` +
-    `<nav aria-label="Sessions"><ul>${sessions.length > 1 ? "<li>Sessions:</li>" : ""}${sessions
-      .map((s, i) => `<li><a href="#s-${i}">${esc(s.transcript.id)}</a></li>`)
-      .join("")}</ul></nav></header>` +
+    (sessions.length > 1 && !many
+      ? `<nav aria-label="Sessions"><ul><li>Sessions:</li>${order.order
+          .map((i) => `<li><a href="#s-${i}">${esc(sessions[i]?.transcript.id ?? "")}</a></li>`)
+          .join("")}</ul></nav>`
+      : "") +
+    "</header>" +
     `<main>${body.join("\n")}</main>` +
     `<script>${SCRIPT}</script></body></html>\n`
   );
@@ -314,6 +239,7 @@ function renderSession(
   charts: ReadonlySet<ReportChart>,
   options: ReportOptions,
   ctx: Ctx,
+  collapsed = false,
 ): string {
   const utts = s.transcript.utterances;
   const chosen = chooseCodings(utts, s.codings, options.source);
@@ -323,7 +249,9 @@ function renderSession(
   for (const f of s.flags ?? []) for (const id of f.utteranceIds) flagged.add(id);
   const parts: string[] = [];
   parts.push(
-    `<section id="s-${si}" class="session" aria-labelledby="s-${si}-h"><h2 id="s-${si}-h">Session ${esc(s.transcript.id)}</h2>` +
+    (collapsed
+      ? `<details class="session-box" id="s-${si}"><summary><h3 class="session-h" id="s-${si}-h">Session ${esc(s.transcript.id)}</h3> <span class="note">${utts.length} utterances${s.flags?.length ? `, ${s.flags.length} flag${s.flags.length === 1 ? "" : "s"}` : ""}</span></summary><section class="session" aria-labelledby="s-${si}-h">`
+      : `<section id="s-${si}" class="session" aria-labelledby="s-${si}-h"><h2 id="s-${si}-h">Session ${esc(s.transcript.id)}</h2>`) +
       `<p class="note">${utts.length} utterances, ${chosen.size} coded.</p>` +
       (s.notes ?? []).map((n) => `<p class="note">${esc(n)}</p>`).join(""),
   );
@@ -537,20 +465,9 @@ function renderSession(
           ]),
           [1, 2, 3],
         ),
-        `<p class="legend key">${(
-          [
-            ["below", "below fair"],
-            ["fair", "fair (basic competence)"],
-            ["good", "good (proficiency)"],
-          ] as const
-        )
-          .map(
-            ([k, name]) =>
-              `<span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><rect x="1" y="1" width="12" height="12" fill="${BAND_COLORS[k]}" stroke="#888"/></svg>${name}</span>`,
-          )
-          .join(
-            " ",
-          )} <span class="legend-item"><svg class="sw" width="14" height="14" aria-hidden="true"><path d="M7 0l6 7l-6 7l-6 -7z" fill="#000"/></svg>this session's value</span> <span class="legend-item">bold ticks: the thresholds</span></p>` +
+        bandKey(
+          '<svg class="sw" width="14" height="14" aria-hidden="true"><path d="M7 0l6 7l-6 7l-6 -7z" fill="#000"/></svg>this session\'s value',
+        ) +
           '<p class="note">Thresholds: Moyers, Manuel &amp; Ernst, MITI 4.2.1 (2015) — expert opinion, not norms. MI-adherent and MI-non-adherent are counts with no published threshold.</p>',
       ),
     );
@@ -618,140 +535,7 @@ function renderSession(
           return `<tr id="${anchor(i)}"${flagged.has(u.id) ? ' class="flagged"' : ""}><td class="num">${i + 1}</td><td>${esc(speakerOf(u))}</td><td>${c ? esc(c.codeId) : "—"}${flagged.has(u.id) ? " ⚑" : ""}</td><td class="num">${c ? fmt(c.confidence) : "—"}</td><td>${esc(u.text)}</td></tr>`;
         })
         .join("") +
-      "</tbody></table></section>",
+      `</tbody></table></section>${collapsed ? "</details>" : ""}`,
   );
   return parts.join("\n");
-}
-
-/**
- * Where ruptures start in a series with gaps: `trend` over the defined values, indices mapped back.
- */
-function findRuptures(
-  values: readonly (number | null)[],
-  opts: { cutoff?: number; drop?: number },
-): number[] {
-  const idx: number[] = [];
-  const vals: number[] = [];
-  values.forEach((v, i) => {
-    if (v !== null && Number.isFinite(v)) {
-      idx.push(i);
-      vals.push(v);
-    }
-  });
-  if (vals.length === 0 || (opts.cutoff === undefined && opts.drop === undefined)) return [];
-  const r = trend(vals, {
-    ...(opts.cutoff !== undefined ? { cutoff: opts.cutoff } : {}),
-    ...(opts.drop !== undefined ? { dropThreshold: opts.drop } : {}),
-  });
-  return [...new Set(r.ruptures.map((x) => idx[x.at] as number))].sort((a, b) => a - b);
-}
-
-function renderTrends(sessions: readonly ReportSession[], options: ReportOptions): string {
-  const xLabels = sessions.map((s) => s.transcript.id);
-  const given = options.ruptures;
-  const profileDrop = options.profileDrop ?? 15;
-  const parts: string[] = [
-    '<section id="trends" aria-labelledby="trends-h"><h2 id="trends-h">Trends across sessions</h2>',
-  ];
-  const dims = [
-    ["goal", OKABE_ITO.orange, false],
-    ["task", OKABE_ITO.reddishPurple, true],
-    ["bond", OKABE_ITO.blue, false],
-    ["overall", OKABE_ITO.black, true],
-  ] as const;
-  if (sessions.some((s) => s.profile)) {
-    const series: LineSeries[] = dims
-      .map(([k, color, dashed]) => ({
-        label: k,
-        color,
-        dashed,
-        values: sessions.map((s) => (s.profile ? (read(s.profile[k])?.value ?? null) : null)),
-      }))
-      .map((s) => ({
-        ...s,
-        ruptures: given ? (given[s.label] ?? []) : findRuptures(s.values, { drop: profileDrop }),
-      }))
-      .filter((s) => s.values.some((v) => v !== null));
-    parts.push(
-      figure(
-        "trends",
-        "all",
-        "Rapport profile over sessions",
-        lineChartSvg({
-          id: "trend-profile",
-          title: "Rapport profile over sessions",
-          desc: `Goal, task, bond and overall (0–100) for ${sessions.length} sessions; triangles mark ruptures.`,
-          xLabels,
-          series,
-          yMin: 0,
-          yMax: 100,
-          xTitle: "Session (in the order given)",
-          yTitle: "Score (0–100)",
-        }),
-        trendTable(xLabels, series),
-      ),
-    );
-  }
-  const instruments = [
-    ...new Set(sessions.flatMap((s) => (s.questionnaires ?? []).map((q) => q.instrument))),
-  ];
-  instruments.forEach((inst, k) => {
-    const qs = sessions.map((s) => s.questionnaires?.find((q) => q.instrument === inst));
-    const anyQ = qs.find((q) => q !== undefined);
-    const values = qs.map((q) => (q ? (read(q.total)?.value ?? null) : null));
-    const finite = values.filter((v): v is number => v !== null);
-    const yMin = anyQ?.min ?? Math.min(0, ...finite);
-    const yMax = anyQ?.max ?? Math.max(1, ...finite);
-    const cutoff = anyQ?.cutoff;
-    const found = given
-      ? (given[inst] ?? [])
-      : findRuptures(values, {
-          ...(cutoff !== undefined ? { cutoff } : {}),
-          ...(options.questionnaireDrop !== undefined ? { drop: options.questionnaireDrop } : {}),
-        });
-    const series: LineSeries[] = [
-      { label: inst, color: OKABE_ITO.bluishGreen, values, ruptures: found },
-    ];
-    parts.push(
-      figure(
-        "trends",
-        "all",
-        `${inst} totals over sessions`,
-        lineChartSvg({
-          id: `trend-q${k}`,
-          title: `${inst} totals over sessions`,
-          desc: `The ${inst} total per session${cutoff !== undefined ? `, with its cutoff at ${fmt(cutoff)}` : ""}; triangles mark ruptures.`,
-          xLabels,
-          series,
-          yMin,
-          yMax,
-          xTitle: "Session (in the order given)",
-          yTitle: `${inst} total`,
-          ...(cutoff !== undefined
-            ? { cutoff: { value: cutoff, label: `cutoff ${fmt(cutoff)}` } }
-            : {}),
-        }),
-        trendTable(xLabels, series),
-      ),
-    );
-  });
-  if (parts.length === 1)
-    parts.push('<p class="empty">No profiles or questionnaire totals to trend.</p>');
-  parts.push("</section>");
-  return parts.join("\n");
-}
-
-function trendTable(xLabels: readonly string[], series: readonly LineSeries[]): string {
-  return tableOf(
-    ["Session", ...series.map((s) => s.label)],
-    xLabels.map((x, i) => [
-      x,
-      ...series.map((s) => {
-        const v = s.values[i];
-        const r = s.ruptures?.includes(i) ? " (rupture)" : "";
-        return v === null || v === undefined ? "–" : `${fmt(v)}${r}`;
-      }),
-    ]),
-    series.map((_, i) => i + 1),
-  );
 }

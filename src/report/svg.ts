@@ -5,6 +5,8 @@
  * focusable, so they can be reached with the keyboard. All text is escaped.
  * @module
  */
+
+import { quantileSorted } from "../agreement/bootstrap.js";
 import { escapeHtml as esc, fmt } from "./escape.js";
 import { NEUTRAL_GREY } from "./palette.js";
 
@@ -414,10 +416,12 @@ export function lineChartSvg(
     /** Axis titles, e.g. "Session (by date)" and "Score (0–100)". */
     readonly xTitle: string;
     readonly yTitle: string;
+    /** The chart's height in pixels (default 290). */
+    readonly height?: number;
   },
 ): string {
   const width = 720;
-  const height = 290;
+  const height = c.height ?? 290;
   const left = 64;
   const right = 150;
   const top = 24;
@@ -484,3 +488,192 @@ export function lineChartSvg(
 function clamp01(v: number): number {
   return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Across sessions: strips and ranked dots
+
+/** One session's value in a strip: where it links to and what it is called. @category Report */
+export interface StripPoint {
+  readonly value: number;
+  /** The session's name, shown in the point's text. */
+  readonly session: string;
+  /** Where the point links to (the session's section or file). */
+  readonly href?: string;
+}
+
+/** One score across sessions: a row of a strip chart. @category Report */
+export interface StripRow {
+  /** What the score is (the row's axis title). */
+  readonly label: string;
+  readonly points: readonly StripPoint[];
+  /** Right end of the scale (left end is 0). */
+  readonly max: number;
+  /** Competency thresholds drawn as bands (e.g. MITI's fair and good). */
+  readonly fair?: number;
+  readonly good?: number;
+  /** A line at a cutoff (e.g. a questionnaire's concern cutoff). */
+  readonly cutoff?: number;
+  /** How values are written. */
+  readonly format?: (v: number) => string;
+}
+
+/**
+ * The distribution of several scores across sessions, one row per score: every session a dot (a
+ * link to the session, with its name and value as text), jittered up and down so that equal values
+ * stay visible, over a box from the first to the third quartile with a line at the median; tick
+ * values under each row, and the thresholds' bands where given. A value beyond `max` is drawn at
+ * the scale's end as a triangle (its text keeps the value). Sessions are not in any order, so
+ * nothing joins the dots.
+ * @category Report
+ * @example
+ * stripChartSvg({ id: "rq", title: "R:Q across sessions", desc: "One dot per session",
+ *   rows: [{ label: "R:Q", max: 3, fair: 1, good: 2,
+ *     points: [{ value: 0.8, session: "a" }, { value: 1.6, session: "b" }] }] });
+ */
+export function stripChartSvg(c: ChartText & { readonly rows: readonly StripRow[] }): string {
+  const width = 720;
+  const rowH = 70;
+  const labelW = 200;
+  const pad = 10;
+  const valueW = 130;
+  const plot = width - labelW - valueW - 2 * pad;
+  const height = 8 + Math.max(1, c.rows.length) * rowH;
+  let out = open(c, width, height, "group");
+  c.rows.forEach((r, ri) => {
+    const y = 6 + ri * rowH;
+    const max = r.max > 0 ? r.max : 1;
+    const f = r.format ?? ((v: number) => fmt(v));
+    const x0 = labelW + pad;
+    const x = (v: number) => x0 + (plot * Math.min(Math.max(v, 0), max)) / max;
+    const top = y + 4;
+    const h = 30;
+    const values = r.points.map((p) => p.value).sort((a, b) => a - b);
+    out += `<g aria-hidden="true"><text class="axis-title" x="${labelW - 6}" y="${top + 14}" font-size="12" text-anchor="end">${esc(r.label)}</text><text x="${labelW - 6}" y="${top + 29}" font-size="10" fill="#555" text-anchor="end">${values.length} session${values.length === 1 ? "" : "s"}</text>`;
+    const thresholds = r.fair !== undefined && r.good !== undefined;
+    const bands: Array<[number, number, keyof typeof BAND_COLORS]> = thresholds
+      ? [
+          [0, r.fair as number, "below"],
+          [r.fair as number, r.good as number, "fair"],
+          [r.good as number, max, "good"],
+        ]
+      : [[0, max, "below"]];
+    for (const [a, b, k] of bands)
+      out += `<rect class="band" x="${n(x(a))}" y="${top}" width="${n(Math.max(0, x(b) - x(a)))}" height="${h}" fill="${BAND_COLORS[k]}" stroke="#aaa" stroke-width="0.5"/>`;
+    if (r.cutoff !== undefined)
+      out += `<line x1="${n(x(r.cutoff))}" x2="${n(x(r.cutoff))}" y1="${top - 3}" y2="${top + h + 3}" stroke="#D55E00" stroke-width="2" stroke-dasharray="3 2"/>`;
+    if (values.length >= 4) {
+      const [q1, med, q3] = [0.25, 0.5, 0.75].map((p) => quantileSorted(values, p)) as [
+        number,
+        number,
+        number,
+      ];
+      out += `<rect x="${n(x(q1))}" y="${top + 3}" width="${n(Math.max(1, x(q3) - x(q1)))}" height="${h - 6}" fill="none" stroke="#333" stroke-width="1.2"/><line x1="${n(x(med))}" x2="${n(x(med))}" y1="${top + 1}" y2="${top + h - 1}" stroke="#000" stroke-width="2.5"/>`;
+      out += `<text x="${labelW + plot + 2 * pad + 6}" y="${top + 12}" font-size="11">median ${esc(f(med))}</text><text x="${labelW + plot + 2 * pad + 6}" y="${top + 26}" font-size="11" fill="#444">middle half ${esc(f(q1))}–${esc(f(q3))}</text>`;
+    }
+    const ticks = thresholds
+      ? [0, r.fair as number, r.good as number, max]
+      : r.cutoff !== undefined
+        ? [...new Set([...niceTicks(max, 4), r.cutoff])].sort((a, b) => a - b)
+        : niceTicks(max, 5);
+    for (const t of ticks) {
+      const tx = n(x(t));
+      const strong = t === r.fair || t === r.good || t === r.cutoff;
+      out += `<line x1="${tx}" x2="${tx}" y1="${top + h}" y2="${top + h + 5}" stroke="#444"/><text class="tick" x="${tx}" y="${top + h + 16}" font-size="10" text-anchor="middle"${strong ? ' font-weight="700"' : ""}>${esc(f(t))}</text>`;
+    }
+    out += "</g>";
+    r.points.forEach((p, i) => {
+      // A fixed jitter per point (golden-ratio sequence): the same report draws the same dots.
+      const jy = top + 6 + ((i * 0.618034) % 1) * (h - 12);
+      const label = `${p.session}: ${r.label} ${f(p.value)}`;
+      // A value beyond the scale sits at its end as a right-pointing triangle.
+      const dot =
+        p.value > max
+          ? `<path d="M${n(x(max) + 5)} ${n(jy)}l-7 -4.5v9z" fill="#0072B2" stroke="#fff" stroke-width="0.6"/>`
+          : `<circle cx="${n(x(p.value))}" cy="${n(jy)}" r="3.5" fill="#0072B2" fill-opacity="0.8" stroke="#fff" stroke-width="0.6"/>`;
+      out += p.href
+        ? `<a class="mark" href="${esc(p.href)}" aria-label="${esc(label)}"><title>${esc(label)}</title>${dot}</a>`
+        : `<g class="mark" tabindex="0" role="img" aria-label="${esc(label)}"><title>${esc(label)}</title>${dot}</g>`;
+    });
+  });
+  out += "</svg>";
+  return out;
+}
+
+/** One session in a ranked dot chart. @category Report */
+export interface RankedRow {
+  readonly session: string;
+  readonly href?: string;
+  /** The value the rows are ranked by (a big black dot). */
+  readonly value: number;
+  /** Other values of the session, drawn as small coloured glyphs on the same scale. */
+  readonly parts?: readonly { readonly label: string; readonly value: number | null }[];
+}
+
+const PART_GLYPHS: readonly [string, (x: number, y: number) => string][] = [
+  ["#E69F00", (x, y) => `<rect x="${n(x - 3)}" y="${n(y - 3)}" width="6" height="6"`],
+  ["#CC79A7", (x, y) => `<path d="M${n(x)} ${n(y - 4)}l4 7h-8z"`],
+  ["#0072B2", (x, y) => `<path d="M${n(x)} ${n(y - 4)}l4 4l-4 4l-4 -4z"`],
+];
+
+/**
+ * Sessions ranked by one score, one labelled row each (lowest first): a big dot at the score, and
+ * the session's other values (e.g. goal, task, bond) as small glyphs joined by a thin line, on a
+ * value axis drawn at the top and the bottom. Each row links to its session.
+ * @category Report
+ * @example
+ * rankedDotSvg({ id: "r", title: "Overall by session", desc: "Sessions ranked", max: 100,
+ *   axisTitle: "Score (0–100)", rows: [{ session: "a", value: 62 }, { session: "b", value: 40 }] });
+ */
+export function rankedDotSvg(
+  c: ChartText & {
+    readonly rows: readonly RankedRow[];
+    readonly max: number;
+    readonly axisTitle: string;
+  },
+): string {
+  const width = 720;
+  const rowH = 16;
+  const labelW = 170;
+  const right = 60;
+  const top = 44;
+  const rows = [...c.rows].sort((a, b) => a.value - b.value || (a.session < b.session ? -1 : 1));
+  const plotH = Math.max(1, rows.length) * rowH;
+  const height = top + plotH + 44;
+  const x = (v: number) =>
+    labelW + ((width - labelW - right) * Math.min(Math.max(v, 0), c.max)) / c.max;
+  const ticks = niceTicks(c.max, 5);
+  let out = open(c, width, height, "group");
+  out += '<g class="axis" aria-hidden="true" font-size="11">';
+  for (const t of ticks) {
+    const tx = n(x(t));
+    out += `<line x1="${tx}" x2="${tx}" y1="${top - 4}" y2="${top + plotH}" stroke="#e4e4e4"/><text class="tick" x="${tx}" y="${top - 8}" text-anchor="middle">${esc(fmt(t))}</text>`;
+  }
+  out += `<text class="axis-title" x="${n(x(c.max / 2))}" y="${top - 26}" text-anchor="middle" font-size="12">${esc(c.axisTitle)}</text></g>`;
+  out += xAxis(labelW, x(c.max), top + plotH, ticks, c.max, c.axisTitle);
+  rows.forEach((r, i) => {
+    const y = top + i * rowH + rowH / 2;
+    const parts = (r.parts ?? []).filter(
+      (p): p is { label: string; value: number } => p.value !== null,
+    );
+    const vals = [r.value, ...parts.map((p) => p.value)];
+    const text = `${r.session}: ${fmt(r.value)}${parts.map((p) => `, ${p.label} ${fmt(p.value)}`).join("")}`;
+    let g = `<text x="${labelW - 8}" y="${n(y + 4)}" font-size="11" text-anchor="end">${esc(r.session.length > 26 ? `${r.session.slice(0, 25)}…` : r.session)}</text>`;
+    g += `<line x1="${n(x(Math.min(...vals)))}" x2="${n(x(Math.max(...vals)))}" y1="${n(y)}" y2="${n(y)}" stroke="#999"/>`;
+    parts.forEach((p, k) => {
+      const [color, glyph] = PART_GLYPHS[k % PART_GLYPHS.length] as [
+        string,
+        (x: number, y: number) => string,
+      ];
+      g += `${glyph(x(p.value), y)} fill="${color}" stroke="#fff" stroke-width="0.5"/>`;
+    });
+    g += `<circle cx="${n(x(r.value))}" cy="${n(y)}" r="4.5" fill="#000"/>`;
+    out += r.href
+      ? `<a class="mark" href="${esc(r.href)}" aria-label="${esc(text)}"><title>${esc(text)}</title>${g}</a>`
+      : `<g class="mark" tabindex="0" role="img" aria-label="${esc(text)}"><title>${esc(text)}</title>${g}</g>`;
+  });
+  out += "</svg>";
+  return out;
+}
+
+/** The glyph colours of {@link rankedDotSvg}'s parts, in order (for the legend). @internal */
+export const RANKED_PART_COLORS = PART_GLYPHS.map(([color]) => color);

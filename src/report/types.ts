@@ -102,11 +102,20 @@ export interface ReportSession {
 }
 
 /** The report's charts; pass a subset as `ReportOptions.charts` to leave some out. @category Report */
-export type ReportChart = "timeline" | "codes" | "talk" | "miti" | "profile" | "flags" | "trends";
+export type ReportChart =
+  | "timeline"
+  | "codes"
+  | "talk"
+  | "miti"
+  | "profile"
+  | "flags"
+  | "trends"
+  | "overview";
 
 /** Every chart the report can draw, in page order. @category Report */
 export const REPORT_CHARTS: readonly ReportChart[] = [
   "trends",
+  "overview",
   "timeline",
   "codes",
   "talk",
@@ -142,4 +151,12 @@ export interface ReportOptions {
   readonly profileDrop?: number;
   /** The fall of a questionnaire total between consecutive sessions that counts as a rupture (default: none, only the cutoff). */
   readonly questionnaireDrop?: number;
+  /**
+   * Whether the sessions are in time order (e.g. one client's weekly sessions). Trend lines and
+   * ruptures are drawn only for sessions in time order: `true` takes the order given; by default
+   * the sessions are ordered by `metadata.date` (any date `Date.parse` reads) when every transcript
+   * has one, else by a numeric `metadata.order` when every transcript has one, else they have no
+   * order and the report shows how each score is spread across them instead; `false` never orders.
+   */
+  readonly ordered?: boolean;
 }

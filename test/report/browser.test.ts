@@ -387,10 +387,14 @@ describe("the demo report in headless Chromium", () => {
       ],
     }));
     const file = join(dir, "trends.html");
-    writeFileSync(file, renderReport(sessions, { ruptures: { overall: [1], srs: [1] } }));
+    writeFileSync(
+      file,
+      renderReport(sessions, { ruptures: { overall: [1], srs: [1] }, ordered: true }),
+    );
     const { page, errors, requests } = await visit(file);
     // 4 profile lines x 3 sessions + 3 SRS points + 2 rupture markers
     expect(checkCharts(await inspect(page), { trends: { min: 17, exact: true } })).toEqual([]);
+    expect(await checkAxes(page)).toEqual([]);
     expect(await page.locator('[data-chart="trends"] .rupture').count()).toBe(2);
     expect(errors).toEqual([]);
     expect(requests).toHaveLength(1);

@@ -43,6 +43,7 @@ describe("rapportkit report", () => {
       "r/report.html",
       "--totals",
       "totals.csv",
+      "--ordered",
     ]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain("report of 2 sessions (5 utterances) written to r/report.html");
@@ -56,6 +57,19 @@ describe("rapportkit report", () => {
     expect(html.split("<script").length - 1).toBe(1);
     // the coded file's codes are the ones shown
     expect(html).toContain("<td>advice.unsolicited</td>");
+    // without --ordered the sessions have no time order: no trend lines, the totals' spread
+    const unordered = await cli([
+      "report",
+      "coded.csv",
+      "--out",
+      "u.html",
+      "--totals",
+      "totals.csv",
+    ]);
+    expect(unordered.code, unordered.err).toBe(0);
+    const u = readFileSync(join(dir, "u.html"), "utf8");
+    expect(u).not.toContain('data-chart="trends"');
+    expect(u).toContain(">srs total</text>");
   });
 
   it("reads the same input options as code (here a CSV with other column names)", async () => {

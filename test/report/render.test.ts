@@ -286,16 +286,72 @@ describe("renderReport", () => {
         { instrument: "srs", total: [38, 31, 37][i] ?? null, min: 0, max: 40, cutoff: 36 },
       ],
     }));
-    const html = renderReport(sessions, { ruptures: { overall: [1], srs: [1] } });
-    const trends = html.slice(html.indexOf('id="trends"'), html.indexOf('id="s-0"'));
-    expect(count(trends, 'data-chart="trends"')).toBe(2);
+    const html = renderReport(sessions, { ruptures: { overall: [1], srs: [1] }, ordered: true });
+    const overview = html.slice(html.indexOf('id="overview"'), html.indexOf('id="s-0"'));
+    expect(count(overview, 'data-chart="trends"')).toBe(2);
+    const trends = overview
+      .split("<figure")
+      .filter((f) => f.includes('data-chart="trends"'))
+      .join("");
     expect(count(trends, 'class="mark rupture"')).toBe(2);
     expect(trends).toContain("overall, w2: 35 (rupture)");
     expect(trends).toContain("cutoff 36");
     // 4 profile series x 3 points + 3 srs points + 2 rupture markers
     expect(count(trends, 'class="mark"') + count(trends, 'class="mark rupture"')).toBe(17);
-    // one session: no trends section
-    expect(renderReport([sessions[0] as ReportSession])).not.toContain('id="trends"');
+    // one session: no overview
+    expect(renderReport([sessions[0] as ReportSession])).not.toContain('id="overview"');
+    // one panel per profile dimension, each with axis titles
+    for (const d of ["goal", "task", "bond", "overall"])
+      expect(trends).toMatch(
+        new RegExp(`<text class="axis-title"[^>]*rotate.-90[^>]*>${d} .0–100.</text>`),
+      );
+    expect(trends).toContain(">Session (in the order given)</text>");
+    expect(trends).toContain(">rupture</text>");
+  });
+
+  it("draws no time series for sessions without an order: strips of each score and sessions ranked", () => {
+    const sessions: ReportSession[] = [60, 35, 58, 71, 44].map((overall, i) => ({
+      transcript: session(`x${[3, 10, 1, 2, 20][i]}`, [
+        ["T", "Hello."],
+        ["C", "Hi."],
+      ]),
+      profile: { goal: 50, task: 50, bond: 50 + i, overall },
+      miti: { rq: 0.5 + i / 2, pctCR: 30 + 5 * i, mia: i, mina: 1 },
+      questionnaires: [{ instrument: "srs", total: 30 + i, min: 0, max: 40, cutoff: 36 }],
+    }));
+    const html = renderReport(sessions);
+    expect(html).not.toContain('data-chart="trends"');
+    expect(html).not.toContain("(rupture)");
+    expect(html).toContain("have no time order");
+    const overview = html.slice(html.indexOf('id="overview"'), html.indexOf("</section>"));
+    // one dot per session and score, each a link to its session with the session's name
+    expect(count(overview, 'href="#s-1"')).toBeGreaterThanOrEqual(9);
+    expect(overview).toContain('aria-label="x10: Reflection:question ratio 1"');
+    expect(overview).toContain('aria-label="x10: Overall (0–100) 35"');
+    expect(overview).toContain(">srs total</text>");
+    // ranked lowest first, with the session names as labels
+    const ranked = overview.slice(overview.indexOf('id="across-ranked"'));
+    const order = [...ranked.matchAll(/<title>(x\d+): /g)].map((m) => m[1]);
+    expect(order).toEqual(["x10", "x20", "x1", "x3", "x2"]);
+    // sessions listed by id in natural order (x1, x2, x3, x10, x20), in the table and the page
+    const table = overview.slice(overview.indexOf('<table class="sessions">'));
+    expect([...table.matchAll(/<a href="#s-(\d)">/g)].map((m) => m[1])).toEqual([
+      "2",
+      "3",
+      "0",
+      "1",
+      "4",
+    ]);
+    expect([...html.matchAll(/id="s-(\d)"/g)].map((m) => m[1])).toEqual(["2", "3", "0", "1", "4"]);
+    // dated sessions are in time order: trends, in date order
+    const dated = sessions.map((s, i) => ({
+      ...s,
+      transcript: { ...s.transcript, metadata: { date: `2026-0${5 - i}-01` } },
+    }));
+    const byDate = renderReport(dated);
+    expect(byDate).toContain('data-chart="trends"');
+    expect(byDate).toContain(">Session (by date)</text>");
+    expect(byDate).toContain("srs, x20: 34");
   });
 
   it("never writes NaN or Infinity and handles an empty session list", () => {
@@ -398,11 +454,13 @@ describe("scores in the report", () => {
         { instrument: "srs", total: [38, 37, 35][i] ?? null, cutoff: 36, min: 0, max: 40 },
       ],
     }));
-    const html = renderReport(sessions);
+    const html = renderReport(sessions, { ordered: true });
     // overall falls 20 > 15 points at session 2; SRS is at or below 36 at session 3
     expect(html).toContain("overall, w2: 50 (rupture)");
     expect(html).toContain("srs, w3: 35 (rupture)");
     expect(count(html, 'class="mark rupture"')).toBe(2);
-    expect(renderReport(sessions, { profileDrop: 25 })).not.toContain("overall, w2: 50 (rupture)");
+    expect(renderReport(sessions, { profileDrop: 25, ordered: true })).not.toContain(
+      "overall, w2: 50 (rupture)",
+    );
   });
 });

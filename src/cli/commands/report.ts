@@ -106,10 +106,13 @@ export default defineCommand({
       valueHint: "FILE",
     },
     title: { type: "string", description: "the report's title" },
+    ordered: {
+      type: "boolean",
+      description: "sessions are in time order as given: draw trend lines and ruptures",
+    },
     totals: {
       type: "string",
-      description:
-        "CSV of questionnaire totals per session (header session,instrument,total) for the trend lines",
+      description: "CSV of questionnaire totals per session (header session,instrument,total)",
       valueHint: "FILE",
     },
   },
@@ -160,6 +163,7 @@ export default defineCommand({
     });
     const html = renderReport(sessions, {
       codebook,
+      ...(args.ordered === true ? { ordered: true } : {}),
       title:
         args.title === undefined
           ? `rapportkit report: ${input === "-" ? "standard input" : input}`

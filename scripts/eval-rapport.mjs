@@ -12,6 +12,8 @@
 //   npm run eval:rapport -- --seeds 1,2,3    # headline figures over several fold assignments
 //   npm run eval:rapport -- --json out.json
 //   npm run eval:rapport -- --agreement-only   # the double-coding tables only
+//   npm run eval:rapport -- --quick --confusion judgement,invalidation
+//       # where those codes' out-of-fold errors on the written corpus go (gold → predicted counts)
 import { writeFileSync } from "node:fs";
 import { cohenKappa, krippendorffAlpha } from "../src/agreement/index.js";
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
@@ -38,6 +40,7 @@ const seed = Number(opt("--seed", "1"));
 const agreementOnly = args.includes("--agreement-only");
 const seeds = agreementOnly ? [] : opt("--seeds") ? opt("--seeds").split(",").map(Number) : [seed];
 const jsonOut = opt("--json");
+const confusionOf = opt("--confusion")?.split(",") ?? [];
 const quick = args.includes("--quick") || agreementOnly;
 // Ablations: --set key=value overrides a training option (features.* for feature options).
 const OPTIONS = structuredClone(RAPPORT_MODEL_OPTIONS);
@@ -421,6 +424,23 @@ for (const s of seeds) {
     secondary: sec,
   };
   console.log(`\n## seed ${s} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  for (const c of confusionOf) {
+    const count = (pairs) => {
+      const m = {};
+      for (const x of pairs) m[x] = (m[x] ?? 0) + 1;
+      return Object.entries(m)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ");
+    };
+    const th = labelled(written);
+    console.log(
+      `written, gold ${c} predicted as: ${count(th.filter((t) => t.label === c).map((t) => preds.get(t.id).codeId))}`,
+    );
+    console.log(
+      `written, predicted ${c} with gold: ${count(th.filter((t) => preds.get(t.id).codeId === c).map((t) => t.label))}`,
+    );
+  }
   printTable("Written corpus, out of fold", rw, RAPPORT_THERAPIST);
   printTable("AnnoMI (rapport-coded), out of fold", ra, RAPPORT_THERAPIST);
   const wAlone = perCode(written, alonePreds);

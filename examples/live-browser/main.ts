@@ -108,7 +108,10 @@ const itemId = (utteranceId: string) => `utt-${utteranceId.replace(/[^A-Za-z0-9_
  * the keyboard focus there too).
  */
 function nudgeItem(n: Nudge, tag: "li" | "p", time: number): HTMLElement {
-  const e = el(tag, { className: "nudge", text: formatNudge(n) });
+  // Said in words, not only by the frame's colour; the flag is decoration.
+  const flag = el("span", { text: "⚑ " });
+  flag.setAttribute("aria-hidden", "true");
+  const e = el(tag, { className: "nudge" }, el("strong", {}, flag, "Nudge:"), ` ${formatNudge(n)}`);
   if (tag === "li") {
     const a = el("a", { text: `${mmss(time)}, turn ${n.turn + 1}` });
     a.href = `#${itemId(n.utteranceId)}`;

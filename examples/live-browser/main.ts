@@ -113,7 +113,9 @@ function nudgeItem(n: Nudge, tag: "li" | "p", time: number): HTMLElement {
   flag.setAttribute("aria-hidden", "true");
   const e = el(tag, { className: "nudge" }, el("strong", {}, flag, "Nudge:"), ` ${formatNudge(n)}`);
   if (tag === "li") {
-    const a = el("a", { text: `${mmss(time)}, turn ${n.turn + 1}` });
+    const where = `${mmss(time)}, turn ${n.turn + 1}`;
+    const a = el("a", { text: where });
+    a.setAttribute("aria-label", `Show the utterance at ${where}`);
     a.href = `#${itemId(n.utteranceId)}`;
     a.addEventListener("click", (ev) => {
       const target = document.getElementById(itemId(n.utteranceId));

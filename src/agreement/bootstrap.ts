@@ -54,7 +54,8 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
  * Reference: Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*, ch. 13
  * (percentile intervals). Hayes & Krippendorff (2007) bootstrap alpha over units in the same spirit.
  *
- * @param statistic a function of a rating matrix returning a {@link Coefficient}.
+ * @param statistic a function of a rating matrix returning `{ value, reason? }`: any of this
+ *   layer's coefficients, or a `Stat` of your own.
  * @param ratings items × raters.
  * @param options resamples (default 1000) and seed (default 1).
  * @throws {AgreementInputError} for a bad matrix or a non-positive number of resamples.

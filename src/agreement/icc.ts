@@ -108,7 +108,8 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * Confidence intervals (Shrout & Fleiss 1979; McGraw & Wong 1996): for ICC1 and ICC3,
  * F_L = F / F_{.975}(df1, df2), F_U = F · F_{.975}(df2, df1), bounds (F_L − 1)/(F_L + k − 1) and
  * (F_U − 1)/(F_U + k − 1), and 1 − 1/F_L, 1 − 1/F_U for the k forms; for ICC2, Satterthwaite's
- * approximate degrees of freedom v as in psych. F quantiles come from {@link fQuantile}.
+ * approximate degrees of freedom v as in psych. F quantiles are found by bisection on the F
+ * distribution's CDF (the regularized incomplete beta), to full double precision.
  *
  * Undefined (value `null`): fewer than two complete items or two raters; a zero denominator (no
  * variance at all). An F whose denominator mean square is 0 (perfect agreement) is `null`, and so

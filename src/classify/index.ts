@@ -12,10 +12,5 @@ export {
 export * from "./evaluate.js";
 export * from "./linear/index.js";
 export * from "./rules/index.js";
-export {
-  codeTranscript,
-  codeTranscriptAsync,
-  codeTranscripts,
-  codeTranscriptsAsync,
-} from "./session.js";
+export { codeTranscript, codeTranscriptAsync } from "./session.js";
 export * from "./types.js";

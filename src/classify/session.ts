@@ -58,37 +58,3 @@ export async function codeTranscriptAsync(
 ): Promise<CodedTranscript> {
   return coded(classifier, transcript, await classifier.classify(transcript.utterances, options));
 }
-
-/**
- * Codes many transcripts with a synchronous classifier, each on its own (no context crosses
- * transcripts).
- * @category Classifiers
- */
-export function codeTranscripts(
-  classifier: SyncClassifier,
-  transcripts: readonly Transcript[],
-): CodedTranscript[] {
-  return transcripts.map((t) => codeTranscript(classifier, t));
-}
-
-/**
- * Codes many transcripts with any classifier, one after another (so an adapter's own
- * `concurrency` setting is the only parallelism).
- * @category Classifiers
- */
-export async function codeTranscriptsAsync(
-  classifier: Classifier,
-  transcripts: readonly Transcript[],
-  options?: { readonly signal?: AbortSignal },
-): Promise<CodedTranscript[]> {
-  const out: CodedTranscript[] = [];
-  for (const t of transcripts)
-    out.push(
-      await codeTranscriptAsync(
-        classifier,
-        t,
-        options?.signal ? { signal: options.signal } : undefined,
-      ),
-    );
-  return out;
-}

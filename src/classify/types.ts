@@ -70,18 +70,6 @@ export interface AsyncClassifier<C extends string = string> extends ClassifierBa
 export type Classifier<C extends string = string> = SyncClassifier<C> | AsyncClassifier<C>;
 
 /**
- * Runs any classifier and always gives a promise.
- * @category Classifiers
- */
-export async function classifyAsync<C extends string>(
-  classifier: Classifier<C>,
-  utterances: readonly Utterance[],
-  options?: ClassifyOptions,
-): Promise<Prediction<C>[]> {
-  return classifier.classify(utterances, options);
-}
-
-/**
  * For each position, the index of the previous utterance of the same session (or -1); and for each
  * session, the index of its last utterance. Built once per array and cached, so that asking for the
  * preceding turns of every utterance of a batch stays linear even when sessions interleave.

@@ -31,7 +31,11 @@ export type InferCodeId<T> = T extends { readonly codes: readonly (infer K)[] }
     : never
   : never;
 
-/** Makes every array in a type accept a readonly array too (for `const` inference). @internal */
+/**
+ * Makes every array in a type accept a readonly array too (for `const` inference). A building block
+ * of {@link CodeDef}, {@link CodebookDef} and `CodebookChanges`, so it appears in their declarations;
+ * not exported by name.
+ */
 export type Loosen<T> = T extends readonly (infer E)[]
   ? readonly Loosen<E>[]
   : T extends object

@@ -1,4 +1,5 @@
 import { ScoreInputError } from "../core/errors.js";
+import type { CodedTranscript } from "../core/schemas.js";
 import {
   mapUnits,
   prepare,
@@ -182,10 +183,7 @@ function checkGlobals(g: MitiGlobals): void {
  * m.competency.rq; // => { level: "good" }
  * @category Scores
  */
-export function mitiSummary(
-  coded: Parameters<typeof prepare>[0],
-  options: MitiOptions = {},
-): MitiSummary {
+export function mitiSummary(coded: CodedTranscript, options: MitiOptions = {}): MitiSummary {
   if (options.globals) checkGlobals(options.globals);
   const session = prepare(coded, options);
   const { mapped, unknown } = mapUnits(session, "miti-4.2.1", options);
@@ -280,7 +278,7 @@ export interface MiscSummary {
  * @category Scores
  */
 export function miscSummary(
-  coded: Parameters<typeof prepare>[0],
+  coded: CodedTranscript,
   options: SessionScoreOptions = {},
 ): MiscSummary {
   const session = prepare(coded, options);

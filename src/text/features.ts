@@ -766,11 +766,6 @@ export function tableSlot(h: number, mask: number): number {
 }
 
 /**
- * A model's feature table (open addressing; `table[2i]` a feature hash, `table[2i + 1]` its
- * weight row, or -1 for an empty slot), with rows cached per token id and per flag. The caches
- * are bounded (one entry per token id, per flag; at most 10,000 context-code tags). @internal
- */
-/**
  * The character n-grams of word `w` inside `<w>` (as extractTurn makes them): element 0 is how
  * many there are, then the rows of those the model has (-1s dropped).
  */
@@ -801,6 +796,11 @@ function charNgramRows(
   return Int32Array.from(kept);
 }
 
+/**
+ * A model's feature table (open addressing; `table[2i]` a feature hash, `table[2i + 1]` its
+ * weight row, or -1 for an empty slot), with rows cached per token id and per flag. The caches
+ * are bounded (one entry per token id, per flag; at most 10,000 context-code tags). @internal
+ */
 export class FeatureRows {
   readonly table: Int32Array;
   readonly mask: number;

@@ -5,7 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fCdf, fQuantile, fSurvival, logGamma, regularizedBeta } from "../../src/index.js";
+import {
+  fCdf,
+  fQuantile,
+  fSurvival,
+  logGamma,
+  regularizedBeta,
+} from "../../src/agreement/distributions.js";
 
 function binomialUpperTail(n: number, k: number, p: number): number {
   // P(X ≥ k) for X ~ Binomial(n, p), summed exactly term by term.

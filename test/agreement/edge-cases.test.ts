@@ -1,12 +1,12 @@
 /** Undefined cases, input errors, bootstrap, alignment and per-code agreement. */
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/agreement/bootstrap.js";
+import type { Coefficient } from "../../src/agreement/types.js";
 import {
   AgreementInputError,
   alignCodings,
   bootstrap,
   type Coding,
-  type Coefficient,
   classificationReport,
   codingAgreement,
   cohenKappa,

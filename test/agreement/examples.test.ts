@@ -5,6 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../src/agreement/bootstrap.js";
 import {
+  fCdf,
+  fQuantile,
+  fSurvival,
+  logGamma,
+  regularizedBeta,
+} from "../../src/agreement/distributions.js";
+import {
   alignCodings,
   bootstrap,
   classificationReport,
@@ -14,18 +21,13 @@ import {
   coincidenceMatrix,
   confusionMatrix,
   cronbachAlpha,
-  fCdf,
   fleissKappa,
-  fQuantile,
-  fSurvival,
   gwetAc1,
   icc,
   krippendorffAlpha,
-  logGamma,
   perCodeAgreement,
   percentAgreement,
   randolphKappa,
-  regularizedBeta,
 } from "../../src/index.js";
 import { KRIPPENDORFF_2011_C, SHROUT_FLEISS_TABLE2 } from "./_load.js";
 

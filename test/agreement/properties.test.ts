@@ -1,9 +1,9 @@
 /** Property tests (fast-check, seeded): symmetry, perfect agreement, invariance, complete-data alpha. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Coefficient } from "../../src/agreement/types.js";
 import {
   type AlphaLevel,
-  type Coefficient,
   cohenKappa,
   cronbachAlpha,
   fleissKappa,

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, formatEvaluation } from "../../src/classify/evaluate.js";
-import {
-  codeTranscript,
-  codeTranscriptAsync,
-  codeTranscripts,
-} from "../../src/classify/session.js";
+import { codeTranscript, codeTranscriptAsync } from "../../src/classify/session.js";
 import type { CodedTranscript, Coding, Transcript } from "../../src/core/schemas.js";
 import { asAsync, codebook, fakeSync, utt } from "./_helpers.js";
 
@@ -119,6 +115,5 @@ describe("codeTranscript", () => {
     ]);
     expect(coded.codings[0]).not.toHaveProperty("probabilities");
     expect(await codeTranscriptAsync(asAsync(m), t)).toEqual(coded);
-    expect(codeTranscripts(m, [t, t])).toEqual([coded, coded]);
   });
 });

@@ -1,19 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  extractFeatures,
-  FeatureBuffer,
-  hashFeatureName,
   isRapportkitError,
   type LinearExample,
   linearClassifier,
   ModelError,
   parseLinearModel,
-  resolveFeatureOptions,
   safeParseLinearModel,
   trainLinear,
   type Utterance,
 } from "../../src/index.js";
+import {
+  extractFeatures,
+  FeatureBuffer,
+  hashFeatureName,
+  resolveFeatureOptions,
+} from "../../src/text/features.js";
 
 const codebook = { id: "toy", version: "1" };
 

@@ -8,8 +8,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Coefficient } from "../../src/agreement/types.js";
 import {
-  type Coefficient,
   classificationReport,
   codingAgreement,
   cohenKappa,

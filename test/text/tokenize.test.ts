@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { tokenize, words } from "../../src/index.js";
+import { tokenize } from "../../src/index.js";
+import { words } from "../../src/text/tokenize.js";
 
 describe("tokenize", () => {
   it("keeps contractions and hyphenated words whole", () => {

@@ -281,6 +281,11 @@ export default defineCommand({
           throw new UsageError(
             `the default classifier codes in '${classifier.codebook.id}'; --codebook ${cb} applies to coded input only`,
           );
+        // Coding takes a while on a large file and decides every score: say so, and with what.
+        const cbRef = classifier.codebook as { id: string; version?: string };
+        io.err(
+          `rapportkit: note: ${path === "-" ? "<stdin>" : path} has no codes; coding it with classifier ${classifier.id} (codebook ${cbRef.id}${cbRef.version ? ` ${cbRef.version}` : ""}) before scoring (run \`rapportkit code\` first to keep the codes)\n`,
+        );
         sessions = [];
         for (const t of result.transcripts) sessions.push(await codeTranscriptAsync(classifier, t));
       } else {

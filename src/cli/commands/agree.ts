@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
+import { closest, columnsNote, looksLikeHeader } from "../../_internal/closest.js";
 import { pairStatistics } from "../../agreement/_pairs.js";
 import {
   bootstrap,
@@ -26,13 +27,12 @@ import { crosswalk } from "../../codebook/crosswalk.js";
 import { findCode } from "../../codebook/hierarchy.js";
 import { AgreementInputError } from "../../core/errors.js";
 import type { Codebook, Coding } from "../../core/schemas.js";
-import { closest, columnsNote, looksLikeHeader } from "../../_internal/closest.js";
-import { type CsvRecord, csvRecords, intArg, strArg } from "../_input.js";
 import { builtinCodebook, codeAtDepth, codebooksWith } from "../_codebooks.js";
+import { type CsvRecord, csvRecords, intArg, strArg } from "../_input.js";
 import { applyMap, type LabelMap, labelMapOf, warnUnusedMap } from "../_label-map.js";
 import { outFormatOf, writeOutput } from "../_output.js";
-import { formatStats } from "../_stats-table.js";
 import { delayedProgress, type Progress } from "../_progress.js";
+import { formatStats } from "../_stats-table.js";
 import { terminalSafe } from "../_text.js";
 import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
 

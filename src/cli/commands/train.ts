@@ -6,6 +6,7 @@
  */
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
+import { trainingFingerprint } from "../../classify/linear/fingerprint.js";
 import { type LinearExample, trainLinear } from "../../classify/linear/train.js";
 import type { Codebook, Coding, Transcript } from "../../core/schemas.js";
 import type { ReadResult } from "../../io/_shared.js";
@@ -76,6 +77,7 @@ export function goldCodes(
   result: ReadResult,
   codebook: Codebook,
   file: string,
+  hint = "",
 ): Map<string, Coding> {
   const known = new Set(codebook.codes.map((c) => c.id));
   const gold = new Map<string, Coding>();
@@ -83,7 +85,7 @@ export function goldCodes(
     if (gold.has(c.utteranceId)) continue;
     if (!known.has(c.codeId))
       throw new InputError(
-        `${file}: utterance ${c.utteranceId} has code ${JSON.stringify(c.codeId.slice(0, 60))}, which is not in codebook '${codebook.id}'`,
+        `${file}: utterance ${c.utteranceId} has code ${JSON.stringify(c.codeId.slice(0, 60))}, which is not in codebook '${codebook.id}'${hint}`,
       );
     gold.set(c.utteranceId, c);
   }
@@ -150,6 +152,11 @@ export default defineCommand({
       ...(seed !== undefined ? { seed } : {}),
       ...(epochs !== undefined ? { epochs } : {}),
     });
+    // What it was trained on, so that `eval` can warn about an input it has seen.
+    model.training = {
+      ...model.training,
+      fingerprint: trainingFingerprint(examples.map((e) => e.text)),
+    };
     await writeOutput(io, out, `${JSON.stringify(model)}\n`);
     const codes = new Set([...gold.values()].map((c) => c.codeId));
     io.out(

@@ -733,7 +733,25 @@ function harmonise(
     }
     return codings;
   }) as [Coding[], Coding[]];
-  if (targetCb || mapped) return out;
+  if (targetCb) return out;
+  if (mapped) {
+    // A mapping given: the user said how to compare. A partial one still leaves codes of one file
+    // outside the other's codebook: say which, once.
+    for (const k of [0, 1] as const) {
+      const other = codebooksWith(out[1 - k]?.map((c) => c.codeId) ?? []);
+      const cb = builtinCodebook(other[0] ?? "");
+      if (!cb || codebooksWith(out[k].map((c) => c.codeId)).includes(cb.id)) continue;
+      const foreign = [...new Set(out[k].map((c) => c.codeId))].filter((c) => !findCode(cb, c));
+      if (foreign.length === 0) continue;
+      io.err(
+        `rapportkit: warning: ${terminalSafe(files[k].table.file)}: after ${terminalSafe(mapped.origin)}, ${foreign.length} code(s) are not in '${cb.id}', the codebook of ${terminalSafe((files[1 - k] as CodedFile).table.file)} (${foreign
+          .slice(0, 6)
+          .map((c) => terminalSafe(JSON.stringify(c.slice(0, 40))))
+          .join(", ")}); they count as disagreements\n`,
+      );
+    }
+    return out;
+  }
   const [ca, cbs] = [
     codebooksWith(out[0].map((c) => c.codeId)),
     codebooksWith(out[1].map((c) => c.codeId)),

@@ -5,7 +5,7 @@ import { rapportCodebook } from "../../codebook/index.js";
 import type { CodedTranscript } from "../../core/schemas.js";
 import { readText } from "../../io/index.js";
 import { renderReport, scoreForReport } from "../../report/index.js";
-import { writeOutput } from "../_output.js";
+import { outFormatOf, writeOutput } from "../_output.js";
 import { defineCommand, InputError, ioOf } from "../io.js";
 import { codeWithDefault } from "./report.js";
 
@@ -65,13 +65,14 @@ export default defineCommand({
   args: {
     out: {
       type: "string",
-      description: "Where to write the report",
+      description: "Where to write the report (an .html file)",
       default: "out/demo-report.html",
       valueHint: "FILE",
     },
   },
   async run(ctx) {
     const io = ioOf(ctx);
+    outFormatOf(ctx.args.out, ["html", "htm"], "html");
     const path = await findDemo(io.cwd);
     const read = readText(await readFile(path, "utf8"), { file: DEMO_FILE, session: "demo" });
     const transcript = read.transcripts[0];

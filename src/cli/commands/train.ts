@@ -12,7 +12,7 @@ import type { Codebook, Coding, Transcript } from "../../core/schemas.js";
 import type { ReadResult } from "../../io/_shared.js";
 import { readTranscriptFile, sessionNameOf } from "../../node/files.js";
 import { inputArgs, inputOptionsOf, intArg, printWarnings, strArg } from "../_input.js";
-import { writeOutput } from "../_output.js";
+import { outFormatOf, writeOutput } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 import { codebookOf } from "./code.js";
 
@@ -130,7 +130,7 @@ export default defineCommand({
       type: "string",
       description: "codebook of the codes: rapport|annomi|miti-4.2.1 (required)",
     },
-    out: { type: "string", description: "where to write the model JSON (required)" },
+    out: { type: "string", description: "where to write the model, a .json file (required)" },
     seed: { type: "string", description: "seed of the training shuffles (default 1)" },
     epochs: { type: "string", description: "passes over the data (default 10)" },
   },
@@ -142,6 +142,7 @@ export default defineCommand({
     const codebook = codebookOf(cbId);
     const out = strArg(args, "out");
     if (!out) throw new UsageError("--out is required (where to write model.json)");
+    outFormatOf(out, ["json"], "json");
     const seed = intArg(args, "seed", 0);
     const epochs = intArg(args, "epochs", 1);
     const file = strArg(args, "file");

@@ -15,9 +15,10 @@ export const FINGERPRINT_MIN_WORDS = 6;
 export const FINGERPRINT_METHOD = "fnv1a32-words@1";
 
 /**
- * The fingerprint of a training set as stored in a model's `training.fingerprint`: the sorted,
- * distinct FNV-1a hashes (unsigned, 4 bytes big-endian each, base64) of the lower-cased words
- * (letters, digits, apostrophes) of every training utterance of at least `minWords` words.
+ * The fingerprint of a training set as stored in a model's `training.fingerprint`: the distinct
+ * FNV-1a hashes (unsigned 32-bit) of the lower-cased words (letters, digits, apostrophes) of every
+ * training utterance of at least `minWords` words, sorted, stored as the differences between
+ * consecutive hashes (the first from 0) in LEB128 varints, base64.
  */
 export interface TrainingFingerprint {
   readonly method: typeof FINGERPRINT_METHOD;
@@ -51,16 +52,22 @@ export function trainingFingerprint(texts: Iterable<string>): TrainingFingerprin
     if (h !== undefined) set.add(h);
   }
   const sorted = Uint32Array.from(set).sort();
-  const bytes = new Uint8Array(sorted.length * 4);
-  const view = new DataView(bytes.buffer);
-  sorted.forEach((h, i) => {
-    view.setUint32(i * 4, h);
-  });
+  const bytes: number[] = [];
+  let prev = 0;
+  for (const h of sorted) {
+    let d = h - prev;
+    prev = h;
+    while (d >= 0x80) {
+      bytes.push((d % 0x80) | 0x80);
+      d = Math.floor(d / 0x80);
+    }
+    bytes.push(d);
+  }
   return {
     method: FINGERPRINT_METHOD,
     minWords: FINGERPRINT_MIN_WORDS,
     count: sorted.length,
-    hashes: toBase64(bytes),
+    hashes: toBase64(Uint8Array.from(bytes)),
   };
 }
 
@@ -89,15 +96,23 @@ export function readFingerprint(
   } catch {
     return undefined;
   }
-  if (bin.length % 4 !== 0) return undefined;
   const hashes = new Set<number>();
-  for (let i = 0; i < bin.length; i += 4)
-    hashes.add(
-      ((bin.charCodeAt(i) << 24) |
-        (bin.charCodeAt(i + 1) << 16) |
-        (bin.charCodeAt(i + 2) << 8) |
-        bin.charCodeAt(i + 3)) >>>
-        0,
-    );
-  return { minWords: fp.minWords, hashes };
+  let h = 0;
+  let d = 0;
+  let scale = 1;
+  for (let i = 0; i < bin.length; i++) {
+    const b = bin.charCodeAt(i);
+    d += (b & 0x7f) * scale;
+    if (b & 0x80) {
+      scale *= 0x80;
+      if (scale > 2 ** 35) return undefined;
+      continue;
+    }
+    h += d;
+    if (h > 0xffffffff) return undefined;
+    hashes.add(h);
+    d = 0;
+    scale = 1;
+  }
+  return d === 0 && scale === 1 ? { minWords: fp.minWords, hashes } : undefined;
 }

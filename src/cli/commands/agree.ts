@@ -43,10 +43,19 @@ import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
  *   cell a missing rating. Prints percent agreement, Fleiss' kappa, Gwet's AC1, Krippendorff's alpha
  *   (nominal; ordinal/interval/ratio for numeric ratings), Cohen's kappa (exactly two raters), the
  *   six ICCs and Cronbach's alpha (numeric ratings).
- * - `agree --pairs <file.csv>`: first two columns gold and predicted labels; classification metrics
- *   and Cohen's kappa.
+ * - `agree --pairs <file.csv>`: gold and predicted labels, the file's two columns or those
+ *   `--gold-column`/`--pred-column` name (a file of three or more columns without them is refused);
+ *   classification metrics and Cohen's kappa.
  * - `agree <a.csv> <b.csv> [--by id]`: two coded files (`rapportkit code` output,
  *   `id,session,index,speaker,code,confidence,text`), aligned by `--by`; per-code and overall.
+ *   Files whose codes belong to different built-in codebooks (AnnoMI's `change` against rapport's
+ *   `change_talk`; or a `codebook` column saying so) are refused unless the options say how to
+ *   compare them: `--codebook X` crosswalks both into X, `--depth N` compares codes at depth N
+ *   (where the codebooks share those codes), `--map` maps labels.
+ *
+ * `--map` (pairs and coded files) maps labels before anything else: inline `from=to,…`, a CSV of
+ * `from,to` rows or a JSON object. `--out` writes the `--json` object (.json, .jsonl) or a table
+ * with one row per number (.csv, .tsv; see `_stats-table.ts`).
  *
  * Bootstrap intervals (`ci95`) are percentile intervals over `--resamples` resamples (default 1000,
  * 0 for none) with `--seed` (default 1). Two coded files with a `session` column resample whole
@@ -893,19 +902,18 @@ export default defineCommand({
     pairs: {
       type: "string",
       description:
-        "CSV of gold and predicted labels: its two columns, or those --gold-column and --pred-column name",
+        "CSV of gold and predicted labels (its two columns, or --gold-column/--pred-column)",
     },
     "gold-column": { type: "string", description: "--pairs: the column of gold labels" },
     "pred-column": { type: "string", description: "--pairs: the column of predicted labels" },
     map: {
       type: "string",
-      description:
-        "label mapping applied to every label first: from=to,… or a .csv (from,to rows) or .json file",
+      description: "map labels first: from=to,… or a .csv (from,to rows) or .json file",
     },
     codebook: {
       type: "string",
       description:
-        "two coded files: compare in this codebook, crosswalking a file coded in another (rapport|annomi|miti-4.2.1)",
+        "two coded files: compare in this codebook (rapport|annomi|miti-4.2.1), crosswalking",
     },
     depth: {
       type: "string",
@@ -937,8 +945,7 @@ export default defineCommand({
     json: { type: "boolean", description: "print JSON" },
     out: {
       type: "string",
-      description:
-        "write to FILE: .json/.jsonl the --json object; .csv/.tsv one row per number (statistic,label,value,ci95_low,ci95_high,note)",
+      description: "write to FILE: .json/.jsonl as --json; .csv/.tsv a table, one row per number",
     },
   },
   async run(ctx) {

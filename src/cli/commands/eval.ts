@@ -43,12 +43,11 @@ export default defineCommand({
     codebook: {
       type: "string",
       description:
-        "codebook of the codes: rapport|annomi|miti-4.2.1 (default: annomi for AnnoMI input or --classifier linear, else the codebook that has every code, else rapport)",
+        "codebook: rapport|annomi|miti-4.2.1 (default: inferred from the input, as score does)",
     },
     map: {
       type: "string",
-      description:
-        "map the file's codes first: from=to,… or a .csv (from,to rows) or .json file (codes of another scheme)",
+      description: "map the file's codes first: from=to,… or a .csv (from,to rows) or .json file",
     },
     depth: {
       type: "string",
@@ -58,8 +57,7 @@ export default defineCommand({
     json: { type: "boolean", description: "print the whole evaluation as JSON" },
     out: {
       type: "string",
-      description:
-        "write to FILE: .json/.jsonl the --json object; .csv/.tsv one row per number (statistic,label,value,…)",
+      description: "write to FILE: .json/.jsonl as --json; .csv/.tsv a table, one row per number",
     },
   },
   async run(ctx) {

@@ -252,6 +252,17 @@ describe("eval: codebook inference, --map and the training data", () => {
     // No utterance text in the warning.
     expect(line).not.toMatch(/Thanks for filling/);
   });
+  it("score and eval infer the same codebook from a coded file's codes", async () => {
+    const s = await runCli(["score", p("annomi.csv"), "--json"]);
+    expect(s.code, s.err).toBe(0);
+    expect(JSON.parse(s.out)[0].codebook).toBe("annomi");
+    const e = await runCli(["eval", p("annomi.csv"), "--classifier", "rules", "--json"]);
+    expect(e.code, e.err).toBe(0);
+    expect(JSON.parse(e.out).codebook).toBe("annomi");
+    // Codes both codebooks have: rapport, as before.
+    const r = await runCli(["score", p("shared.csv"), "--json"]);
+    expect(JSON.parse(r.out)[0].codebook).toBe("rapport");
+  });
   it("does not warn on data the model has not seen", async () => {
     const r = await runCli(["eval", p("annomi-new.csv"), "--json"]);
     expect(r.code, r.err).toBe(0);

@@ -167,6 +167,25 @@ describe("agree: two files coded with different codebooks", () => {
       /^rapportkit: warning: .*annomi\.csv: after --map, 2 code\(s\) are not in 'rapport', the codebook of .*rapport\.csv \("sustain", "therapist_input\.advice"\); they count as disagreements$/,
     );
   });
+  it("a codebook column, when the files have one, says which codebook each is in", async () => {
+    const withCol = (cb: string) =>
+      `${HEAD},codebook\ns:0,s,0,therapist,question.open,1,a,${cb}\ns:1,s,1,therapist,other,1,b,${cb}\n`;
+    writeFileSync(p("cb-annomi.csv"), withCol("annomi"));
+    writeFileSync(p("cb-rapport.csv"), withCol("rapport"));
+    const line = oneLine(
+      await runCli(["agree", p("cb-annomi.csv"), p("cb-rapport.csv"), "--resamples", "0"]),
+      1,
+    );
+    expect(line).toContain("cb-annomi.csv: annomi;");
+    const same = await runCli([
+      "agree",
+      p("cb-annomi.csv"),
+      p("cb-annomi.csv"),
+      "--resamples",
+      "0",
+    ]);
+    expect(same.code, same.err).toBe(0);
+  });
   it("files whose codes fit one codebook are compared as they are", async () => {
     const r = await runCli(["agree", p("shared.csv"), p("annomi.csv"), "--resamples", "0"]);
     expect(r.code, r.err).toBe(0);

@@ -2,6 +2,7 @@
 // src/model/annomi-en.json.   node --import tsx scripts/train-model.mjs [--out FILE]
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { trainingFingerprint } from "../src/classify/linear/fingerprint.js";
 import { trainLinear } from "../src/classify/linear/index.js";
 import { annomiCodebook } from "../src/codebook/index.js";
 import { loadAnnomi } from "./annomi-data.mjs";
@@ -22,6 +23,8 @@ const ms = performance.now() - t0;
 model.training = {
   ...model.training,
   data: `AnnoMI-full.dev.csv: ${rows} rows, ${turns.length} utterances (lowest annotator_id per utterance), ${new Set(turns.map((t) => t.session)).size} transcripts`,
+  // What it was trained on, so that `rapportkit eval` can warn about an overlapping input.
+  fingerprint: trainingFingerprint(turns.map((t) => t.text)),
 };
 const text = `${JSON.stringify(model)}\n`;
 writeFileSync(out, text);

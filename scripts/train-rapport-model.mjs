@@ -3,6 +3,7 @@
 //   node --import tsx scripts/train-rapport-model.mjs [--out FILE]
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { trainingFingerprint } from "../src/classify/linear/fingerprint.js";
 import { trainLinear } from "../src/classify/linear/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
 import {
@@ -28,6 +29,8 @@ const n = (xs) => xs.filter((t) => t.label !== undefined && t.role === "therapis
 model.training = {
   ...model.training,
   data: `data/annomi-rapport (${n(annomi)} therapist utterances of ${new Set(annomi.map((t) => t.session)).size} AnnoMI transcripts, rapport-coded; client talk types from AnnoMI) + data/written (${n(written)} helper turns in ${new Set(written.map((t) => t.session)).size} conversations)`,
+  // What it was trained on, so that `rapportkit eval` can warn about an overlapping input.
+  fingerprint: trainingFingerprint(turns.map((t) => t.text)),
 };
 const text = `${JSON.stringify(model)}\n`;
 writeFileSync(out, text);

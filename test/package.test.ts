@@ -35,8 +35,12 @@ function run(cmd: string, args: readonly string[], cwd: string): { code: number;
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist/index.js")) || !existsSync(join(ROOT, "dist/cli.js")))
-    execFileSync("npx", ["tsup"], { cwd: ROOT, stdio: "pipe" });
+  if (
+    !existsSync(join(ROOT, "dist/index.js")) ||
+    !existsSync(join(ROOT, "dist/cli.js")) ||
+    !existsSync(join(ROOT, "dist/demo-session.txt"))
+  )
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "pipe" });
   dir = mkdtempSync(join(tmpdir(), "rk-pack-"));
   const packed = JSON.parse(
     execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
@@ -102,6 +106,7 @@ describe("the packed package", () => {
       "dist/node.d.ts",
       "dist/model.js",
       "dist/cli.js",
+      "dist/demo-session.txt",
     ])
       expect(files).toContain(must);
     // no source maps, and the pretrained models once (dist/model.js; model.cjs and the CLI load it)
@@ -155,6 +160,16 @@ describe("the packed package", () => {
 
     const bin = run(join(scratch, "node_modules/.bin/rapportkit"), ["--version"], scratch);
     if (installedBy === "npm install --offline") expect(bin.code, bin.out).toBe(0);
+  });
+
+  it("runs `rapportkit demo` from the installed package, away from the repository", () => {
+    // The scratch project has no examples/: the demo session must come with the package.
+    const cli = join(scratch, "node_modules", pkg.name, "dist", "cli.js");
+    const demo = run("node", [cli, "demo", "--out", "demo.html"], scratch);
+    expect(demo.code, demo.out).toBe(0);
+    expect(demo.out).toMatch(/Demo session: \d+ utterances/);
+    expect(demo.out).toContain("Report written to demo.html");
+    expect(readFileSync(join(scratch, "demo.html"), "utf8")).toMatch(/^<!doctype html>/);
   });
 
   it("passes publint and attw on the tarball", () => {

@@ -208,6 +208,7 @@ async function resolveInput(
   path: string,
   args: Record<string, unknown>,
   io: CliIO,
+  extra: Partial<ReadTranscriptOptions> = {},
 ): Promise<Resolved> {
   if (!path) throw new UsageError("missing input file (a path, or - for stdin)");
   const o = inputOptionsOf(args);
@@ -249,6 +250,7 @@ async function resolveInput(
     ...(o.columns ? { columns: o.columns } : {}),
     ...(o.role ? { role: o.role } : {}),
     ...(o.speakerMap ? { speakerMap: o.speakerMap } : {}),
+    ...extra,
   };
   return { format, options, path: abs, text };
 }
@@ -364,18 +366,25 @@ async function* refuseAllOther(
   yield* held;
 }
 
+/** A streamed item, with its session's metadata when the input has some (AnnoMI: `mi_quality`, `topic`, …). */
+export type InputItem = StreamItem & {
+  readonly sessionMetadata?: Readonly<Record<string, unknown>>;
+};
+
 /**
  * Streams the input utterance by utterance: CSV and JSONL files with constant memory, each item
  * carrying its own warnings (`item.warnings`, not printed here) and skipped rows coming as
  * `{ error }` items (with `--on-error skip`). Other formats and stdin are read whole, their warnings
- * printed to `io.err` here, then streamed (with `line: 0`).
+ * printed to `io.err` here, then streamed (with `line: 0`, and the session's metadata). `extra`
+ * reader options go to the reader as they are (`convert` keeps AnnoMI's label columns with them).
  */
 export async function* streamInput(
   path: string,
   args: Record<string, unknown>,
   io: CliIO,
-): AsyncGenerator<StreamItem, void, undefined> {
-  const r = await resolveInput(path, args, io);
+  extra: Partial<ReadTranscriptOptions> = {},
+): AsyncGenerator<InputItem, void, undefined> {
+  const r = await resolveInput(path, args, io, extra);
   // A warning about the whole input (invalid UTF-8: count and first line) comes at its end.
   const onWarning = (w: Issue) => printWarnings([w], io);
   if (r.path !== undefined && r.format === "csv") {
@@ -405,7 +414,13 @@ export async function* streamInput(
   }
   for (const t of result.transcripts)
     for (const u of t.utterances)
-      yield { utterance: u, line: 0, codings: byUtterance.get(u.id) ?? [], warnings: [] };
+      yield {
+        utterance: u,
+        line: 0,
+        codings: byUtterance.get(u.id) ?? [],
+        warnings: [],
+        ...(t.metadata ? { sessionMetadata: t.metadata } : {}),
+      };
 }
 
 /** One CSV record and the 1-based line it ends on. */

@@ -151,26 +151,32 @@ export async function writeOutput(io: CliIO, out: string, text: string): Promise
 export type OutFormat = "csv" | "tsv" | "json" | "jsonl";
 
 /**
- * The format `--out`'s file extension names (`.csv`, `.tsv`, `.json`, `.jsonl`; any case), or
- * `fallback` for standard output, a device (`/dev/stdout`) or an extension-less name when a
- * fallback is given.
+ * The format `--out`'s file extension names (`.csv`, `.tsv`, `.json`, `.jsonl`, `.html`, …; any
+ * case), or `fallback` for standard output, a device (`/dev/stdout`) or an extension-less name.
  * @throws {UsageError} for an extension the command cannot write: one line naming the ones it can.
  */
-export function outFormatOf(
+export function outFormatOf<F extends string>(
   out: string | undefined,
-  allowed: readonly OutFormat[],
-  fallback: OutFormat,
-): OutFormat {
+  allowed: readonly F[],
+  fallback: F,
+): F {
   if (out === undefined || out === "-" || out.startsWith("/dev/")) return fallback;
-  const m = /\.([A-Za-z0-9]+)$/.exec(basename(out));
-  const ext = m?.[1]?.toLowerCase();
+  const ext = extensionOf(out);
   if (ext === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(ext)) return ext as OutFormat;
-  const list =
-    allowed.length > 1
-      ? `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`
-      : (allowed[0] ?? "");
+  if ((allowed as readonly string[]).includes(ext)) return ext as F;
   throw new UsageError(
-    `--out ${out}: cannot write .${ext}; name a file ending in ${list} (the extension sets the format)`,
+    `--out ${out}: cannot write .${ext}; name a file ending in ${listOf(allowed)} (the extension sets the format)`,
   );
+}
+
+/** The lower-cased extension of a file name (`x.CSV` → `csv`), or undefined when it has none. */
+export function extensionOf(file: string): string | undefined {
+  return /\.([A-Za-z0-9]+)$/.exec(basename(file))?.[1]?.toLowerCase();
+}
+
+/** `a, b or c`. */
+export function listOf(items: readonly string[]): string {
+  return items.length > 1
+    ? `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`
+    : (items[0] ?? "");
 }

@@ -48,6 +48,13 @@ export interface ReadOptions {
    * exhausting the heap.
    */
   readonly maxUtteranceBytes?: number;
+  /**
+   * AnnoMI only: keep every annotator's label columns as they are in the file (the `*_exists`
+   * flags, the subtypes, the talk type, `annotator_id` and the raw `timestamp`) in
+   * `utterance.metadata.annomi`, one object per annotator row, so that nothing of the file is lost
+   * (`rapportkit convert` uses it). Default false: the codings carry each annotator's main code.
+   */
+  readonly annomiLabels?: boolean;
 }
 
 /**

@@ -21,6 +21,20 @@ export const ANNOMI_REQUIRED_COLUMNS = [
   "utterance_text",
 ] as const;
 
+/** The label columns of one annotator's row, kept with `annomiLabels` (in the file's column order). */
+export const ANNOMI_LABEL_COLUMNS = [
+  "timestamp",
+  "annotator_id",
+  "therapist_input_exists",
+  "therapist_input_subtype",
+  "reflection_exists",
+  "reflection_subtype",
+  "question_exists",
+  "question_subtype",
+  "main_therapist_behaviour",
+  "client_talk_type",
+] as const;
+
 const OPTIONAL = [
   "mi_quality",
   "video_title",
@@ -28,8 +42,11 @@ const OPTIONAL = [
   "topic",
   "timestamp",
   "annotator_id",
+  "therapist_input_exists",
   "therapist_input_subtype",
+  "reflection_exists",
   "reflection_subtype",
+  "question_exists",
   "question_subtype",
   "main_therapist_behaviour",
   "client_talk_type",
@@ -176,6 +193,8 @@ export function annomiCollector(
     code: string;
     seq: number;
   }[] = [];
+  /** With `annomiLabels`: each utterance's annotator rows, as in the file. */
+  const labels = new Map<string, Record<string, string>[]>();
   let seq = 0;
   const add = (record: readonly string[], line: number): void => {
     const bad = (c: Col, code: string, message: string) => {
@@ -262,6 +281,13 @@ export function annomiCollector(
         line: prev?.line ?? line,
       });
     }
+    if (options.annomiLabels) {
+      const row: Record<string, string> = {};
+      for (const c of ANNOMI_LABEL_COLUMNS) if (col[c] !== undefined) row[c] = get(record, c);
+      const list = labels.get(id);
+      if (list) list.push(row);
+      else labels.set(id, [row]);
+    }
     const code = annomiCode(who, get(record, "main_therapist_behaviour"), {
       client_talk_type: get(record, "client_talk_type"),
       reflection_subtype: get(record, "reflection_subtype"),
@@ -293,6 +319,8 @@ export function annomiCollector(
       const entries = [...utts.values()].sort((a, b) => a.order - b.order || a.seq - b.seq);
       entries.forEach((e, i) => {
         e.utterance.index = i;
+        const rows = labels.get(e.utterance.id);
+        if (rows) e.utterance.metadata = { ...e.utterance.metadata, annomi: rows };
         utterances.push(e.utterance);
       });
     }

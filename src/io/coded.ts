@@ -31,6 +31,15 @@ export interface CodedRow {
   readonly text: string;
 }
 
+/** Decimals a written confidence keeps: `0.9242555229336087` is written `0.9243`. */
+const CONFIDENCE_DECIMALS = 4;
+
+/** A confidence as the coded-row writers write it: rounded to {@link CONFIDENCE_DECIMALS} decimals. */
+function confidenceOut(x: number): number {
+  const r = Number(x.toFixed(CONFIDENCE_DECIMALS));
+  return Object.is(r, -0) ? 0 : r;
+}
+
 /** The coded-rows columns, in order (the CSV header exactly). @category Transcripts */
 export const CODED_COLUMNS = [
   "id",
@@ -43,7 +52,8 @@ export const CODED_COLUMNS = [
 ] as const;
 
 /**
- * Writes coded rows as CSV with the header exactly `id,session,index,speaker,code,confidence,text`.
+ * Writes coded rows as CSV with the header exactly `id,session,index,speaker,code,confidence,text`;
+ * confidences rounded to 4 decimals ({@link CONFIDENCE_DECIMALS}).
  * With `csvSafe`, cells a spreadsheet would run as formulas are neutralised (see
  * {@link CsvWriteOptions.csvSafe}).
  * @category Transcripts
@@ -66,7 +76,15 @@ export function writeCodedCsv(rows: Iterable<CodedRow>, options?: CsvWriteOption
  */
 export function codedCsvLine(r: CodedRow, options?: CsvWriteOptions): string {
   if (options?.csvSafe)
-    return `${[r.id, r.session, String(r.index), r.speaker, r.code, String(r.confidence), r.text]
+    return `${[
+      r.id,
+      r.session,
+      String(r.index),
+      r.speaker,
+      r.code,
+      String(confidenceOut(r.confidence)),
+      r.text,
+    ]
       .map((v) => csvCell(v, options))
       .join(",")}\n`;
   return `${[
@@ -75,12 +93,16 @@ export function codedCsvLine(r: CodedRow, options?: CsvWriteOptions): string {
     String(r.index),
     r.speaker,
     csvField(r.code),
-    String(r.confidence),
+    String(confidenceOut(r.confidence)),
     csvField(r.text),
   ].join(",")}\n`;
 }
 
-/** One coded row as a JSONL line (with its `\n`), keys in {@link CODED_COLUMNS} order. @category Transcripts */
+/**
+ * One coded row as a JSONL line (with its `\n`), keys in {@link CODED_COLUMNS} order, the confidence
+ * rounded to 4 decimals.
+ * @category Transcripts
+ */
 export function codedJsonlLine(r: CodedRow): string {
   return `${JSON.stringify({
     id: r.id,
@@ -88,7 +110,7 @@ export function codedJsonlLine(r: CodedRow): string {
     index: r.index,
     speaker: r.speaker,
     code: r.code,
-    confidence: r.confidence,
+    confidence: confidenceOut(r.confidence),
     text: r.text,
   })}\n`;
 }

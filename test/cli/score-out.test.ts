@@ -3,6 +3,7 @@
  * number a column, and the researchers guide's R and pandas snippets name columns that exist.
  */
 import "../helpers/no-color.js";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,4 +177,55 @@ describe("the researchers guide's snippets read the columns score --out writes",
         else expect(cell, column).toBe(v);
       }
   });
+});
+
+/** Whether a command runs (exit 0): `Rscript --version`, `python3 -c "import pandas"`. */
+function available(cmd: string, args: string[]): boolean {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 30_000 });
+  return r.status === 0;
+}
+const HAS_R = available("Rscript", ["--version"]);
+const HAS_PANDAS = available("python3", ["-c", "import pandas"]);
+
+describe("the researchers guide's snippets run on the scores.csv that score --out writes", () => {
+  const guide = readFileSync(join(ROOT, "docs/guides/researchers.md"), "utf8");
+  const snippet = (lang: string) =>
+    [...guide.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, "g"))]
+      .map((m) => m[1] as string)
+      .find((b) => b.includes("scores.csv")) as string;
+
+  async function scoresIn(): Promise<string> {
+    const cwd = mkdtempSync(join(dir, "guide-"));
+    const r = await runCli(["score", p("coded.csv"), "--out", "scores.csv"], { cwd });
+    expect(r.code, r.err).toBe(0);
+    return cwd;
+  }
+
+  // Neither R nor pandas is part of the project's install: each runs where it is installed (R from
+  // Debian's r-base-core, pandas from pip) and is skipped, saying so, where it is not.
+  it.skipIf(!HAS_R)(
+    `R: read.csv("scores.csv") and the columns it names${HAS_R ? "" : " (skipped: Rscript is not installed)"}`,
+    async () => {
+      const cwd = await scoresIn();
+      const r = spawnSync("Rscript", ["-e", `${snippet("r")}\ncat("rows", nrow(scores), "\\n")`], {
+        cwd,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("rows 2");
+    },
+  );
+
+  it.skipIf(!HAS_PANDAS)(
+    `pandas: pd.read_csv("scores.csv") and the columns it names${HAS_PANDAS ? "" : " (skipped: python3 has no pandas)"}`,
+    async () => {
+      const cwd = await scoresIn();
+      const code = `${snippet("python")}\nprint("rows", len(scores))\nprint(scores[["session", "rapport_overall"]].to_csv(index=False))`;
+      const r = spawnSync("python3", ["-c", code], { cwd, encoding: "utf8", timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("rows 2");
+      expect(r.stdout).toMatch(/^s1,\d/m);
+    },
+  );
 });

@@ -46,6 +46,16 @@ describe("coded rows", () => {
     expect(readCodedRows(writeCodedJsonl(rows), { format: "jsonl" })).toEqual(rows);
   });
 
+  it("writes confidences rounded to 4 decimals (CSV and JSONL)", () => {
+    const long: CodedRow = { ...(rows[0] as CodedRow), confidence: 0.9242555229336087 };
+    const tiny: CodedRow = { ...(rows[2] as CodedRow), confidence: 0.00000412 };
+    const csv = writeCodedCsv([long, tiny]);
+    expect(csv).toContain(",question.open,0.9243,");
+    expect(csv).toContain(",reflection.simple,0,");
+    const back = readCodedRows(writeCodedJsonl([long, tiny]), { format: "jsonl" });
+    expect(back.map((r) => r.confidence)).toEqual([0.9243, 0]);
+  });
+
   it("groups rows into coded transcripts, uncoded rows without codings", () => {
     const ct = codedRowsToCodedTranscripts(rows, { id: "annomi", version: "1.0.0" }, "rules");
     expect(

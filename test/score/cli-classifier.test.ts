@@ -14,7 +14,10 @@ const FIX = fileURLToPath(new URL("../fixtures/score/", import.meta.url));
 describe("rapportkit score on a raw transcript (codes it with the default classifier first)", () => {
   it("codes, then scores, each session", async () => {
     const { code, out, err } = await runCli(["score", "raw.txt", "--json"], { cwd: FIX });
-    expect(err).toBe("");
+    // One line on stderr says the file is being coded, and with which classifier and codebook.
+    expect(err).toMatch(
+      /^rapportkit: note: raw\.txt has no codes; coding it with classifier \S+ \(codebook rapport \S+\) before scoring[^\n]*\n$/,
+    );
     expect(code).toBe(0);
     const [s] = JSON.parse(out);
     expect(s.codebook).toBe("rapport");

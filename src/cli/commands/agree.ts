@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
+import { closest, columnsNote, looksLikeHeader } from "../../_internal/closest.js";
 import { pairStatistics } from "../../agreement/_pairs.js";
 import {
   bootstrap,
@@ -21,10 +22,17 @@ import {
   type Rating,
   type RatingMatrix,
 } from "../../agreement/index.js";
+import { builtinCodebooks } from "../../codebook/builtin/index.js";
+import { crosswalk } from "../../codebook/crosswalk.js";
+import { findCode } from "../../codebook/hierarchy.js";
 import { AgreementInputError } from "../../core/errors.js";
-import type { Coding } from "../../core/schemas.js";
-import { type CsvRecord, csvRecords } from "../_input.js";
+import type { Codebook, Coding } from "../../core/schemas.js";
+import { builtinCodebook, codeAtDepth, codebooksWith } from "../_codebooks.js";
+import { type CsvRecord, csvRecords, intArg, strArg } from "../_input.js";
+import { applyMap, type LabelMap, labelMapOf, warnUnusedMap } from "../_label-map.js";
+import { outFormatOf, writeOutput } from "../_output.js";
 import { delayedProgress, type Progress } from "../_progress.js";
+import { formatStats } from "../_stats-table.js";
 import { terminalSafe } from "../_text.js";
 import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
 
@@ -35,10 +43,19 @@ import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
  *   cell a missing rating. Prints percent agreement, Fleiss' kappa, Gwet's AC1, Krippendorff's alpha
  *   (nominal; ordinal/interval/ratio for numeric ratings), Cohen's kappa (exactly two raters), the
  *   six ICCs and Cronbach's alpha (numeric ratings).
- * - `agree --pairs <file.csv>`: first two columns gold and predicted labels; classification metrics
- *   and Cohen's kappa.
+ * - `agree --pairs <file.csv>`: gold and predicted labels, the file's two columns or those
+ *   `--gold-column`/`--pred-column` name (a file of three or more columns without them is refused);
+ *   classification metrics and Cohen's kappa.
  * - `agree <a.csv> <b.csv> [--by id]`: two coded files (`rapportkit code` output,
  *   `id,session,index,speaker,code,confidence,text`), aligned by `--by`; per-code and overall.
+ *   Files whose codes belong to different built-in codebooks (AnnoMI's `change` against rapport's
+ *   `change_talk`; or a `codebook` column saying so) are refused unless the options say how to
+ *   compare them: `--codebook X` crosswalks both into X, `--depth N` compares codes at depth N
+ *   (where the codebooks share those codes), `--map` maps labels.
+ *
+ * `--map` (pairs and coded files) maps labels before anything else: inline `from=to,…`, a CSV of
+ * `from,to` rows or a JSON object. `--out` writes the `--json` object (.json, .jsonl) or a table
+ * with one row per number (.csv, .tsv; see `_stats-table.ts`).
  *
  * Bootstrap intervals (`ci95`) are percentile intervals over `--resamples` resamples (default 1000,
  * 0 for none) with `--seed` (default 1). Two coded files with a `session` column resample whole
@@ -107,6 +124,30 @@ function located(
     { code: "invalid_input", path: [], file: t.file, line, ...(column ? { column } : {}), message },
   ]);
 }
+
+/**
+ * Writes the result to `--out` (in the format its extension names) or prints it as JSON with
+ * `--json`; false when neither was asked for (the caller prints the text).
+ */
+async function emitted(
+  io: CliIO,
+  args: Record<string, unknown>,
+  result: Record<string, unknown>,
+): Promise<boolean> {
+  const out = strArg(args, "out");
+  if (out !== undefined) {
+    await writeOutput(io, out, formatStats(result, outFormatOf(out, OUT_FORMATS, "json")));
+    return true;
+  }
+  if (args.json) {
+    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    return true;
+  }
+  return false;
+}
+
+/** What `--out` can write: the `--json` object (.json, .jsonl) or a table of its numbers (.csv, .tsv). */
+const OUT_FORMATS = ["csv", "tsv", "json", "jsonl"] as const;
 
 /** Plain `{ value, reason?, ci95? }` for the JSON output. */
 function plain(c: Coefficient): Record<string, unknown> {
@@ -345,10 +386,7 @@ async function runMatrix(
   if (intervalNote) out.interval = { note: intervalNote };
   else if (resamples > 0)
     out.interval = { method: "percentile bootstrap", unit: "item", resamples, seed };
-  if (args.json) {
-    io.out(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
+  if (await emitted(io, args, out)) return;
   let s = `${file}: ${m.length} items × ${t.header.length - 1} raters, ${nMissing} missing ratings${
     numeric ? ", numeric" : ""
   }\n\n`;
@@ -444,6 +482,52 @@ function reportText(r: ClassificationReport): string {
   return s;
 }
 
+/** The index of the column named `name` (trimmed, case-insensitive), or -1. */
+function columnIndex(header: readonly string[], name: string): number {
+  const want = name.trim().toLowerCase();
+  return header.findIndex((h) => h.trim().toLowerCase() === want);
+}
+
+/**
+ * The gold and predicted columns of a `--pairs` file: the two columns of a two-column file, or the
+ * ones `--gold-column`/`--pred-column` name. A file of three or more columns without them is
+ * refused: which two hold the labels cannot be told.
+ */
+function pairColumns(t: Table, args: Record<string, unknown>): [number, number] {
+  const goldName = strArg(args, "gold-column");
+  const predName = strArg(args, "pred-column");
+  const find = (name: string, option: string): number => {
+    const i = columnIndex(t.header, name);
+    if (i >= 0) return i;
+    const near = looksLikeHeader(t.header) ? closest(name, t.header) : undefined;
+    throw located(
+      t,
+      1,
+      undefined,
+      `no column ${JSON.stringify(name)} (${option})${near === undefined ? "" : `; did you mean ${JSON.stringify(near.trim())}?`}${columnsNote(t.header)}`,
+    );
+  };
+  const gold = goldName === undefined ? undefined : find(goldName, "--gold-column");
+  const pred = predName === undefined ? undefined : find(predName, "--pred-column");
+  if (gold !== undefined && gold === pred)
+    throw new UsageError("--gold-column and --pred-column name the same column");
+  if (t.header.length === 2) {
+    if (gold !== undefined) return [gold, pred ?? 1 - gold];
+    if (pred !== undefined) return [1 - pred, pred];
+    return [0, 1];
+  }
+  if (gold !== undefined && pred !== undefined) return [gold, pred];
+  const missing =
+    gold === undefined && pred === undefined
+      ? "--gold-column and --pred-column"
+      : gold === undefined
+        ? "--gold-column"
+        : "--pred-column";
+  throw new UsageError(
+    `--pairs ${t.file}: ${t.header.length} columns, so which hold the gold and the predicted labels is ambiguous; name them with ${missing}${columnsNote(t.header)}`,
+  );
+}
+
 async function runPairs(
   io: CliIO,
   file: string,
@@ -454,7 +538,16 @@ async function runPairs(
   const t = await readCsvFile(io, file);
   if (t.header.length < 2)
     throw located(t, 1, undefined, "expected two columns: gold and predicted labels");
-  const used = t.rows.filter((r) => (r.cells[0] ?? "") !== "" && (r.cells[1] ?? "") !== "");
+  const [gi, pi] = pairColumns(t, args);
+  const cell = (r: { cells: string[] }, i: number) => r.cells[i] ?? "";
+  const mapped = await labelMapOf(args, io);
+  const pairs = t.rows
+    .filter((r) => cell(r, gi) !== "" && cell(r, pi) !== "")
+    .map((r) => ({
+      line: r.line,
+      cells: [applyMap(mapped, cell(r, gi)), applyMap(mapped, cell(r, pi))],
+    }));
+  const used = pairs;
   const dropped = t.rows.length - used.length;
   if (used.length === 0)
     throw located(t, 1, undefined, "no row has both a gold and a predicted label");
@@ -468,9 +561,9 @@ async function runPairs(
     const set = new Set<string | number>(labels);
     used.forEach((r, i) => {
       if (!set.has(gold[i] as string | number))
-        throw located(t, r.line, 1, "gold label is not one of --categories");
+        throw located(t, r.line, gi + 1, "gold label is not one of --categories");
       if (!set.has(pred[i] as string | number))
-        throw located(t, r.line, 2, "predicted label is not one of --categories");
+        throw located(t, r.line, pi + 1, "predicted label is not one of --categories");
     });
   }
   const report = classificationReport(gold, pred, labels ? { labels } : {});
@@ -492,6 +585,7 @@ async function runPairs(
     onProgress: (done) => progress.update(done),
   });
   progress.done();
+  warnUnusedMap(mapped, io);
   const ck: Record<string, unknown> = {
     unweighted: plain(ps.overall.kappa),
     linear: plain(ps.overall.kappaLinear),
@@ -504,11 +598,8 @@ async function runPairs(
     n_dropped_missing: dropped,
     ...(ps.interval ? { interval: intervalJson(ps.interval) } : {}),
   };
-  if (args.json) {
-    io.out(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
-  let s = `${file}: ${used.length} pairs used (gold '${t.header[0]}', predicted '${t.header[1]}'), ${dropped} left out for a missing label\n\n`;
+  if (await emitted(io, args, out)) return;
+  let s = `${file}: ${used.length} pairs used (gold '${t.header[gi]}', predicted '${t.header[pi]}'), ${dropped} left out for a missing label\n\n`;
   s += reportText(report);
   s += "\n";
   for (const [w, c] of Object.entries(ck))
@@ -520,22 +611,35 @@ async function runPairs(
 // -------------------------------------------------------------------------------------------
 // two coded files
 
+/** One coded file: its codings (labels mapped), their lines, and the codebook it records. */
+interface CodedFile {
+  readonly table: Table;
+  readonly codings: Coding[];
+  /** The line and column of each utterance's code (for messages). */
+  readonly where: Map<string, [line: number, column: number]>;
+  /** The value of a `codebook` column, when the file has one with one value. */
+  readonly recorded: string | undefined;
+}
+
 async function readCoded(
   io: CliIO,
   file: string,
   by: string,
-  labels: ReadonlySet<string> | undefined,
   sessions: Map<string, string>,
-): Promise<Coding[]> {
+  mapped: LabelMap | undefined,
+): Promise<CodedFile> {
   const t = await readCsvFile(io, file);
   const key = t.header.indexOf(by);
   const code = t.header.indexOf("code");
+  const cbCol = t.header.indexOf("codebook");
   // The session of each utterance, when the file has a `session` column (the cluster bootstrap).
   const session = by === "session" ? -1 : t.header.indexOf("session");
   if (key < 0) throw located(t, 1, undefined, `missing column '${by}' (the --by key)`);
   if (code < 0) throw located(t, 1, undefined, "missing column 'code'");
   const seen = new Map<string, number>();
   const out: Coding[] = [];
+  const where = new Map<string, [number, number]>();
+  const recorded = new Set<string>();
   for (const r of t.rows) {
     const id = r.cells[key] ?? "";
     const c = r.cells[code] ?? "";
@@ -562,9 +666,125 @@ async function readCoded(
       sessions.set(id, sid);
     }
     if (c === "") continue; // uncoded: the utterance only counts if the other file coded it
-    if (labels && !labels.has(c))
-      throw located(t, r.line, code + 1, "code is not one of --categories");
-    out.push({ utteranceId: id, codeId: c, source: file, confidence: 1 });
+    if (cbCol >= 0 && (r.cells[cbCol] ?? "") !== "") recorded.add(r.cells[cbCol] as string);
+    out.push({ utteranceId: id, codeId: applyMap(mapped, c), source: file, confidence: 1 });
+    where.set(id, [r.line, code + 1]);
+  }
+  return {
+    table: t,
+    codings: out,
+    where,
+    recorded: recorded.size === 1 ? [...recorded][0] : undefined,
+  };
+}
+
+/** The codebooks a file's codes may be in: the one it records, else those that have every code. */
+function codebooksOf(f: CodedFile): string[] {
+  if (f.recorded !== undefined && builtinCodebook(f.recorded)) return [f.recorded];
+  return codebooksWith(f.codings.map((c) => c.codeId));
+}
+
+/**
+ * Brings two coded files' codes into one label set, as the options say: `--codebook X` crosswalks
+ * each file into X, `--depth N` rolls codes up to depth N. Two files whose codes belong to
+ * different built-in codebooks, with no mapping given, are refused: their kappa would compare
+ * labels of two schemes as if they were one.
+ */
+function harmonise(
+  io: CliIO,
+  files: [CodedFile, CodedFile],
+  args: Record<string, unknown>,
+  mapped: LabelMap | undefined,
+): [Coding[], Coding[]] {
+  const target = strArg(args, "codebook");
+  const depth = intArg(args, "depth", 0);
+  const targetCb = target === undefined ? undefined : builtinCodebook(target);
+  if (target !== undefined && !targetCb)
+    throw new UsageError(
+      `--codebook must be one of ${Object.keys(builtinCodebooks).join(", ")} (the codebook both files are compared in)`,
+    );
+  const out = files.map((f) => {
+    let codings = f.codings;
+    let cb: Codebook | undefined = builtinCodebook(codebooksOf(f)[0] ?? "");
+    if (targetCb) {
+      const from = codebooksOf(f);
+      if (!from.includes(targetCb.id)) {
+        const source = builtinCodebook(from[0] ?? "");
+        if (!source) {
+          const bad = f.codings.find((c) => !findCode(targetCb, c.codeId));
+          const at = bad ? f.where.get(bad.utteranceId) : undefined;
+          throw located(
+            f.table,
+            at?.[0] ?? 1,
+            at?.[1],
+            `code ${JSON.stringify(bad?.codeId.slice(0, 60) ?? "")} is not in codebook '${targetCb.id}', and the file's codes are not those of one built-in codebook, so they cannot be crosswalked; map them with --map from=to`,
+          );
+        }
+        const r = crosswalk(codings, source, targetCb);
+        if (r.unmapped.length > 0)
+          io.err(
+            `rapportkit: note: ${terminalSafe(f.table.file)}: ${r.unmapped.length} coding(s) have no counterpart in '${targetCb.id}' (${[
+              ...new Set(r.unmapped.map((u) => terminalSafe(u.from))),
+            ]
+              .slice(0, 8)
+              .join(", ")}); left out\n`,
+          );
+        io.err(
+          `rapportkit: note: ${terminalSafe(f.table.file)}: codes crosswalked from '${source.id}' to '${targetCb.id}'\n`,
+        );
+        codings = r.codings;
+      }
+      cb = targetCb;
+    }
+    if (depth !== undefined) {
+      const at = cb;
+      codings = codings.map((c) => ({ ...c, codeId: codeAtDepth(at, c.codeId, depth) }));
+    }
+    return codings;
+  }) as [Coding[], Coding[]];
+  if (targetCb) return out;
+  if (mapped) {
+    // A mapping given: the user said how to compare. A partial one still leaves codes of one file
+    // outside the other's codebook: say which, once.
+    for (const k of [0, 1] as const) {
+      const other = codebooksWith(out[1 - k]?.map((c) => c.codeId) ?? []);
+      const cb = builtinCodebook(other[0] ?? "");
+      if (!cb || codebooksWith(out[k].map((c) => c.codeId)).includes(cb.id)) continue;
+      const foreign = [...new Set(out[k].map((c) => c.codeId))].filter((c) => !findCode(cb, c));
+      if (foreign.length === 0) continue;
+      io.err(
+        `rapportkit: warning: ${terminalSafe(files[k].table.file)}: after ${terminalSafe(mapped.origin)}, ${foreign.length} code(s) are not in '${cb.id}', the codebook of ${terminalSafe((files[1 - k] as CodedFile).table.file)} (${foreign
+          .slice(0, 6)
+          .map((c) => terminalSafe(JSON.stringify(c.slice(0, 40))))
+          .join(", ")}); they count as disagreements\n`,
+      );
+    }
+    return out;
+  }
+  const [ca, cbs] = [
+    codebooksWith(out[0].map((c) => c.codeId)),
+    codebooksWith(out[1].map((c) => c.codeId)),
+  ];
+  const [ra, rb] = files.map((f) =>
+    f.recorded !== undefined && builtinCodebook(f.recorded) ? f.recorded : undefined,
+  );
+  const la = ra !== undefined && depth === undefined ? [ra] : ca;
+  const lb = rb !== undefined && depth === undefined ? [rb] : cbs;
+  if (la.length > 0 && lb.length > 0 && !la.some((id) => lb.includes(id))) {
+    const [fa, fb] = files.map((f) => f.table.file);
+    // --depth 0 is offered only when the two codebooks share their top-level codes for these files.
+    const top = (codes: Coding[], ids: string[]) =>
+      codebooksWith(codes.map((c) => codeAtDepth(builtinCodebook(ids[0] ?? ""), c.codeId, 0)));
+    const ta = top(out[0], la);
+    const tb = top(out[1], lb);
+    const depthHelps = depth === undefined && ta.some((id) => tb.includes(id));
+    throw new AgreementInputError([
+      {
+        code: "invalid_input",
+        path: [],
+        message: `${fa} and ${fb} are coded with different codebooks (${fa}: ${la.join("/")}; ${fb}: ${lb.join("/")})${depth === undefined ? "" : `, even at --depth ${depth}`}, so their codes cannot be compared as they are; say how to map them: --codebook ${lb[0]} (crosswalk both into one codebook)${depthHelps ? ", --depth 0 (compare the top-level codes they share)" : ""} or --map from=to,… (a label mapping)`,
+      },
+    ]);
   }
   return out;
 }
@@ -581,13 +801,27 @@ async function runCoded(
   if (by === "" || by === "text")
     throw new UsageError("--by must name an id column (utterance text is never used as a key)");
   const labels = parseCategories(args.categories, false) as string[] | undefined;
-  const labelSet = labels ? new Set(labels) : undefined;
   const resampleBy = args["resample-by"] === undefined ? undefined : String(args["resample-by"]);
   if (resampleBy !== undefined && resampleBy !== "session" && resampleBy !== "utterance")
     throw new UsageError("--resample-by must be session or utterance");
+  const mapped = await labelMapOf(args, io);
   const sessions = new Map<string, string>();
-  const a = await readCoded(io, fa, by, labelSet, sessions);
-  const b = await readCoded(io, fb, by, labelSet, sessions);
+  const fileA = await readCoded(io, fa, by, sessions, mapped);
+  const fileB = await readCoded(io, fb, by, sessions, mapped);
+  const [a, b] = harmonise(io, [fileA, fileB], args, mapped);
+  warnUnusedMap(mapped, io);
+  if (labels) {
+    const set = new Set(labels);
+    for (const [f, cs] of [
+      [fileA, a],
+      [fileB, b],
+    ] as const)
+      for (const c of cs)
+        if (!set.has(c.codeId)) {
+          const at = f.where.get(c.utteranceId);
+          throw located(f.table, at?.[0] ?? 1, at?.[1], "code is not one of --categories");
+        }
+  }
   if (
     resampleBy === "session" &&
     resamples > 0 &&
@@ -631,10 +865,7 @@ async function runCoded(
     per_code: perCode,
     ...(r.interval ? { interval: intervalJson(r.interval) } : {}),
   };
-  if (args.json) {
-    io.out(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
+  if (await emitted(io, args, out)) return;
   let s = `${fa} vs ${fb} (by '${by}'): ${r.nUsed} utterances coded in both, ${r.onlyA.length} only in the first, ${r.onlyB.length} only in the second\n\n`;
   s += coefficientLine("percent agreement", out.overall.percent_agreement);
   s += coefficientLine("Cohen's kappa", out.overall.cohen_kappa);
@@ -670,7 +901,23 @@ export default defineCommand({
     matrix: { type: "string", description: "ratings CSV: item id, then one column per rater" },
     pairs: {
       type: "string",
-      description: "CSV whose first two columns are gold and predicted labels",
+      description:
+        "CSV of gold and predicted labels (its two columns, or --gold-column/--pred-column)",
+    },
+    "gold-column": { type: "string", description: "--pairs: the column of gold labels" },
+    "pred-column": { type: "string", description: "--pairs: the column of predicted labels" },
+    map: {
+      type: "string",
+      description: "map labels first: from=to,… or a .csv (from,to rows) or .json file",
+    },
+    codebook: {
+      type: "string",
+      description:
+        "two coded files: compare in this codebook (rapport|annomi|miti-4.2.1), crosswalking",
+    },
+    depth: {
+      type: "string",
+      description: "two coded files: compare codes at this depth of the hierarchy (0: top level)",
     },
     categories: {
       type: "string",
@@ -696,6 +943,10 @@ export default defineCommand({
       description: "progress bar on stderr after 2 s (default: on a terminal)",
     },
     json: { type: "boolean", description: "print JSON" },
+    out: {
+      type: "string",
+      description: "write to FILE: .json/.jsonl as --json; .csv/.tsv a table, one row per number",
+    },
   },
   async run(ctx) {
     const io = ioOf(ctx);
@@ -712,8 +963,19 @@ export default defineCommand({
       throw new UsageError(
         "give exactly one of --matrix <file>, --pairs <file>, or two coded files <a.csv> <b.csv>",
       );
+    const out = strArg(args, "out");
+    // An --out the command cannot write is refused before any work.
+    if (out !== undefined) outFormatOf(out, OUT_FORMATS, "json");
+    const pairsOnly = ["gold-column", "pred-column"].filter((o) => strArg(args, o) !== undefined);
+    if (args.pairs === undefined && pairsOnly.length > 0)
+      throw new UsageError(`--${pairsOnly[0]} applies to --pairs only`);
+    const codedOnly = ["codebook", "depth"].filter((o) => strArg(args, o) !== undefined);
+    if (positionals.length === 0 && codedOnly.length > 0)
+      throw new UsageError(`--${codedOnly[0]} applies to two coded files only`);
     if (args.matrix !== undefined) {
       if (args.by !== undefined) throw new UsageError("--by applies to two coded files only");
+      if (args.map !== undefined)
+        throw new UsageError("--map applies to --pairs and two coded files");
       await runMatrix(io, String(args.matrix), args, resamples, seed);
     } else if (args.pairs !== undefined) {
       if (args.by !== undefined || args.level !== undefined)

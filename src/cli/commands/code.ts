@@ -25,7 +25,7 @@ import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../.
 import { DEFAULT_MAX_MODEL_BYTES, readModelTextSync } from "../../node/model.js";
 import type { StreamItem } from "../../node/stream.js";
 import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
-import { type Output, openOutput } from "../_output.js";
+import { type Output, openOutput, outFormatOf } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -676,10 +676,14 @@ export default defineCommand({
     file: { type: "positional", required: false, description: "input file (- for stdin)" },
     ...inputArgs,
     ...classifierArgs,
-    out: { type: "string", description: "output file (default: stdout)" },
+    out: {
+      type: "string",
+      description:
+        "output file (default: stdout); .csv or .jsonl, the format its extension names (others refused)",
+    },
     "out-format": {
       type: "string",
-      description: "output format: csv|jsonl (default: csv, or from --out's extension)",
+      description: "output format: csv|jsonl (default: from --out's extension, else csv)",
     },
     workers: {
       type: "string",
@@ -703,9 +707,17 @@ export default defineCommand({
     if (!file) throw new UsageError("missing input file (a path, or - for stdin)");
     const spec = specOf(args, io);
     const outFile = strArg(args, "out");
-    const of =
-      strArg(args, "out-format") ?? (outFile?.toLowerCase().endsWith(".jsonl") ? "jsonl" : "csv");
-    if (of !== "csv" && of !== "jsonl") throw new UsageError("--out-format must be csv or jsonl");
+    const named = strArg(args, "out-format");
+    if (named !== undefined && named !== "csv" && named !== "jsonl")
+      throw new UsageError("--out-format must be csv or jsonl");
+    // --out's extension names the format (.csv, .jsonl); another extension is refused, and one
+    // that contradicts --out-format too.
+    const byName = outFormatOf(outFile, ["csv", "jsonl"] as const, named ?? "csv");
+    if (named !== undefined && byName !== named)
+      throw new UsageError(
+        `--out ${outFile} names ${byName} but --out-format is ${named}; make them agree`,
+      );
+    const of = byName;
     const wRaw = strArg(args, "workers") ?? "1";
     const asked = Number(wRaw);
     if (!Number.isInteger(asked) || asked < 1 || asked > 256)

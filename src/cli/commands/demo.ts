@@ -1,21 +1,26 @@
 import { access, mkdir, readFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rapportCodebook } from "../../codebook/index.js";
 import type { CodedTranscript } from "../../core/schemas.js";
 import { readText } from "../../io/index.js";
 import { renderReport, scoreForReport } from "../../report/index.js";
-import { writeOutput } from "../_output.js";
+import { outFormatOf, writeOutput } from "../_output.js";
 import { defineCommand, InputError, ioOf } from "../io.js";
 import { codeWithDefault } from "./report.js";
 
 /** Where the bundled demo session lives, relative to the repository root. */
 export const DEMO_FILE = "examples/demo-session.txt";
 
-/** Finds the demo session: under the working directory, else next to the built CLI or the sources. */
+/**
+ * Finds the demo session: next to the built CLI (`dist/demo-session.txt`, copied there by the
+ * build, so the installed package has it), else in the repository (from the working directory,
+ * the built CLI or the sources).
+ */
 async function findDemo(cwd: string): Promise<string> {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [
+    resolve(here, basename(DEMO_FILE)), // dist/cli.js → dist/demo-session.txt (the package)
     join(cwd, DEMO_FILE),
     resolve(here, "..", DEMO_FILE), // dist/cli.js → <root>/examples
     resolve(here, "..", "..", "..", DEMO_FILE), // src/cli/commands/demo.ts → <root>/examples
@@ -28,7 +33,9 @@ async function findDemo(cwd: string): Promise<string> {
       // try the next place
     }
   }
-  throw new InputError(`cannot find the demo session ${DEMO_FILE} (run from the repository root)`);
+  throw new InputError(
+    `cannot find the demo session (${basename(DEMO_FILE)} next to the CLI, or ${DEMO_FILE} in the repository)`,
+  );
 }
 
 /** A fixed-width table of the session's codes, one row per utterance. */
@@ -65,13 +72,14 @@ export default defineCommand({
   args: {
     out: {
       type: "string",
-      description: "Where to write the report",
+      description: "Where to write the report (an .html file)",
       default: "out/demo-report.html",
       valueHint: "FILE",
     },
   },
   async run(ctx) {
     const io = ioOf(ctx);
+    outFormatOf(ctx.args.out, ["html", "htm"], "html");
     const path = await findDemo(io.cwd);
     const read = readText(await readFile(path, "utf8"), { file: DEMO_FILE, session: "demo" });
     const transcript = read.transcripts[0];

@@ -6,8 +6,8 @@ import { type BuiltinCodebookId, builtinCodebooks } from "../../codebook/index.j
 import type { Codebook, CodedTranscript, Coding, Transcript } from "../../core/schemas.js";
 import { type ReportQuestionnaire, renderReport, scoreForReport } from "../../report/index.js";
 import { BUILTIN_INSTRUMENTS } from "../../score/instruments.js";
-import { inputArgs, loadInput } from "../_input.js";
-import { writeOutput } from "../_output.js";
+import { inputArgs, loadInput, strArg } from "../_input.js";
+import { outFormatOf, writeOutput } from "../_output.js";
 import { defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /**
@@ -102,7 +102,7 @@ export default defineCommand({
     },
     out: {
       type: "string",
-      description: "where to write the report (default: report.html)",
+      description: "where to write the report, an .html file (default: report.html)",
       valueHint: "FILE",
     },
     title: { type: "string", description: "the report's title" },
@@ -120,6 +120,9 @@ export default defineCommand({
     const io = ioOf(ctx);
     const args = ctx.args as Record<string, unknown>;
     const input = String(args.input ?? "");
+    // The report is HTML: an --out of another extension is refused before any work.
+    const out = strArg(args, "out") ?? "report.html";
+    outFormatOf(out, ["html", "htm"], "html");
     const result = await loadInput(input, args, io);
     if (result.transcripts.length === 0) throw new InputError(`${input}: no utterances to report`);
     const cbArg = args.codebook === undefined ? undefined : String(args.codebook);
@@ -169,7 +172,6 @@ export default defineCommand({
           ? `rapportkit report: ${input === "-" ? "standard input" : input}`
           : String(args.title),
     });
-    const out = args.out === undefined ? "report.html" : String(args.out);
     const abs = resolve(io.cwd, out);
     await mkdir(dirname(abs), { recursive: true });
     await writeOutput(io, out, html);

@@ -16,6 +16,7 @@ import {
   type ScoreStat as Stat,
   summarizeSession,
 } from "../../score/index.js";
+import { inferCodebookId } from "../_codebooks.js";
 import { inputArgs, loadInput, printWarnings, strArg } from "../_input.js";
 import { type OutFormat, outFormatOf, writeOutput } from "../_output.js";
 import { cellText, scoreTable } from "../_score-table.js";
@@ -229,7 +230,7 @@ export default defineCommand({
     codebook: {
       type: "string",
       description:
-        "codebook of the codes: rapport|annomi|miti-4.2.1 (default: rapport; AnnoMI input: annomi)",
+        "codebook of the codes: rapport|annomi|miti-4.2.1 (default: inferred from the codes; AnnoMI: annomi)",
     },
     source: {
       type: "string",
@@ -264,9 +265,16 @@ export default defineCommand({
     let sessions: CodedTranscript[];
     let defaultSource: (c: CodedTranscript) => string | undefined = () => undefined;
     if (coded) {
-      const id = cb ?? "rapport";
-      const version = builtinCodebooks[id as keyof typeof builtinCodebooks].version;
       const rows = readCodedRows(text, { format: coded, file: path === "-" ? "<stdin>" : path });
+      // The codebook the codes are in (`eval` infers it the same way): rapport when it has them all.
+      const id =
+        cb ??
+        inferCodebookId(
+          rows.filter((r) => r.code !== "").map((r) => r.code),
+          undefined,
+        ) ??
+        "rapport";
+      const version = builtinCodebooks[id as keyof typeof builtinCodebooks].version;
       sessions = codedRowsToCodedTranscripts(rows, { id, version }, "input");
     } else {
       const cached = text;
@@ -281,10 +289,21 @@ export default defineCommand({
           throw new UsageError(
             `the default classifier codes in '${classifier.codebook.id}'; --codebook ${cb} applies to coded input only`,
           );
+        // Coding takes a while on a large file and decides every score: say so, and with what.
+        const cbRef = classifier.codebook as { id: string; version?: string };
+        io.err(
+          `rapportkit: note: ${path === "-" ? "<stdin>" : path} has no codes; coding it with classifier ${classifier.id} (codebook ${cbRef.id}${cbRef.version ? ` ${cbRef.version}` : ""}) before scoring (run \`rapportkit code\` first to keep the codes)\n`,
+        );
         sessions = [];
         for (const t of result.transcripts) sessions.push(await codeTranscriptAsync(classifier, t));
       } else {
-        const id = cb ?? result.codebookId ?? "rapport";
+        const id =
+          cb ??
+          inferCodebookId(
+            result.codings.map((c) => c.codeId),
+            result.codebookId,
+          ) ??
+          "rapport";
         const version = builtinCodebooks[id as keyof typeof builtinCodebooks]?.version ?? "unknown";
         const byUtt = new Map<string, string>();
         for (const t of result.transcripts) for (const u of t.utterances) byUtt.set(u.id, t.id);

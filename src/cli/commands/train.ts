@@ -6,12 +6,13 @@
  */
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
+import { trainingFingerprint } from "../../classify/linear/fingerprint.js";
 import { type LinearExample, trainLinear } from "../../classify/linear/train.js";
 import type { Codebook, Coding, Transcript } from "../../core/schemas.js";
 import type { ReadResult } from "../../io/_shared.js";
 import { readTranscriptFile, sessionNameOf } from "../../node/files.js";
 import { inputArgs, inputOptionsOf, intArg, printWarnings, strArg } from "../_input.js";
-import { writeOutput } from "../_output.js";
+import { outFormatOf, writeOutput } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 import { codebookOf } from "./code.js";
 
@@ -76,6 +77,7 @@ export function goldCodes(
   result: ReadResult,
   codebook: Codebook,
   file: string,
+  hint = "",
 ): Map<string, Coding> {
   const known = new Set(codebook.codes.map((c) => c.id));
   const gold = new Map<string, Coding>();
@@ -83,7 +85,7 @@ export function goldCodes(
     if (gold.has(c.utteranceId)) continue;
     if (!known.has(c.codeId))
       throw new InputError(
-        `${file}: utterance ${c.utteranceId} has code ${JSON.stringify(c.codeId.slice(0, 60))}, which is not in codebook '${codebook.id}'`,
+        `${file}: utterance ${c.utteranceId} has code ${JSON.stringify(c.codeId.slice(0, 60))}, which is not in codebook '${codebook.id}'${hint}`,
       );
     gold.set(c.utteranceId, c);
   }
@@ -128,7 +130,7 @@ export default defineCommand({
       type: "string",
       description: "codebook of the codes: rapport|annomi|miti-4.2.1 (required)",
     },
-    out: { type: "string", description: "where to write the model JSON (required)" },
+    out: { type: "string", description: "where to write the model, a .json file (required)" },
     seed: { type: "string", description: "seed of the training shuffles (default 1)" },
     epochs: { type: "string", description: "passes over the data (default 10)" },
   },
@@ -140,6 +142,7 @@ export default defineCommand({
     const codebook = codebookOf(cbId);
     const out = strArg(args, "out");
     if (!out) throw new UsageError("--out is required (where to write model.json)");
+    outFormatOf(out, ["json"], "json");
     const seed = intArg(args, "seed", 0);
     const epochs = intArg(args, "epochs", 1);
     const file = strArg(args, "file");
@@ -150,6 +153,11 @@ export default defineCommand({
       ...(seed !== undefined ? { seed } : {}),
       ...(epochs !== undefined ? { epochs } : {}),
     });
+    // What it was trained on, so that `eval` can warn about an input it has seen.
+    model.training = {
+      ...model.training,
+      fingerprint: trainingFingerprint(examples.map((e) => e.text)),
+    };
     await writeOutput(io, out, `${JSON.stringify(model)}\n`);
     const codes = new Set([...gold.values()].map((c) => c.codeId));
     io.out(

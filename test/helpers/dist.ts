@@ -49,11 +49,11 @@ export function ensureDist(): void {
     if (stale()) {
       const r = spawnSync("npx", ["tsup"], { cwd: ROOT, encoding: "utf8" });
       if (r.status !== 0) throw new Error(`npx tsup failed: ${r.stderr.slice(-500)}`);
-      const m = spawnSync(process.execPath, ["scripts/model-cjs.mjs"], {
+      const m = spawnSync(process.execPath, ["scripts/cjs-entries.mjs"], {
         cwd: ROOT,
         encoding: "utf8",
       });
-      if (m.status !== 0) throw new Error(`scripts/model-cjs.mjs failed: ${m.stderr.slice(-500)}`);
+      if (m.status !== 0) throw new Error(`scripts/cjs-entries.mjs failed: ${m.stderr.slice(-500)}`);
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

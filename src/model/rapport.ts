@@ -9,9 +9,10 @@ import type { Utterance } from "../core/schemas.js";
 
 /**
  * The name of {@link rapportCueTagger}'s tags, recorded in models trained with them; its number
- * changes when the cues change (2: wider unsolicited-advice cues). @category Model
+ * changes when the cues change (2: wider unsolicited-advice cues; 3: a helper's story about
+ * themselves weighs more against judgement). @category Model
  */
-export const RAPPORT_CUE_TAGGER = "rapport-cues@2";
+export const RAPPORT_CUE_TAGGER = "rapport-cues@3";
 
 /**
  * The `rapport` codebook's hand-written cues as features of a linear model: for each utterance,

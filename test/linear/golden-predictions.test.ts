@@ -88,14 +88,17 @@ const GOLDEN = {
   // lexicons grew (recommendations and imperatives; a first-person story weighs against
   // judgement), and the rapport default was retrained (more written data at the harm codes'
   // boundaries; character 4-grams; no position or earlier-code features; rapport-cues@2).
+  // Re-recorded again (session 6): the judgement cues weigh a helper's story about themselves
+  // more (rapport-cues@3), and the rapport default was retrained with author G's 204 turns at the
+  // judgement boundary, features in at least 5 turns and 127 weight levels (a smaller package).
   rules: {
-    codes: "fb65b8f1474fbaa223f55f8739beecc8659c5529ee046968b0786461cad3d782",
-    evidence: "3106fe013f07385062b41052e3832f55f2b7ddc4d5d598268dcb9963eafb1439",
+    codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
+    evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "f1645f414fece2b3af9c8d3eafe733deba5d85e042099eaf6b3896e2fe2f8fd6",
-    evidence: "8e85a54c7095fffe7d25b478df625d05b9a19178033f79e5ec71d1bff0365722",
+    codes: "a7bcd92fef3a247cefa710e9ccb60b11043b4c8263d951cb94c3513cfe4f1156",
+    evidence: "070ca7d5a7028a1bf15e34de0ae35133c82b174af0cb9f7e8687dcecff556ca8",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -948,8 +948,11 @@ export const judgementCues: CueSet = [
     "no excuse",
   ]),
   // An evaluative word in the helper's own story ("when I was starting out I worked ridiculous
-  // hours") judges no one: a turn about the speaker (two or more first-person words) weighs less.
-  { kind: "pronoun", person: "first", min: 2, weight: -1 },
+  // hours") judges no one: a turn about the speaker weighs less, the more so the more it is about
+  // them (two first-person words, and again at three). Judgement is aimed at the client (MITI 4.2.1
+  // Confront; MISC 2.5 CO).
+  { kind: "pronoun", person: "first", min: 2, weight: -1.5 },
+  { kind: "pronoun", person: "first", min: 3, weight: -1 },
 ];
 
 export const invalidationCues: CueSet = [

@@ -90,8 +90,11 @@ describe("the packed package", () => {
         cwd: ROOT,
         encoding: "utf8",
       }),
-    ) as { files: { path: string }[] }[];
+    ) as { files: { path: string }[]; size: number }[];
     const files = (info?.files ?? []).map((f) => f.path).sort();
+    // The tarball (gzipped) stays within 1.5 MB: the code once, the two models once, no maps.
+    expect(info?.size).toBeGreaterThan(100_000);
+    expect(info?.size).toBeLessThanOrEqual(1_500_000);
     const allowed = /^(dist\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     for (const must of [
@@ -114,7 +117,8 @@ describe("the packed package", () => {
     const sizes = new Map(
       (info?.files ?? []).map((f) => [f.path, (f as { size?: number }).size ?? 0]),
     );
-    expect(sizes.get("dist/model.cjs")).toBeLessThan(1_000);
+    for (const cjs of ["dist/index.cjs", "dist/node.cjs", "dist/model.cjs"])
+      expect(sizes.get(cjs), cjs).toBeLessThan(1_000);
     expect(sizes.get("dist/cli.js")).toBeLessThan(1_000_000);
     // nothing from tests, fixtures, examples, docs sources or scripts
     expect(files.some((f) => /^(test|examples|docs|scripts|src|bench|\.changeset)\//.test(f))).toBe(

@@ -216,7 +216,7 @@ describe("the researchers guide's snippets run on the scores.csv that score --ou
   // R is installed by the test set-up (Debian's r-base-core); pandas runs where it is installed.
   // Each is skipped, saying why, where it is not available.
   it.skipIf(!HAS_R)(
-    `R: read.csv("scores.csv") and the columns it names${HAS_R ? "" : " (skipped: Rscript is not installable here: ${R_MISSING}; see scripts/ensure-r.sh)"}`,
+    `R: read.csv("scores.csv") and the columns it names${HAS_R ? "" : ` (skipped: Rscript is not installable here: ${R_MISSING}; see scripts/ensure-r.sh)`}`,
     async () => {
       const cwd = await scoresIn();
       const r = spawnSync("Rscript", ["-e", `${snippet("r")}\ncat("rows", nrow(scores), "\\n")`], {

@@ -53,7 +53,8 @@ export function ensureDist(): void {
         cwd: ROOT,
         encoding: "utf8",
       });
-      if (m.status !== 0) throw new Error(`scripts/cjs-entries.mjs failed: ${m.stderr.slice(-500)}`);
+      if (m.status !== 0)
+        throw new Error(`scripts/cjs-entries.mjs failed: ${m.stderr.slice(-500)}`);
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -43,13 +43,14 @@ import {
 
 /**
  * The one inline script of the report: when a mark gets focus or the pointer, its text is shown in
- * the status box (so keyboard users see what hover shows): its `aria-label`, else its `<title>`. It
- * only sets `textContent`.
+ * the status box (so keyboard users see what hover shows): its `aria-label`, else its `<title>`.
+ * And when a link (or the address) leads into a collapsed session, that session is opened. It only
+ * sets `textContent` and `open`.
  */
 const SCRIPT =
-  '(function(){function show(e){var m=e.target&&e.target.closest?e.target.closest(".mark"):null;var f=m&&m.closest("figure");var t=f&&f.querySelector(".tip");if(t){var l=m.querySelector("title");t.textContent=m.getAttribute("aria-label")||(l?l.textContent:"");}}document.addEventListener("focusin",show);document.addEventListener("mouseover",show);})();';
+  '(function(){function show(e){var m=e.target&&e.target.closest?e.target.closest(".mark"):null;var f=m&&m.closest("figure");var t=f&&f.querySelector(".tip");if(t){var l=m.querySelector("title");t.textContent=m.getAttribute("aria-label")||(l?l.textContent:"");}}document.addEventListener("focusin",show);document.addEventListener("mouseover",show);function reveal(){var h=decodeURIComponent(location.hash.slice(1));var e=h?document.getElementById(h):null;var d=e&&e.closest?e.closest("details"):null;if(d&&!d.open){d.open=true;e.scrollIntoView();}}window.addEventListener("hashchange",reveal);document.addEventListener("click",function(e){if(e.target&&e.target.closest&&e.target.closest("a"))setTimeout(reveal,0);});reveal();})();';
 /** sha256 of {@link SCRIPT}, base64, for the Content-Security-Policy (checked by a test). @internal */
-export const REPORT_SCRIPT_SHA256 = "cUMqtnVNXsjkLNhuMOrQAKva/arGyS+t1xQNKMq27+Y=";
+export const REPORT_SCRIPT_SHA256 = "sWox/qfheOKygwU7HJSrHmDd0tkO+uR9uESptiwsNuo=";
 /** @internal */
 export const REPORT_SCRIPT = SCRIPT;
 

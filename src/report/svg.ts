@@ -809,7 +809,8 @@ const PART_GLYPHS: readonly [string, (x: number, y: number) => string][] = [
 /**
  * Sessions ranked by one score, one labelled row each (lowest first): a big dot at the score, and
  * the session's other values (e.g. goal, task, bond) as small glyphs joined by a thin line, on a
- * value axis drawn at the top and the bottom. Each row links to its session.
+ * value axis drawn at the top and the bottom; glyphs of equal values are moved apart up and down.
+ * Each row links to its session.
  * @category Report
  * @example
  * rankedDotSvg({ id: "r", title: "Overall by session", desc: "Sessions ranked", max: 100,
@@ -823,7 +824,7 @@ export function rankedDotSvg(
   },
 ): string {
   const width = 720;
-  const rowH = 16;
+  const rowH = 18;
   const labelW = 170;
   const right = 60;
   const top = 44;
@@ -850,17 +851,25 @@ export function rankedDotSvg(
     const text = `${r.session}: ${fmt(r.value)}${parts.map((p) => `, ${p.label} ${fmt(p.value)}`).join("")}`;
     let g = `<text x="${labelW - 8}" y="${n(y + 4)}" font-size="11" text-anchor="end">${esc(r.session.length > 26 ? `${r.session.slice(0, 25)}…` : r.session)}</text>`;
     g += `<line x1="${n(x(Math.min(...vals)))}" x2="${n(x(Math.max(...vals)))}" y1="${n(y)}" y2="${n(y)}" stroke="#999"/>`;
+    // The big dot first, the parts over it; a part that would cover another part (closer than
+    // 7 px) moves up or down a little, so equal values stay visible.
+    g += `<circle cx="${n(x(r.value))}" cy="${n(y)}" r="4.5" fill="#000"/>`;
+    const placed: { x: number; dy: number }[] = [];
     parts.forEach((p, k) => {
       const [color, glyph] = PART_GLYPHS[k % PART_GLYPHS.length] as [
         string,
         (x: number, y: number) => string,
       ];
-      g += `${glyph(x(p.value), y)} fill="${color}" stroke="#fff" stroke-width="0.5"/>`;
+      const px = x(p.value);
+      const dy =
+        [0, -5, 5].find((d) => !placed.some((q) => q.dy === d && Math.abs(q.x - px) < 7)) ?? 0;
+      placed.push({ x: px, dy });
+      g += `${glyph(px, y + dy)} fill="${color}" stroke="#fff" stroke-width="0.5"/>`;
     });
-    g += `<circle cx="${n(x(r.value))}" cy="${n(y)}" r="4.5" fill="#000"/>`;
+    // The `<title>` is the row's accessible name.
     out += r.href
-      ? `<a class="mark" href="${esc(r.href)}" aria-label="${esc(text)}"><title>${esc(text)}</title>${g}</a>`
-      : `<g class="mark" tabindex="0" role="img" aria-label="${esc(text)}"><title>${esc(text)}</title>${g}</g>`;
+      ? `<a class="mark" href="${esc(r.href)}"><title>${esc(text)}</title>${g}</a>`
+      : `<g class="mark" tabindex="0" role="img"><title>${esc(text)}</title>${g}</g>`;
   });
   out += "</svg>";
   return out;

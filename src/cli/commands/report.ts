@@ -113,7 +113,8 @@ export default defineCommand({
     },
     out: {
       type: "string",
-      description: "where to write the report, an .html file (default: report.html)",
+      description:
+        "where to write the report: an .html file (default: report.html); with --split, a folder",
       valueHint: "FILE",
     },
     title: { type: "string", description: "the report's title" },
@@ -134,7 +135,7 @@ export default defineCommand({
     split: {
       type: "boolean",
       description:
-        "write a folder (--out, default report): index.html with the overview and one page per session in sessions/",
+        "write a folder (--out, default: report): index.html with the overview, one page per session in sessions/",
     },
   },
   async run(ctx) {

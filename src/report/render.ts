@@ -191,7 +191,7 @@ function chooseCodings(
  * sessions ranked, a table of every session, and trend lines with ruptures when they are in time
  * order). From six sessions on, each session's detail is collapsed under its heading; with
  * `transcripts: false` it is also shortened (timeline and codes, a row of scores and the flags) so
- * that a page of 100 sessions stays near 1.5 MB. For one page per session, see
+ * that the 106 sessions of AnnoMI's development file make 1.75 MB. For one page per session, see
  * {@link renderReportPages}.
  *
  * The page makes no network request (a Content-Security-Policy forbids it), loads no external
@@ -305,7 +305,7 @@ export function sessionFileName(id: string, position: number, count: number): st
  * `sessions/` with everything {@link renderReport} shows for one session (its transcript
  * included unless `transcripts: false`), linked to the index and to the sessions before and
  * after it. Codes have the same colours on every page. For many sessions this keeps every file
- * small: the index of 100 AnnoMI sessions is about 0.4 MB, each session page about 60 kB with
+ * small: the index of 106 AnnoMI sessions is about 0.26 MB, each session page about 60 kB with
  * its transcript.
  *
  * File names are made from the session's position and id (see the `file` of each page): safe

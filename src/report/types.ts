@@ -163,7 +163,7 @@ export interface ReportOptions {
    * Whether each session's transcript (every utterance's text, with its code) is in the report
    * (default true). `false` leaves the text out: a file to share more widely, and a small one. A
    * report of many sessions is mostly its transcripts and its timeline marks: 106 AnnoMI sessions
-   * make 6.8 MB with them and 1.5 MB without, where each session (from six on) is shown in brief
+   * make 6.5 MB with them and 1.75 MB without, where each session (from six on) is shown in brief
    * (timeline, codes by role, a row of scores, flags; see `renderReport`).
    */
   readonly transcripts?: boolean;

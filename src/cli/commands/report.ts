@@ -195,7 +195,7 @@ export default defineCommand({
     });
     // Transcripts: as asked; by default in every page of --split, and in one file up to
     // TRANSCRIPTS_UP_TO sessions (above, the file would be mostly transcript: 106 AnnoMI sessions
-    // make 6.8 MB with them, 1.5 MB without).
+    // make 6.5 MB with them, 1.75 MB without).
     const transcripts =
       args.transcripts === true || args.transcripts === false
         ? args.transcripts

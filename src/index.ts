@@ -321,7 +321,7 @@ export {
 } from "./live/nudges.js";
 export type { LiveScoreOptions } from "./live/scores.js";
 // The HTML report.
-export { renderReport } from "./report/render.js";
+export { type ReportPage, renderReport, renderReportPages } from "./report/render.js";
 export { type ScoreForReportOptions, scoreForReport } from "./report/session.js";
 export {
   REPORT_CHARTS,

@@ -12,7 +12,7 @@ export {
   OKABE_ITO,
   type PaletteCode,
 } from "./palette.js";
-export { renderReport } from "./render.js";
+export { type ReportPage, renderReport, renderReportPages } from "./render.js";
 export { type ScoreForReportOptions, scoreForReport } from "./session.js";
 export {
   type BandRow,

@@ -1,8 +1,9 @@
 /**
  * SVG charts made in code: small pure functions from plain data to an SVG string. Every chart has a
  * `<title>` and `<desc>` (its text alternative, referenced by `aria-labelledby`), and every data mark
- * has the class `mark` and its own text (`<title>` and `aria-label`). Interactive marks are links or
- * focusable, so they can be reached with the keyboard. All text is escaped.
+ * has the class `mark` and its own text: a `<title>`, its accessible name and tooltip (timeline and
+ * line marks repeat it as `aria-label`). Interactive marks are links or focusable, so they can be
+ * reached with the keyboard. All text is escaped.
  * @module
  */
 
@@ -69,15 +70,22 @@ export function xAxis(
   grid = 0,
 ): string {
   const x = (v: number) => x0 + ((x1 - x0) * v) / (max || 1);
-  let out = `<g class="axis" aria-hidden="true" font-size="11"><line x1="${n(x0)}" x2="${n(x1)}" y1="${n(y)}" y2="${n(y)}" stroke="#444"/>`;
+  // Grid lines, then the axis line and its tick marks, each kind one path (a small file).
+  let gridD = "";
+  let axisD = `M${n(x0)} ${n(y)}H${n(x1)}`;
+  let labels = "";
   for (const t of ticks) {
     const tx = n(x(t));
-    if (grid > 0)
-      out += `<line x1="${tx}" x2="${tx}" y1="${n(y - grid)}" y2="${n(y)}" stroke="#ddd"/>`;
-    out += `<line x1="${tx}" x2="${tx}" y1="${n(y)}" y2="${n(y + 4)}" stroke="#444"/><text class="tick" x="${tx}" y="${n(y + 15)}" text-anchor="middle">${esc(format(t))}</text>`;
+    if (grid > 0) gridD += `M${tx} ${n(y - grid)}V${n(y)}`;
+    axisD += `M${tx} ${n(y)}v4`;
+    labels += `<text class="tick" x="${tx}" y="${n(y + 15)}">${esc(format(t))}</text>`;
   }
-  out += `<text class="axis-title" x="${n((x0 + x1) / 2)}" y="${n(y + 30)}" text-anchor="middle" font-size="12">${esc(title)}</text></g>`;
-  return out;
+  return (
+    `<g class="axis" aria-hidden="true" font-size="11">` +
+    (gridD ? `<path d="${gridD}" stroke="#ddd"/>` : "") +
+    `<path d="${axisD}" stroke="#444"/><g text-anchor="middle">${labels}` +
+    `<text class="axis-title" x="${n((x0 + x1) / 2)}" y="${n(y + 30)}" font-size="12">${esc(title)}</text></g></g>`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,58 +128,16 @@ export interface TimelineMark {
 export function timelineSvg(
   c: ChartText & { readonly marks: readonly TimelineMark[]; readonly perRow?: number },
 ): string {
-  const width = 960;
-  const left = 112;
-  const right = 12;
-  const lane = 50;
-  const rowH = 14 + 2 * lane + 26;
-  const total = c.marks.length;
-  const rows = Math.max(1, Math.ceil(total / Math.max(1, c.perRow ?? 150)));
-  const perRow = Math.max(1, Math.ceil(total / rows));
-  const step = (width - left - right) / perRow;
-  const w = Math.max(1, step * 0.8);
-  const height = rows * rowH + 24;
-  const xStep = niceTicks(perRow, 8)[1] ?? 1;
-  let out = open(c, width, height, "group");
-  out += '<g class="axis" aria-hidden="true" font-size="11">';
-  for (let r = 0; r < rows; r++) {
-    const mid = r * rowH + 14 + lane;
-    const y = (v: number) => n(mid + v * lane);
-    out +=
-      `<text x="4" y="${n(mid - lane / 2 + 4)}" font-size="12" font-weight="600">Therapist</text>` +
-      `<text x="4" y="${n(mid + lane / 2 + 4)}" font-size="12" font-weight="600">Client</text>`;
-    for (const v of [-1, -0.5, 0.5, 1])
-      out +=
-        `<line x1="${left}" x2="${width - right}" y1="${y(v)}" y2="${y(v)}" stroke="#e4e4e4"/>` +
-        `<text class="tick" x="${left - 4}" y="${n(Number(y(v)) + 4)}" text-anchor="end">${Math.abs(v)}</text>`;
-    out += `<line x1="${left}" x2="${width - right}" y1="${mid}" y2="${mid}" stroke="#444"/>`;
-    const first = r * perRow;
-    const last = Math.min(total, first + perRow);
-    const base = mid + lane + 2;
-    out += `<line x1="${left}" x2="${width - right}" y1="${base}" y2="${base}" stroke="#444"/>`;
-    for (let k = first + 1; k <= last; k++) {
-      if (k !== first + 1 && k % xStep !== 0) continue;
-      const x = n(left + (k - 1 - first) * step + step / 2);
-      out += `<line x1="${x}" x2="${x}" y1="${base}" y2="${base + 4}" stroke="#444"/><text class="tick" x="${x}" y="${base + 15}" text-anchor="middle">${k}</text>`;
-    }
-  }
-  out += `<text class="axis-title" x="${left - 26}" y="${14 + lane}" text-anchor="middle" font-size="11" transform="rotate(-90 ${left - 26} ${14 + lane})">confidence</text>`;
-  out += `<text class="axis-title" x="${n((left + width - right) / 2)}" y="${height - 6}" text-anchor="middle" font-size="12">Utterance number (in order)</text></g>`;
-  out += '<g class="marks">';
+  const f = timelineFrame(c, c.marks.length, c.perRow);
+  let out = f.head;
   c.marks.forEach((m, i) => {
-    const r = Math.floor(i / perRow);
-    const mid = r * rowH + 14 + lane;
-    const conf = m.confidence === undefined ? 0.5 : clamp01(m.confidence);
-    const h = m.role === "other" ? 10 : Math.max(3, lane * conf);
-    const x = left + (i - r * perRow) * step + (step - w) / 2;
-    const y = m.role === "therapist" ? mid - h : m.role === "client" ? mid : mid - h / 2;
+    const b = f.box(i, m.role, m.confidence);
     const stroke = m.harms
       ? ' stroke="#000" stroke-width="1.5"'
       : ' stroke="#555" stroke-width="0.5"';
-    const rect = `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" fill="${esc(m.color)}"${stroke}/>`;
-    const ty = m.role === "client" ? mid - 10 : y - 10;
+    const rect = `<rect x="${n(b.x)}" y="${n(b.y)}" width="${n(b.w)}" height="${n(b.h)}" fill="${esc(m.color)}"${stroke}/>`;
     const flag = m.flagged
-      ? `<path d="M${n(x + w / 2)} ${n(ty)} l4.5 8 h-9 z" fill="#000" aria-hidden="true"/>`
+      ? `<path d="M${n(b.x + b.w / 2)} ${n(b.flagY)} l4.5 8 h-9 z" fill="#000" aria-hidden="true"/>`
       : "";
     const label = esc(m.label);
     const attrs = `class="mark" data-role="${m.role}" aria-label="${label}"`;
@@ -179,6 +145,148 @@ export function timelineSvg(
       ? `<a href="${esc(m.href)}" ${attrs}><title>${label}</title>${rect}${flag}</a>`
       : `<g tabindex="0" role="img" ${attrs}><title>${label}</title>${rect}${flag}</g>`;
   });
+  out += "</g></svg>";
+  return out;
+}
+
+/** Where a timeline mark sits: its box and the top of its flag marker. */
+interface MarkBox {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly flagY: number;
+}
+
+/**
+ * The frame of a timeline of `total` utterances: the SVG's opening, its axes and the opening of
+ * the marks group (`head`), and where mark `i` goes (`box`). Tick marks are drawn as one path per
+ * kind, so a report of many sessions stays small.
+ */
+function timelineFrame(
+  c: ChartText,
+  total: number,
+  perRowMax = 150,
+): {
+  head: string;
+  box: (i: number, role: TimelineMark["role"], confidence: number | undefined) => MarkBox;
+} {
+  const width = 960;
+  const left = 112;
+  const right = 12;
+  const lane = 50;
+  const rowH = 14 + 2 * lane + 26;
+  const rows = Math.max(1, Math.ceil(total / Math.max(1, perRowMax)));
+  const perRow = Math.max(1, Math.ceil(total / rows));
+  const step = (width - left - right) / perRow;
+  const w = Math.max(1, step * 0.8);
+  const height = rows * rowH + 24;
+  const xStep = niceTicks(perRow, 8)[1] ?? 1;
+  let out = open(c, width, height, "group");
+  out += '<g class="axis" aria-hidden="true" font-size="11">';
+  let grid = "";
+  let axes = "";
+  let ticks = "";
+  let labels = "";
+  for (let r = 0; r < rows; r++) {
+    const mid = r * rowH + 14 + lane;
+    const y = (v: number) => n(mid + v * lane);
+    out +=
+      `<text x="4" y="${n(mid - lane / 2 + 4)}" font-size="12" font-weight="600">Therapist</text>` +
+      `<text x="4" y="${n(mid + lane / 2 + 4)}" font-size="12" font-weight="600">Client</text>`;
+    for (const v of [-1, -0.5, 0.5, 1]) {
+      grid += `M${left} ${y(v)}H${width - right}`;
+      labels += `<text class="tick" x="${left - 4}" y="${n(Number(y(v)) + 4)}" text-anchor="end">${Math.abs(v)}</text>`;
+    }
+    const first = r * perRow;
+    const last = Math.min(total, first + perRow);
+    const base = mid + lane + 2;
+    axes += `M${left} ${mid}H${width - right}M${left} ${base}H${width - right}`;
+    for (let k = first + 1; k <= last; k++) {
+      if (k !== first + 1 && k % xStep !== 0) continue;
+      const x = n(left + (k - 1 - first) * step + step / 2);
+      ticks += `M${x} ${base}v4`;
+      labels += `<text class="tick" x="${x}" y="${base + 15}" text-anchor="middle">${k}</text>`;
+    }
+  }
+  out += `<path d="${grid}" stroke="#e4e4e4"/><path d="${axes}${ticks}" stroke="#444"/>${labels}`;
+  out += `<text class="axis-title" x="${left - 26}" y="${14 + lane}" text-anchor="middle" font-size="11" transform="rotate(-90 ${left - 26} ${14 + lane})">confidence</text>`;
+  out += `<text class="axis-title" x="${n((left + width - right) / 2)}" y="${height - 6}" text-anchor="middle" font-size="12">Utterance number (in order)</text></g>`;
+  out += '<g class="marks">';
+  return {
+    head: out,
+    box(i, role, confidence) {
+      const r = Math.floor(i / perRow);
+      const mid = r * rowH + 14 + lane;
+      const conf = confidence === undefined ? 0.5 : clamp01(confidence);
+      const h = role === "other" ? 10 : Math.max(3, lane * conf);
+      const x = left + (i - r * perRow) * step + (step - w) / 2;
+      const y = role === "therapist" ? mid - h : role === "client" ? mid : mid - h / 2;
+      return { x, y, w, h, flagY: role === "client" ? mid - 10 : y - 10 };
+    },
+  };
+}
+
+/** A code's marks on a grouped timeline: every utterance given that code. @internal */
+export interface TimelineGroup {
+  /** Fill (a colour or a pattern's `url(#…)`). */
+  readonly color: string;
+  readonly harms?: boolean;
+  /** The group's text: its code and the utterances that have it. */
+  readonly label: string;
+  /** Data attributes that name the group, e.g. `{ code: "question.open", role: "therapist" }`. */
+  readonly data?: Readonly<Record<string, string>>;
+  readonly marks: readonly {
+    readonly index: number;
+    readonly role: TimelineMark["role"];
+    readonly confidence?: number;
+  }[];
+}
+
+/**
+ * A session timeline drawn with one mark per code rather than per utterance (the same bars, the
+ * same axes as {@link timelineSvg}): each code's bars are one focusable path whose text names the
+ * code and its utterances, and the flagged utterances' markers one more. For reports of many
+ * sessions without transcripts, where a mark has no transcript row to link to: a few hundred
+ * bytes per code instead of a few hundred per utterance.
+ * @internal
+ */
+export function timelineGroupedSvg(
+  c: ChartText & {
+    readonly total: number;
+    readonly groups: readonly TimelineGroup[];
+    /** Flagged utterances (indices) and the flag marker's text. */
+    readonly flagged?: { readonly indices: readonly number[]; readonly label: string };
+    readonly perRow?: number;
+  },
+): string {
+  const f = timelineFrame(c, c.total, c.perRow);
+  let out = f.head;
+  const boxes = new Map<number, MarkBox>();
+  for (const g of c.groups) {
+    let d = "";
+    for (const m of g.marks) {
+      const b = f.box(m.index, m.role, m.confidence);
+      boxes.set(m.index, b);
+      d += `M${n(b.x)} ${n(b.y)}h${n(b.w)}v${n(b.h)}h${n(-b.w)}z`;
+    }
+    const stroke = g.harms
+      ? ' stroke="#000" stroke-width="1.5"'
+      : ' stroke="#555" stroke-width="0.5"';
+    const data = Object.entries(g.data ?? {})
+      .map(([k, v]) => ` data-${k.replace(/[^a-z-]/g, "")}="${esc(v)}"`)
+      .join("");
+    // The `<title>` is the mark's accessible name (and the report's status box shows it).
+    out += `<path class="mark" tabindex="0" role="img"${data} d="${d}" fill="${esc(g.color)}"${stroke}><title>${esc(g.label)}</title></path>`;
+  }
+  if (c.flagged && c.flagged.indices.length > 0) {
+    let d = "";
+    for (const i of c.flagged.indices) {
+      const b = boxes.get(i) ?? f.box(i, "other", undefined);
+      d += `M${n(b.x + b.w / 2)} ${n(b.flagY)}l4.5 8h-9z`;
+    }
+    out += `<path class="flag-marks" d="${d}" fill="#000"><title>${esc(c.flagged.label)}</title></path>`;
+  }
   out += "</g></svg>";
   return out;
 }
@@ -250,6 +358,81 @@ export function barChartSvg(
       `<rect class="mark" x="${labelW}" y="${y + 3}" width="${n(w)}" height="${rowH - 7}" fill="${esc(b.color ?? NEUTRAL_GREY)}"${stroke}>` +
       `<title>${esc(b.label)}: ${esc(valueText)}</title></rect>` +
       `<text x="${n(labelW + w + 6)}" y="${y + 16}" font-size="12" aria-hidden="true">${esc(valueText)}</text>`;
+  });
+  out += "</g></svg>";
+  return out;
+}
+
+/** One bar of a stacked bar chart: its parts, left to right. @internal */
+export interface StackRow {
+  readonly label: string;
+  /** A second, smaller line under the label (e.g. "35 utterances"). */
+  readonly note?: string;
+  readonly segments: readonly {
+    readonly label: string;
+    /** Share in % (0–100). */
+    readonly value: number;
+    readonly color: string;
+    readonly harms?: boolean;
+    /** The segment's full text (its `<title>`). */
+    readonly text: string;
+    readonly data?: Readonly<Record<string, string>>;
+  }[];
+}
+
+/**
+ * Shares as stacked horizontal bars on a 0–100 % axis, one bar per row (e.g. each role's codes as
+ * shares of that role's utterances); a segment wide enough for it shows its share, and every
+ * segment is a mark with its text. @internal
+ */
+export function stackedBarSvg(
+  c: ChartText & { readonly rows: readonly StackRow[]; readonly axisTitle: string },
+): string {
+  const width = 720;
+  const labelW = 130;
+  const right = 24;
+  const rowH = 36;
+  const barH = 24;
+  const top = 6;
+  const plot = width - labelW - right;
+  const plotH = Math.max(1, c.rows.length) * rowH;
+  const height = top + plotH + 40;
+  let out = open(c, width, height, "img");
+  out += xAxis(
+    labelW,
+    labelW + plot,
+    top + plotH,
+    [0, 25, 50, 75, 100],
+    100,
+    c.axisTitle,
+    (v) => `${v}%`,
+    plotH,
+  );
+  out += '<g class="marks">';
+  c.rows.forEach((r, i) => {
+    const y = top + i * rowH + (rowH - barH) / 2;
+    out += `<text x="${labelW - 8}" y="${n(y + (r.note ? 10 : 16))}" font-size="12" font-weight="600" text-anchor="end" aria-hidden="true">${esc(r.label)}</text>`;
+    if (r.note)
+      out += `<text x="${labelW - 8}" y="${n(y + 23)}" font-size="10" fill="#555" text-anchor="end" aria-hidden="true">${esc(r.note)}</text>`;
+    let x = labelW;
+    let labels = "";
+    for (const sg of r.segments) {
+      const v = Number.isFinite(sg.value) ? Math.min(100, Math.max(0, sg.value)) : 0;
+      const w = (plot * v) / 100;
+      const stroke = sg.harms
+        ? ' stroke="#000" stroke-width="1.5"'
+        : ' stroke="#fff" stroke-width="0.75"';
+      const data = Object.entries(sg.data ?? {})
+        .map(([k, val]) => ` data-${k.replace(/[^a-z-]/g, "")}="${esc(val)}"`)
+        .join("");
+      out += `<rect class="mark"${data} x="${n(x)}" y="${n(y)}" width="${n(Math.max(w, v > 0 ? 1 : 0))}" height="${barH}" fill="${esc(sg.color)}"${stroke}><title>${esc(sg.text)}</title></rect>`;
+      if (w >= 30)
+        labels += `<text x="${n(x + w / 2)}" y="${n(y + 16)}">${esc(`${fmt(v, 0)}%`)}</text>`;
+      x += w;
+    }
+    // The shares written on the bar, with a white halo so they read on any fill.
+    if (labels)
+      out += `<g font-size="11" text-anchor="middle" stroke="#fff" stroke-width="3" paint-order="stroke" aria-hidden="true">${labels}</g>`;
   });
   out += "</g></svg>";
   return out;
@@ -355,8 +538,13 @@ export function bandChartSvg(c: ChartText & { readonly rows: readonly BandRow[] 
     for (const [a, b, k, name] of bands) {
       const bw = Math.max(0, x(b) - x(a));
       out += `<rect class="band" x="${n(x(a))}" y="${y + 4}" width="${n(bw)}" height="18" fill="${BAND_COLORS[k]}" stroke="#888" stroke-width="0.5"><title>${esc(`${r.label}: ${name} (${fmt(a)}–${fmt(b)})`)}</title></rect>`;
-      if (thresholds && bw > name.length * 6 + 16)
-        out += `<text x="${n(x(a) + bw / 2)}" y="${y + 17}" font-size="10" fill="#333" text-anchor="middle" aria-hidden="true">${esc(name)}</text>`;
+      // The band's name, centred in it, where it fits and the value's diamond (7 px either side
+      // of the value) does not cover it; else the key and the ticks say which band is which.
+      const cx = x(a) + bw / 2;
+      const half = name.length * 3 + 2;
+      const clear = r.value === null || Math.abs(x(r.value) - cx) > half + 9;
+      if (thresholds && bw > name.length * 6 + 16 && clear)
+        out += `<text x="${n(cx)}" y="${y + 17}" font-size="10" fill="#333" text-anchor="middle" aria-hidden="true">${esc(name)}</text>`;
     }
     const ticks = thresholds ? [0, r.fair as number, r.good as number, max] : niceTicks(max, 5);
     out += '<g class="axis" aria-hidden="true" font-size="10">';
@@ -580,20 +768,23 @@ export function stripChartSvg(c: ChartText & { readonly rows: readonly StripRow[
       const strong = t === r.fair || t === r.good || t === r.cutoff;
       out += `<line x1="${tx}" x2="${tx}" y1="${top + h}" y2="${top + h + 5}" stroke="#444"/><text class="tick" x="${tx}" y="${top + h + 16}" font-size="10" text-anchor="middle"${strong ? ' font-weight="700"' : ""}>${esc(f(t))}</text>`;
     }
-    out += "</g>";
+    out += '</g><g fill="#0072B2" fill-opacity="0.8" stroke="#fff" stroke-width="0.6">';
     r.points.forEach((p, i) => {
       // A fixed jitter per point (golden-ratio sequence): the same report draws the same dots.
       const jy = top + 6 + ((i * 0.618034) % 1) * (h - 12);
       const label = `${p.session}: ${r.label} ${f(p.value)}`;
       // A value beyond the scale sits at its end as a right-pointing triangle.
+      // (fill and outline come from the group around the row's dots)
       const dot =
         p.value > max
-          ? `<path d="M${n(x(max) + 5)} ${n(jy)}l-7 -4.5v9z" fill="#0072B2" stroke="#fff" stroke-width="0.6"/>`
-          : `<circle cx="${n(x(p.value))}" cy="${n(jy)}" r="3.5" fill="#0072B2" fill-opacity="0.8" stroke="#fff" stroke-width="0.6"/>`;
+          ? `<path d="M${n(x(max) + 5)} ${n(jy)}l-7 -4.5v9z" fill-opacity="1"/>`
+          : `<circle cx="${n(x(p.value))}" cy="${n(jy)}" r="3.5"/>`;
+      // The `<title>` is the mark's accessible name.
       out += p.href
-        ? `<a class="mark" href="${esc(p.href)}" aria-label="${esc(label)}"><title>${esc(label)}</title>${dot}</a>`
-        : `<g class="mark" tabindex="0" role="img" aria-label="${esc(label)}"><title>${esc(label)}</title>${dot}</g>`;
+        ? `<a class="mark" href="${esc(p.href)}"><title>${esc(label)}</title>${dot}</a>`
+        : `<g class="mark" tabindex="0" role="img"><title>${esc(label)}</title>${dot}</g>`;
     });
+    out += "</g>";
   });
   out += "</svg>";
   return out;
@@ -618,7 +809,8 @@ const PART_GLYPHS: readonly [string, (x: number, y: number) => string][] = [
 /**
  * Sessions ranked by one score, one labelled row each (lowest first): a big dot at the score, and
  * the session's other values (e.g. goal, task, bond) as small glyphs joined by a thin line, on a
- * value axis drawn at the top and the bottom. Each row links to its session.
+ * value axis drawn at the top and the bottom; glyphs of equal values are moved apart up and down.
+ * Each row links to its session.
  * @category Report
  * @example
  * rankedDotSvg({ id: "r", title: "Overall by session", desc: "Sessions ranked", max: 100,
@@ -632,7 +824,7 @@ export function rankedDotSvg(
   },
 ): string {
   const width = 720;
-  const rowH = 16;
+  const rowH = 18;
   const labelW = 170;
   const right = 60;
   const top = 44;
@@ -659,17 +851,25 @@ export function rankedDotSvg(
     const text = `${r.session}: ${fmt(r.value)}${parts.map((p) => `, ${p.label} ${fmt(p.value)}`).join("")}`;
     let g = `<text x="${labelW - 8}" y="${n(y + 4)}" font-size="11" text-anchor="end">${esc(r.session.length > 26 ? `${r.session.slice(0, 25)}…` : r.session)}</text>`;
     g += `<line x1="${n(x(Math.min(...vals)))}" x2="${n(x(Math.max(...vals)))}" y1="${n(y)}" y2="${n(y)}" stroke="#999"/>`;
+    // The big dot first, the parts over it; a part that would cover another part (closer than
+    // 7 px) moves up or down a little, so equal values stay visible.
+    g += `<circle cx="${n(x(r.value))}" cy="${n(y)}" r="4.5" fill="#000"/>`;
+    const placed: { x: number; dy: number }[] = [];
     parts.forEach((p, k) => {
       const [color, glyph] = PART_GLYPHS[k % PART_GLYPHS.length] as [
         string,
         (x: number, y: number) => string,
       ];
-      g += `${glyph(x(p.value), y)} fill="${color}" stroke="#fff" stroke-width="0.5"/>`;
+      const px = x(p.value);
+      const dy =
+        [0, -5, 5].find((d) => !placed.some((q) => q.dy === d && Math.abs(q.x - px) < 7)) ?? 0;
+      placed.push({ x: px, dy });
+      g += `${glyph(px, y + dy)} fill="${color}" stroke="#fff" stroke-width="0.5"/>`;
     });
-    g += `<circle cx="${n(x(r.value))}" cy="${n(y)}" r="4.5" fill="#000"/>`;
+    // The `<title>` is the row's accessible name.
     out += r.href
-      ? `<a class="mark" href="${esc(r.href)}" aria-label="${esc(text)}"><title>${esc(text)}</title>${g}</a>`
-      : `<g class="mark" tabindex="0" role="img" aria-label="${esc(text)}"><title>${esc(text)}</title>${g}</g>`;
+      ? `<a class="mark" href="${esc(r.href)}"><title>${esc(text)}</title>${g}</a>`
+      : `<g class="mark" tabindex="0" role="img"><title>${esc(text)}</title>${g}</g>`;
   });
   out += "</svg>";
   return out;

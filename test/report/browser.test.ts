@@ -2,181 +2,28 @@
  * Opens the demo report in a real browser (Debian's chromium, headless) and checks that every chart
  * rendered with its marks, that the page logged no errors and made no network request, and that a
  * mark's text shows on keyboard focus. Saves a screenshot to test/.artifacts/ (and to
- * docs/report-screenshot.png with UPDATE_SCREENSHOT=1).
+ * docs/report-screenshot.png with UPDATE_SCREENSHOT=1). The checks themselves are in _browser.ts;
+ * reports of 1, 5 and 106 AnnoMI sessions are checked in annomi-reports.test.ts.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { BUILTIN_CODE_STYLES, type ReportSession, renderReport } from "../../src/report/index.js";
 import {
-  BUILTIN_CODE_STYLES,
-  type ReportChart,
-  type ReportSession,
-  renderReport,
-} from "../../src/report/index.js";
-
-const ROOT = join(import.meta.dirname, "..", "..");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/** What the page shows, per chart: how many marks rendered with a non-empty box. */
-type Seen = Record<string, { figures: number; marks: number; drawn: number }>;
-
-async function inspect(page: Page): Promise<Seen> {
-  return page.evaluate(() => {
-    const out: Record<string, { figures: number; marks: number; drawn: number }> = {};
-    for (const el of Array.from(document.querySelectorAll("[data-chart]"))) {
-      const chart = el.getAttribute("data-chart") ?? "?";
-      const entry = out[chart] ?? { figures: 0, marks: 0, drawn: 0 };
-      entry.figures++;
-      const marks = Array.from(el.querySelectorAll("svg .mark, a.flag-link"));
-      entry.marks += marks.length;
-      entry.drawn += marks.filter((m) => {
-        const r = m.getBoundingClientRect();
-        return r.width > 0 && r.height > 0;
-      }).length;
-      out[chart] = entry;
-    }
-    return out;
-  });
-}
-
-/**
- * Compares what rendered with what must render: each expected chart present, with at least (or
- * exactly, for `exact`) the given number of marks, all drawn. Returns the problems, empty when fine.
- */
-function checkCharts(
-  seen: Seen,
-  expected: Partial<Record<ReportChart, { min: number; exact?: boolean }>>,
-): string[] {
-  const problems: string[] = [];
-  for (const [chart, want] of Object.entries(expected) as [
-    ReportChart,
-    { min: number; exact?: boolean },
-  ][]) {
-    const got = seen[chart];
-    if (!got || got.figures === 0) {
-      problems.push(`missing chart: ${chart}`);
-      continue;
-    }
-    if (want.exact ? got.marks !== want.min : got.marks < want.min)
-      problems.push(
-        `chart ${chart}: ${got.marks} marks, expected ${want.exact ? "" : "at least "}${want.min}`,
-      );
-    if (got.drawn !== got.marks)
-      problems.push(`chart ${chart}: ${got.marks - got.drawn} marks not drawn`);
-  }
-  return problems;
-}
-
-/**
- * What a reader needs to read each chart: every chart's SVG must show an axis title and at least
- * two tick values, all with a box on screen and non-empty text. Returns the problems, empty when
- * fine.
- */
-async function checkAxes(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const shown = (e: Element) => {
-      const r = e.getBoundingClientRect();
-      return r.width > 0 && r.height > 0 && (e.textContent ?? "").trim() !== "";
-    };
-    for (const svg of Array.from(document.querySelectorAll("figure.chart svg.chart-svg"))) {
-      const name = svg.id || "?";
-      const titles = Array.from(svg.querySelectorAll(".axis-title")).filter(shown);
-      const ticks = Array.from(svg.querySelectorAll(".tick")).filter(shown);
-      if (titles.length === 0) problems.push(`${name}: no axis title`);
-      if (ticks.length < 2) problems.push(`${name}: ${ticks.length} tick values`);
-    }
-    return problems;
-  });
-}
-
-/**
- * The legend's swatches: within each role, no two codes may share a fill (colour and pattern) and
- * outline, and every swatch's fill must be used by a mark of the chart it keys. Returns problems.
- */
-async function checkLegends(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    for (const fig of Array.from(document.querySelectorAll("figure.chart"))) {
-      const seen = new Map<string, string>();
-      const markFills = new Set(
-        Array.from(fig.querySelectorAll("svg.chart-svg .mark rect, svg.chart-svg rect.mark")).map(
-          (r) => r.getAttribute("fill"),
-        ),
-      );
-      for (const item of Array.from(fig.querySelectorAll(".legend-item[data-code]"))) {
-        const rect = item.querySelector("svg rect");
-        const look = `${item.getAttribute("data-for")}|${rect?.getAttribute("fill")}|${rect?.getAttribute("stroke")}`;
-        const code = item.getAttribute("data-code") ?? "?";
-        const other = seen.get(look);
-        if (other !== undefined) problems.push(`${code} looks like ${other}`);
-        seen.set(look, code);
-        if (!markFills.has(rect?.getAttribute("fill") ?? null))
-          problems.push(`${code}: no mark has the legend's fill`);
-      }
-    }
-    return problems;
-  });
-}
-
-/**
- * Whether a fixed or sticky element covers content: at the top, middle and bottom of the page,
- * every such element's box is compared with the boxes of the page's text and charts. Returns
- * the problems, empty when fine.
- */
-async function checkCovered(page: Page): Promise<string[]> {
-  const problems = new Set<string>();
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  for (const y of [0, height / 2, height]) {
-    await page.evaluate((to) => window.scrollTo(0, to), y);
-    for (const p of await page.evaluate(() => {
-      const out: string[] = [];
-      const all = Array.from(document.body.querySelectorAll("*"));
-      const fixed = all.filter((e) => {
-        const pos = getComputedStyle(e).position;
-        const r = e.getBoundingClientRect();
-        return (pos === "fixed" || pos === "sticky") && r.width > 0 && r.height > 0;
-      });
-      const content = all.filter(
-        (e) =>
-          e.matches("p, li, td, th, h1, h2, h3, h4, summary, figcaption, svg.chart-svg") &&
-          !fixed.some((f) => f.contains(e)),
-      );
-      for (const f of fixed) {
-        const a = f.getBoundingClientRect();
-        for (const c of content) {
-          const b = c.getBoundingClientRect();
-          if (b.width === 0 || b.height === 0) continue;
-          if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
-            out.push(`${f.tagName.toLowerCase()}.${f.className} covers ${c.tagName.toLowerCase()}`);
-        }
-      }
-      return out;
-    }))
-      problems.add(p);
-  }
-  return [...problems];
-}
-
-interface Visit {
-  page: Page;
-  errors: string[];
-  requests: string[];
-}
+  checkAxes,
+  checkCharts,
+  checkCovered,
+  checkLegends,
+  inspect,
+  launch,
+  visit as open,
+  ROOT,
+  type Visit,
+} from "./_browser.js";
 
 let browser: Browser;
 let dir: string;
@@ -185,21 +32,11 @@ const demoUtterances = readFileSync(join(ROOT, "examples/demo-session.txt"), "ut
   .split("\n")
   .filter((l) => /^(Therapist|Client): /.test(l)).length;
 
-async function visit(file: string): Promise<Visit> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 1500 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("request", (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-  return { page, errors, requests };
+function visit(file: string): Promise<Visit> {
+  return open(browser, file);
 }
 
 beforeAll(async () => {
-  execFileSync("bash", [join(ROOT, "scripts/ensure-chromium.sh")], { stdio: "pipe" });
   dir = mkdtempSync(join(tmpdir(), "rk-report-"));
   demoFile = join(dir, "demo-report.html");
   const out: string[] = [];
@@ -211,7 +48,7 @@ beforeAll(async () => {
     isTTY: false,
   });
   if (code !== 0) throw new Error(`demo exited ${code}: ${err.join("")}`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launch();
 });
 
 afterAll(async () => {
@@ -371,6 +208,84 @@ describe("the demo report in headless Chromium", () => {
       ),
     );
     expect(await checkCovered((await visit(footer)).page)).toContain("div.foot covers td");
+  });
+
+  it("checks sessions shown in brief too: one key for their timeline and codes, both with axes", async () => {
+    // Eight sessions without transcripts: each in brief, its key serving its timeline (one mark
+    // per code) and its codes chart (stacked bars).
+    const codes = ["question.open", "question.closed", "reflection.simple", "change_talk"];
+    const sessions: ReportSession[] = Array.from({ length: 8 }, (_, k) => {
+      const id = `brief-${k}`;
+      const utterances = codes.map((code, i) => ({
+        id: `${id}:${i}`,
+        session: id,
+        index: i,
+        speaker: code === "change_talk" ? "C" : "T",
+        role: code === "change_talk" ? ("client" as const) : ("therapist" as const),
+        text: "x",
+      }));
+      return {
+        transcript: { id, utterances },
+        codings: utterances.map((u, i) => ({
+          utteranceId: u.id,
+          codeId: codes[i] as string,
+          confidence: 0.8,
+          source: "t",
+        })),
+      };
+    });
+    const html = renderReport(sessions, { transcripts: false });
+    const file = join(dir, "brief.html");
+    writeFileSync(file, html);
+    const { page, errors } = await visit(file);
+    await page.evaluate(() => {
+      for (const d of Array.from(document.querySelectorAll("details.session-box")))
+        (d as HTMLDetailsElement).open = true;
+    });
+    expect(
+      checkCharts(await inspect(page), { timeline: { min: 8 * 4 }, codes: { min: 8 * 4 } }),
+    ).toEqual([]);
+    expect(await checkAxes(page)).toEqual([]);
+    expect(await checkLegends(page)).toEqual([]);
+    expect(await checkCovered(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    // Closed questions drawn like open ones: the key of each brief session says so.
+    const same = join(dir, "brief-same.html");
+    writeFileSync(
+      same,
+      html.replaceAll(
+        `fill="${BUILTIN_CODE_STYLES["question.closed"]?.color}"`,
+        `fill="${BUILTIN_CODE_STYLES["question.open"]?.color}"`,
+      ),
+    );
+    const s = await visit(same);
+    await s.page.evaluate(() => {
+      for (const d of Array.from(document.querySelectorAll("details.session-box")))
+        (d as HTMLDetailsElement).open = true;
+    });
+    // (without a codebook, the codes are keyed in id order: closed before open)
+    expect(await checkLegends(s.page)).toEqual(
+      Array(8).fill("question.open looks like question.closed"),
+    );
+    // The stacked codes chart without its axis title and ticks.
+    const noAxes = join(dir, "brief-no-axes.html");
+    const start = html.indexOf('id="s0-codes"');
+    const end = html.indexOf("</svg>", start);
+    writeFileSync(
+      noAxes,
+      html.slice(0, start) +
+        html
+          .slice(start, end)
+          .replaceAll('class="axis-title"', 'class="x"')
+          .replaceAll('class="tick"', 'class="x"') +
+        html.slice(end),
+    );
+    const a = await visit(noAxes);
+    await a.page.evaluate(() => {
+      for (const d of Array.from(document.querySelectorAll("details.session-box")))
+        (d as HTMLDetailsElement).open = true;
+    });
+    expect(await checkAxes(a.page)).toEqual(["s0-codes: no axis title", "s0-codes: 0 tick values"]);
   });
 
   it("draws trend lines with ruptures for several sessions", async () => {

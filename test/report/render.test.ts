@@ -326,8 +326,8 @@ describe("renderReport", () => {
     const overview = html.slice(html.indexOf('id="overview"'), html.indexOf("</section>"));
     // one dot per session and score, each a link to its session with the session's name
     expect(count(overview, 'href="#s-1"')).toBeGreaterThanOrEqual(9);
-    expect(overview).toContain('aria-label="x10: Reflection:question ratio 1"');
-    expect(overview).toContain('aria-label="x10: Overall (0–100) 35"');
+    expect(overview).toContain("<title>x10: Reflection:question ratio 1</title>");
+    expect(overview).toContain("<title>x10: Overall (0–100) 35</title>");
     expect(overview).toContain(">srs total</text>");
     // ranked lowest first, with the session names as labels
     const ranked = overview.slice(overview.indexOf('id="across-ranked"'));

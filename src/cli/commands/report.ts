@@ -1,14 +1,25 @@
 import { mkdir, readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { parse } from "csv-parse/sync";
 import { codeTranscript, rulesClassifier, type SyncClassifier } from "../../classify/index.js";
 import { type BuiltinCodebookId, builtinCodebooks } from "../../codebook/index.js";
 import type { Codebook, CodedTranscript, Coding, Transcript } from "../../core/schemas.js";
-import { type ReportQuestionnaire, renderReport, scoreForReport } from "../../report/index.js";
+import {
+  type ReportQuestionnaire,
+  renderReport,
+  renderReportPages,
+  scoreForReport,
+} from "../../report/index.js";
 import { BUILTIN_INSTRUMENTS } from "../../score/instruments.js";
 import { inputArgs, loadInput, strArg } from "../_input.js";
 import { outFormatOf, writeOutput } from "../_output.js";
 import { defineCommand, InputError, ioOf, UsageError } from "../io.js";
+
+/**
+ * Up to how many sessions a one-file report includes the transcripts by default (above, it says
+ * it leaves them out; `--transcripts` includes them, `--split` writes one page per session).
+ */
+export const TRANSCRIPTS_UP_TO = 20;
 
 /**
  * Codes raw transcripts with the default classifier of `codebook`, for the `report` and `demo`
@@ -102,7 +113,8 @@ export default defineCommand({
     },
     out: {
       type: "string",
-      description: "where to write the report, an .html file (default: report.html)",
+      description:
+        "where to write the report: an .html file (default: report.html); with --split, a folder",
       valueHint: "FILE",
     },
     title: { type: "string", description: "the report's title" },
@@ -115,14 +127,31 @@ export default defineCommand({
       description: "CSV of questionnaire totals per session (header session,instrument,total)",
       valueHint: "FILE",
     },
+    transcripts: {
+      type: "boolean",
+      description: `include the transcripts' text (default: up to ${TRANSCRIPTS_UP_TO} sessions, or with --split)`,
+      negativeDescription: "leave the transcripts' text out: codes and scores only, a small file",
+    },
+    split: {
+      type: "boolean",
+      description:
+        "write a folder (--out, default: report): index.html with the overview, one page per session in sessions/",
+    },
   },
   async run(ctx) {
     const io = ioOf(ctx);
     const args = ctx.args as Record<string, unknown>;
     const input = String(args.input ?? "");
-    // The report is HTML: an --out of another extension is refused before any work.
-    const out = strArg(args, "out") ?? "report.html";
-    outFormatOf(out, ["html", "htm"], "html");
+    const split = args.split === true;
+    // The report is HTML: an --out of another extension is refused before any work. With --split
+    // it names a folder.
+    const out = strArg(args, "out") ?? (split ? "report" : "report.html");
+    if (split) {
+      if (out === "-" || /\.html?$/i.test(out))
+        throw new UsageError(
+          `--split writes a folder: --out names it (e.g. --out ${out === "-" ? "report" : out.replace(/\.html?$/i, "")}), not ${out === "-" ? "standard output" : "an .html file"}`,
+        );
+    } else outFormatOf(out, ["html", "htm"], "html");
     const result = await loadInput(input, args, io);
     if (result.transcripts.length === 0) throw new InputError(`${input}: no utterances to report`);
     const cbArg = args.codebook === undefined ? undefined : String(args.codebook);
@@ -164,21 +193,57 @@ export default defineCommand({
       const q = totals?.get(c.transcript.id);
       return scoreForReport(c, q ? { questionnaires: q } : {});
     });
-    const html = renderReport(sessions, {
+    // Transcripts: as asked; by default in every page of --split, and in one file up to
+    // TRANSCRIPTS_UP_TO sessions (above, the file would be mostly transcript: 106 AnnoMI sessions
+    // make 6.5 MB with them, 1.75 MB without).
+    const transcripts =
+      args.transcripts === true || args.transcripts === false
+        ? args.transcripts
+        : split || coded.length <= TRANSCRIPTS_UP_TO;
+    const left = args.transcripts === undefined && !transcripts;
+    const options = {
       codebook,
+      transcripts,
       ...(args.ordered === true ? { ordered: true } : {}),
+      ...(left
+        ? {
+            subtitle:
+              "The transcripts are left out of this file to keep it small: run rapportkit report with --transcripts to include them, or with --split for one page per session.",
+          }
+        : {}),
       title:
         args.title === undefined
           ? `rapportkit report: ${input === "-" ? "standard input" : input}`
           : String(args.title),
-    });
+    };
+    const n = coded.reduce((a, c) => a + c.transcript.utterances.length, 0);
+    const what = `report of ${coded.length} session${coded.length === 1 ? "" : "s"} (${n} utterances${transcripts ? "" : ", transcripts left out"})`;
+    if (left)
+      io.err(
+        `rapportkit: ${coded.length} sessions: transcripts left out to keep the file small (--transcripts includes them; --split writes one page per session)\n`,
+      );
+    if (split) {
+      const pages = renderReportPages(sessions, options);
+      const folder = resolve(io.cwd, out);
+      await mkdir(join(folder, "sessions"), { recursive: true });
+      for (const p of pages) {
+        // Page names are made safe by renderReportPages; checked again here, so that no session
+        // id can ever write outside the folder.
+        const target = resolve(folder, p.file);
+        if (!target.startsWith(folder + sep))
+          throw new InputError(`${out}: a page name left the folder; nothing more written`);
+        await writeOutput(io, join(out, p.file), p.html);
+      }
+      io.err(
+        `rapportkit: ${what} written to ${join(out, "index.html")} and ${pages.length - 1} session page${pages.length === 2 ? "" : "s"} in ${join(out, "sessions")}\n`,
+      );
+      return 0;
+    }
+    const html = renderReport(sessions, options);
     const abs = resolve(io.cwd, out);
     await mkdir(dirname(abs), { recursive: true });
     await writeOutput(io, out, html);
-    const n = coded.reduce((a, c) => a + c.transcript.utterances.length, 0);
-    io.err(
-      `rapportkit: report of ${coded.length} session${coded.length === 1 ? "" : "s"} (${n} utterances) written to ${out}\n`,
-    );
+    io.err(`rapportkit: ${what} written to ${out}\n`);
     return 0;
   },
 });

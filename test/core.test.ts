@@ -1,3 +1,6 @@
+import { fileURLToPath } from "node:url";
+import { runInNewContext } from "node:vm";
+import { build } from "esbuild";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -73,6 +76,87 @@ describe("data model", () => {
         column: 2,
       }),
     ).toBe("a.csv:4:2: expected 3 fields");
+  });
+});
+
+/**
+ * The schemas are built with zod/mini, which loads no locale: src/core/zod.ts sets English unless
+ * the app chose a locale. A bundler honouring rapportkit's "sideEffects": false drops a module none
+ * of whose own exports is used, so each module that validates is bundled here on its own, the way
+ * an app's bundler would, and run in a fresh realm (a fresh zod config): its messages must be the
+ * English ones it gives here, never zod/mini's bare "Invalid input".
+ */
+describe("validation messages in an app's bundle", () => {
+  const src = (p: string) => fileURLToPath(new URL(`../src/${p}`, import.meta.url));
+  const issuesOf = (r: unknown) => JSON.parse(JSON.stringify(r)) as { message: string }[];
+  const cases: [string, string, string, (m: Record<string, (x: unknown) => unknown>) => unknown][] =
+    [
+      [
+        "core/parse.ts",
+        "safeParseUtterance",
+        "data model",
+        (m) => m.safeParseUtterance?.({ id: 1 }),
+      ],
+      ["codebook/define.ts", "safeParseCodebook", "codebooks", (m) => m.safeParseCodebook?.({})],
+      [
+        "classify/linear/model.ts",
+        "safeParseLinearModel",
+        "linear model",
+        (m) => m.safeParseLinearModel?.({ format: "rapportkit/linear@1", labels: [] }),
+      ],
+      [
+        "classify/adapters/softmax.ts",
+        "parseSoftmaxHead",
+        "softmax head",
+        (m) => m.parseSoftmaxHead?.({ format: "rapportkit-softmax-head", dim: 0.5 }),
+      ],
+      [
+        "score/instruments.ts",
+        "defineInstrument",
+        "instruments",
+        (m) => m.defineInstrument?.({ id: "", items: 0, range: {}, extra: 1 }),
+      ],
+      [
+        "classify/adapters/llm.ts",
+        "LlmAnswerItemSchema",
+        "an exported schema used directly",
+        (m) =>
+          (m.LlmAnswerItemSchema as unknown as { safeParse(x: unknown): unknown }).safeParse({
+            id: 1,
+            confidence: 2,
+          }),
+      ],
+    ];
+  const run = (call: () => unknown) => {
+    try {
+      const r = call() as { success?: boolean; error?: { issues: unknown } } | undefined;
+      return issuesOf(r?.error?.issues ?? r);
+    } catch (e) {
+      return issuesOf((e as { issues: unknown }).issues);
+    }
+  };
+
+  it.each(cases)("%s (%s, %s)", async (file, name, _what, call) => {
+    const out = await build({
+      stdin: {
+        contents: `export { ${name} } from ${JSON.stringify(src(file))};`,
+        resolveDir: src("."),
+        loader: "ts",
+      },
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      globalName: "rk",
+      write: false,
+      logLevel: "silent",
+    });
+    const ctx: Record<string, unknown> = {};
+    runInNewContext(out.outputFiles[0]?.text ?? "", ctx);
+    const bundled = run(() => call(ctx.rk as Record<string, (x: unknown) => unknown>));
+    const mod = (await import(src(file))) as Record<string, (x: unknown) => unknown>;
+    expect(bundled.length).toBeGreaterThan(0);
+    expect(bundled).toEqual(run(() => call(mod)));
+    for (const i of bundled) expect(i.message).not.toBe("Invalid input");
   });
 });
 

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { type Codebook, CodingSchema } from "../core/schemas.js";
+import * as z from "../core/zod.js";
 
 /**
  * The JSON Schema {@link toJsonSchema} returns (plain JSON).
@@ -26,8 +26,10 @@ export interface CodebookJsonSchema {
  */
 export function toJsonSchema(codebook: Codebook): CodebookJsonSchema {
   const ids = codebook.codes.map((c) => c.id) as [string, ...string[]];
-  const schema = CodingSchema.extend({
-    codeId: z.enum(ids).describe(`A code id of codebook ${codebook.id} ${codebook.version}`),
+  const schema = z.extend(CodingSchema, {
+    codeId: z.enum(ids).register(z.globalRegistry, {
+      description: `A code id of codebook ${codebook.id} ${codebook.version}`,
+    }),
   });
   const json = z.toJSONSchema(schema, { target: "draft-2020-12" }) as Record<string, unknown>;
   return {

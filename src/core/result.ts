@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { type Issue, ValidationError } from "./errors.js";
 
 /**
@@ -22,7 +22,7 @@ export function fromZodIssues(
  * whose issues carry zod-style paths; `safeParse` returns a {@link SafeParseResult}.
  * @internal
  */
-export function parsers<S extends z.ZodType>(schema: S) {
+export function parsers<S extends z.ZodMiniType>(schema: S) {
   const safeParse = (input: unknown): SafeParseResult<z.infer<S>> => {
     const r = schema.safeParse(input);
     if (r.success) return { success: true, data: r.data as z.infer<S> };

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "./zod.js";
 
 /**
  * The role a speaker plays in a session. Speaker *names* ("Dr Lee", "T", "COUNSELLOR") map to roles
@@ -14,7 +14,15 @@ export const MetadataSchema = z.record(z.string(), z.unknown());
 /** @category Data model */
 export type Metadata = z.infer<typeof MetadataSchema>;
 
-const nonNegative = z.number().finite().nonnegative();
+// zod/mini (see ./zod.ts): `z.number().check(z.int())` is what `z.number().int()` of zod's method API
+// builds, and a zod number rejects NaN and ±Infinity by itself. Schemas are immutable, so one can
+// serve several fields.
+const nonEmpty = z.string().check(z.minLength(1));
+const nonNegative = z.number().check(z.nonnegative());
+/** An integer ≥ 0 (an index or a character offset). */
+const count = z.number().check(z.int(), z.nonnegative());
+/** A number in [0, 1] (a confidence). */
+const unit = z.number().check(z.gte(0), z.lte(1));
 
 /**
  * One turn of talk (or one thought unit of it).
@@ -23,20 +31,22 @@ const nonNegative = z.number().finite().nonnegative();
  */
 export const UtteranceSchema = z
   .object({
-    id: z.string().min(1),
-    session: z.string().min(1),
-    index: z.number().int().nonnegative(),
+    id: nonEmpty,
+    session: nonEmpty,
+    index: count,
     speaker: z.string(),
     role: SpeakerRoleSchema,
     text: z.string(),
-    start: nonNegative.optional(),
-    end: nonNegative.optional(),
-    metadata: MetadataSchema.optional(),
+    start: z.optional(nonNegative),
+    end: z.optional(nonNegative),
+    metadata: z.optional(MetadataSchema),
   })
-  .refine((u) => u.start === undefined || u.end === undefined || u.end >= u.start, {
-    message: "end must not be before start",
-    path: ["end"],
-  });
+  .check(
+    z.refine((u) => u.start === undefined || u.end === undefined || u.end >= u.start, {
+      message: "end must not be before start",
+      path: ["end"],
+    }),
+  );
 /** @category Data model */
 export type Utterance = z.infer<typeof UtteranceSchema>;
 
@@ -45,32 +55,32 @@ export type Utterance = z.infer<typeof UtteranceSchema>;
  * @category Data model
  */
 export const TranscriptSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmpty,
   utterances: z.array(UtteranceSchema),
-  metadata: MetadataSchema.optional(),
+  metadata: z.optional(MetadataSchema),
 });
 /** @category Data model */
 export type Transcript = z.infer<typeof TranscriptSchema>;
 
 /** A half-open character span `[start, end)` of an utterance's text that supported a code. @category Data model */
 export const SpanSchema = z.object({
-  start: z.number().int().nonnegative(),
-  end: z.number().int().nonnegative(),
+  start: count,
+  end: count,
   /** What the span matched (a cue id or phrase), never the utterance text itself. */
-  cue: z.string().optional(),
+  cue: z.optional(z.string()),
 });
 /** @category Data model */
 export type Span = z.infer<typeof SpanSchema>;
 
 /** A named feature and its weight in a decision. @category Data model */
-export const FeatureWeightSchema = z.object({ name: z.string(), weight: z.number().finite() });
+export const FeatureWeightSchema = z.object({ name: z.string(), weight: z.number() });
 /** @category Data model */
 export type FeatureWeight = z.infer<typeof FeatureWeightSchema>;
 
 /** Why a code was given: character spans of cues, and/or the features that weighed most. @category Data model */
 export const EvidenceSchema = z.object({
-  spans: z.array(SpanSchema).optional(),
-  features: z.array(FeatureWeightSchema).optional(),
+  spans: z.optional(z.array(SpanSchema)),
+  features: z.optional(z.array(FeatureWeightSchema)),
 });
 /** @category Data model */
 export type Evidence = z.infer<typeof EvidenceSchema>;
@@ -81,21 +91,19 @@ export type Evidence = z.infer<typeof EvidenceSchema>;
  * @category Data model
  */
 export const CodingSchema = z.object({
-  utteranceId: z.string().min(1),
-  codeId: z.string().min(1),
-  confidence: z.number().min(0).max(1),
-  source: z.string().min(1),
-  evidence: EvidenceSchema.optional(),
+  utteranceId: nonEmpty,
+  codeId: nonEmpty,
+  confidence: unit,
+  source: nonEmpty,
+  evidence: z.optional(EvidenceSchema),
   /** A second behaviour the utterance carries (coding manual §4); scores count it only on request. */
-  secondary: z
-    .object({ codeId: z.string().min(1), confidence: z.number().min(0).max(1) })
-    .optional(),
+  secondary: z.optional(z.object({ codeId: nonEmpty, confidence: unit })),
 });
 /** @category Data model */
 export type Coding = z.infer<typeof CodingSchema>;
 
 /** A reference to a codebook by id and version. @category Data model */
-export const CodebookRefSchema = z.object({ id: z.string().min(1), version: z.string().min(1) });
+export const CodebookRefSchema = z.object({ id: nonEmpty, version: nonEmpty });
 /** @category Data model */
 export type CodebookRef = z.infer<typeof CodebookRefSchema>;
 
@@ -126,12 +134,12 @@ export type Valence = z.infer<typeof ValenceSchema>;
  * @category Codebooks
  */
 export const CrosswalkSchema = z.object({
-  "miti-4.2.1": z.array(z.string()).optional(),
-  "misc-2.5": z.array(z.string()).optional(),
-  annomi: z.array(z.string()).optional(),
-  rapport: z.array(z.string()).optional(),
-  esconv: z.array(z.string()).optional(),
-  note: z.string().optional(),
+  "miti-4.2.1": z.optional(z.array(z.string())),
+  "misc-2.5": z.optional(z.array(z.string())),
+  annomi: z.optional(z.array(z.string())),
+  rapport: z.optional(z.array(z.string())),
+  esconv: z.optional(z.array(z.string())),
+  note: z.optional(z.string()),
 });
 /** @category Codebooks */
 export type Crosswalk = z.infer<typeof CrosswalkSchema>;
@@ -144,16 +152,12 @@ export type Crosswalk = z.infer<typeof CrosswalkSchema>;
  */
 export const MAX_CUE_WEIGHT = 1000;
 
-const CueWeightSchema = z
-  .number()
-  .finite()
-  .min(-MAX_CUE_WEIGHT, {
-    message: `a cue weight must be between -${MAX_CUE_WEIGHT} and ${MAX_CUE_WEIGHT}`,
-  })
-  .max(MAX_CUE_WEIGHT, {
-    message: `a cue weight must be between -${MAX_CUE_WEIGHT} and ${MAX_CUE_WEIGHT}`,
-  })
-  .optional();
+const cueWeightRange = {
+  message: `a cue weight must be between -${MAX_CUE_WEIGHT} and ${MAX_CUE_WEIGHT}`,
+};
+const CueWeightSchema = z.optional(
+  z.number().check(z.gte(-MAX_CUE_WEIGHT, cueWeightRange), z.lte(MAX_CUE_WEIGHT, cueWeightRange)),
+);
 
 /**
  * A cue for the rules classifier, declared as data. Every matcher runs in time linear in the input:
@@ -177,13 +181,13 @@ const CueWeightSchema = z
 export const CueSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("phrase"),
-    phrases: z.array(z.string().min(1)).min(1),
-    at: z.enum(["start", "end", "anywhere"]).optional(),
+    phrases: z.array(nonEmpty).check(z.minLength(1)),
+    at: z.optional(z.enum(["start", "end", "anywhere"])),
     weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("tokens"),
-    pattern: z.array(z.string().min(1)).min(1),
+    pattern: z.array(nonEmpty).check(z.minLength(1)),
     weight: CueWeightSchema,
   }),
   z.object({
@@ -194,18 +198,18 @@ export const CueSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("pronoun"),
     person: z.enum(["first", "second"]),
-    min: z.number().int().positive().optional(),
+    min: z.optional(z.number().check(z.int(), z.positive())),
     weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("mirroring"),
-    min: z.number().min(0).max(1),
+    min: unit,
     weight: CueWeightSchema,
   }),
   z.object({
     kind: z.literal("length"),
-    min: z.number().int().nonnegative().optional(),
-    max: z.number().int().nonnegative().optional(),
+    min: z.optional(count),
+    max: z.optional(count),
     weight: CueWeightSchema,
   }),
 ]);
@@ -217,19 +221,19 @@ export type Cue = z.infer<typeof CueSchema>;
  * @category Codebooks
  */
 export const CodeSchema = z.object({
-  id: z.string().min(1),
-  label: z.string().min(1),
-  definition: z.string().min(1),
-  include: z.array(z.string()).default([]),
-  exclude: z.array(z.string()).default([]),
-  examples: z.array(z.string().min(1)).min(3),
-  counterExamples: z.array(z.string().min(1)).min(2),
+  id: nonEmpty,
+  label: nonEmpty,
+  definition: nonEmpty,
+  include: z._default(z.array(z.string()), []),
+  exclude: z._default(z.array(z.string()), []),
+  examples: z.array(nonEmpty).check(z.minLength(3)),
+  counterExamples: z.array(nonEmpty).check(z.minLength(2)),
   /** The speaker role this code applies to; `any` for codes that apply to every speaker. */
   role: z.enum(["therapist", "client", "other", "any"]),
-  parent: z.string().min(1).optional(),
+  parent: z.optional(nonEmpty),
   valence: ValenceSchema,
-  crosswalk: CrosswalkSchema.optional(),
-  cues: z.array(CueSchema).optional(),
+  crosswalk: z.optional(CrosswalkSchema),
+  cues: z.optional(z.array(CueSchema)),
 });
 /** The code as written by an author (defaults not yet applied). @category Codebooks */
 export type CodeInput = z.input<typeof CodeSchema>;
@@ -241,12 +245,12 @@ export type Code = z.infer<typeof CodeSchema>;
  * @category Codebooks
  */
 export const GlobalScaleSchema = z.object({
-  id: z.string().min(1),
-  label: z.string().min(1),
-  definition: z.string().min(1),
-  min: z.number().int(),
-  max: z.number().int(),
-  anchors: z.record(z.string(), z.string()).optional(),
+  id: nonEmpty,
+  label: nonEmpty,
+  definition: nonEmpty,
+  min: z.number().check(z.int()),
+  max: z.number().check(z.int()),
+  anchors: z.optional(z.record(z.string(), z.string())),
 });
 /** @category Codebooks */
 export type GlobalScale = z.infer<typeof GlobalScaleSchema>;
@@ -256,13 +260,13 @@ export type GlobalScale = z.infer<typeof GlobalScaleSchema>;
  * @category Codebooks
  */
 export const CodebookSchema = z.object({
-  id: z.string().min(1),
-  version: z.string().min(1),
-  label: z.string().min(1),
-  description: z.string().optional(),
-  source: z.string().optional(),
-  codes: z.array(CodeSchema).min(1),
-  globals: z.array(GlobalScaleSchema).optional(),
+  id: nonEmpty,
+  version: nonEmpty,
+  label: nonEmpty,
+  description: z.optional(z.string()),
+  source: z.optional(z.string()),
+  codes: z.array(CodeSchema).check(z.minLength(1)),
+  globals: z.optional(z.array(GlobalScaleSchema)),
 });
 /** @category Codebooks */
 export type Codebook = z.infer<typeof CodebookSchema>;

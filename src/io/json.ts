@@ -8,6 +8,7 @@ import {
   type Utterance,
   UtteranceSchema,
 } from "../core/schemas.js";
+import * as z from "../core/zod.js";
 import { jsonDepthLocation, jsonErrorLocation, MAX_JSON_DEPTH } from "./_json-locate.js";
 import {
   groupSessions,
@@ -23,6 +24,9 @@ import {
   utf8Over,
 } from "./_shared.js";
 import { type MappedRow, RowError } from "./csv.js";
+
+/** The `codings` array of a coded transcript. */
+const CodingsSchema = z.array(CodingSchema);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -160,7 +164,7 @@ export function readJson(text: string, options: ReadOptions = {}): ReadResult {
     }
     transcripts.push(r.data);
     if (rawCodings !== undefined) {
-      const c = CodingSchema.array().safeParse(rawCodings);
+      const c = CodingsSchema.safeParse(rawCodings);
       if (!c.success) {
         for (const i of fromZodIssues(c.error.issues, [...at, "codings"]))
           issues.push(file === undefined ? i : { ...i, file });

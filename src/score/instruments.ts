@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { type Issue, ScoreInputError } from "../core/errors.js";
+import * as z from "../core/zod.js";
 
 /**
  * A cut-off on a scale's sum: `atOrBelow`, `below`, `atOrAbove` or `above` `value` raises a flag.
@@ -61,52 +61,53 @@ export interface Instrument {
 export type InstrumentInput = Pick<Instrument, "id" | "items" | "range"> &
   Partial<Omit<Instrument, "id" | "items" | "range">>;
 
-const finite = z.number().finite();
-const InstrumentSchema = z
-  .object({
-    id: z.string().min(1),
-    label: z.string().min(1).optional(),
-    items: z.number().int().positive(),
-    range: z.object({ min: finite, max: finite }),
-    subscales: z.record(z.string(), z.array(z.number().int())).optional(),
-    reverse: z.array(z.number().int()).optional(),
-    missing: z
-      .discriminatedUnion("rule", [
-        z.object({ rule: z.literal("none") }),
-        z.object({
-          rule: z.literal("prorate"),
-          maxMissing: z.number().int().nonnegative(),
-          maxMissingPerSubscale: z.number().int().nonnegative().optional(),
-        }),
-      ])
-      .optional(),
-    cutoffs: z
-      .array(
-        z.object({
-          id: z.string().min(1),
-          scale: z.string().min(1),
-          when: z.enum(["atOrBelow", "below", "atOrAbove", "above"]),
-          value: finite,
-          label: z.string(),
-        }),
-      )
-      .optional(),
-    norms: z
-      .record(
-        z.string(),
-        z.object({
-          mean: finite,
-          sd: finite.positive(),
-          n: z.number().int().positive().optional(),
-          source: z.string().optional(),
-        }),
-      )
-      .optional(),
-    reliability: z.record(z.string(), z.number().min(0).max(1)).optional(),
-    source: z.string().optional(),
-    itemText: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
+// A zod number is finite: it rejects NaN and ±Infinity.
+const finite = z.number();
+const nonEmpty = z.string().check(z.minLength(1));
+const integer = z.number().check(z.int());
+const InstrumentSchema = z.strictObject({
+  id: nonEmpty,
+  label: z.optional(nonEmpty),
+  items: z.number().check(z.int(), z.positive()),
+  range: z.object({ min: finite, max: finite }),
+  subscales: z.optional(z.record(z.string(), z.array(integer))),
+  reverse: z.optional(z.array(integer)),
+  missing: z.optional(
+    z.discriminatedUnion("rule", [
+      z.object({ rule: z.literal("none") }),
+      z.object({
+        rule: z.literal("prorate"),
+        maxMissing: z.number().check(z.int(), z.nonnegative()),
+        maxMissingPerSubscale: z.optional(z.number().check(z.int(), z.nonnegative())),
+      }),
+    ]),
+  ),
+  cutoffs: z.optional(
+    z.array(
+      z.object({
+        id: nonEmpty,
+        scale: nonEmpty,
+        when: z.enum(["atOrBelow", "below", "atOrAbove", "above"]),
+        value: finite,
+        label: z.string(),
+      }),
+    ),
+  ),
+  norms: z.optional(
+    z.record(
+      z.string(),
+      z.object({
+        mean: finite,
+        sd: z.number().check(z.positive()),
+        n: z.optional(z.number().check(z.int(), z.positive())),
+        source: z.optional(z.string()),
+      }),
+    ),
+  ),
+  reliability: z.optional(z.record(z.string(), z.number().check(z.gte(0), z.lte(1)))),
+  source: z.optional(z.string()),
+  itemText: z.optional(z.record(z.string(), z.string())),
+});
 
 /**
  * Validates a scoring key and fills defaults (no subscales, no reverse keys, no missing answers

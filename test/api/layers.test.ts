@@ -14,7 +14,9 @@
  * A folder may import any folder of a lower tier, never one of its own tier or above. The root
  * entry (src/index.ts) is browser-safe and does not carry the model: it may import tiers 0–4 except
  * model. `node:` modules (and Node's built-ins by their bare names) are imported only in node/ and
- * cli/, and citty only in cli/. Type-only imports count: a type from a higher layer ties the lower
+ * cli/, and citty only in cli/. zod is imported as `zod/mini` only (through src/core/zod.ts, which
+ * also loads zod's English messages): the method API of `zod` cannot be tree-shaken and would
+ * triple a browser bundle. Type-only imports count: a type from a higher layer ties the lower
  * one to it just the same. A new folder under src/ fails this test until it is given a tier here.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -137,6 +139,10 @@ function violations(file: string, text: string): string[] {
     const pkg = s.startsWith("@") ? s.split("/").slice(0, 2).join("/") : s.split("/")[0];
     const only = pkg === undefined ? undefined : PACKAGE_FOLDERS[pkg];
     if (only && !only.has(from)) out.push(`${where(i)}: ${from}/ imports ${s}`);
+    const zodLocale =
+      s === "zod/v4/locales/en.js" && relative(SRC, file) === join("core", "zod.ts");
+    if (pkg === "zod" && s !== "zod/mini" && !zodLocale)
+      out.push(`${where(i)}: imports ${s} (zod only as zod/mini, through core/zod.ts)`);
   }
   return out;
 }
@@ -168,5 +174,7 @@ describe("layer graph", () => {
     expect(violations(at("node/x.ts"), 'import { x } from "../cli/main.js";')).toHaveLength(1);
     expect(violations(at("cli/x.ts"), 'import { x } from "../node/files.js";')).toEqual([]);
     expect(violations(at("score/x.ts"), 'import { defineCommand } from "citty";')).toHaveLength(1);
+    expect(violations(at("core/x.ts"), 'import { z } from "zod";')).toHaveLength(1);
+    expect(violations(at("core/x.ts"), 'import type * as z from "zod/mini";')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { ClassifierError } from "../../core/errors.js";
 import type { Codebook, Utterance } from "../../core/schemas.js";
+import * as z from "../../core/zod.js";
 import {
   type AsyncClassifier,
   type ClassifyOptions,
@@ -133,7 +133,7 @@ export interface LlmClassifier extends AsyncClassifier {
 export const LlmAnswerItemSchema = z.object({
   id: z.string(),
   code: z.string(),
-  confidence: z.number().min(0).max(1).optional(),
+  confidence: z.optional(z.number().check(z.gte(0), z.lte(1))),
 });
 
 function clip(s: string, n: number): string {

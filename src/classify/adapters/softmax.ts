@@ -1,8 +1,8 @@
-import { z } from "zod";
 import { mulberry32 } from "../../_internal/random.js";
 import { ModelError } from "../../core/errors.js";
 import { fromZodIssues } from "../../core/result.js";
 import type { CodebookRef } from "../../core/schemas.js";
+import * as z from "../../core/zod.js";
 
 /**
  * A dense multinomial logistic-regression (softmax) head: `p = softmax(W · standardise(x) + b)`.
@@ -92,20 +92,22 @@ export interface SoftmaxTrainOptions {
   readonly batchSize?: number;
 }
 
-const finite = z.number().finite();
+// A zod number is finite: it rejects NaN and ±Infinity.
+const finite = z.number();
+const nonEmpty = z.string().check(z.minLength(1));
 
 /** The zod schema of a {@link SoftmaxHead} (shapes checked after parsing). @category Adapters */
 export const SoftmaxHeadSchema = z.object({
   format: z.literal("rapportkit-softmax-head"),
   version: z.literal(1),
-  codebook: z.object({ id: z.string().min(1), version: z.string().min(1) }),
-  codes: z.array(z.string().min(1)).min(1),
-  dim: z.number().int().positive(),
+  codebook: z.object({ id: nonEmpty, version: nonEmpty }),
+  codes: z.array(nonEmpty).check(z.minLength(1)),
+  dim: z.number().check(z.int(), z.positive()),
   mean: z.array(finite),
-  scale: z.array(finite.positive()),
+  scale: z.array(z.number().check(z.positive())),
   weights: z.array(z.array(finite)),
   bias: z.array(finite),
-  inputs: z.enum(["utterance", "utterance+context"]).optional(),
+  inputs: z.optional(z.enum(["utterance", "utterance+context"])),
 });
 
 /**

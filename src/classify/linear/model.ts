@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { type Issue, ModelError } from "../../core/errors.js";
 import type { SafeParseResult } from "../../core/result.js";
 import { CodebookRefSchema } from "../../core/schemas.js";
+import * as z from "../../core/zod.js";
 
 /** The format tag of a linear model file. @category Linear model */
 export const LINEAR_MODEL_FORMAT = "rapportkit/linear@1";
@@ -14,14 +14,17 @@ export const LINEAR_MODEL_FORMAT = "rapportkit/linear@1";
  * @category Linear model
  */
 export const LinearLabelSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   role: z.enum(["therapist", "client", "other"]),
-  parent: z.string().min(1).optional(),
+  parent: z.optional(z.string().check(z.minLength(1))),
 });
 /** @category Linear model */
 export type LinearLabel = z.infer<typeof LinearLabelSchema>;
 
-const finite = z.number().finite();
+// A zod number is finite: it rejects NaN and ±Infinity.
+const finite = z.number();
+const positive = z.number().check(z.positive());
+const atLeastOne = z.number().check(z.int(), z.gte(1));
 
 /**
  * A linear (multinomial logistic regression) model as plain JSON. Weights are stored quantised:
@@ -32,84 +35,86 @@ export const LinearModelSchema = z
   .object({
     format: z.literal(LINEAR_MODEL_FORMAT),
     codebook: CodebookRefSchema,
-    labels: z.array(LinearLabelSchema).min(1),
+    labels: z.array(LinearLabelSchema).check(z.minLength(1)),
     /** The code given, with confidence 1, to utterances of a role that has no labels. */
-    fallback: z.record(z.string(), z.string().min(1)).optional(),
+    fallback: z.optional(z.record(z.string(), z.string().check(z.minLength(1)))),
     features: z.object({
       hash: z.literal("fnv1a32"),
-      charNgrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).nullable(),
+      charNgrams: z.nullable(z.tuple([atLeastOne, atLeastOne])),
       wordBigrams: z.boolean(),
       contextWords: z.boolean(),
-      sameRoleWords: z.boolean().optional(),
+      sameRoleWords: z.optional(z.boolean()),
       /** Whether the position in the session is a feature (absent: true). */
-      position: z.boolean().optional(),
-      maxCharWord: z.number().int().positive(),
+      position: z.optional(z.boolean()),
+      maxCharWord: z.number().check(z.int(), z.positive()),
       /** Whether the previous codes (as predicted, in order) are features. */
       contextCodes: z.boolean(),
       /**
        * The tagger whose tags (features `k:<tag>`) the model was trained with; the classifier
        * must be given a tagger of this name.
        */
-      tagger: z.string().min(1).optional(),
+      tagger: z.optional(z.string().check(z.minLength(1))),
     }),
     /** Feature names (see `extractFeatures`); their FNV-1a hashes key the weight rows. */
     vocabulary: z.array(z.string()),
-    weights: z.array(z.number().int()),
-    scale: finite.positive(),
+    weights: z.array(z.number().check(z.int())),
+    scale: positive,
     bias: z.array(finite),
     /**
      * Softmax temperature (calibration) per head: `<role>` for the top labels of a role,
      * `<role>/<parent id>` for the children of a label; 1 when absent.
      */
-    temperature: z.record(z.string(), finite.positive()),
+    temperature: z.record(z.string(), positive),
     /** How the model was trained (free-form, JSON). */
-    training: z.record(z.string(), z.unknown()).optional(),
+    training: z.optional(z.record(z.string(), z.unknown())),
   })
-  .superRefine((m, ctx) => {
-    const K = m.labels.length;
-    if (m.weights.length !== m.vocabulary.length * K) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["weights"],
-        message: `expected ${m.vocabulary.length * K} weights (vocabulary × labels), got ${m.weights.length}`,
-      });
-    }
-    if (m.bias.length !== K) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["bias"],
-        message: `expected ${K} biases (one per label), got ${m.bias.length}`,
-      });
-    }
-    const seen = new Set<string>();
-    m.labels.forEach((l, i) => {
-      if (seen.has(l.id))
+  .check(
+    z.superRefine((m, ctx) => {
+      const K = m.labels.length;
+      if (m.weights.length !== m.vocabulary.length * K) {
         ctx.addIssue({
           code: "custom",
-          path: ["labels", i, "id"],
-          message: "duplicate label id",
+          path: ["weights"],
+          message: `expected ${m.vocabulary.length * K} weights (vocabulary × labels), got ${m.weights.length}`,
         });
-      seen.add(l.id);
-    });
-    const byId = new Map(m.labels.map((l) => [l.id, l] as const));
-    m.labels.forEach((l, i) => {
-      if (l.parent === undefined) return;
-      const p = byId.get(l.parent);
-      if (!p || p.parent !== undefined || p.role !== l.role)
+      }
+      if (m.bias.length !== K) {
         ctx.addIssue({
           code: "custom",
-          path: ["labels", i, "parent"],
-          message: "the parent must be a top label (no parent of its own) of the same role",
+          path: ["bias"],
+          message: `expected ${K} biases (one per label), got ${m.bias.length}`,
         });
-    });
-    const cg = m.features.charNgrams;
-    if (cg && cg[0] > cg[1])
-      ctx.addIssue({
-        code: "custom",
-        path: ["features", "charNgrams"],
-        message: "the smallest n must not exceed the largest",
+      }
+      const seen = new Set<string>();
+      m.labels.forEach((l, i) => {
+        if (seen.has(l.id))
+          ctx.addIssue({
+            code: "custom",
+            path: ["labels", i, "id"],
+            message: "duplicate label id",
+          });
+        seen.add(l.id);
       });
-  });
+      const byId = new Map(m.labels.map((l) => [l.id, l] as const));
+      m.labels.forEach((l, i) => {
+        if (l.parent === undefined) return;
+        const p = byId.get(l.parent);
+        if (!p || p.parent !== undefined || p.role !== l.role)
+          ctx.addIssue({
+            code: "custom",
+            path: ["labels", i, "parent"],
+            message: "the parent must be a top label (no parent of its own) of the same role",
+          });
+      });
+      const cg = m.features.charNgrams;
+      if (cg && cg[0] > cg[1])
+        ctx.addIssue({
+          code: "custom",
+          path: ["features", "charNgrams"],
+          message: "the smallest n must not exceed the largest",
+        });
+    }),
+  );
 /** @category Linear model */
 export type LinearModel = z.infer<typeof LinearModelSchema>;
 

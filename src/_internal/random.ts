@@ -1,6 +1,7 @@
 /**
  * Seeded pseudo-random numbers shared by the layers that resample or shuffle (agreement's
- * bootstrap, the softmax head's training). Private: not exported from `src/index.ts`.
+ * bootstrap, the softmax head's and the linear model's training). Private: not exported from
+ * `src/index.ts`.
  * @module
  */
 

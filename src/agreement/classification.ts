@@ -1,4 +1,6 @@
+import { type ClassMetrics, classificationMetrics } from "../core/classification-metrics.js";
 import { AgreementInputError } from "../core/errors.js";
+import type { Stat } from "../core/stat.js";
 import { encodeMatrix, MAX_DENSE_CATEGORIES } from "./_matrix.js";
 import type { Categories, Rating } from "./types.js";
 
@@ -26,8 +28,18 @@ export interface PrfScores {
   readonly f1: number;
 }
 
-/** One label's scores in a {@link ClassificationReport}. @category Agreement */
-export interface ClassScores extends PrfScores {
+/**
+ * One label's scores in a {@link ClassificationReport}. A ratio that would be 0/0 is `null`, and
+ * listed in the report's `undefinedRatios`.
+ * @category Agreement
+ */
+export interface ClassScores {
+  /** tp / predicted; `null` when the label was never predicted. */
+  readonly precision: number | null;
+  /** tp / support; `null` when the label is not among the gold labels. */
+  readonly recall: number | null;
+  /** 2tp / (support + predicted); `null` when the label is in neither (a declared, unused label). */
+  readonly f1: number | null;
   /** Items whose gold label is this one. */
   readonly support: number;
   /** Items predicted as this one. */
@@ -54,7 +66,10 @@ export interface ClassificationReport {
   readonly nUsed: number;
   /** Pairs left out because the gold or the predicted label was missing. */
   readonly nDroppedMissing: number;
-  /** The 0/0 ratios that were reported as 0, e.g. `"precision of x"` (scikit-learn's zero_division=0). */
+  /**
+   * The per-class ratios that are 0/0 and so `null`, e.g. `"precision of x"` (x was never
+   * predicted), `"recall of x"` (x is not among the gold labels), `"f1 of x"` (neither).
+   */
   readonly undefinedRatios: readonly string[];
 }
 
@@ -162,12 +177,13 @@ export function confusionMatrix(
  * `confusion_matrix`.
  *
  * Per label k with tp_k true positives, support s_k (gold count) and p_k (predicted count):
- * precision_k = tp_k / p_k, recall_k = tp_k / s_k, F1_k = 2 P R / (P + R). A 0/0 ratio is reported
- * as 0 (scikit-learn's `zero_division=0`) and listed in `undefinedRatios`; F1 is computed after that
- * substitution and is 0 when P + R = 0. Macro: unweighted mean over all labels (F1 is the mean of
- * the per-class F1, not the F1 of macro P and R). Weighted: mean weighted by support. Micro: from
- * the summed counts. Accuracy: share of pairs that agree. Pairs missing either label are left out
- * and counted in `nDroppedMissing`.
+ * precision_k = tp_k / p_k, recall_k = tp_k / s_k, F1_k = 2 tp_k / (s_k + p_k) (= 2 P R / (P + R)).
+ * A 0/0 ratio is `null` and listed in `undefinedRatios`: precision of a label never predicted,
+ * recall of a label not among the gold labels, F1 of a label in neither. Macro: unweighted mean
+ * over all labels (F1 is the mean of the per-class F1, not the F1 of macro P and R). Weighted: mean
+ * weighted by support. In both means a `null` counts as 0, as scikit-learn's `zero_division=0`
+ * does, so the averages are scikit-learn's. Micro: from the summed counts. Accuracy: share of pairs
+ * that agree. Pairs missing either label are left out and counted in `nDroppedMissing`.
  *
  * Reference: Pedregosa, F., et al. (2011). Scikit-learn: Machine learning in Python. *JMLR*, 12,
  * 2825–2830 (version 1.2.1 semantics); Sokolova, M., & Lapalme, G. (2009). A systematic analysis of
@@ -182,6 +198,7 @@ export function confusionMatrix(
  * const r = classificationReport(["a", "a", "b", "c"], ["a", "b", "b", "b"]);
  * r.accuracy;        // => 0.5
  * r.perClass.b;      // => { precision: 0.3333333333333333, recall: 1, f1: 0.5, support: 1, predicted: 3 }
+ * r.perClass.c;      // => { precision: null, recall: 0, f1: 0, support: 1, predicted: 0 }
  * r.macro.f1;        // => 0.38888888888888884
  * r.undefinedRatios; // => ["precision of c"]
  * @category Agreement
@@ -192,49 +209,32 @@ export function classificationReport(
   options: ClassificationOptions = {},
 ): ClassificationReport {
   const e = encodePairs("classificationReport", gold, pred, options.labels);
-  const { confusion, used, tp: tps, support: supports, predicted: preds } = tallies(e);
+  const { confusion, used, tp, support, predicted } = tallies(e);
   if (used === 0)
     throw new AgreementInputError(
       "classificationReport: no pair has both a gold and a predicted label",
     );
-  const L = e.categories.length;
+  const m = classificationMetrics(tp, support, predicted);
   // Null prototype: a label named `__proto__` or `constructor` is a key like any other.
   const perClass: Record<string, ClassScores> = Object.create(null);
   const undefinedRatios: string[] = [];
-  let tpAll = 0;
-  let macroP = 0;
-  let macroR = 0;
-  let macroF = 0;
-  let wP = 0;
-  let wR = 0;
-  let wF = 0;
-  for (let k = 0; k < L; k++) {
+  m.perClass.forEach((c, k) => {
     const label = String(e.categories[k]);
-    const tp = tps[k] as number;
-    const support = supports[k] as number;
-    const predicted = preds[k] as number;
-    let precision = 0;
-    let recall = 0;
-    if (predicted > 0) precision = tp / predicted;
-    else undefinedRatios.push(`precision of ${label}`);
-    if (support > 0) recall = tp / support;
-    else undefinedRatios.push(`recall of ${label}`);
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    perClass[label] = { precision, recall, f1, support, predicted };
-    tpAll += tp;
-    macroP += precision;
-    macroR += recall;
-    macroF += f1;
-    wP += precision * support;
-    wR += recall * support;
-    wF += f1 * support;
-  }
-  const micro = tpAll / used;
+    for (const name of ["precision", "recall", "f1"] as const)
+      if (c[name].value === null) undefinedRatios.push(`${name} of ${label}`);
+    perClass[label] = {
+      precision: c.precision.value,
+      recall: c.recall.value,
+      f1: c.f1.value,
+      support: support[k] as number,
+      predicted: predicted[k] as number,
+    };
+  });
   return {
-    accuracy: tpAll / used,
-    macro: { precision: macroP / L, recall: macroR / L, f1: macroF / L },
-    micro: { precision: micro, recall: micro, f1: micro },
-    weighted: { precision: wP / used, recall: wR / used, f1: wF / used },
+    accuracy: known(m.accuracy),
+    macro: scores(m.macro),
+    micro: scores(m.micro),
+    weighted: scores(m.weighted),
     perClass,
     confusion,
     nUsed: used,
@@ -242,3 +242,15 @@ export function classificationReport(
     undefinedRatios,
   };
 }
+
+/** An average or accuracy: defined whenever a pair is used, as it is here. */
+function known(s: Stat): number {
+  if (s.value === null) throw new Error(`classificationReport: ${s.reason}`);
+  return s.value;
+}
+
+const scores = (a: ClassMetrics): PrfScores => ({
+  precision: known(a.precision),
+  recall: known(a.recall),
+  f1: known(a.f1),
+});

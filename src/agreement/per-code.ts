@@ -1,3 +1,4 @@
+import { classMetrics } from "../core/classification-metrics.js";
 import { AgreementInputError } from "../core/errors.js";
 import type { Coding } from "../core/schemas.js";
 import { type IntervalMethod, type PairStat, pairStatistics } from "./_pairs.js";
@@ -9,11 +10,18 @@ import type { Coefficient } from "./types.js";
 export interface CodeAgreement {
   /** Cohen's kappa of the binary "this code / any other" ratings. */
   readonly kappa: Coefficient;
-  /** Of the items the second side gave this code, the share the first side also did. */
-  readonly precision: number;
-  /** Of the items the first side gave this code, the share the second side also did. */
-  readonly recall: number;
-  readonly f1: number;
+  /**
+   * Of the items the second side gave this code, the share the first side also did; `null` (0/0)
+   * when the second side never gave it.
+   */
+  readonly precision: number | null;
+  /**
+   * Of the items the first side gave this code, the share the second side also did; `null` (0/0)
+   * when the first side never gave it.
+   */
+  readonly recall: number | null;
+  /** 2tp / (support + predicted); `null` (0/0) when neither side gave the code (a declared, unused label). */
+  readonly f1: number | null;
   /** Items the first side gave this code. */
   readonly support: number;
   /** Items the second side gave this code. */
@@ -177,14 +185,12 @@ function perCodeOf(
     const s = support.get(label) ?? 0;
     const p = predicted.get(label) ?? 0;
     const t = tp.get(label) ?? 0;
-    const precision = p > 0 ? t / p : 0;
-    const recall = s > 0 ? t / s : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    const m = classMetrics(t, s, p, "code");
     out[label] = {
       kappa: kappas[k] as Coefficient,
-      precision,
-      recall,
-      f1,
+      precision: m.precision.value,
+      recall: m.recall.value,
+      f1: m.f1.value,
       support: s,
       predicted: p,
     };
@@ -199,7 +205,8 @@ function perCodeOf(
  * classifier (second), at any level of a code hierarchy through `mapLabel`.
  *
  * The binary kappa of a label is undefined (value `null`) when neither or both sides gave it to
- * every item. Precision/recall 0/0 are 0, as in {@link classificationReport}.
+ * every item. A precision, recall or F1 that would be 0/0 is `null`, as in
+ * {@link classificationReport} (and the same numbers: both come from one implementation).
  *
  * References: Cohen (1960) for kappa; one-vs-rest reporting as in scikit-learn's
  * `classification_report`.

@@ -1,4 +1,5 @@
 import { findCode, rollUp } from "../codebook/hierarchy.js";
+import { type ClassMetrics, classificationMetrics } from "../core/classification-metrics.js";
 import type { Codebook, CodedTranscript, Coding } from "../core/schemas.js";
 import type { Stat } from "../core/stat.js";
 import type { AsyncClassifier, Classifier, Prediction, SyncClassifier } from "./types.js";
@@ -89,9 +90,6 @@ function mapper(options: EvaluateOptions): (code: string) => string {
     return r;
   };
 }
-
-const ratio = (num: number, den: number, reason: string): Stat =>
-  den > 0 ? { value: num / den } : { value: null, reason };
 
 /**
  * Scores predictions against gold codings: confusion matrix (rows gold, columns predicted),
@@ -199,57 +197,34 @@ function evaluatePredictions(
   const index = new Map(labels.map((l, k) => [l, k]));
   const K = labels.length;
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  const tp = new Array<number>(K).fill(0);
+  const support = new Array<number>(K).fill(0);
+  const predicted = new Array<number>(K).fill(0);
   for (const [g, p] of pairs) {
-    const row = confusion[index.get(g) as number] as number[];
-    const col = index.get(p) as number;
-    row[col] = (row[col] as number) + 1;
+    const gi = index.get(g) as number;
+    const pi = index.get(p) as number;
+    const row = confusion[gi] as number[];
+    row[pi] = (row[pi] as number) + 1;
+    support[gi] = (support[gi] as number) + 1;
+    predicted[pi] = (predicted[pi] as number) + 1;
+    if (gi === pi) tp[gi] = (tp[gi] as number) + 1;
   }
-  let correct = 0;
-  const perCode: CodeMetrics[] = labels.map((code, k) => {
-    const tp = (confusion[k] as number[])[k] as number;
-    correct += tp;
-    let support = 0;
-    let predicted = 0;
-    for (let j = 0; j < K; j++) {
-      support += (confusion[k] as number[])[j] as number;
-      predicted += (confusion[j] as number[])[k] as number;
-    }
-    const fp = predicted - tp;
-    const fn = support - tp;
-    return {
-      code,
-      precision: ratio(tp, predicted, "the code was never predicted"),
-      recall: ratio(tp, support, "the code does not occur in the gold codings"),
-      f1: ratio(
-        2 * tp,
-        2 * tp + fp + fn,
-        "the code occurs in neither the gold codings nor the predictions",
-      ),
-      support,
-      predicted,
-    };
-  });
-  const n = pairs.length;
-  const f1s = perCode.map((m) => m.f1.value ?? 0);
-  const macroF1 = ratio(
-    f1s.reduce((a, b) => a + b, 0),
-    K,
-    "no item has both a gold code and a prediction",
-  );
-  const weightedF1 = ratio(
-    perCode.reduce((a, m, k) => a + m.support * (f1s[k] as number), 0),
-    n,
-    "no item has both a gold code and a prediction",
-  );
+  const m = classificationMetrics(tp, support, predicted, "code");
+  const perCode: CodeMetrics[] = labels.map((code, k) => ({
+    code,
+    ...(m.perClass[k] as ClassMetrics),
+    support: support[k] as number,
+    predicted: predicted[k] as number,
+  }));
   return {
     depth: options.depth ?? null,
     labels,
     confusion,
     perCode,
-    accuracy: ratio(correct, n, "no item has both a gold code and a prediction"),
-    macroF1,
-    weightedF1,
-    matched: n,
+    accuracy: m.accuracy,
+    macroF1: m.macro.f1,
+    weightedF1: m.weighted.f1,
+    matched: pairs.length,
     goldWithoutPrediction,
     predictionWithoutGold,
     duplicateGold,

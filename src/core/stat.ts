@@ -22,3 +22,25 @@ export interface UndefinedStat {
   readonly value: null;
   readonly reason: string;
 }
+
+/** A defined statistic. @internal */
+export function defined(value: number): Stat {
+  return { value };
+}
+
+/** An undefined statistic. @internal */
+export function undefinedStat(reason: string): UndefinedStat {
+  return { value: null, reason };
+}
+
+/**
+ * `num / den` as a {@link Stat}, `scale` times the ratio (100 for a percentage); undefined, with
+ * `reason`, when `den` is 0 or the result is not finite. The one ratio of the library: scores,
+ * classifier evaluation and the classification metrics all use it.
+ * @internal
+ */
+export function ratio(num: number, den: number, reason: string, scale = 1): Stat {
+  if (den === 0 || !Number.isFinite(num) || !Number.isFinite(den)) return undefinedStat(reason);
+  const v = (num / den) * scale;
+  return Number.isFinite(v) ? { value: v } : undefinedStat(reason);
+}

@@ -5,11 +5,11 @@ import type { Issue } from "../core/errors.js";
 import { RapportkitError, ValidationError } from "../core/errors.js";
 import { safeParseUtterance } from "../core/parse.js";
 import type { Coding, Metadata, SpeakerRole, Utterance } from "../core/schemas.js";
+import type { Stat } from "../core/stat.js";
 import { makeUnit } from "../score/_session.js";
 import type { Flag, SessionFlags } from "../score/flags.js";
 import type { MitiSummary } from "../score/miti.js";
 import type { RapportProfile } from "../score/profile.js";
-import type { Stat } from "../score/stat.js";
 import type { SessionSummary } from "../score/summary.js";
 import {
   checkNudgeRules,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CodebookRef, SpeakerRole } from "../core/schemas.js";
+import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
   asksPermission,
   type MappingTarget,
@@ -44,7 +45,6 @@ import {
   type ProfileWeights,
   type RapportProfile,
 } from "../score/profile.js";
-import { defined, ratio, type Stat, undefinedStat } from "../score/stat.js";
 import { type CodeRate, endsCutOff, type PerRole, type SessionSummary } from "../score/summary.js";
 
 /**

@@ -4,12 +4,13 @@
  * browser-safe.
  * @module
  */
+
+export type { Stat as ScoreStat, UndefinedStat } from "../core/stat.js";
 export type { MappingTarget, SessionScoreOptions } from "./_session.js";
 export * from "./flags.js";
 export * from "./instruments.js";
 export * from "./mapping.js";
 export * from "./miti.js";
 export * from "./profile.js";
-export type { Stat as ScoreStat, UndefinedStat } from "./stat.js";
 export * from "./summary.js";
 export * from "./trend.js";

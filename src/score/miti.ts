@@ -1,5 +1,6 @@
 import { ScoreInputError } from "../core/errors.js";
 import type { CodedTranscript } from "../core/schemas.js";
+import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
   mapUnits,
   prepare,
@@ -8,7 +9,6 @@ import {
   unknownWarnings,
 } from "./_session.js";
 import { MITI_CODES, type MitiCode } from "./mapping.js";
-import { defined, ratio, type Stat, undefinedStat } from "./stat.js";
 
 /** MITI 4.2.1 global ratings, each 1–5 (Moyers, Manuel & Ernst 2015, *MITI 4.2.1*, global scores). @category Scores */
 export interface MitiGlobals {

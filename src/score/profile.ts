@@ -1,5 +1,6 @@
 import { type Issue, ScoreInputError } from "../core/errors.js";
 import type { CodedTranscript, SpeakerRole } from "../core/schemas.js";
+import { defined, type Stat, undefinedStat } from "../core/stat.js";
 import {
   mapUnits,
   prepare,
@@ -7,7 +8,6 @@ import {
   unknownWarnings,
   withAncestors,
 } from "./_session.js";
-import { defined, type Stat, undefinedStat } from "./stat.js";
 
 /** Bordin's three dimensions of the working alliance. @category Scores */
 export type AllianceDimension = "goal" | "task" | "bond";

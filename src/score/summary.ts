@@ -1,4 +1,5 @@
 import type { CodedTranscript, SpeakerRole } from "../core/schemas.js";
+import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
   mapUnits,
   prepare,
@@ -8,7 +9,6 @@ import {
   withAncestors,
 } from "./_session.js";
 import { BUILTIN_MAPPINGS } from "./mapping.js";
-import { defined, ratio, type Stat, undefinedStat } from "./stat.js";
 
 /** Counts and rates of one code on one role's utterances. @category Scores */
 export interface CodeRate {

@@ -1,5 +1,5 @@
 import { type Issue, ScoreInputError } from "../core/errors.js";
-import { defined, type Stat, undefinedStat } from "./stat.js";
+import { defined, type Stat, undefinedStat } from "../core/stat.js";
 
 /** A point of a series: a number, or a labelled value (e.g. a session id and an SRS total). @category Trends */
 export type TrendInput = number | { readonly label?: string; readonly value: number };

@@ -20,6 +20,7 @@ import {
   type TokenScratch,
   tokenize,
 } from "./tokenize.js";
+import { AUX_WORDS as AUX, WH_WORDS as WH } from "./words.js";
 
 /** The FNV-1a 32-bit offset basis, as a signed 32-bit integer. */
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -155,43 +156,13 @@ export class FeatureBuffer {
   }
 }
 
-const WH = new Set(["what", "how", "why", "when", "where", "who", "which", "whom", "whose"]);
-const AUX = new Set([
-  "do",
-  "does",
-  "did",
-  "is",
-  "are",
-  "was",
-  "were",
-  "am",
-  "can",
-  "could",
-  "would",
-  "will",
-  "have",
-  "has",
-  "had",
-  "should",
-  "shall",
-  "may",
-  "might",
-  "must",
-  "don't",
-  "doesn't",
-  "didn't",
-  "isn't",
-  "aren't",
-  "wasn't",
-  "weren't",
-  "can't",
-  "couldn't",
-  "wouldn't",
-  "won't",
-  "haven't",
-  "hasn't",
-]);
-/** Function words left out of the overlap with the previous turn. */
+/**
+ * Function words left out of the overlap with the previous turn (the `ov:` features). Kept apart
+ * from the rules' `STOPWORDS` (classify/rules/lexicon.ts), which serves verbal mirroring and holds
+ * about twice as many words: the shipped linear models were trained with this list, and merging
+ * the two either way changes the predictions of the shipped classifiers
+ * (test/linear/golden-predictions.test.ts).
+ */
 const STOP = new Set(
   (
     "a an the and or but so if of to in on at for with from by as is are was were be been am " +

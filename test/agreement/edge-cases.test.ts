@@ -134,10 +134,25 @@ describe("undefined cases give null with a reason, never NaN or a misleading 0",
     expect(r.reason).toMatch(/distinct values/);
     expect(krippendorffAlpha(m, { level: "interval" }).value).toBeCloseTo(1, 6);
   });
-  it("sklearn's zero_division: a 0/0 precision is 0 and listed", () => {
+  it("a 0/0 precision is null and listed; the averages count it as 0 (sklearn's zero_division=0)", () => {
     const r = classificationReport(["a", "b", "c"], ["a", "b", "b"]);
-    expect(r.perClass.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 1, predicted: 0 });
+    expect(r.perClass.c).toEqual({ precision: null, recall: 0, f1: 0, support: 1, predicted: 0 });
     expect(r.undefinedRatios).toEqual(["precision of c"]);
+    expect(r.macro.precision).toBeCloseTo((1 + 0.5 + 0) / 3, 15);
+  });
+  it("a declared label used by neither side has null precision, recall and F1, all listed", () => {
+    const r = classificationReport(["a", "b"], ["a", "b"], { labels: ["a", "b", "z"] });
+    expect(r.perClass.z).toEqual({
+      precision: null,
+      recall: null,
+      f1: null,
+      support: 0,
+      predicted: 0,
+    });
+    expect(r.undefinedRatios).toEqual(["precision of z", "recall of z", "f1 of z"]);
+    expect(r.macro.f1).toBeCloseTo(2 / 3, 15);
+    const pc = perCodeAgreement([{ a: "a", b: "a" }], { labels: ["a", "z"] });
+    expect(pc.z).toMatchObject({ precision: null, recall: null, f1: null });
   });
 });
 

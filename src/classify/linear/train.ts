@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../_internal/random.js";
 import { ModelError } from "../../core/errors.js";
 import type { CodebookRef } from "../../core/schemas.js";
 import {
@@ -90,17 +91,6 @@ export interface TrainLinearOptions {
    * unless given a tagger of that name.
    */
   readonly tagger?: string;
-}
-
-/** A seeded PRNG (mulberry32). @internal */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fisher-Yates shuffle in place with a seeded PRNG. @internal */

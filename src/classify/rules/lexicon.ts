@@ -4,21 +4,20 @@
  * @internal
  */
 
-/** Words that open an open question. */
+import { AUX_WORDS as BASE_AUX, WH_WORDS as BASE_WH } from "../../text/words.js";
+
+/**
+ * Words that open an open question: the question words of the linear model's features
+ * (`text/words.ts`) and their contractions ("what's"). The features keep the shorter list: the
+ * shipped models were trained with it, and adding the contractions there changes their
+ * predictions (test/linear/golden-predictions.test.ts).
+ */
 export const WH_WORDS: ReadonlySet<string> = new Set([
-  "what",
+  ...BASE_WH,
   "what's",
-  "how",
   "how's",
-  "why",
-  "where",
   "where's",
-  "when",
-  "who",
   "who's",
-  "which",
-  "whose",
-  "whom",
 ]);
 
 /** After "how", these make a question closed ("how many", "how long"). */
@@ -42,43 +41,12 @@ export const OPEN_INVITATIONS: readonly (readonly string[])[] = [
   ["help", "me", "understand"],
 ];
 
-/** Auxiliaries that start a yes/no question by inversion ("do you", "is it", "would you"). */
-export const AUX_WORDS: ReadonlySet<string> = new Set([
-  "do",
-  "does",
-  "did",
-  "is",
-  "are",
-  "was",
-  "were",
-  "am",
-  "have",
-  "has",
-  "had",
-  "can",
-  "could",
-  "would",
-  "will",
-  "should",
-  "shall",
-  "may",
-  "might",
-  "must",
-  "don't",
-  "doesn't",
-  "didn't",
-  "isn't",
-  "aren't",
-  "wasn't",
-  "weren't",
-  "haven't",
-  "hasn't",
-  "can't",
-  "couldn't",
-  "wouldn't",
-  "won't",
-  "shouldn't",
-]);
+/**
+ * Auxiliaries that start a yes/no question by inversion ("do you", "is it", "would you"): those
+ * of the linear model's features (`text/words.ts`) and "shouldn't", which the features lack (the
+ * shipped models were trained without it).
+ */
+export const AUX_WORDS: ReadonlySet<string> = new Set([...BASE_AUX, "shouldn't"]);
 
 /** Subjects that follow an inverted auxiliary. */
 export const SUBJECTS: ReadonlySet<string> = new Set([
@@ -156,7 +124,13 @@ export const SECOND_PERSON: ReadonlySet<string> = new Set([
   "you'll",
 ]);
 
-/** Function words left out of the lexical overlap used for verbal mirroring. */
+/**
+ * Function words left out of the lexical overlap used for verbal mirroring. Kept apart from the
+ * linear model's overlap stop list (`STOP` in text/features.ts), which is about half as long (and
+ * has "that's", which this one lacks): the rules' cue weights were tuned with this list and the
+ * linear models trained with that one, so merging them either way changes the predictions of the
+ * shipped classifiers (test/linear/golden-predictions.test.ts).
+ */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   (
     "a an the and or but if so of to in on at by for with from up down out over about into than then " +

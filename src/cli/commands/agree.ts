@@ -465,7 +465,7 @@ function reportText(r: ClassificationReport): string {
   s += `  ${"accuracy".padEnd(w)} ${fmt(r.accuracy).padStart(9)}\n`;
   const undef = r.undefinedRatios;
   if (undef.length > 0)
-    s += `  (0/0 reported as 0: ${undef.slice(0, 10).map(terminalSafe).join(", ")}${
+    s += `  (— is 0/0, undefined: ${undef.slice(0, 10).map(terminalSafe).join(", ")}${
       undef.length > 10 ? `, and ${(undef.length - 10).toLocaleString("en-US")} more` : ""
     })\n`;
   const matrix = r.confusion.matrix;

@@ -35,12 +35,17 @@ export const ANNOMI_LABEL_COLUMNS = [
   "client_talk_type",
 ] as const;
 
-const OPTIONAL = [
+/** AnnoMI-full's columns, in its order (what `rapportkit convert --to annomi` writes). @internal */
+export const ANNOMI_COLUMNS = [
   "mi_quality",
+  "transcript_id",
   "video_title",
   "video_url",
   "topic",
+  "utterance_id",
+  "interlocutor",
   "timestamp",
+  "utterance_text",
   "annotator_id",
   "therapist_input_exists",
   "therapist_input_subtype",
@@ -52,7 +57,14 @@ const OPTIONAL = [
   "client_talk_type",
 ] as const;
 
-type Col = (typeof ANNOMI_REQUIRED_COLUMNS)[number] | (typeof OPTIONAL)[number];
+type Required = (typeof ANNOMI_REQUIRED_COLUMNS)[number];
+/** The columns read when present: every AnnoMI-full column but the required ones. */
+const OPTIONAL = ANNOMI_COLUMNS.filter(
+  (c): c is Exclude<(typeof ANNOMI_COLUMNS)[number], Required> =>
+    !(ANNOMI_REQUIRED_COLUMNS as readonly string[]).includes(c),
+);
+
+type Col = (typeof ANNOMI_COLUMNS)[number];
 
 const SUBTYPES: Record<string, readonly string[]> = {
   reflection: ["simple", "complex"],

@@ -1,7 +1,7 @@
 import { formatIssue, type Issue } from "../../core/errors.js";
 import type { Coding, Utterance } from "../../core/schemas.js";
 import { makeUtterance } from "../../io/_shared.js";
-import { ANNOMI_LABEL_COLUMNS } from "../../io/annomi.js";
+import { ANNOMI_COLUMNS, ANNOMI_LABEL_COLUMNS } from "../../io/annomi.js";
 import { CSV_COLUMNS, type CsvWriteOptions, csvCell, csvUtteranceRow } from "../../io/csv.js";
 import { type InputItem, inputArgs, strArg, streamInput } from "../_input.js";
 import { openOutput, outFormatOf } from "../_output.js";
@@ -13,28 +13,6 @@ const MAX_WARNINGS = 50;
 /** The output formats. */
 const TO = ["csv", "jsonl", "annomi"] as const;
 type To = (typeof TO)[number];
-
-/** AnnoMI-full's columns, in its order (what `--to annomi` writes). */
-export const ANNOMI_COLUMNS = [
-  "mi_quality",
-  "transcript_id",
-  "video_title",
-  "video_url",
-  "topic",
-  "utterance_id",
-  "interlocutor",
-  "timestamp",
-  "utterance_text",
-  "annotator_id",
-  "therapist_input_exists",
-  "therapist_input_subtype",
-  "reflection_exists",
-  "reflection_subtype",
-  "question_exists",
-  "question_subtype",
-  "main_therapist_behaviour",
-  "client_talk_type",
-] as const;
 
 /** AnnoMI's per-transcript columns (kept as the session's metadata). */
 const SESSION_COLUMNS = ["mi_quality", "video_title", "video_url", "topic"] as const;

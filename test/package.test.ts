@@ -185,11 +185,7 @@ describe("the packed package", () => {
     expect(publint.code, publint.out).toBe(0);
     // Every resolution attw knows, node10 included (its types find rapportkit/node and
     // rapportkit/model through typesVersions).
-    const attw = run(
-      join(ROOT, "node_modules/.bin/attw"),
-      [tarball, "--format", "ascii"],
-      ROOT,
-    );
+    const attw = run(join(ROOT, "node_modules/.bin/attw"), [tarball, "--format", "ascii"], ROOT);
     expect(attw.code, attw.out).toBe(0);
   });
 });

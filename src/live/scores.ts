@@ -6,7 +6,7 @@
  * @module
  */
 import type { CodebookRef, SpeakerRole } from "../core/schemas.js";
-import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
+import { ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
   asksPermission,
   type MappingTarget,
@@ -30,22 +30,30 @@ import {
   type MitiCode,
 } from "../score/mapping.js";
 import {
+  countVolley,
   isBackchannel,
-  MITI_THRESHOLDS,
   type MitiOptions,
   type MitiSummary,
+  mitiFromCounts,
 } from "../score/miti.js";
 import {
   type AllianceDimension,
-  type Contribution,
   DEFAULT_PROFILE_WEIGHTS,
   type DimensionScore,
-  logistic100,
+  dimensionScore,
+  overallScore,
   type ProfileOptions,
   type ProfileWeights,
   type RapportProfile,
+  type RoleCounts,
 } from "../score/profile.js";
-import { type CodeRate, endsCutOff, type PerRole, type SessionSummary } from "../score/summary.js";
+import {
+  codeRates,
+  endsCutOff,
+  type PerRole,
+  type SessionSummary,
+  sessionDuration,
+} from "../score/summary.js";
 
 /**
  * The options the running scores accept: the batch scores' options together (everything of
@@ -61,10 +69,8 @@ export interface ScoreAvailability {
   readonly rapport: boolean;
 }
 
-const ROLES: readonly SpeakerRole[] = ["therapist", "client", "other"];
 const DIMS: readonly AllianceDimension[] = ["goal", "task", "bond"];
 
-type RoleCounts = { therapist: number; client: number; other: number };
 const zero = (): RoleCounts => ({ therapist: 0, client: 0, other: 0 });
 
 function mapOne(
@@ -311,11 +317,8 @@ export class RunningScores {
   }
 
   private closeVolley(): void {
-    const seen = this.volleySeen;
-    if (seen.has("CR")) seen.delete("SR");
-    if (seen.has("Persuade")) seen.delete("PersuadeWithPermission");
-    for (const c of seen) this.mitiCounts[c]++;
-    seen.clear();
+    countVolley(this.volleySeen, this.mitiCounts);
+    this.volleySeen.clear();
   }
 
   private addProfile(m: string | null, sec: string | null, role: SpeakerRole): void {
@@ -461,33 +464,8 @@ export class RunningScores {
     const allStartEnd = total > 0 && this.allStartEnd;
     const first = this.first;
     const last = this.last;
-    const duration: Stat =
-      !allTimed || first === undefined || last === undefined
-        ? undefinedStat("not every utterance has a start time")
-        : last - first > 0
-          ? defined(last - first)
-          : undefinedStat("session duration is zero");
-    const codes: CodeRate[] = [...this.codeCounts.values()]
-      .sort((a, b) =>
-        a.role === b.role
-          ? a.codeId < b.codeId
-            ? -1
-            : a.codeId > b.codeId
-              ? 1
-              : 0
-          : ROLES.indexOf(a.role) - ROLES.indexOf(b.role),
-      )
-      .map((c) => ({
-        codeId: c.codeId,
-        role: c.role,
-        count: c.count,
-        rolledUp: c.rolled,
-        per100: ratio(c.count, n[c.role], `no ${c.role} utterances`, 100),
-        per10min:
-          duration.value === null
-            ? undefinedStat(duration.reason)
-            : ratio(c.count, duration.value, "session duration is zero", 600),
-      }));
+    const duration = sessionDuration(allTimed, first, last);
+    const codes = codeRates(this.codeCounts.values(), n, duration);
     const basis: "time" | "words" = allStartEnd ? "time" : "words";
     const talk = basis === "time" ? this.talkTime : this.talkWords;
     const talkTotal = talk.therapist + talk.client + talk.other;
@@ -545,45 +523,16 @@ export class RunningScores {
     const counts = { ...this.mitiCounts };
     const volleyRules = this.o.volleyRules ?? false;
     if (volleyRules && this.volleySeen.size > 0) {
-      const seen = new Set(this.volleySeen);
-      if (seen.has("CR")) seen.delete("SR");
-      if (seen.has("Persuade")) seen.delete("PersuadeWithPermission");
-      for (const c of seen) counts[c]++;
+      countVolley(new Set(this.volleySeen), counts);
     }
-    const t = { ...MITI_THRESHOLDS, ...this.o.thresholds };
-    const refl = counts.SR + counts.CR;
-    const rq = ratio(refl, counts.Q, "no questions (Q = 0): R:Q is undefined");
-    const pctCR = ratio(counts.CR, refl, "no reflections (SR + CR = 0): %CR is undefined", 100);
-    const g = this.o.globals;
-    const technical = g
-      ? defined((g.CCT + g.SST) / 2)
-      : undefinedStat("no global ratings supplied");
-    const relational = g
-      ? defined((g.Partnership + g.Empathy) / 2)
-      : undefinedStat("no global ratings supplied");
-    const level = (s: Stat, th: { fair: number; good: number }) =>
-      s.value === null
-        ? { level: null, reason: s.reason }
-        : { level: s.value >= th.good ? "good" : s.value >= th.fair ? "fair" : "below_fair" };
-    return {
-      session: this.sessionId,
-      codebook: this.codebookId,
+    return mitiFromCounts(
+      this.sessionId,
+      this.codebookId,
       volleyRules,
       counts,
-      rq,
-      pctCR,
-      mia: counts.Seek + counts.AF + counts.Emphasize,
-      mina: counts.Confront + counts.Persuade,
-      technical,
-      relational,
-      competency: {
-        technical: level(technical, t.technical),
-        relational: level(relational, t.relational),
-        pctCR: level(pctCR, t.pctCR),
-        rq: level(rq, t.rq),
-      },
-      warnings: this.warningsFor("MITI"),
-    } as MitiSummary;
+      this.o,
+      this.warningsFor("MITI"),
+    );
   }
 
   /** The goal/task/bond profile, as `rapportProfile` gives it; undefined without a rapport mapping. */
@@ -611,49 +560,10 @@ export class RunningScores {
         ]);
       }
       for (const [k, s] of st.sec) if (!st.prim.has(k)) entries.push([k, s]);
-      const contributions: Contribution[] = [];
-      let net = 0;
-      for (const [codeId, c] of entries) {
-        let per100 = 0;
-        for (const r of ROLES) if (nRole[r] > 0) per100 += (100 * c[r]) / nRole[r];
-        const weight = w[codeId] as number;
-        const contribution = weight * per100;
-        net += contribution;
-        contributions.push({
-          codeId,
-          count: c.therapist + c.client + c.other,
-          per100,
-          weight,
-          contribution,
-        });
-      }
-      contributions.sort(
-        (a, b) =>
-          Math.abs(b.contribution) - Math.abs(a.contribution) || (a.codeId < b.codeId ? -1 : 1),
-      );
-      if (nRole.therapist === 0)
-        return { net, contributions, value: null, reason: "no therapist utterances" };
-      return { net, contributions, value: logistic100(net, scale) };
+      return dimensionScore(entries, nRole, w, scale);
     };
     const out = { goal: dim("goal"), task: dim("task"), bond: dim("bond") };
-    const ow = this.o.overallWeights ?? { goal: 1, task: 1, bond: 1 };
-    let sum = 0;
-    let wsum = 0;
-    let reason: string | undefined;
-    for (const d of DIMS) {
-      const s = out[d];
-      if (s.value === null) reason = s.reason;
-      else {
-        sum += ow[d] * s.value;
-        wsum += ow[d];
-      }
-    }
-    const overall: Stat =
-      reason !== undefined
-        ? undefinedStat(reason)
-        : wsum > 0
-          ? defined(sum / wsum)
-          : undefinedStat("overall weights sum to zero");
+    const overall = overallScore(out, this.o);
     return { session: this.sessionId, ...out, overall, warnings: this.warningsFor("rapport") };
   }
 

@@ -203,11 +203,35 @@ export function mitiSummary(coded: CodedTranscript, options: MitiOptions = {}): 
         const m = mapped[i] ?? null;
         if (isMiti(m)) seen.add(m);
       }
-      if (seen.has("CR")) seen.delete("SR");
-      if (seen.has("Persuade")) seen.delete("PersuadeWithPermission");
-      for (const c of seen) counts[c]++;
+      countVolley(seen, counts);
     }
   }
+  return mitiFromCounts(session.id, session.codebookId, volleyRules, counts, options, warnings);
+}
+
+/**
+ * Counts one volley's codes once each (MITI 4.2.1 volley rules): a complex reflection makes a
+ * simple one in the same volley not count, and Persuade makes Persuade with Permission not count.
+ * Shared with the live coder. @internal
+ */
+export function countVolley(seen: Set<MitiCode>, counts: Record<MitiCode, number>): void {
+  if (seen.has("CR")) seen.delete("SR");
+  if (seen.has("Persuade")) seen.delete("PersuadeWithPermission");
+  for (const c of seen) counts[c]++;
+}
+
+/**
+ * The MITI 4.2.1 summary from the behaviour counts: R:Q, %CR, MI-adherent and non-adherent,
+ * the globals and the competency levels. Shared with the live coder. @internal
+ */
+export function mitiFromCounts(
+  session: string,
+  codebook: string,
+  volleyRules: boolean,
+  counts: Record<MitiCode, number>,
+  options: Pick<MitiOptions, "globals" | "thresholds">,
+  warnings: string[],
+): MitiSummary {
   const t = { ...MITI_THRESHOLDS, ...options.thresholds };
   const refl = counts.SR + counts.CR;
   const rq = ratio(refl, counts.Q, "no questions (Q = 0): R:Q is undefined");
@@ -218,8 +242,8 @@ export function mitiSummary(coded: CodedTranscript, options: MitiOptions = {}): 
     ? defined((g.Partnership + g.Empathy) / 2)
     : undefinedStat("no global ratings supplied");
   return {
-    session: session.id,
-    codebook: session.codebookId,
+    session,
+    codebook,
     volleyRules,
     counts,
     rq,

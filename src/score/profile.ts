@@ -181,7 +181,7 @@ export function rapportProfile(
 
   const dim = (d: AllianceDimension): DimensionScore => {
     const w = weights[d];
-    const counts = new Map<string, { therapist: number; client: number; other: number }>();
+    const counts = new Map<string, RoleCounts>();
     const add = (m: string | null, role: SpeakerRole) => {
       if (m === null) return;
       const key = withAncestors(m).find((k) => Object.hasOwn(w, k));
@@ -196,49 +196,71 @@ export function rapportProfile(
     secondaries.forEach((m, i) => {
       add(m, (session.units[i] as { role: SpeakerRole }).role);
     });
-    const contributions: Contribution[] = [];
-    let net = 0;
-    for (const [codeId, c] of counts) {
-      let per100 = 0;
-      for (const r of ["therapist", "client", "other"] as const)
-        if (nRole[r] > 0) per100 += (100 * c[r]) / nRole[r];
-      const weight = w[codeId] as number;
-      const contribution = weight * per100;
-      net += contribution;
-      contributions.push({
-        codeId,
-        count: c.therapist + c.client + c.other,
-        per100,
-        weight,
-        contribution,
-      });
-    }
-    contributions.sort(
-      (a, b) =>
-        Math.abs(b.contribution) - Math.abs(a.contribution) || (a.codeId < b.codeId ? -1 : 1),
-    );
-    if (nRole.therapist === 0)
-      return { net, contributions, value: null, reason: "no therapist utterances" };
-    return { net, contributions, value: logistic100(net, scale) };
+    return dimensionScore(counts, nRole, w, scale);
   };
   const out = { goal: dim("goal"), task: dim("task"), bond: dim("bond") };
+  return { session: session.id, ...out, overall: overallScore(out, options), warnings };
+}
+
+/** Per role, how many utterances a code (or the code it rolls up to) was given. @internal */
+export type RoleCounts = { therapist: number; client: number; other: number };
+
+/**
+ * One dimension's score from its codes' counts by role: per 100 utterances of each role, times
+ * the code's weight, summed and put through {@link logistic100}. Shared by {@link rapportProfile}
+ * and the live coder's running profile, so both finish the same way. @internal
+ */
+export function dimensionScore(
+  counts: Iterable<readonly [string, RoleCounts]>,
+  nRole: Readonly<Record<SpeakerRole, number>>,
+  w: Readonly<Record<string, number>>,
+  scale: number,
+): DimensionScore {
+  const contributions: Contribution[] = [];
+  let net = 0;
+  for (const [codeId, c] of counts) {
+    let per100 = 0;
+    for (const r of ["therapist", "client", "other"] as const)
+      if (nRole[r] > 0) per100 += (100 * c[r]) / nRole[r];
+    const weight = w[codeId] as number;
+    const contribution = weight * per100;
+    net += contribution;
+    contributions.push({
+      codeId,
+      count: c.therapist + c.client + c.other,
+      per100,
+      weight,
+      contribution,
+    });
+  }
+  contributions.sort(
+    (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || (a.codeId < b.codeId ? -1 : 1),
+  );
+  if (nRole.therapist === 0)
+    return { net, contributions, value: null, reason: "no therapist utterances" };
+  return { net, contributions, value: logistic100(net, scale) };
+}
+
+/** The overall index: the dimensions' weighted mean, undefined if any dimension is. @internal */
+export function overallScore(
+  dims: Readonly<Record<AllianceDimension, DimensionScore>>,
+  options: Pick<ProfileOptions, "overallWeights">,
+): Stat {
   const ow = options.overallWeights ?? { goal: 1, task: 1, bond: 1 };
   let sum = 0;
   let wsum = 0;
   let reason: string | undefined;
   for (const d of DIMS) {
-    const s = out[d];
+    const s = dims[d];
     if (s.value === null) reason = s.reason;
     else {
       sum += ow[d] * s.value;
       wsum += ow[d];
     }
   }
-  const overall: Stat =
-    reason !== undefined
-      ? undefinedStat(reason)
-      : wsum > 0
-        ? defined(sum / wsum)
-        : undefinedStat("overall weights sum to zero");
-  return { session: session.id, ...out, overall, warnings };
+  return reason !== undefined
+    ? undefinedStat(reason)
+    : wsum > 0
+      ? defined(sum / wsum)
+      : undefinedStat("overall weights sum to zero");
 }

@@ -138,12 +138,7 @@ export function summarizeSession(
     const e = end ?? start;
     if (e !== undefined) last = last === undefined ? e : Math.max(last, e);
   }
-  const duration: Stat =
-    !allTimed || first === undefined || last === undefined
-      ? undefinedStat("not every utterance has a start time")
-      : last - first > 0
-        ? defined(last - first)
-        : undefinedStat("session duration is zero");
+  const duration = sessionDuration(allTimed, first, last);
 
   // Codes, with parents rolled up.
   const counts = new Map<
@@ -161,27 +156,7 @@ export function summarizeSession(
       counts.set(key, c);
     });
   }
-  const codes: CodeRate[] = [...counts.values()]
-    .sort((a, b) =>
-      a.role === b.role
-        ? a.codeId < b.codeId
-          ? -1
-          : a.codeId > b.codeId
-            ? 1
-            : 0
-        : ROLES.indexOf(a.role) - ROLES.indexOf(b.role),
-    )
-    .map((c) => ({
-      codeId: c.codeId,
-      role: c.role,
-      count: c.count,
-      rolledUp: c.rolled,
-      per100: ratio(c.count, n[c.role], `no ${c.role} utterances`, 100),
-      per10min:
-        duration.value === null
-          ? undefinedStat(duration.reason)
-          : ratio(c.count, duration.value, "session duration is zero", 600),
-    }));
+  const codes = codeRates(counts.values(), n, duration);
 
   // Talk share.
   const basis: "time" | "words" = allStartEnd ? "time" : "words";
@@ -271,4 +246,61 @@ export function summarizeSession(
     reflectionToQuestion: rq,
     warnings,
   };
+}
+
+/**
+ * The session's duration from its first start to its last end (or start): undefined unless every
+ * utterance has a start time, or when it is zero. Shared with the live coder. @internal
+ */
+export function sessionDuration(
+  allTimed: boolean,
+  first: number | undefined,
+  last: number | undefined,
+): Stat {
+  return !allTimed || first === undefined || last === undefined
+    ? undefinedStat("not every utterance has a start time")
+    : last - first > 0
+      ? defined(last - first)
+      : undefinedStat("session duration is zero");
+}
+
+/** A code's count within one role, and whether any of it came from a child code. @internal */
+export interface CodeCount {
+  readonly codeId: string;
+  readonly role: SpeakerRole;
+  readonly count: number;
+  readonly rolled: boolean;
+}
+
+/**
+ * The code rates of a summary from the codes' counts: sorted by role (therapist, client, other),
+ * then code id; per 100 utterances of that role and per 10 minutes. Shared with the live coder.
+ * @internal
+ */
+export function codeRates(
+  counts: Iterable<CodeCount>,
+  n: Readonly<Record<SpeakerRole, number>>,
+  duration: Stat,
+): CodeRate[] {
+  return [...counts]
+    .sort((a, b) =>
+      a.role === b.role
+        ? a.codeId < b.codeId
+          ? -1
+          : a.codeId > b.codeId
+            ? 1
+            : 0
+        : ROLES.indexOf(a.role) - ROLES.indexOf(b.role),
+    )
+    .map((c) => ({
+      codeId: c.codeId,
+      role: c.role,
+      count: c.count,
+      rolledUp: c.rolled,
+      per100: ratio(c.count, n[c.role], `no ${c.role} utterances`, 100),
+      per10min:
+        duration.value === null
+          ? undefinedStat(duration.reason)
+          : ratio(c.count, duration.value, "session duration is zero", 600),
+    }));
 }

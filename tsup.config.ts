@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Plugin } from "esbuild";
 import { defineConfig } from "tsup";
 
@@ -27,7 +28,6 @@ const jsonAsString: Plugin = {
   name: "json-as-string",
   setup(build) {
     build.onLoad({ filter: /[\\/]model[\\/][^\\/]+\.json$/ }, async (args) => {
-      const { readFile } = await import("node:fs/promises");
       const text = JSON.stringify(JSON.parse(await readFile(args.path, "utf8")));
       return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: "js" };
     });

@@ -24,6 +24,7 @@ import type { Codebook, Utterance } from "../../core/schemas.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
 import { DEFAULT_MAX_MODEL_BYTES, readModelTextSync } from "../../node/model.js";
 import type { StreamItem } from "../../node/stream.js";
+import { DEFAULT_HEAP_MB } from "../_heap.js";
 import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
 import { type Output, openOutput, outFormatOf } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
@@ -685,6 +686,10 @@ export default defineCommand({
       type: "string",
       description: "output format: csv|jsonl (default: from --out's extension, else csv)",
     },
+    "max-heap-mb": {
+      type: "string",
+      description: `heap limit for coding, in MB (default ${DEFAULT_HEAP_MB}: 1M rows stay under 300 MB of memory); 0 for Node's own limit; ignored when NODE_OPTIONS sets --max-old-space-size`,
+    },
     workers: {
       type: "string",
       description:
@@ -718,6 +723,9 @@ export default defineCommand({
         `--out ${outFile} names ${byName} but --out-format is ${named}; make them agree`,
       );
     const of = byName;
+    const heap = strArg(args, "max-heap-mb");
+    if (heap !== undefined && !/^\d+$/.test(heap))
+      throw new UsageError("--max-heap-mb must be a whole number of megabytes (0 for no limit)");
     const wRaw = strArg(args, "workers") ?? "1";
     const asked = Number(wRaw);
     if (!Number.isInteger(asked) || asked < 1 || asked > 256)

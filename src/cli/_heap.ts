@@ -21,7 +21,7 @@ import type { CliIO } from "./io.js";
 /** The default old-generation heap limit of `rapportkit code`, in MB. */
 export const DEFAULT_HEAP_MB = 192;
 /** Characters posted to standard output but not yet flushed, above which `out` says "wait". */
-const HIGH_WATER = 1 << 20;
+const HIGH_WATER = 1 << 16;
 /** Marks the worker that runs a heap-capped command. */
 export const HEAP_FLAG = "rapportkit-heap-capped";
 
@@ -154,10 +154,16 @@ export function runCapped(
 export function workerIO(port: MessagePort, isTTY: boolean): CliIO & { done(code: number): void } {
   let pending = 0;
   let waiters: (() => void)[] = [];
+  let flushWaiters: (() => void)[] = [];
   let stdinWaiter: ((t: string) => void) | undefined;
   port.on("message", (m: ToWorker) => {
     if (m.k === "flushed") {
       pending -= m.n;
+      if (pending === 0) {
+        const w = flushWaiters;
+        flushWaiters = [];
+        for (const f of w) f();
+      }
       if (pending < HIGH_WATER) {
         const w = waiters;
         waiters = [];
@@ -176,6 +182,12 @@ export function workerIO(port: MessagePort, isTTY: boolean): CliIO & { done(code
       new Promise<void>((done) => {
         if (pending < HIGH_WATER) return done();
         waiters.push(done);
+      }),
+    // Every posted text flushed by the parent (which ends the process when a write fails).
+    flushed: () =>
+      new Promise<void>((done) => {
+        if (pending === 0) return done();
+        flushWaiters.push(done);
       }),
     err(t: string) {
       port.postMessage({ k: "err", t } satisfies ToParent);

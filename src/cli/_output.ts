@@ -72,7 +72,10 @@ export async function openOutput(io: CliIO, out: string | undefined): Promise<Ou
         buf += text;
         if (buf.length >= FLUSH_AT) await flush();
       },
-      commit: flush,
+      async commit() {
+        await flush();
+        await io.flushed?.();
+      },
       async abort() {
         buf = "";
       },

@@ -23,3 +23,19 @@ export function terminalSafe(text: string): string {
       : `\\u${n.toString(16).padStart(4, "0")}`;
   });
 }
+
+/** The characters {@link jsonSafe} escapes: JSON.stringify leaves DEL, C1 and these as they are. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters escaped
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text safe for a terminal: `JSON.stringify(value, null, indent)` with DEL, the C1 controls
+ * (0x9b is a one-byte CSI on some terminals) and the bidirectional controls written as `\uNNNN`
+ * escapes. Outside strings JSON has none of these characters, so the text parses to the same value.
+ */
+export function jsonSafe(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

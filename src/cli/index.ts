@@ -53,6 +53,14 @@ if (!isMainThread && (workerData as { flag?: string } | null)?.flag === HEAP_FLA
           if (!process.stdout.writableNeedDrain) return done();
           process.stdout.once("drain", done);
         }),
+      // An empty write's callback runs after every earlier write; on a failed write the 'error'
+      // handler above ends the process, so this never resolves then.
+      flushed: () =>
+        new Promise<void>((done) => {
+          process.stdout.write("", (e) => {
+            if (!e) done();
+          });
+        }),
       err: (t) => process.stderr.write(t),
       cwd: process.cwd(),
       isTTY,

@@ -17,6 +17,12 @@ export interface CliIO {
   readonly cwd: string;
   /** Whether stderr is a terminal (progress bars only then). */
   readonly isTTY: boolean;
+  /**
+   * Resolves once everything written with `out` has left the process. When a write failed it
+   * never resolves: the bin reports the failure and exits, so a command that awaits it before its
+   * closing summary never reports success after a failed write.
+   */
+  readonly flushed?: () => Promise<void>;
   /** Read standard input fully (for `-` as a file name). */
   readonly stdin?: () => Promise<string>;
 }

@@ -33,7 +33,7 @@ import { applyMap, type LabelMap, labelMapOf, warnUnusedMap } from "../_label-ma
 import { outFormatOf, writeOutput } from "../_output.js";
 import { delayedProgress, type Progress } from "../_progress.js";
 import { formatStats } from "../_stats-table.js";
-import { terminalSafe } from "../_text.js";
+import { jsonSafe, terminalSafe } from "../_text.js";
 import { type CliIO, defineCommand, ioOf, UsageError } from "../io.js";
 
 /**
@@ -140,7 +140,7 @@ async function emitted(
     return true;
   }
   if (args.json) {
-    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    io.out(`${jsonSafe(result, 2)}\n`);
     return true;
   }
   return false;

@@ -688,7 +688,7 @@ export default defineCommand({
     },
     "max-heap-mb": {
       type: "string",
-      description: `heap limit for coding, in MB (default ${DEFAULT_HEAP_MB}: 1M rows stay under 300 MB of memory); 0 for Node's own limit; ignored when NODE_OPTIONS sets --max-old-space-size`,
+      description: `heap limit of the coding thread in MB (default ${DEFAULT_HEAP_MB}; 0: Node's own limit)`,
     },
     workers: {
       type: "string",
@@ -786,6 +786,11 @@ export default defineCommand({
             `rapportkit: warning: line ${line}: session ${JSON.stringify(session.slice(0, 60))} comes back after more than ${MAX_SESSIONS} other sessions; its earlier turns are not used as context\n`,
           ),
       });
+      // A file with a header and no rows would otherwise end with no output and no word.
+      if (summary.coded === 0 && summary.skipped === 0)
+        throw new InputError(
+          `${file === "-" ? "<stdin>" : file}: no utterances to code (a header and no rows)`,
+        );
       await write("");
       await (output as Output | undefined)?.commit();
       done = true;

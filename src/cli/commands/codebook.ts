@@ -10,6 +10,7 @@ import { safeParseCodebook } from "../../codebook/define.js";
 import { toJsonSchema } from "../../codebook/json-schema.js";
 import { CodebookError } from "../../core/errors.js";
 import type { Codebook } from "../../core/schemas.js";
+import { jsonSafe } from "../_text.js";
 import { type CliIO, defineCommand, InputError, ioOf } from "../io.js";
 
 const IDS = Object.keys(builtinCodebooks);
@@ -104,7 +105,7 @@ const exportCmd = defineCommand({
     const io = ioOf(ctx);
     const cb = load(String(ctx.args.id), io);
     const value = ctx.args.jsonSchema ? toJsonSchema(cb) : cb;
-    io.out(`${JSON.stringify(value, null, 2)}\n`);
+    io.out(`${jsonSafe(value, 2)}\n`);
     return 0;
   },
 });

@@ -5,6 +5,7 @@ import { ANNOMI_COLUMNS, ANNOMI_LABEL_COLUMNS } from "../../io/annomi.js";
 import { CSV_COLUMNS, type CsvWriteOptions, csvCell, csvUtteranceRow } from "../../io/csv.js";
 import { type InputItem, inputArgs, strArg, streamInput } from "../_input.js";
 import { openOutput, outFormatOf } from "../_output.js";
+import { jsonSafe } from "../_text.js";
 import { defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /** The most warnings printed one by one; the rest are counted. */
@@ -256,7 +257,7 @@ export default defineCommand({
           const code = primary(item.codings)?.codeId;
           if (to === "csv")
             line = `${csvUtteranceRow(u, CSV_COLUMNS, cellOpts)}${withCode ? `,${csvCell(code ?? "", cellOpts)}` : ""}`;
-          else line = JSON.stringify({ ...makeUtterance(u), ...(code ? { code } : {}) });
+          else line = jsonSafe({ ...makeUtterance(u), ...(code ? { code } : {}) });
         }
         await output.write(`${line}\n`);
       }

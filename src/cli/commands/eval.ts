@@ -19,6 +19,7 @@ import { intArg, strArg } from "../_input.js";
 import { applyMap, labelMapOf, warnUnusedMap } from "../_label-map.js";
 import { outFormatOf, writeOutput } from "../_output.js";
 import { formatStats } from "../_stats-table.js";
+import { jsonSafe } from "../_text.js";
 import { overlapWarning, trainingOverlap } from "../_training-overlap.js";
 import { defineCommand, InputError, ioOf } from "../io.js";
 import {
@@ -137,7 +138,7 @@ export default defineCommand({
     };
     if (out !== undefined && outFormat !== undefined)
       await writeOutput(io, out, formatStats(whole, outFormat));
-    else if (args.json === true) io.out(`${JSON.stringify(whole, null, 2)}\n`);
+    else if (args.json === true) io.out(`${jsonSafe(whole, 2)}\n`);
     else {
       io.out(
         `classifier ${classifier.id} against the codes of ${file} (codebook ${codebook.id})\n\n`,

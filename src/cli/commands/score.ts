@@ -20,7 +20,7 @@ import { inferCodebookId } from "../_codebooks.js";
 import { inputArgs, loadInput, printWarnings, strArg } from "../_input.js";
 import { type OutFormat, outFormatOf, writeOutput } from "../_output.js";
 import { cellText, scoreTable } from "../_score-table.js";
-import { terminalSafe } from "../_text.js";
+import { jsonSafe, terminalSafe } from "../_text.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /** True when the text looks like `rapportkit code` output (CSV header or JSONL keys `code` and `confidence`). */
@@ -169,8 +169,8 @@ type Scored = ReturnType<typeof scoreSession>;
 
 /** The scores as `--out` writes them: a flat table (csv/tsv) or the nested objects (json/jsonl). */
 function formatScores(scored: readonly Scored[], format: OutFormat): string {
-  if (format === "json") return `${JSON.stringify(scored, null, 2)}\n`;
-  if (format === "jsonl") return scored.map((s) => `${JSON.stringify(s)}\n`).join("");
+  if (format === "json") return `${jsonSafe(scored, 2)}\n`;
+  if (format === "jsonl") return scored.map((s) => `${jsonSafe(s)}\n`).join("");
   const { header, rows } = scoreTable(scored);
   const sep = format === "tsv" ? "\t" : ",";
   // TSV cells cannot quote: tabs and line breaks (only in session ids) become spaces.

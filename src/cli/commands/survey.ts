@@ -11,6 +11,7 @@ import {
   withCutoffs,
 } from "../../score/index.js";
 import { type CsvRecord, csvRecords } from "../_input.js";
+import { jsonSafe } from "../_text.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /** An item column: `3`, `item3`, `item_3`, `q3` or `Q3` (case-insensitive) → 3. */
@@ -206,7 +207,7 @@ export default defineCommand({
         ),
         flags: r.result.flags,
       }));
-      io.out(`${JSON.stringify(json, null, 2)}\n`);
+      io.out(`${jsonSafe(json, 2)}\n`);
     } else {
       for (const r of out) {
         const id =

@@ -1,0 +1,90 @@
+/**
+ * What the independent re-check (docs/hostile-recheck.md, scripts/hostile-recheck.mjs) found
+ * still wrong, each as a test that failed before its fix: a success summary printed before a
+ * failed write to standard output (2b, 2g, 2h), DEL and C1 controls raw in `score --json` (17b),
+ * and a header-only CSV coded to nothing with exit 0 and no word (20b).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasStackTrace, runCli } from "../helpers/cli.js";
+import { ROOT } from "../helpers/dist.js";
+
+const dir = mkdtempSync(join(tmpdir(), "rk-recheck-"));
+
+/** The CLI from the sources in a real process, its stdout to /dev/full. */
+function toDevFull(argv: readonly string[]): { code: number | null; err: string } {
+  const cli = join(ROOT, "src", "cli", "index.ts");
+  const cmd = `node --import tsx ${JSON.stringify(cli)} ${argv.map((a) => JSON.stringify(a)).join(" ")} >/dev/full`;
+  // From the repository, where tsx resolves; the files are named by absolute path.
+  const r = spawnSync("bash", ["-c", cmd], { cwd: ROOT, encoding: "utf8" });
+  return { code: r.status, err: r.stderr };
+}
+
+describe("a failed write to standard output never follows a success summary", () => {
+  writeFileSync(join(dir, "ok.csv"), "speaker,text\nT,How are you?\nC,Fine.\nT,Good.\n");
+  writeFileSync(join(dir, "bad.csv"), 'speaker,text\nT,How are you?\nC,"bad "quote\nT,Good.\n');
+  const full = "rapportkit: standard output: cannot write (no space left on device)";
+
+  it("convert small.csv > /dev/full: only the error (2b)", () => {
+    const r = toDevFull(["convert", join(dir, "ok.csv"), "--to", "csv"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`${full}\n`);
+  });
+
+  it("convert --on-error skip > /dev/full: the skipped row, then only the error (2h)", () => {
+    const r = toDevFull(["convert", join(dir, "bad.csv"), "--to", "csv", "--on-error", "skip"]);
+    expect(r.code).toBe(1);
+    const lines = r.err.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^rapportkit: warning: \S*bad\.csv:3: .*row skipped$/);
+    expect(lines[1]).toBe(full);
+    expect(r.err).not.toContain("converted");
+  });
+
+  it("code --on-error skip > /dev/full: no 'coded N' summary (2g), heap-capped or not", () => {
+    for (const extra of [[], ["--max-heap-mb", "0"]]) {
+      const r = toDevFull([
+        "code",
+        join(dir, "bad.csv"),
+        "--classifier",
+        "rules",
+        "--on-error",
+        "skip",
+        ...extra,
+      ]);
+      expect(r.code).toBe(1);
+      expect(hasStackTrace(r.err)).toBe(false);
+      expect(r.err).not.toContain("coded");
+      expect(r.err.trimEnd().split("\n").at(-1)).toBe(full);
+    }
+  });
+});
+
+describe("JSON output escapes what JSON.stringify leaves raw (17b)", () => {
+  it("score --json: DEL, C1 and bidi controls in ids as \\u escapes, same value when parsed", async () => {
+    const ids = ["a\u007fb", "c\u009b31md", "e\u0085f", "g\u202eh"];
+    let s = "id,session,index,speaker,code,confidence,text\n";
+    for (const sid of ids)
+      s += `"${sid}:0","${sid}",0,therapist,reflection.simple,1,words\n"${sid}:1","${sid}",1,client,change,1,more\n`;
+    writeFileSync(join(dir, "coded.csv"), s);
+    const r = await runCli(["score", "coded.csv", "--json"], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(/[\u007f-\u009f\u202e]/);
+    expect(r.out).toContain("c\\u009b31md");
+    const parsed = JSON.parse(r.out) as { session: string }[];
+    expect(parsed.map((x) => x.session).sort()).toEqual([...ids].sort());
+  });
+});
+
+describe("a CSV with a header and no rows (20b)", () => {
+  it("code: exit 1, one line, no output", async () => {
+    writeFileSync(join(dir, "header.csv"), "speaker,text\n");
+    const r = await runCli(["code", "header.csv"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toBe("rapportkit: header.csv: no utterances to code (a header and no rows)\n");
+  });
+});

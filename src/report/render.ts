@@ -278,6 +278,13 @@ export interface ReportPage {
   readonly html: string;
 }
 
+/** A session id as the report shows it: an id of only white space would be a blank link. */
+function idLabel(id: string): string {
+  return id.trim() === ""
+    ? `(blank id of ${id.length} character${id.length === 1 ? "" : "s"})`
+    : id;
+}
+
 /**
  * A session's file name in a report of several pages: its position in the report's order
  * (zero-padded, so that names sort in that order and never collide) and its id made safe for any
@@ -342,7 +349,7 @@ export function renderReportPages(
             .map((i) => {
               const s = sessions[i] as ReportSession;
               const k = s.flags?.length ?? 0;
-              return `<li><a href="${esc(files[i] as string)}">${esc(s.transcript.id)}</a> <span class="note">${s.transcript.utterances.length} utt.${k ? `, ${k} flag${k === 1 ? "" : "s"}` : ""}</span></li>`;
+              return `<li><a href="${esc(files[i] as string)}">${esc(idLabel(s.transcript.id))}</a> <span class="note">${s.transcript.utterances.length} utt.${k ? `, ${k} flag${k === 1 ? "" : "s"}` : ""}</span></li>`;
             })
             .join("")}</ol>`) +
       "</section>",
@@ -398,8 +405,8 @@ function sessionHead(s: ReportSession, si: number, collapsed: boolean, coded: nu
   const k = s.flags?.length ?? 0;
   return (
     (collapsed
-      ? `<details class="session-box" id="s-${si}"><summary><h3 class="session-h" id="s-${si}-h">Session ${esc(s.transcript.id)}</h3> <span class="note">${utts.length} utterances${k ? `, ${k} flag${k === 1 ? "" : "s"}` : ""}</span></summary><section class="session" aria-labelledby="s-${si}-h">`
-      : `<section id="s-${si}" class="session" aria-labelledby="s-${si}-h"><h2 id="s-${si}-h">Session ${esc(s.transcript.id)}</h2>`) +
+      ? `<details class="session-box" id="s-${si}"><summary><h3 class="session-h" id="s-${si}-h">Session ${esc(idLabel(s.transcript.id))}</h3> <span class="note">${utts.length} utterances${k ? `, ${k} flag${k === 1 ? "" : "s"}` : ""}</span></summary><section class="session" aria-labelledby="s-${si}-h">`
+      : `<section id="s-${si}" class="session" aria-labelledby="s-${si}-h"><h2 id="s-${si}-h">Session ${esc(idLabel(s.transcript.id))}</h2>`) +
     `<p class="note">${utts.length} utterances, ${coded} coded.</p>` +
     (s.notes ?? []).map((n) => `<p class="note">${esc(n)}</p>`).join("")
   );

@@ -290,6 +290,28 @@ describe("report --split", () => {
     expect(fillOf(pages[1]?.html ?? "", "alpha")).toBe(fillOf(one, "alpha"));
   });
 
+  it("into a folder of an earlier report: its stale session pages are removed, other files kept", async () => {
+    writeFileSync(join(dir, "five.csv"), codedCsv(["a", "b", "c", "d", "e"]));
+    writeFileSync(join(dir, "two.csv"), codedCsv(["x", "  "]));
+    expect((await cli(["report", "five.csv", "--split", "--out", "again"])).code).toBe(0);
+    writeFileSync(join(dir, "again", "sessions", "notes.txt"), "mine");
+    const r = await cli(["report", "two.csv", "--split", "--out", "again"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(
+      "2 session pages in again/sessions (5 pages of an earlier report removed)",
+    );
+    expect(filesUnder(join(dir, "again"))).toEqual([
+      "index.html",
+      "sessions/001.html",
+      "sessions/002-x.html",
+      "sessions/notes.txt",
+    ]);
+    expect(brokenLinks(join(dir, "again")).broken).toEqual([]);
+    // A session id of only spaces is a visible link, not a blank one.
+    const index = readFileSync(join(dir, "again", "index.html"), "utf8");
+    expect(index).toContain('<a href="sessions/001.html">(blank id of 2 characters)</a>');
+  });
+
   it("refuses an .html file or standard output as the folder", async () => {
     const r = await cli(["report", "few.csv", "--split", "--out", "r.html"]);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { parse } from "csv-parse/sync";
 import { codeTranscript, rulesClassifier, type SyncClassifier } from "../../classify/index.js";
@@ -234,8 +234,19 @@ export default defineCommand({
           throw new InputError(`${out}: a page name left the folder; nothing more written`);
         await writeOutput(io, join(out, p.file), p.html);
       }
+      // Pages of an earlier report in the same folder would stay linked from nowhere and be
+      // mistaken for this one's: remove the session pages this run did not write.
+      const written = new Set(pages.map((p) => resolve(folder, p.file)));
+      let removed = 0;
+      for (const name of await readdir(join(folder, "sessions"))) {
+        const p = join(folder, "sessions", name);
+        if (name.endsWith(".html") && !written.has(p)) {
+          await rm(p, { force: true });
+          removed++;
+        }
+      }
       io.err(
-        `rapportkit: ${what} written to ${join(out, "index.html")} and ${pages.length - 1} session page${pages.length === 2 ? "" : "s"} in ${join(out, "sessions")}\n`,
+        `rapportkit: ${what} written to ${join(out, "index.html")} and ${pages.length - 1} session page${pages.length === 2 ? "" : "s"} in ${join(out, "sessions")}${removed ? ` (${removed} page${removed === 1 ? "" : "s"} of an earlier report removed)` : ""}\n`,
       );
       return 0;
     }

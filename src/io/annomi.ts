@@ -21,20 +21,6 @@ export const ANNOMI_REQUIRED_COLUMNS = [
   "utterance_text",
 ] as const;
 
-/** The label columns of one annotator's row, kept with `annomiLabels` (in the file's column order). */
-export const ANNOMI_LABEL_COLUMNS = [
-  "timestamp",
-  "annotator_id",
-  "therapist_input_exists",
-  "therapist_input_subtype",
-  "reflection_exists",
-  "reflection_subtype",
-  "question_exists",
-  "question_subtype",
-  "main_therapist_behaviour",
-  "client_talk_type",
-] as const;
-
 /** AnnoMI-full's columns, in its order (what `rapportkit convert --to annomi` writes). @internal */
 export const ANNOMI_COLUMNS = [
   "mi_quality",
@@ -56,6 +42,23 @@ export const ANNOMI_COLUMNS = [
   "main_therapist_behaviour",
   "client_talk_type",
 ] as const;
+
+/**
+ * The label columns of one annotator's row, kept with `annomiLabels`: every column of
+ * {@link ANNOMI_COLUMNS} but the transcript's metadata and the utterance's own fields, in the
+ * file's order.
+ */
+export const ANNOMI_LABEL_COLUMNS: readonly (typeof ANNOMI_COLUMNS)[number][] =
+  ANNOMI_COLUMNS.filter(
+    (c) =>
+      c === "timestamp" ||
+      c === "annotator_id" ||
+      c.startsWith("therapist_") ||
+      c.startsWith("reflection_") ||
+      c.startsWith("question_") ||
+      c === "main_therapist_behaviour" ||
+      c === "client_talk_type",
+  );
 
 type Required = (typeof ANNOMI_REQUIRED_COLUMNS)[number];
 /** The columns read when present: every AnnoMI-full column but the required ones. */

@@ -88,3 +88,17 @@ describe("a CSV with a header and no rows (20b)", () => {
     expect(r.err).toBe("rapportkit: header.csv: no utterances to code (a header and no rows)\n");
   });
 });
+
+describe("score's text output says why a ratio is missing (re-check note)", () => {
+  it("n/a with its reason, never the word 'undefined'", async () => {
+    writeFileSync(
+      join(dir, "few.csv"),
+      "id,session,index,speaker,code,confidence,text\ns:0,s,0,therapist,facilitation,1,hm\ns:1,s,1,client,neutral,1,ok\n",
+    );
+    const r = await runCli(["score", "few.csv"], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toContain("undefined");
+    expect(r.out).toContain("R:Q n/a (no questions)  %CR n/a (no reflections)");
+    expect(r.out).toContain("%change talk n/a (no change or sustain talk)");
+  });
+});

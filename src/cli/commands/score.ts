@@ -180,8 +180,11 @@ function formatScores(scored: readonly Scored[], format: OutFormat): string {
     .join("");
 }
 
-const f1 = (v: number | null, unit = "") => (v === null ? "undefined" : `${v.toFixed(1)}${unit}`);
-const f2 = (v: number | null) => (v === null ? "undefined" : v.toFixed(2));
+/** A value to one decimal, or `n/a` with why: each ratio is undefined when its denominator is 0. */
+const f1 = (v: number | null, why: string, unit = "") =>
+  v === null ? `n/a (${why})` : `${v.toFixed(1)}${unit}`;
+
+const NO_CODES = "no coded therapist utterances";
 
 function printText(s: Scored, io: CliIO): void {
   // Session ids, utterance ids and codes come from the input: escaped before they reach a terminal.
@@ -191,18 +194,18 @@ function printText(s: Scored, io: CliIO): void {
     `session ${s.session} (${s.codebook}; ${u.therapist} therapist, ${u.client} client utterances, ${u.uncoded} uncoded)`,
   );
   line(
-    `  rapport (behavioural estimate, 0-100): goal ${f1(s.rapport.goal)}  task ${f1(s.rapport.task)}  bond ${f1(s.rapport.bond)}  overall ${f1(s.rapport.overall)}`,
+    `  rapport (behavioural estimate, 0-100): goal ${f1(s.rapport.goal, NO_CODES)}  task ${f1(s.rapport.task, NO_CODES)}  bond ${f1(s.rapport.bond, NO_CODES)}  overall ${f1(s.rapport.overall, NO_CODES)}`,
   );
   const c = s.miti.competency;
   line(
-    `  MITI 4.2.1: R:Q ${f2(s.miti.rq_ratio)} (${c.rq.level ?? "n/a"})  %CR ${f1(s.miti.pct_complex_reflections, "%")} (${c.pctCR.level ?? "n/a"})  MIA ${s.miti.mi_adherent}  MINA ${s.miti.mi_non_adherent}`,
+    `  MITI 4.2.1: R:Q ${s.miti.rq_ratio === null ? "n/a (no questions)" : `${s.miti.rq_ratio.toFixed(2)} (${c.rq.level ?? "no level"})`}  %CR ${s.miti.pct_complex_reflections === null ? "n/a (no reflections)" : `${s.miti.pct_complex_reflections.toFixed(1)}% (${c.pctCR.level ?? "no level"})`}  MIA ${s.miti.mi_adherent}  MINA ${s.miti.mi_non_adherent}`,
   );
   line(
-    `  MISC 2.5: %open questions ${f1(s.misc.pct_open_questions, "%")}  %MI-consistent ${f1(s.misc.pct_mi_consistent, "%")}  %change talk ${f1(s.misc.pct_change_talk, "%")}`,
+    `  MISC 2.5: %open questions ${f1(s.misc.pct_open_questions, "no questions", "%")}  %MI-consistent ${f1(s.misc.pct_mi_consistent, "no MI-consistent or -inconsistent behaviour", "%")}  %change talk ${f1(s.misc.pct_change_talk, "no change or sustain talk", "%")}`,
   );
   const t = s.summary.talkShare;
   line(
-    `  talk share (${t.basis}): therapist ${f1(t.therapist.value === null ? null : t.therapist.value * 100, "%")}  client ${f1(t.client.value === null ? null : t.client.value * 100, "%")}; interruptions ${s.summary.interruptions.total}`,
+    `  talk share (${t.basis}): therapist ${f1(t.therapist.value === null ? null : t.therapist.value * 100, "no talk", "%")}  client ${f1(t.client.value === null ? null : t.client.value * 100, "no talk", "%")}; interruptions ${s.summary.interruptions.total}`,
   );
   if (s.flags.length === 0) line("  flags: none");
   for (const f of s.flags) line(`  flag ${f.kind}: ${f.message} [${f.utteranceIds.join(", ")}]`);

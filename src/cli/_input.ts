@@ -405,7 +405,14 @@ export async function* streamInput(
   const utterances = result.transcripts.flatMap((t) => t.utterances);
   if (!r.options.role && utterances.length > 0 && utterances.every((u) => u.role === "other"))
     throw await allOtherError(r, path);
-  printWarnings(result.warnings, io);
+  // Rows a whole-file reader skipped (`--on-error skip`) are items of their own, as the streaming
+  // readers give them, so that `code` and `convert` count them in their summaries.
+  const skipped = result.warnings.filter((w) => w.message.endsWith("; row skipped"));
+  printWarnings(
+    result.warnings.filter((w) => !w.message.endsWith("; row skipped")),
+    io,
+  );
+  for (const w of skipped) yield { error: w, line: w.line };
   const byUtterance = new Map<string, (typeof result.codings)[number][]>();
   for (const c of result.codings) {
     const list = byUtterance.get(c.utteranceId);

@@ -163,6 +163,6 @@ describe("rapportkit convert", () => {
     expect(r.code).toBe(0);
     expect(r.out.trimEnd().split("\n")).toHaveLength(2);
     expect(r.err).toContain(`${csv}:3:`);
-    expect(r.err).toContain("1 malformed rows skipped");
+    expect(r.err).toContain("1 malformed row skipped");
   });
 });

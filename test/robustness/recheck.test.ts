@@ -102,3 +102,32 @@ describe("score's text output says why a ratio is missing (re-check note)", () =
     expect(r.out).toContain("%change talk n/a (no change or sustain talk)");
   });
 });
+
+describe("AnnoMI input with --on-error skip counts the skipped row (re-check note)", () => {
+  it("code and convert say how many rows they skipped, as for CSV", async () => {
+    const head =
+      "mi_quality,transcript_id,video_title,video_url,topic,utterance_id,interlocutor,timestamp,utterance_text,annotator_id,therapist_input_exists,therapist_input_subtype,reflection_exists,reflection_subtype,question_exists,question_subtype,main_therapist_behaviour,client_talk_type";
+    const row = (i: number, who: string, text: string) =>
+      `high,1,t,u,x,${i},${who},00:00:0${i},${text},1,False,,False,,False,,${who === "therapist" ? "other" : "n/a"},${who === "client" ? "neutral" : "n/a"}`;
+    writeFileSync(
+      join(dir, "annomi.csv"),
+      [
+        head,
+        row(0, "therapist", "Hello."),
+        row(1, "client", '"bad "quote'),
+        row(2, "therapist", "Go on."),
+        "",
+      ].join("\n"),
+    );
+    const a = ["--format", "annomi", "--on-error", "skip"];
+    const c = await runCli(["code", "annomi.csv", ...a, "--classifier", "rules"], { cwd: dir });
+    expect(c.code, c.err).toBe(0);
+    expect(c.err).toMatch(/annomi\.csv:3: .*row skipped\n/);
+    expect(c.err).toContain(
+      "rapportkit: coded 2 utterances; skipped 1 malformed row (listed above)\n",
+    );
+    const v = await runCli(["convert", "annomi.csv", ...a, "--to", "csv"], { cwd: dir });
+    expect(v.code, v.err).toBe(0);
+    expect(v.err).toContain("converted 2 utterances in 1 sessions; 1 malformed row skipped");
+  });
+});

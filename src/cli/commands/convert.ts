@@ -270,7 +270,7 @@ export default defineCommand({
       io.err(`rapportkit: warning: … and ${warned - MAX_WARNINGS} more warnings\n`);
     io.err(
       `rapportkit: converted ${n} utterances in ${sessions.size} sessions${
-        skipped > 0 ? `; ${skipped} malformed rows skipped` : ""
+        skipped > 0 ? `; ${skipped} malformed row${skipped === 1 ? "" : "s"} skipped` : ""
       }${out ? ` to ${out}` : ""}\n`,
     );
     return 0;

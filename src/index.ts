@@ -401,6 +401,7 @@ export {
   type RapportProfile,
   rapportProfile,
 } from "./score/profile.js";
+export { type SessionScores, type SessionScoresOptions, sessionScores } from "./score/session.js";
 export {
   type CodeRate,
   endsCutOff,

@@ -5,8 +5,10 @@
  * Each chunk is classified together with a window of the preceding turns of each of its sessions,
  * so that context (the previous client turn, the codes of earlier turns) crosses chunk boundaries.
  * The window's own predictions are checked against the ones already yielded for those turns; when
- * they differ (the classifier's context reaches further back), the chunk is coded again with a
- * longer window, up to {@link CODE_STREAM_MAX_HISTORY} turns or the whole session. So the output
+ * they differ (the classifier's context reaches further back), the chunk is coded with a longer
+ * window, up to {@link CODE_STREAM_MAX_HISTORY} turns or the whole session. A window is checked
+ * on its own turns before the chunk is coded with it (a turn's code depends only on the turns
+ * before it), so a chunk is coded once in this thread, whatever window it needs. So the output
  * equals coding each session whole, and does not depend on the chunk size or on where the first
  * pass runs (`classifyBatch`, e.g. a pool of worker threads).
  * @module
@@ -141,7 +143,8 @@ interface Job {
   readonly synthetic: boolean[];
   /** Turns of each chunk session seen before this chunk (to know if the window is complete). */
   readonly before: Map<string, number>;
-  readonly result: Promise<readonly Prediction[]>;
+  /** The first pass, when it was started as the job was made (see `eager`). */
+  readonly result: Promise<readonly Prediction[]> | undefined;
 }
 
 function isStreamItem(x: Utterance | StreamItem): x is StreamItem {
@@ -214,6 +217,7 @@ export async function* codeStreamChunks(
   const maxSessions = Math.max(1, options.maxSessions ?? CODE_STREAM_MAX_SESSIONS);
   const firstPass =
     options.classifyBatch ?? (async (us: readonly Utterance[]) => classifier.classify(us));
+  const eager = options.classifyBatch !== undefined || inFlight > 1;
   // Reader side: the turns of each session (for windows), and how many each session has had.
   const readerHistory = new History<Utterance>(CODE_STREAM_CONTEXT_WINDOW, maxSessions);
   const seenCount = new Map<string, number>();
@@ -247,20 +251,19 @@ export async function* codeStreamChunks(
       seenCount.set(u.session, n + 1);
       readerHistory.push(u.session, u);
     });
-    const all = window.length ? [...window, ...chunk] : chunk;
-    const result = firstPass(all);
+    // Chunks in flight (or on `classifyBatch`) are classified now, with the first window; one at
+    // a time in this thread, when its turn comes (see `firstWindow`).
+    const result = eager ? firstPass(window.length ? [...window, ...chunk] : chunk) : undefined;
     // A failure is thrown when its chunk's turn comes; until then, it is not "unhandled".
-    result.catch(() => {});
+    result?.catch(() => {});
     pending.push({ window, chunk, synthetic, before, result });
     chunk = [];
     synthetic = [];
     lines = [];
   };
 
-  /** The rows of a job, widening its window when the first one was not enough. */
-  const finish = async (job: Job): Promise<CodedRow[]> => {
-    const preds = await job.result;
-    const total = job.window.length + job.chunk.length;
+  /** The classifier's answer for a batch, checked to have one prediction per utterance. */
+  const checked = (preds: readonly Prediction[], total: number): readonly Prediction[] => {
     if (preds.length !== total)
       throw new ClassifierError(classifier.id, [
         {
@@ -269,23 +272,65 @@ export async function* codeStreamChunks(
           message: `the classifier returned ${preds.length} codes for ${total} utterances`,
         },
       ]);
-    let out = preds.slice(job.window.length);
-    if (
-      job.window.length > 0 &&
-      !complete(job, CODE_STREAM_CONTEXT_WINDOW) &&
-      !matches(written, job.window, preds, CODE_STREAM_CONTEXT_WINDOW)
-    ) {
-      // The classifier's context reaches further back than the first window: widen it until the
-      // window's own codes agree with those yielded, or it holds the whole session (or the most kept).
-      widened++;
-      for (let n = CODE_STREAM_CONTEXT_WINDOW * 4; ; n = Math.min(CODE_STREAM_MAX_HISTORY, n * 4)) {
-        const win: Utterance[] = [];
-        for (const s of job.before.keys()) win.push(...written.last(s, n).map((t) => t.u));
-        const again = await classifier.classify([...win, ...job.chunk]);
-        out = again.slice(win.length);
-        if (n >= CODE_STREAM_MAX_HISTORY || complete(job, n) || matches(written, win, again, n))
-          break;
+    return preds;
+  };
+
+  /**
+   * The codes of a window alone. A turn's code depends only on the turns before it (the
+   * classifier contract), so they are the window's codes in `[...window, ...chunk]` too: checking
+   * a window costs its own turns, not the chunk's. Undefined when the answer has the wrong length.
+   */
+  const probe = async (win: readonly Utterance[]): Promise<readonly Prediction[] | undefined> => {
+    const preds = await classifier.classify(win);
+    return preds.length === win.length ? preds : undefined;
+  };
+
+  /**
+   * The chunk's codes with the first context window, or undefined when that window's own codes
+   * differ from those yielded (the classifier's context reaches further back).
+   */
+  const firstWindow = async (job: Job): Promise<readonly Prediction[] | undefined> => {
+    const w = job.window.length;
+    const total = w + job.chunk.length;
+    const enough = w === 0 || complete(job, CODE_STREAM_CONTEXT_WINDOW);
+    if (job.result === undefined && !enough) {
+      // Coded in this thread: check the window first, and code the chunk only with a window that
+      // holds (the same codes as coding [window, chunk] and then checking, for far less work).
+      const p = await probe(job.window);
+      if (p !== undefined && !matches(written, job.window, p, CODE_STREAM_CONTEXT_WINDOW))
+        return undefined;
+    }
+    const all = w ? [...job.window, ...job.chunk] : job.chunk;
+    const preds = checked(await (job.result ?? classifier.classify(all)), total);
+    if (enough || matches(written, job.window, preds, CODE_STREAM_CONTEXT_WINDOW))
+      return preds.slice(w);
+    return undefined;
+  };
+
+  /**
+   * The chunk's codes with a longer window: widened until the window's own codes agree with those
+   * yielded, or it holds the whole session (or the most kept).
+   */
+  const widen = async (job: Job): Promise<readonly Prediction[]> => {
+    for (let n = CODE_STREAM_CONTEXT_WINDOW * 4; ; n = Math.min(CODE_STREAM_MAX_HISTORY, n * 4)) {
+      const win: Utterance[] = [];
+      for (const s of job.before.keys()) win.push(...written.last(s, n).map((t) => t.u));
+      const last = n >= CODE_STREAM_MAX_HISTORY || complete(job, n);
+      if (!last) {
+        const p = await probe(win);
+        if (p !== undefined && !matches(written, win, p, n)) continue;
       }
+      const again = await classifier.classify([...win, ...job.chunk]);
+      if (last || matches(written, win, again, n)) return again.slice(win.length);
+    }
+  };
+
+  /** The rows of a job, widening its window when the first one was not enough. */
+  const finish = async (job: Job): Promise<CodedRow[]> => {
+    let out = await firstWindow(job);
+    if (out === undefined) {
+      widened++;
+      out = await widen(job);
     }
     const rows: CodedRow[] = [];
     job.chunk.forEach((u, i) => {

@@ -60,6 +60,25 @@ describe("codeStream", () => {
     }
   });
 
+  it("checks a context window alone before coding the chunk with it: a widened chunk is not coded again and again", async () => {
+    const us = sessions.flatMap((t) => t.utterances);
+    let classified = 0;
+    const counting: SyncClassifier = {
+      ...model,
+      classify: (xs) => {
+        classified += xs.length;
+        return model.classify(xs);
+      },
+    };
+    const { summary } = await drain(codeStream(us, counting, { chunkSize: 64 }));
+    expect(summary.widened).toBeGreaterThan(0);
+    // Beyond the input, only windows: less than one chunk per widened chunk plus 32 turns per
+    // chunk (750 turns for these 372; it was 994 when a widened chunk was classified again in full
+    // with each longer window).
+    const chunks = Math.ceil(us.length / 64);
+    expect(classified - us.length).toBeLessThan(summary.widened * 64 + chunks * 32);
+  });
+
   it("rows carry the utterance's session, index, role and text", async () => {
     const u = sessions[0]?.utterances[0] as Utterance;
     const { rows } = await drain(codeStream([u], rulesClassifier(rapportCodebook)));

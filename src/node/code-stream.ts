@@ -101,6 +101,8 @@ export function contextTurn(u: Utterance, text: string): Utterance {
 /** Keeps the last items of each session, for at most `maxSessions` sessions (LRU). */
 class History<T> {
   private readonly map = new Map<string, T[]>();
+  /** The session pushed last (the newest in `map`'s order). */
+  private recent: string | undefined;
   constructor(
     private readonly max: number,
     private readonly maxSessions: number,
@@ -109,6 +111,14 @@ class History<T> {
     return this.map.get(session);
   }
   push(session: string, item: T): void {
+    // Turns of one session mostly come together: the most recent session stays where it is.
+    if (session === this.recent) {
+      const list = this.map.get(session) as T[];
+      list.push(item);
+      if (list.length >= this.max + 64) list.splice(0, list.length - this.max);
+      return;
+    }
+    this.recent = session;
     let list = this.map.get(session);
     if (!list) {
       list = [];

@@ -213,8 +213,9 @@ function matches(
  * @category Node
  * @example
  * ```ts
- * for await (const rows of codeStreamChunks(streamCsvUtterances("big.csv"), rulesClassifier(rapportCodebook)))
- *   await out.write(writeCodedCsv(rows));
+ * const classifier = rulesClassifier(rapportCodebook);
+ * for await (const rows of codeStreamChunks(streamCsvUtterances("big.csv"), classifier))
+ *   out.write(rows.map((r) => codedCsvLine(r)).join("")); // one write per chunk
  * ```
  */
 export async function* codeStreamChunks(

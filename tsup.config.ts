@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Plugin } from "esbuild";
 import { defineConfig } from "tsup";
 
 // tsup 8.5 passes baseUrl to its dts build; TypeScript 6.0 rejects that (TS5101) unless silenced.
 const dts = { compilerOptions: { ignoreDeprecations: "6.0" } };
+// `rapportkit --version` prints the package's version: put into the CLI bundle as a constant.
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 const entries = { index: "src/index.ts", node: "src/node/index.ts", model: "src/model/index.ts" };
 
 // The package ships no source maps (they were 71 % of the tarball) and the pretrained models once:
@@ -96,5 +99,6 @@ export default defineConfig([
     splitting: false,
     treeshake: true,
     esbuildPlugins: [modelOnce],
+    define: { __RAPPORTKIT_VERSION__: JSON.stringify(version) },
   },
 ]);

@@ -6,8 +6,14 @@
  *   3. with `--on-error skip` that row is skipped and counted, and every other row is coded
  *      (the output equals the clean file's);
  *   4. `--workers 2` gives output identical to one worker.
+ * and prints the end-to-end throughput of `rapportkit code` (utterances/s of the whole process:
+ * start-up, reading, coding with context windows, writing) beside the in-process throughput of
+ * the same classifier (`defaultClassifier({ codebook: "rapport" })`, what `code` uses) on the same
+ * file, each session classified whole in a fresh Node process (classification time only; the
+ * file is streamed in and not timed), and their ratio (target: end-to-end ≥ 60 % of in-process).
+ * `--throughput` prints only that comparison (and checks nothing else).
  *
- *   npx tsup && node bench/scale.mjs [--rows 1000000] [--dir /tmp/rk-scale] [--keep]
+ *   npx tsup && node bench/scale.mjs [--rows 1000000] [--dir /tmp/rk-scale] [--keep] [--throughput]
  *
  * The runs use a copy of dist/cli.js (in node_modules/.cache), so a rebuild during the bench does
  * not pull the CLI away. Exits 1 when a check fails. Peak RSS comes from `process.resourceUsage().maxRSS` in the child
@@ -25,7 +31,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse";
@@ -144,12 +150,75 @@ export async function splitAtSessions(file, parts, rows, outPrefix) {
   return files;
 }
 
+/**
+ * The in-process throughput of `code`'s default classifier on a `session,speaker,text` CSV, in a
+ * fresh Node process: the file is streamed with the library's reader, each session is classified
+ * whole when it ends, and only the classify calls are timed. Resolves to { utterances, ms,
+ * withReadMs } (the last: reading and classifying, the model already loaded).
+ */
+export function inProcessSpeed(file) {
+  const script = `
+    const { defaultClassifier } = await import(${JSON.stringify(join(ROOT, "dist", "model.js"))});
+    const { streamCsvUtterances } = await import(${JSON.stringify(join(ROOT, "dist", "node", "index.js"))});
+    const clf = defaultClassifier({ codebook: "rapport" });
+    let session; let batch = []; let n = 0; let ms = 0; const t0 = performance.now();
+    const flush = () => {
+      if (batch.length === 0) return;
+      const t0 = performance.now();
+      clf.classify(batch);
+      ms += performance.now() - t0;
+      n += batch.length;
+      batch = [];
+    };
+    const columns = { session: "session", speaker: "speaker" };
+    for await (const item of streamCsvUtterances(${JSON.stringify(file)}, { columns })) {
+      if (item.utterance.session !== session) { flush(); session = item.utterance.session; }
+      batch.push(item.utterance);
+    }
+    flush();
+    process.stdout.write(JSON.stringify({ utterances: n, ms, withReadMs: performance.now() - t0 }));
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`in-process run: exit ${code}`)),
+    );
+  });
+}
+
+/** The throughput line: end-to-end `code` against the same classifier in-process, and the ratio. */
+async function throughputLine(file, rows, cliMs, log) {
+  const ip = await inProcessSpeed(file);
+  const e2e = rows / (cliMs / 1000);
+  const inproc = ip.utterances / (ip.ms / 1000);
+  const withRead = ip.utterances / (ip.withReadMs / 1000);
+  const ratio = e2e / inproc;
+  log(
+    `throughput: rapportkit code end-to-end ${Math.round(e2e).toLocaleString("en")} utterances/s, same classifier in-process ${Math.round(inproc).toLocaleString("en")} utterances/s: ${(ratio * 100).toFixed(0)} % (target ≥ 60 %; in-process with streaming the file in: ${Math.round(withRead).toLocaleString("en")} utterances/s, ${((e2e / withRead) * 100).toFixed(0)} %; load average ${loadavg()[0].toFixed(2)})`,
+  );
+  return { endToEnd: e2e, inProcess: inproc, inProcessWithRead: withRead, ratio };
+}
+
 function mb(x) {
   return `${x.toFixed(0)} MB`;
 }
 
 /** Runs every check; returns { ok, results }. */
-export async function runScale({ rows = 1_000_000, dir, keep = false, log = console.log } = {}) {
+export async function runScale({
+  rows = 1_000_000,
+  dir,
+  keep = false,
+  throughputOnly = false,
+  log = console.log,
+} = {}) {
   if (!existsSync(DIST_CLI)) throw new Error("dist/cli.js is missing: run `npx tsup` first");
   const work = dir ?? join(tmpdir(), `rk-scale-${process.pid}`);
   mkdirSync(work, { recursive: true });
@@ -158,6 +227,9 @@ export async function runScale({ rows = 1_000_000, dir, keep = false, log = cons
   mkdirSync(snap, { recursive: true });
   CLI = join(snap, "cli.js");
   copyFileSync(DIST_CLI, CLI);
+  // The CLI loads the pretrained model from ./model.js at run time (tsup.config.ts, `modelOnce`):
+  // without it beside the copy, `code` fails with "the pretrained model is not available".
+  copyFileSync(join(dirname(DIST_CLI), "model.js"), join(snap, "model.js"));
   const preload = join(work, "maxrss.cjs");
   writeFileSync(
     preload,
@@ -181,6 +253,7 @@ export async function runScale({ rows = 1_000_000, dir, keep = false, log = cons
     // 0. The whole file, one worker: time and peak RSS.
     const out1 = join(work, "out-1.csv");
     const r1 = await runCli(["code", good, ...CSV_ARGS, "--out", out1], preload);
+    if (r1.code !== 0) throw new Error(`code failed (exit ${r1.code}): ${r1.stderr.trim()}`);
     const h1 = await hashConcat([out1]);
     const n1 = (await countRecords(out1)) - 1;
     log(
@@ -188,6 +261,8 @@ export async function runScale({ rows = 1_000_000, dir, keep = false, log = cons
     );
     check("exit 0 and one row per utterance", r1.code === 0 && n1 === rows, `${n1} rows`);
     check(`peak RSS under ${RSS_TARGET_MB} MB`, r1.maxRssMB < RSS_TARGET_MB, mb(r1.maxRssMB));
+    const throughput = await throughputLine(good, rows, r1.ms, log);
+    if (throughputOnly) return { ok: checks.every((c) => c.ok), checks, rows, throughput };
 
     // 1. In 4 chunks split at session boundaries.
     const parts = await splitAtSessions(good, 4, rows, join(work, "part"));
@@ -251,6 +326,7 @@ export async function runScale({ rows = 1_000_000, dir, keep = false, log = cons
       checks,
       rows,
       seconds: r1.ms / 1000,
+      throughput,
       maxRssMB: r1.maxRssMB,
       workers2Seconds: rw.ms / 1000,
       workers2MaxRssMB: rw.maxRssMB,
@@ -270,6 +346,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     rows: Number(arg("rows", "1000000")),
     dir: arg("dir"),
     keep: process.argv.includes("--keep"),
+    throughputOnly: process.argv.includes("--throughput"),
   });
   process.exitCode = r.ok ? 0 : 1;
 }

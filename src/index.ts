@@ -69,6 +69,12 @@ export {
   percentAgreement,
 } from "./agreement/percent-agreement.js";
 export { type RandolphKappaOptions, randolphKappa } from "./agreement/randolph-kappa.js";
+export {
+  type AgreementSummary,
+  type AgreementSummaryInterval,
+  type AgreementSummaryOptions,
+  agreementSummary,
+} from "./agreement/summary.js";
 export type { Categories, Rating, RatingMatrix } from "./agreement/types.js";
 // Classifiers: rules, linear model, adapters, combinators, coding a transcript, evaluation.
 export { DEFAULT_ADAPTER_TIMEOUT_MS } from "./classify/adapters/_options.js";
@@ -401,6 +407,7 @@ export {
   type RapportProfile,
   rapportProfile,
 } from "./score/profile.js";
+export { type SessionScores, type SessionScoresOptions, sessionScores } from "./score/session.js";
 export {
   type CodeRate,
   endsCutOff,

@@ -60,4 +60,10 @@ export {
   percentAgreement,
 } from "./percent-agreement.js";
 export { type RandolphKappaOptions, randolphKappa } from "./randolph-kappa.js";
+export {
+  type AgreementSummary,
+  type AgreementSummaryInterval,
+  type AgreementSummaryOptions,
+  agreementSummary,
+} from "./summary.js";
 export type { Categories, Coefficient, Rating, RatingMatrix } from "./types.js";

@@ -8,7 +8,7 @@
  */
 import { fingerprintOf, readFingerprint } from "../classify/linear/fingerprint.js";
 import type { Coding, Transcript } from "../core/schemas.js";
-import type { ClassifierSpec } from "./commands/code.js";
+import type { ClassifierSpec } from "./_classifier.js";
 
 /** How many evaluated utterances a model's training data holds. */
 export interface TrainingOverlap {

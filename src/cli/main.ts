@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { closest } from "../_internal/closest.js";
 import { formatIssue, isRapportkitError } from "../core/errors.js";
@@ -5,7 +6,21 @@ import { terminalSafe } from "./_text.js";
 import { commands } from "./commands/index.js";
 import { type CliIO, InputError, UsageError } from "./io.js";
 
-const VERSION = "0.0.0";
+/** The package's version, put in by the build (tsup's `define`, from package.json). */
+declare const __RAPPORTKIT_VERSION__: string | undefined;
+
+/** The version from package.json, when running from the sources (tests, tsx): the build's is absent. */
+function sourceVersion(): string {
+  try {
+    const pkg = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+    return String((JSON.parse(pkg) as { version?: unknown }).version);
+  } catch {
+    return "unknown";
+  }
+}
+
+const VERSION =
+  typeof __RAPPORTKIT_VERSION__ === "string" ? __RAPPORTKIT_VERSION__ : sourceVersion();
 
 /** The root command: its sub-commands are in `commands/`, one file each. */
 export const root = {

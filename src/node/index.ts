@@ -1,7 +1,21 @@
 /**
- * Node.js helpers: read and write transcript files, streaming where the input can be large.
+ * Node.js helpers: read and write transcript files, streaming where the input can be large, and
+ * code a stream of utterances with bounded memory.
  * @module
  */
+export {
+  CODE_STREAM_CHUNK_SIZE,
+  CODE_STREAM_CONTEXT_WINDOW,
+  CODE_STREAM_MAX_HISTORY,
+  CODE_STREAM_MAX_SESSIONS,
+  type CodeFileOptions,
+  type CodeStreamInput,
+  type CodeStreamOptions,
+  type CodeStreamSummary,
+  codeFile,
+  codeStream,
+  codeStreamChunks,
+} from "./code-stream.js";
 export {
   formatOfFile,
   type ReadFileOptions,

@@ -12,5 +12,6 @@ export * from "./instruments.js";
 export * from "./mapping.js";
 export * from "./miti.js";
 export * from "./profile.js";
+export * from "./session.js";
 export * from "./summary.js";
 export * from "./trend.js";

@@ -3,10 +3,14 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { linearClassifier } from "../../src/classify/linear/index.js";
-import type { SyncClassifier } from "../../src/classify/types.js";
-import { codeItems, inlineEngine } from "../../src/cli/commands/code.js";
+import type { Classifier, SyncClassifier } from "../../src/classify/types.js";
 import type { Transcript, Utterance } from "../../src/core/schemas.js";
 import type { CodedRow } from "../../src/io/coded.js";
+import {
+  type CodeStreamOptions,
+  type CodeStreamSummary,
+  codeStreamChunks,
+} from "../../src/node/code-stream.js";
 import { type StreamItem, streamCsvUtterances } from "../../src/node/stream.js";
 import { ANNOMI, annomi, run, smallModel, tmp, writeSessionsCsv } from "./_cli.js";
 
@@ -27,9 +31,23 @@ async function* itemsOf(us: readonly Utterance[]): AsyncGenerator<StreamItem> {
   for (const u of us) yield { utterance: u, line: line++, codings: [], warnings: [] };
 }
 
+/** Runs the streaming coder to its end, handing each chunk's rows to `onRows`. */
+async function codeItems(
+  items: AsyncIterable<StreamItem>,
+  classifier: Classifier,
+  options: CodeStreamOptions & { onRows: (rows: readonly CodedRow[]) => unknown },
+): Promise<CodeStreamSummary> {
+  const chunks = codeStreamChunks(items, classifier, options);
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return next.value;
+    options.onRows(next.value);
+  }
+}
+
 async function codeAll(us: readonly Utterance[], chunkSize: number) {
   const rows: CodedRow[] = [];
-  const summary = await codeItems(itemsOf(us), inlineEngine(model), async () => model, {
+  const summary = await codeItems(itemsOf(us), model, {
     chunkSize,
     onRows: (r) => rows.push(...r),
   });
@@ -74,16 +92,14 @@ describe("code: failures", () => {
   it("throws a chunk's classifier error in order, with no unhandled rejection from later chunks", async () => {
     const us = sessions.flatMap((t) => t.utterances).slice(0, 40);
     let calls = 0;
-    const engine = {
-      classify: async () => {
-        calls++;
-        throw new Error(`chunk ${calls} failed`);
-      },
-      close: async () => {},
+    const classifyBatch = async () => {
+      calls++;
+      throw new Error(`chunk ${calls} failed`);
     };
     const rows: CodedRow[] = [];
     await expect(
-      codeItems(itemsOf(us), engine, async () => model, {
+      codeItems(itemsOf(us), model, {
+        classifyBatch,
         chunkSize: 5,
         inFlight: 4,
         onRows: (r) => rows.push(...r),
@@ -94,10 +110,10 @@ describe("code: failures", () => {
 
   it("rejects a classifier that returns the wrong number of codes", async () => {
     const us = sessions.flatMap((t) => t.utterances).slice(0, 4);
-    const short = inlineEngine({ ...model, classify: (xs) => model.classify(xs).slice(1) });
-    await expect(
-      codeItems(itemsOf(us), short, async () => model, { onRows: () => {} }),
-    ).rejects.toThrow(/returned 3 codes for 4 utterances/);
+    const short: SyncClassifier = { ...model, classify: (xs) => model.classify(xs).slice(1) };
+    await expect(codeItems(itemsOf(us), short, { onRows: () => {} })).rejects.toThrow(
+      /returned 3 codes for 4 utterances/,
+    );
   });
 });
 
@@ -129,7 +145,7 @@ describe("code: --context-column", () => {
         session: "ctx",
       });
     }
-    await codeItems(items(), inlineEngine(spy), async () => spy, {
+    await codeItems(items(), spy, {
       onRows: (r) => rows.push(...r),
     });
     expect(rows.map((r) => r.id)).toEqual(["ctx:0", "ctx:1"]);

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { workerEngine } from "../../src/cli/commands/code.js";
+import { workerEngine } from "../../src/cli/_workers.js";
 import { CsvRecordReader } from "../../src/io/csv.js";
 import {
   type CodedRow,

@@ -3,24 +3,15 @@ import { resolve as resolvePath } from "node:path";
 import { closest, columnsNote, looksLikeHeader } from "../../_internal/closest.js";
 import { pairStatistics } from "../../agreement/_pairs.js";
 import {
-  bootstrap,
+  agreementSummary,
   type Categories,
   type ClassificationReport,
   type Coefficient,
   classificationReport,
   codingAgreement,
-  cohenKappaMatrix,
-  cronbachAlpha,
-  fleissKappa,
-  gwetAc1,
   type IccCoefficient,
   type IntervalMethod,
-  icc,
-  krippendorffAlpha,
-  MAX_BOOTSTRAP_CATEGORIES,
-  percentAgreement,
   type Rating,
-  type RatingMatrix,
 } from "../../agreement/index.js";
 import { builtinCodebooks } from "../../codebook/builtin/index.js";
 import { crosswalk } from "../../codebook/crosswalk.js";
@@ -155,31 +146,6 @@ function plain(c: Coefficient): Record<string, unknown> {
   if (c.reason !== undefined) out.reason = c.reason;
   if (c.ci95) out.ci95 = [c.ci95[0], c.ci95[1]];
   return out;
-}
-
-/** Bootstrap settings of one run; `progress` counts resamples over all the statistics. */
-interface Resampling {
-  readonly resamples: number;
-  readonly seed: number;
-  readonly progress: Progress;
-  /** Resamples done by the statistics already finished. */
-  offset: number;
-}
-
-function withCi(
-  fn: (m: RatingMatrix) => Coefficient,
-  m: RatingMatrix,
-  rs: Resampling,
-): Record<string, unknown> {
-  if (rs.resamples <= 0) return plain(fn(m));
-  const offset = rs.offset;
-  const r = bootstrap(fn, m, {
-    resamples: rs.resamples,
-    seed: rs.seed,
-    onProgress: (done) => rs.progress.update(offset + done),
-  });
-  rs.offset += rs.resamples;
-  return plain(r);
 }
 
 /** Printed tables list at most this many labels or codes (`--json` has every one). */
@@ -321,48 +287,37 @@ async function runMatrix(
       },
     ]);
 
-  const opts = categories ? { categories } : {};
   const levels =
-    level !== undefined
-      ? [level]
-      : numeric
-        ? ["nominal", "ordinal", "interval", "ratio"]
-        : ["nominal"];
-  // Every resample costs O(items × raters + categories): intervals only up to the documented
-  // number of categories (the point values are linear in the data and always given).
-  const distinct = new Set<Rating>();
-  for (const row of m) for (const v of row) if (v !== null) distinct.add(v);
-  const nCategories = Math.max(distinct.size, categories?.length ?? 0);
-  const tooMany = resamplesAsked > 0 && nCategories > MAX_BOOTSTRAP_CATEGORIES;
-  const resamples = tooMany ? 0 : resamplesAsked;
-  const twoRaters = t.header.length - 1 === 2;
-  const nStats = 3 + levels.length + (twoRaters ? 3 : 0) + (numeric ? 1 : 0);
-  const rs: Resampling = {
-    resamples,
+    level !== undefined ? [level as "nominal" | "ordinal" | "interval" | "ratio"] : undefined;
+  // The bar is made when resampling starts, with the total over all the coefficients.
+  let progress: Progress | undefined;
+  const summary = agreementSummary(m, {
+    ...(categories ? { categories } : {}),
+    ...(levels ? { levels } : {}),
+    resamples: resamplesAsked,
     seed,
-    progress: progressFor(io, args, "bootstrap", nStats * resamples),
-    offset: 0,
-  };
+    onProgress: (done, total) => {
+      progress ??= progressFor(io, args, "bootstrap", total);
+      progress.update(done);
+    },
+  });
+  progress?.done();
   const out: Record<string, unknown> = {
-    percent_agreement: withCi((x) => percentAgreement(x, opts), m, rs),
-    fleiss_kappa: withCi((x) => fleissKappa(x, opts), m, rs),
-    gwet_ac1: withCi((x) => gwetAc1(x, opts), m, rs),
+    percent_agreement: plain(summary.percentAgreement),
+    fleiss_kappa: plain(summary.fleissKappa),
+    gwet_ac1: plain(summary.gwetAc1),
   };
   const alpha: Record<string, unknown> = {};
-  for (const l of levels) {
-    const lv = l as "nominal" | "ordinal" | "interval" | "ratio";
-    alpha[l] = withCi((x) => krippendorffAlpha(x, { ...opts, level: lv }), m, rs);
-  }
+  for (const [l, c] of Object.entries(summary.krippendorffAlpha)) alpha[l] = plain(c);
   out.krippendorff_alpha = alpha;
-  if (twoRaters) {
+  if (summary.cohenKappa) {
     const ck: Record<string, unknown> = {};
-    for (const w of ["unweighted", "linear", "quadratic"] as const)
-      ck[w] = withCi((x) => cohenKappaMatrix(x, { ...opts, weights: w }), m, rs);
+    for (const [w, c] of Object.entries(summary.cohenKappa)) ck[w] = plain(c);
     out.cohen_kappa = ck;
   }
   let iccDropped = 0;
-  if (numeric) {
-    const r = icc(m);
+  if (summary.icc) {
+    const r = summary.icc;
     const iccOut: Record<string, unknown> = {};
     for (const f of ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"] as const) {
       const c: IccCoefficient = r[f];
@@ -377,15 +332,13 @@ async function runMatrix(
     }
     out.icc = iccOut;
     iccDropped = r.nDropped;
-    out.cronbach_alpha = withCi((x) => cronbachAlpha(x), m, rs);
   }
-  rs.progress.done();
-  const intervalNote = tooMany
-    ? `no bootstrap interval: ${nCategories.toLocaleString("en-US")} categories, more than ${MAX_BOOTSTRAP_CATEGORIES.toLocaleString("en-US")}`
-    : undefined;
-  if (intervalNote) out.interval = { note: intervalNote };
-  else if (resamples > 0)
-    out.interval = { method: "percentile bootstrap", unit: "item", resamples, seed };
+  if (summary.cronbachAlpha) out.cronbach_alpha = plain(summary.cronbachAlpha);
+  const intervalNote =
+    summary.interval && "note" in summary.interval ? summary.interval.note : undefined;
+  const resamples =
+    summary.interval && "resamples" in summary.interval ? summary.interval.resamples : 0;
+  if (summary.interval) out.interval = summary.interval;
   if (await emitted(io, args, out)) return;
   let s = `${file}: ${m.length} items × ${t.header.length - 1} raters, ${nMissing} missing ratings${
     numeric ? ", numeric" : ""

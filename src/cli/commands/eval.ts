@@ -14,6 +14,14 @@
 import { evaluate, formatEvaluation } from "../../classify/evaluate.js";
 import type { Prediction } from "../../classify/types.js";
 import type { Utterance } from "../../core/schemas.js";
+import { contextTurn } from "../../node/code-stream.js";
+import {
+  buildClassifier,
+  type ClassifierSpec,
+  classifierArgs,
+  codebookOf,
+  specOf,
+} from "../_classifier.js";
 import { inferCodebookId } from "../_codebooks.js";
 import { intArg, strArg } from "../_input.js";
 import { applyMap, labelMapOf, warnUnusedMap } from "../_label-map.js";
@@ -22,14 +30,6 @@ import { formatStats } from "../_stats-table.js";
 import { jsonSafe } from "../_text.js";
 import { overlapWarning, trainingOverlap } from "../_training-overlap.js";
 import { defineCommand, InputError, ioOf } from "../io.js";
-import {
-  buildClassifier,
-  type ClassifierSpec,
-  classifierArgs,
-  codebookOf,
-  contextTurn,
-  specOf,
-} from "./code.js";
 import { codedInputArgs, goldCodes, loadCoded } from "./train.js";
 
 export default defineCommand({

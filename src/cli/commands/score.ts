@@ -7,15 +7,7 @@ import { isRapportkitError } from "../../core/errors.js";
 import type { CodedTranscript, Coding } from "../../core/schemas.js";
 import { codedRowsToCodedTranscripts, readCodedRows } from "../../io/coded.js";
 import { csvField } from "../../io/csv.js";
-import { withPreparedCache } from "../../score/_session.js";
-import {
-  flagSession,
-  miscSummary,
-  mitiSummary,
-  rapportProfile,
-  type ScoreStat as Stat,
-  summarizeSession,
-} from "../../score/index.js";
+import { type ScoreStat as Stat, sessionScores } from "../../score/index.js";
 import { inferCodebookId } from "../_codebooks.js";
 import { inputArgs, loadInput, printWarnings, strArg } from "../_input.js";
 import { type OutFormat, outFormatOf, writeOutput } from "../_output.js";
@@ -109,15 +101,10 @@ export function scoreSession(
   coded: CodedTranscript,
   options: { source?: string; volleyRules?: boolean },
 ) {
-  const o = options.source !== undefined ? { source: options.source } : {};
-  // The five scores share one validation and tokenisation of the session.
-  const { summary, miti, misc, profile, flags } = withPreparedCache(() => ({
-    summary: summarizeSession(coded, o),
-    miti: mitiSummary(coded, { ...o, volleyRules: options.volleyRules ?? false }),
-    misc: miscSummary(coded, o),
-    profile: rapportProfile(coded, o),
-    flags: flagSession(coded, o),
-  }));
+  const { summary, miti, misc, profile, flags } = sessionScores(coded, {
+    ...(options.source !== undefined ? { source: options.source } : {}),
+    volleyRules: options.volleyRules ?? false,
+  });
   return {
     session: coded.transcript.id,
     codebook: coded.codebook.id,

@@ -11,10 +11,10 @@ import { type LinearExample, trainLinear } from "../../classify/linear/train.js"
 import type { Codebook, Coding, Transcript } from "../../core/schemas.js";
 import type { ReadResult } from "../../io/_shared.js";
 import { readTranscriptFile, sessionNameOf } from "../../node/files.js";
+import { codebookOf } from "../_classifier.js";
 import { inputArgs, inputOptionsOf, intArg, printWarnings, strArg } from "../_input.js";
 import { outFormatOf, writeOutput } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
-import { codebookOf } from "./code.js";
 
 /** The input args of `train` and `eval`: the coded file, the transcript input args, `--code-column`. */
 export const codedInputArgs = {

@@ -5,7 +5,6 @@
  *   2. a malformed row in the middle stops the run with its line number (exit 1, one line);
  *   3. with `--on-error skip` that row is skipped and counted, and every other row is coded
  *      (the output equals the clean file's);
- *   4. `--workers 2` gives output identical to one worker.
  * and prints the end-to-end throughput of `rapportkit code` (utterances/s of the whole process:
  * start-up, reading, coding with context windows, writing) beside the in-process throughput of
  * the same classifier (`defaultClassifier({ codebook: "rapport" })`, what `code` uses) on the same
@@ -310,15 +309,6 @@ export async function runScale({
       `exit ${rs.code}, ${(await countRecords(outS)) - 1} rows, ${(rs.ms / 1000).toFixed(1)} s, peak RSS ${mb(rs.maxRssMB)}`,
     );
 
-    // 4. --workers 2 equals one worker.
-    const outW = join(work, "out-w2.csv");
-    const rw = await runCli(["code", good, ...CSV_ARGS, "--workers", "2", "--out", outW], preload);
-    const hw = await hashConcat([outW]);
-    check(
-      "--workers 2 output identical to 1 worker",
-      rw.code === 0 && hw.sha256 === h1.sha256,
-      `${(rw.ms / 1000).toFixed(1)} s (${(r1.ms / rw.ms).toFixed(2)}x), peak RSS ${mb(rw.maxRssMB)}`,
-    );
     const ok = checks.every((c) => c.ok);
     log(ok ? "scale: all checks passed" : "scale: SOME CHECKS FAILED");
     return {
@@ -328,8 +318,6 @@ export async function runScale({
       seconds: r1.ms / 1000,
       throughput,
       maxRssMB: r1.maxRssMB,
-      workers2Seconds: rw.ms / 1000,
-      workers2MaxRssMB: rw.maxRssMB,
     };
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });

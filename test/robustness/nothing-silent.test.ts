@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { workerEngine } from "../../src/cli/_workers.js";
 import { CsvRecordReader } from "../../src/io/csv.js";
 import {
   type CodedRow,
@@ -302,7 +301,6 @@ describe("item 18: a failure midway leaves no partial --out; damage is named whe
       for (const argv of [
         ["code", f, "--classifier", "rules", "--out", out],
         ["convert", f, "--to", "csv", "--out", out],
-        ["code", f, "--classifier", "rules", "--workers", "2", "--out", out],
       ]) {
         const r = await runCli(argv);
         expect(r.code).toBe(1);
@@ -337,42 +335,20 @@ describe("item 18: a failure midway leaves no partial --out; damage is named whe
   });
 });
 
-describe("item 19: --workers is capped by the cores and by what the input needs", () => {
-  it("a worker engine starts a thread only when a batch needs one", async () => {
-    const engine = workerEngine({ codebook: "rapport", kind: "rules" }, 8);
-    try {
-      const preds = await engine.classify([
-        {
-          id: "s:0",
-          session: "s",
-          index: 0,
-          speaker: "T",
-          role: "therapist",
-          text: "How are you?",
-        },
-      ]);
-      expect(preds).toHaveLength(1);
-      expect(engine.started?.()).toBe(1);
-    } finally {
-      await engine.close();
-    }
-  }, 60_000);
-
-  it("code --workers 64 on a 2-line file: capped at the cores, with a note; the same output", async () => {
+describe("item 19: --workers no longer starts threads (they were slower than one)", () => {
+  it("code --workers 64 on a 2-line file: one thread, a one-line note, the same output", async () => {
     const dir = tmp();
     const f = join(dir, "two.csv");
     writeFileSync(f, "speaker,text\nT,How are you?\nC,Fine.\n");
     const r = await runCli(["code", f, "--classifier", "rules", "--workers", "64"]);
     expect(r.code, r.err).toBe(0);
-    const cores = availableParallelism();
-    if (cores < 64)
-      expect(r.err).toBe(
-        `rapportkit: note: --workers 64 capped at ${cores}, the number of cores available\n`,
-      );
+    expect(r.err).toBe(
+      "rapportkit: note: --workers is ignored: coding runs in one thread (worker threads were slower)\n",
+    );
     const one = await runCli(["code", f, "--classifier", "rules"]);
     expect(r.out).toBe(one.out);
     const help = await runCli(["code", "--help"]);
-    expect(help.out).toMatch(/capped at the number of cores/);
+    expect(help.out).toMatch(/--workers=<workers> +ignored/);
   }, 60_000);
 });
 

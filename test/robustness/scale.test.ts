@@ -1,7 +1,7 @@
 /**
  * The scale checks of bench/scale.mjs at 20,000 utterances, in-process: coding the whole file equals
  * coding it in 4 chunks split at session boundaries; a malformed row in the middle is reported with
- * its line; with --on-error skip it is skipped and counted and every other row is coded; --workers 2
+ * its line; with --on-error skip it is skipped and counted and every other row is coded; --workers 2 (ignored)
  * gives the same output as one worker.
  */
 import { createHash } from "node:crypto";
@@ -140,7 +140,7 @@ describe(`rapportkit code at ${ROWS.toLocaleString("en")} utterances`, () => {
     expect(sha(r.out)).toBe(sha(whole));
   });
 
-  it("gives identical output with --workers 2", async () => {
+  it("gives identical output with --workers 2 (ignored now: one thread)", async () => {
     const r = await codeFile(good, ["--workers", "2"]);
     expect(r.code).toBe(0);
     expect(sha(r.out)).toBe(sha(whole));

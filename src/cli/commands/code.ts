@@ -5,11 +5,10 @@
  * The input is streamed (CSV and JSONL with constant memory) and coded by the library's streaming
  * coder (`codeStreamChunks` in `rapportkit/node`), which carries each session's context across
  * chunks: the output equals coding each session whole, and does not depend on the chunk size or
- * on `--workers` (a pool of threads for the first pass of each chunk, `_workers.ts`). This file
+ * on anything else. This file
  * parses the arguments, writes the rows, shows progress and sets the exit code.
  * @module
  */
-import { availableParallelism } from "node:os";
 import { formatIssue } from "../../core/errors.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
 import { CODE_STREAM_MAX_SESSIONS, codeStreamChunks } from "../../node/code-stream.js";
@@ -17,7 +16,6 @@ import { buildClassifier, classifierArgs, specOf } from "../_classifier.js";
 import { DEFAULT_HEAP_MB } from "../_heap.js";
 import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
 import { type Output, openOutput, outFormatOf } from "../_output.js";
-import { inlineEngine, isCodeWorker, runWorker, workerEngine } from "../_workers.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
 /** A one-line progress display on stderr, only when stderr is a terminal. */
@@ -72,7 +70,7 @@ export default defineCommand({
     workers: {
       type: "string",
       description:
-        "worker threads (default 1; capped at the number of cores, started only as the input needs them); same output for any number",
+        "ignored (kept so that scripts still run): worker threads were slower than one thread",
     },
     "csv-safe": {
       type: "boolean",
@@ -81,10 +79,6 @@ export default defineCommand({
     },
   },
   async run(ctx) {
-    if (isCodeWorker()) {
-      await runWorker();
-      return 0;
-    }
     const io = ioOf(ctx);
     const args = ctx.args as Record<string, unknown>;
     const file = strArg(args, "file");
@@ -109,24 +103,16 @@ export default defineCommand({
     const asked = Number(wRaw);
     if (!Number.isInteger(asked) || asked < 1 || asked > 256)
       throw new UsageError("--workers must be a whole number from 1 to 256");
-    // More threads than cores only compete for them (32 workers on a 2-line file: 10.5 s, 1.6 GB).
-    const cores = availableParallelism();
-    const workers = Math.min(asked, cores);
-    if (asked > workers)
+    // Worker threads only ran each chunk's first pass; the context re-check that most chunks
+    // need ran in this thread, so two workers took longer than one (200,000 rows on 2 cores:
+    // 11.1 s against 6.2 s) and held the model once per thread. The option stays, ignored.
+    if (asked > 1)
       io.err(
-        `rapportkit: note: --workers ${asked} capped at ${workers}, the number of cores available\n`,
+        "rapportkit: note: --workers is ignored: coding runs in one thread (worker threads were slower)\n",
       );
 
-    // Build once here first: a bad codebook or model fails fast, before any output.
+    // Build first: a bad codebook or model fails fast, before any output.
     const classifier = await buildClassifier(spec);
-    const engine =
-      workers > 1
-        ? workerEngine(spec, workers, inlineEngine(classifier), (reason) =>
-            io.err(
-              `rapportkit: warning: a --workers thread stopped (${reason}); coding goes on in the main thread\n`,
-            ),
-          )
-        : undefined;
 
     // Nothing is written until the first row is coded, so a bad column or an unreadable input
     // fails with no output; --out is written to a temporary file, renamed into place on success.
@@ -146,7 +132,6 @@ export default defineCommand({
       const csvSafe = args["csv-safe"] === true || args.csvSafe === true;
       const line = of === "csv" ? (r: CodedRow) => codedCsvLine(r, { csvSafe }) : codedJsonlLine;
       const chunks = codeStreamChunks(streamInput(file, args, io), classifier, {
-        ...(engine ? { classifyBatch: engine.classify, inFlight: workers + 1 } : {}),
         onSkip: (issue) => {
           skipped++;
           bar.done();
@@ -179,7 +164,6 @@ export default defineCommand({
     } finally {
       bar.done();
       if (!done) await (output as Output | undefined)?.abort();
-      await engine?.close();
     }
     if (skipped > 0)
       io.err(

@@ -72,3 +72,40 @@ export function unitScale(magnitude: number): number {
   else if (magnitude * f < 0.5) f *= 2;
   return f;
 }
+
+/**
+ * Ratings moved to a data value and brought to unit scale, the data the sums of squares of ICC and
+ * Cronbach's alpha are computed from: `y = (x·f₁ − x₀·f₁)·f₂`, with x₀ the first rating, f₁ the
+ * power of two that brings the largest |x| into [0.5, 1] and f₂ the one that brings the largest
+ * |y| there. Shifting by a data value removes the magnitude the spread sits on, so a spread of a few
+ * ulps on top of 0.83 or 1e15 keeps every digit (x − x₀ is exact when x and x₀ are within a factor of
+ * two, Sterbenz), and means and sums of squares of y are accurate relative to the spread itself
+ * (Chan, Golub & LeVeque 1983: shifting by a data value, then the two-pass algorithm). Powers of two
+ * are exact, and squares of y can neither overflow nor underflow. Both statistics are invariant to
+ * the shift and the scale; a mean square of y is one of x divided by (f₁·f₂)².
+ *
+ * Reference: Chan, T. F., Golub, G. H., & LeVeque, R. J. (1983). Algorithms for computing the
+ * sample variance: analysis and recommendations. *The American Statistician*, 37(3), 242–247.
+ * @internal
+ */
+export function shiftToUnit(rows: readonly (readonly number[])[]): {
+  rows: number[][];
+  f1: number;
+  f2: number;
+} {
+  let magnitude = 0;
+  for (const row of rows) for (const x of row) magnitude = Math.max(magnitude, Math.abs(x));
+  const f1 = unitScale(magnitude);
+  const x0 = ((rows[0] ?? [])[0] ?? 0) * f1;
+  const shifted = rows.map((row) => row.map((x) => x * f1 - x0));
+  let spread = 0;
+  for (const row of shifted) for (const d of row) spread = Math.max(spread, Math.abs(d));
+  const f2 = unitScale(spread);
+  return { rows: shifted.map((row) => row.map((d) => d * f2)), f1, f2 };
+}
+
+/** Whether every value of the matrix is exactly the same number ("constant" data). @internal */
+export function allEqual(rows: readonly (readonly number[])[]): boolean {
+  const x0 = (rows[0] ?? [])[0];
+  return rows.every((row) => row.every((x) => x === x0));
+}

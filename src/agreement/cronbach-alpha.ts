@@ -1,5 +1,5 @@
 import { completeNumericRows } from "./_matrix.js";
-import { CompensatedSum, noiseFloor, shiftedMean, unitScale } from "./_numeric.js";
+import { CompensatedSum, noiseFloor, shiftedMean, shiftToUnit } from "./_numeric.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
 /** The result of {@link cronbachAlpha}. @category Agreement */
@@ -22,11 +22,14 @@ export interface CronbachAlphaResult extends Coefficient {
  * (McGraw & Wong 1996).
  *
  * Undefined (value `null`): fewer than two columns or two complete rows; no variance in the row
- * totals. "No variance" is decided from the data, not from a ratio of two noisy sums: means are
- * taken about a data value with compensated sums (exact when a column is constant), and the row
- * totals' sum of squares counts as 0 when it is no larger than the rounding of k values of the
- * data's largest magnitude M, i.e. n · (16 ε · k · M)² with ε = 2⁻⁵². So six rows [1, 2] (both
- * columns constant) and rows whose totals differ only in the last bit (0.1 + 0.2 against 0.3) are
+ * totals. "No variance" is decided from the data, not from a ratio of two noisy sums: the values
+ * are shifted by a data value and scaled to unit spread (exact, or to one rounding of the spread;
+ * Chan, Golub & LeVeque 1983), so a small spread on a large value (1e15 + (1…5)) keeps its digits;
+ * means are taken with compensated sums (exact when a column is constant), and the row totals' sum
+ * of squares counts as 0 when it is no larger than the rounding of k values at that unit spread,
+ * n · (16 ε · k)² with ε = 2⁻⁵². Every value the same number is no variance, as for {@link icc}
+ * and {@link krippendorffAlpha}. So six rows [1, 2] (both columns constant) and rows whose totals
+ * differ only in the last bit (0.1 + 0.2 against 0.3, columns spread over 0…0.3) are
  * `null`, whatever the number of rows.
  *
  * References: Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
@@ -49,15 +52,10 @@ export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {
     return { value: null, reason: "Cronbach's alpha needs at least two columns", ...counts };
   if (n < 2)
     return { value: null, reason: "Cronbach's alpha needs at least two complete rows", ...counts };
-  // Scaled by a power of two to magnitude ~1 (exact; alpha is scale-free): no overflow or
-  // underflow of squares whatever the data's magnitude.
-  let magnitude = 0;
-  for (const row of raw)
-    for (let j = 0; j < k; j++) magnitude = Math.max(magnitude, Math.abs(row[j] as number));
-  const f = unitScale(magnitude);
-  magnitude *= f;
-  const rows = raw.map((row) => row.map((x) => x * f));
-  // Column means about each column's first value (exact for a constant column), then deviations.
+  // Shifted by a data value and scaled to unit spread (exact; alpha is shift- and scale-free), so a
+  // small spread on a large value keeps its digits. Column means about each column's first value
+  // (exact for a constant column), then deviations.
+  const { rows } = shiftToUnit(raw);
   const mean = new Float64Array(k);
   for (let j = 0; j < k; j++) mean[j] = shiftedMean(n, (i) => (rows[i] as number[])[j] as number);
   const colSs = new Float64Array(k);
@@ -78,9 +76,10 @@ export function cronbachAlpha(ratings: RatingMatrix): CronbachAlphaResult {
   for (let i = 0; i < n; i++) totalSs += ((totals[i] as number) - tMean) ** 2;
   let sumVar = 0;
   for (let j = 0; j < k; j++) sumVar += colSs[j] as number;
-  // No variance in the row totals: exactly 0, or no more than the rounding of k values of the
-  // data's magnitude (e.g. totals 0.1 + 0.2 and 0.3). Relative to the data, never to sumVar.
-  if (totalSs <= noiseFloor(n, k * magnitude))
+  // No variance in the row totals: exactly 0, or no more than the rounding of k values at unit
+  // spread (e.g. totals 0.1 + 0.2 and 0.3 of columns spread over 0…0.3). Relative to the data's
+  // spread, never to sumVar.
+  if (totalSs <= noiseFloor(n, k))
     return { value: null, reason: "no variance in the row totals", ...counts };
   return { value: (k / (k - 1)) * (1 - sumVar / totalSs), ...counts };
 }

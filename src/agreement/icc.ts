@@ -1,5 +1,5 @@
 import { completeNumericRows } from "./_matrix.js";
-import { noiseFloor, shiftedMean, unitScale } from "./_numeric.js";
+import { allEqual, noiseFloor, shiftedMean, shiftToUnit } from "./_numeric.js";
 import { fQuantile, fSurvival } from "./distributions.js";
 import type { Coefficient, RatingMatrix } from "./types.js";
 
@@ -115,11 +115,13 @@ export interface IccResult extends Readonly<Record<IccForm, IccCoefficient>> {
  * variance at all). An F whose denominator mean square is 0 (perfect agreement) is `null`, and so
  * are its p-value and interval; the ICC itself is then 1.
  *
- * "No variance" is decided from the data, exactly: the means are taken about a data value with
- * compensated sums (so a constant row, column or matrix has deviations of exactly 0), each sum of
- * squares is computed directly from its deviations, and one no larger than the rounding floor of
- * the data, N · (16 ε · M)² for N ratings of largest magnitude M (ε = 2⁻⁵²), is 0. Ten items rated
- * [0.1, 0.1] are "no variance" in every form, as three items rated [3, 3] are.
+ * "No variance" is decided exactly, as by {@link cronbachAlpha} and {@link krippendorffAlpha}:
+ * every rating is the same number (values that differ, even in the last bit, are different). The
+ * sums of squares are computed on the ratings shifted by a data value (the first rating) and scaled
+ * by powers of two to unit spread, then from deviations about their means (Chan, Golub & LeVeque
+ * 1983), so ratings 1e15 + (1…5), or 0.83 + ε·(1…5) a few ulps apart, give the ICC of 1…5.
+ * A sum of squares no larger than the rounding floor of that spread, N · (16 ε)² for N ratings at
+ * unit spread (ε = 2⁻⁵²), is 0: ten items rated [0.1, 0.2, 0.3] have no variance between items.
  *
  * Intervals are never impossible: when a bound is not finite, or the bounds come out in reverse
  * order, `ci95` is absent and `ciReason` says why. This happens for ICC2k when an ICC2 bound is at
@@ -183,62 +185,20 @@ export function icc(ratings: RatingMatrix): IccResult {
         : "the ICC needs at least two items",
     );
 
-  // Two-way ANOVA sums of squares, each computed directly from deviations about means taken with
-  // compensated sums about a data value (exact for constant rows, columns or data), and set to 0
-  // when no larger than the rounding floor of the data's magnitude: "no variance" is decided from
-  // the data, never by comparing one noisy sum with another.
-  const N = n * k;
-  // Scaled by a power of two to magnitude ~1 (exact; every ICC is scale-free, and the mean
-  // squares are scaled back below): no overflow or underflow of squares.
-  let magnitude = 0;
-  for (const row of raw)
-    for (let j = 0; j < k; j++) magnitude = Math.max(magnitude, Math.abs(row[j] as number));
-  const f = unitScale(magnitude);
-  magnitude *= f;
-  const rows = raw.map((row) => row.map((x) => x * f));
-  const at = (t: number) => (rows[Math.floor(t / k)] as number[])[t % k] as number;
-  const grand = shiftedMean(N, at);
-  const rowMean = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = rows[i] as number[];
-    rowMean[i] = shiftedMean(k, (j) => row[j] as number);
-  }
-  const colMean = new Float64Array(k);
-  for (let j = 0; j < k; j++)
-    colMean[j] = shiftedMean(n, (i) => (rows[i] as number[])[j] as number);
-  let sst = 0;
-  let ssw = 0;
-  let sse = 0;
-  for (let i = 0; i < n; i++) {
-    const row = rows[i] as number[];
-    const ri = rowMean[i] as number;
-    for (let j = 0; j < k; j++) {
-      const x = row[j] as number;
-      sst += (x - grand) ** 2;
-      ssw += (x - ri) ** 2;
-      sse += (x - ri - (colMean[j] as number) + grand) ** 2;
-    }
-  }
-  let ssb = 0;
-  for (let i = 0; i < n; i++) ssb += ((rowMean[i] as number) - grand) ** 2;
-  ssb *= k;
-  let ssj = 0;
-  for (let j = 0; j < k; j++) ssj += ((colMean[j] as number) - grand) ** 2;
-  ssj *= n;
-  const floor = noiseFloor(N, magnitude);
-  const snap = (x: number) => (x <= floor ? 0 : x);
-  if (snap(sst) === 0) return none("no variance: every rating is the same");
-  ssb = snap(ssb);
-  ssj = snap(ssj);
-  ssw = snap(ssw);
-  sse = snap(sse);
+  // "No variance" is exact: every rating the same number. Otherwise the sums of squares are
+  // computed on the ratings moved to a data value and brought to unit scale (exact; every ICC is
+  // shift- and scale-free), so a small spread on a large value keeps its digits, and a sum of
+  // squares is 0 when it is no larger than the rounding floor of that spread.
+  if (allEqual(raw)) return none("no variance: every rating is the same");
+  const { rows, f1, f2 } = shiftToUnit(raw);
+  const { ssb, ssw, ssj, sse } = anovaSums(rows, noiseFloor(n * k, 1));
   const MSB = ssb / dfB;
   const MSW = ssw / dfW;
   const MSJ = ssj / (k - 1);
   const MSE = sse / dfE;
-  // In the data's units (the scale undone; beyond about 1e154 a mean square overflows to Infinity).
-  const f2 = f * f;
-  const anova = { MSB: MSB / f2, MSW: MSW / f2, MSJ: MSJ / f2, MSE: MSE / f2 };
+  // In the data's units (the scale undone one factor at a time, so no intermediate overflows).
+  const undo = (ms: number) => ms / f2 / f2 / f1 / f1;
+  const anova = { MSB: undo(MSB), MSW: undo(MSW), MSJ: undo(MSJ), MSE: undo(MSE) };
 
   const q = (df1: number, df2: number) => fQuantile(0.975, df1, df2);
   // A denominator within a few roundings of the mean squares it is made of is 0, not a pole.
@@ -329,4 +289,46 @@ export function icc(ratings: RatingMatrix): IccResult {
     ICC2k: make(ratio(MSB - MSE, MSB + (MSJ - MSE) / n), zero, F3, dfB, dfE, ci2k),
     ICC3k: make(ratio(MSB - MSE, MSB), zero, F3, dfB, dfE, ci3k),
   };
+}
+
+/**
+ * The two-way ANOVA sums of squares of an n × k matrix (Shrout & Fleiss 1979): between items (SSB),
+ * within items (SSW), between raters (SSJ) and residual (SSE), each computed directly from its own
+ * deviations about means (the two-pass algorithm of Chan, Golub & LeVeque 1983; means taken about a
+ * data value with compensated sums, so a constant row or column has deviations of exactly 0). A sum
+ * no larger than `floor` is 0. The grand mean is the mean of the row means (equal in exact
+ * arithmetic, every row having k ratings), so rows with equal means give an SSB of exactly 0.
+ */
+function anovaSums(
+  rows: readonly (readonly number[])[],
+  floor: number,
+): { ssb: number; ssw: number; ssj: number; sse: number } {
+  const n = rows.length;
+  const k = (rows[0] ?? []).length;
+  const rowMean = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as readonly number[];
+    rowMean[i] = shiftedMean(k, (j) => row[j] as number);
+  }
+  const colMean = new Float64Array(k);
+  for (let j = 0; j < k; j++)
+    colMean[j] = shiftedMean(n, (i) => (rows[i] as readonly number[])[j] as number);
+  const grand = shiftedMean(n, (i) => rowMean[i] as number);
+  let ssw = 0;
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as readonly number[];
+    const ri = rowMean[i] as number;
+    for (let j = 0; j < k; j++) {
+      const x = row[j] as number;
+      ssw += (x - ri) ** 2;
+      sse += (x - ri - (colMean[j] as number) + grand) ** 2;
+    }
+  }
+  let ssb = 0;
+  for (let i = 0; i < n; i++) ssb += ((rowMean[i] as number) - grand) ** 2;
+  let ssj = 0;
+  for (let j = 0; j < k; j++) ssj += ((colMean[j] as number) - grand) ** 2;
+  const snap = (x: number) => (x <= floor ? 0 : x);
+  return { ssb: snap(k * ssb), ssw: snap(ssw), ssj: snap(n * ssj), sse: snap(sse) };
 }

@@ -46,8 +46,10 @@ export interface KrippendorffAlphaOptions {
  *
  * Undefined (value `null`) when no unit has two ratings, or when the expected disagreement D_e is 0
  * (every pairable value is the same: there is no variation to agree about). That case is decided
- * exactly (one distinct pairable value), with the same reason at every level; the interval level's
- * D_e is computed about a data value with a compensated sum, so it is never rounding noise. Perfect agreement with
+ * exactly (one distinct pairable value), with the same reason at every level; at the interval level the
+ * values are shifted by a data value and scaled to unit spread, and D_e is computed about their
+ * mean with a compensated sum (Chan, Golub & LeVeque 1983), so two values one ulp apart
+ * (0.1 + 0.2 and 0.3) give the nominal value, as every δ² is then the same constant. Perfect agreement with
  * some variation gives exactly 1.
  *
  * References: Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School
@@ -156,6 +158,11 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
       magnitude = Math.max(magnitude, Math.abs(e.categories[k] as number));
     const f = unitScale(magnitude);
     for (let k = 0; k < q; k++) v[k] = (e.categories[k] as number) * f;
+    // Interval δ² is shift-free: move the values to the first used one and scale them to unit
+    // spread, so two values a few ulps apart (0.1 + 0.2 and 0.3) keep their difference in full and
+    // the expected disagreement below is accurate relative to it (Chan, Golub & LeVeque 1983).
+    // Not at the ratio level, whose δ² depends on the origin.
+    if (level === "interval") shiftToUnitSpread(v, v[first] as number);
     if (level === "ratio")
       for (let k = 0; k < q; k++)
         if ((v[k] as number) < 0 && (nc[k] as number) > 0)
@@ -223,13 +230,14 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
     expected = n * n - sq;
   } else if (level === "interval" || level === "ordinal") {
     // Σ_c Σ_k n_c n_k (v_c − v_k)² = 2 n Σ_c n_c (v_c − μ)²: linear in q and numerically stable.
-    // The mean about the first used value, with a compensated sum (Chan, Golub & LeVeque 1983).
+    // The mean about the first used value, with a compensated sum, kept relative to it (not added
+    // back, which would round it to the ulps of the values; Chan, Golub & LeVeque 1983).
     const v0 = v[first] as number;
     const sum = new CompensatedSum();
     for (let k = 0; k < q; k++) sum.add((nc[k] as number) * ((v[k] as number) - v0));
-    const mean = v0 + sum.value / n;
+    const mean = sum.value / n;
     let ss = 0;
-    for (let k = 0; k < q; k++) ss += (nc[k] as number) * ((v[k] as number) - mean) ** 2;
+    for (let k = 0; k < q; k++) ss += (nc[k] as number) * ((v[k] as number) - v0 - mean) ** 2;
     expected = 2 * n * ss;
   } else {
     const used: number[] = [];
@@ -249,6 +257,23 @@ export function alphaOfEncoded(e: EncodedMatrix, level: AlphaLevel): Coefficient
   if (!(expected > 0)) return { value: null, reason: NO_VARIATION };
   const alpha = 1 - ((n - 1) * observed) / expected;
   return { value: alpha };
+}
+
+/**
+ * Moves the values `v` to `origin` (a value of theirs) and scales them by the power of two that
+ * brings the largest |v − origin| into [0.5, 1], in place: exact when the values are within a
+ * factor of two of the origin (Sterbenz), and to one rounding of the spread otherwise. Interval
+ * alpha is invariant to both (Krippendorff 2011); squares of the result neither overflow nor
+ * underflow. Reference: Chan, Golub & LeVeque (1983), shifting by a data value.
+ */
+function shiftToUnitSpread(v: Float64Array, origin: number): void {
+  let spread = 0;
+  for (let k = 0; k < v.length; k++) {
+    v[k] = (v[k] as number) - origin;
+    spread = Math.max(spread, Math.abs(v[k] as number));
+  }
+  const f = unitScale(spread);
+  for (let k = 0; k < v.length; k++) v[k] = (v[k] as number) * f;
 }
 
 /** The coincidence matrix of {@link coincidenceMatrix}. @category Agreement */

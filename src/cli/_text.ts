@@ -25,7 +25,6 @@ export function terminalSafe(text: string): string {
 }
 
 /** The characters {@link jsonSafe} escapes: JSON.stringify leaves DEL, C1 and these as they are. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters escaped
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

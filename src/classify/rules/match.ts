@@ -1,7 +1,7 @@
 import { wildcardBudgetIssue } from "../../codebook/limits.js";
 import { CodebookError, type Issue } from "../../core/errors.js";
 import { type Cue, MAX_CUE_WEIGHT } from "../../core/schemas.js";
-import { TOKEN_ID_COUNT, type Token, tokenIdOf, tokenize } from "../../text/tokenize.js";
+import { type Token, tokenize } from "../../text/tokenize.js";
 import {
   AUX_WORDS,
   DISCOURSE,
@@ -62,8 +62,6 @@ interface Terminal {
 interface TrieNode {
   readonly next: Map<string, TrieNode>;
   out: Terminal[];
-  /** The node's index in its trie's edge table (see `edgesOf`), -1 before that is made. */
-  idx: number;
   /** Tokens from the root to this node. */
   readonly depth: number;
   /**
@@ -83,7 +81,6 @@ interface TrieNode {
 const node = (depth: number): TrieNode => ({
   next: new Map(),
   out: [],
-  idx: -1,
   depth,
   fail: undefined,
   dict: undefined,
@@ -91,71 +88,6 @@ const node = (depth: number): TrieNode => ({
   skip: undefined,
   skipRun: 0,
 });
-
-/**
- * The trie's edges by (node index, token id) in an open-addressing integer table, so that a
- * token with an id steps through the trie without a string-keyed map lookup. Edges whose key has
- * no id (non-ASCII words, say) are only in the nodes' maps, and tokens without an id use those:
- * a token has a key's id exactly when its norm is that key (see `tokenIdOf`).
- */
-interface EdgeTable {
-  readonly keys: Int32Array;
-  readonly vals: Int32Array;
-  readonly mask: number;
-  readonly nodes: readonly TrieNode[];
-}
-/** More trie nodes than this and the edge keys would overflow 31 bits: the maps alone are used. */
-const MAX_EDGE_NODES = Math.floor(0x7fffffff / TOKEN_ID_COUNT);
-
-function edgesOf(root: TrieNode): EdgeTable | null {
-  const nodes: TrieNode[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const nd = stack.pop() as TrieNode;
-    if (nd.idx >= 0) continue;
-    nd.idx = nodes.length;
-    nodes.push(nd);
-    for (const c of nd.next.values()) stack.push(c);
-  }
-  if (nodes.length > MAX_EDGE_NODES) return null;
-  const edges: [number, number][] = [];
-  for (const nd of nodes) {
-    for (const [key, c] of nd.next) {
-      const id = tokenIdOf(key);
-      if (id >= 0) edges.push([nd.idx * TOKEN_ID_COUNT + id, c.idx]);
-    }
-  }
-  let cap = 16;
-  while (cap < edges.length * 2) cap *= 2;
-  const keys = new Int32Array(cap).fill(-1);
-  const vals = new Int32Array(cap);
-  const mask = cap - 1;
-  for (const [k, v] of edges) {
-    let i = mixEdge(k) & mask;
-    while ((keys[i] as number) !== -1) i = (i + 1) & mask;
-    keys[i] = k;
-    vals[i] = v;
-  }
-  return { keys, vals, mask, nodes };
-}
-
-function mixEdge(k: number): number {
-  const h = Math.imul(k, 0x9e3779b1);
-  return h ^ (h >>> 16);
-}
-
-/** The child of node `nd` for the token with id `id` (≥ 0), or undefined. */
-function stepById(t: EdgeTable, nd: TrieNode, id: number): TrieNode | undefined {
-  const k = nd.idx * TOKEN_ID_COUNT + id;
-  const keys = t.keys;
-  let i = mixEdge(k) & t.mask;
-  for (;;) {
-    const x = keys[i] as number;
-    if (x === k) return t.nodes[t.vals[i] as number];
-    if (x === -1) return undefined;
-    i = (i + 1) & t.mask;
-  }
-}
 
 /** Sets the failure and dictionary links of a trie, breadth first (Aho & Corasick 1975). */
 function linkTrie(root: TrieNode): void {
@@ -257,13 +189,6 @@ export interface CompiledCues {
   readonly hasMirroring: boolean;
   /** Each cue's kind as a small integer (see `KIND_CODE`), so that matching compares numbers. */
   readonly kinds: Uint8Array;
-  /**
-   * By token id (see `TOKEN_ID_COUNT`): 0 not known yet, 1 when the root has no child for the
-   * token's form, 2 when it has one. Made on first use.
-   */
-  rootById: Uint8Array | undefined;
-  /** The trie's edge table, made on first use with token ids (null: too many nodes). */
-  edges: EdgeTable | null | undefined;
 }
 
 /** A cue kind as a small integer (phrases and token patterns both match through the automata). */
@@ -372,8 +297,6 @@ export function compileCues(
     wildcards: wildcardSet(patterns),
     hasMirroring,
     kinds,
-    rootById: undefined,
-    edges: undefined,
   };
 }
 
@@ -390,8 +313,6 @@ export type QuestionForm = "open" | "closed" | null;
  */
 export interface Analysis {
   readonly tokens: readonly Token[];
-  /** The tokens' ids (see `TOKEN_ID_COUNT`), when known. */
-  readonly ids: readonly number[] | undefined;
   /** Whether token i starts a sentence (for i < token count; the array may be longer). */
   readonly isStart: Uint8Array;
   /** The lexicon flags of token i (`W_*`; `W_WORD` marks a word), for i < token count. */
@@ -438,11 +359,7 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
  * Analyses an utterance in one pass over its tokens.
  * @internal
  */
-export function analyse(
-  text: string,
-  tokens: readonly Token[] = tokenize(text),
-  ids?: readonly number[],
-): Analysis {
+export function analyse(text: string, tokens: readonly Token[] = tokenize(text)): Analysis {
   const n = tokens.length;
   // Scratch arrays, reused by the next call: an analysis is used before the next one is made.
   if (isStartScratch.length < n)
@@ -472,17 +389,9 @@ export function analyse(
     let flags = 0;
     let st: string | undefined;
     if (isWord) {
-      const id = ids === undefined ? -1 : (ids[i] as number);
-      if (id >= 0) {
-        // By token id: one byte read per word, no lexicon object to follow.
-        flags = lexFlagsById[id] as number;
-        if (flags === 0) flags = learnId(t.norm, id);
-        st = stemById[id];
-      } else {
-        const info = wordInfo(t.norm);
-        flags = info.flags | W_KNOWN;
-        st = info.stem;
-      }
+      const info = wordInfo(t.norm);
+      flags = info.flags | W_KNOWN;
+      st = info.stem;
     }
     flagsOf[i] = flags;
     stems[i] = st;
@@ -514,7 +423,6 @@ export function analyse(
     openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
   return {
     tokens,
-    ids,
     isStart,
     flags: flagsOf,
     stems,
@@ -626,34 +534,13 @@ function wordInfo(word: string): WordInfo {
   return w;
 }
 
-// The lexicon facts by token id (array indices instead of map lookups): the flags (with
-// W_KNOWN, 0 until looked up) in bytes, read for every word, and the stems apart, read only for
-// mirroring. A token's id never changes (see TOKEN_ID_COUNT), and both tables are bounded by it.
-const lexFlagsById = new Uint8Array(TOKEN_ID_COUNT);
-const stemById: (string | undefined)[] = new Array(TOKEN_ID_COUNT).fill(undefined);
-/** Looks up the word `word` with id `id` (≥ 0), keeps its facts by id and returns its flags. */
-function learnId(word: string, id: number): number {
-  const info = wordInfo(word);
-  stemById[id] = info.stem;
-  const flags = info.flags | W_KNOWN;
-  lexFlagsById[id] = flags;
-  return flags;
-}
-
-/** The stem of a word token (undefined for stop words), by its id when it has one (else -1). */
-function stemOfWord(word: string, id: number): string | undefined {
-  if (id < 0) return wordInfo(word).stem;
-  if (lexFlagsById[id] === 0) learnId(word, id);
-  return stemById[id];
-}
-
 /** The distinct content-word stems of a text (for mirroring). @internal */
-export function contentStems(tokens: readonly Token[], ids?: readonly number[]): Set<string> {
+export function contentStems(tokens: readonly Token[]): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind !== "word") continue;
-    const st = stemOfWord(t.norm, ids === undefined ? -1 : (ids[i] as number));
+    const st = wordInfo(t.norm).stem;
     if (st !== undefined) out.add(st);
   }
   return out;
@@ -682,8 +569,6 @@ let phraseHitScratch = new Uint8Array(64);
 let fullScratch = new Uint8Array(64);
 /** The span lists of the utterance being matched, by cue; made on its first match. */
 let spansScratch: Map<number, CueSpan[]> | undefined;
-/** Stands in for `rootById` when tokens have no ids (never read then). */
-const NO_IDS = new Uint8Array(0);
 // Reused between calls (matching is synchronous and never re-entered).
 let stateScratch = new Int32Array(0);
 let nextStateScratch = new Int32Array(0);
@@ -786,15 +671,6 @@ export function runCues(
   // failure links are followed at most as often as steps were taken).
   const root = compiled.root;
   if (root.next.size > 0) {
-    const ids = a.ids;
-    // Made only when ids are known (not for a one-off matchCues).
-    if (ids !== undefined) {
-      compiled.rootById ??= new Uint8Array(TOKEN_ID_COUNT);
-      if (compiled.edges === undefined) compiled.edges = edgesOf(root);
-    }
-    const rootById = compiled.rootById ?? NO_IDS;
-    // Step by token id only with ids and an edge table.
-    const edges = ids === undefined ? null : (compiled.edges ?? null);
     // A cue is spent once it holds MAX_SPANS_PER_CUE spans and no match ending at token j or later
     // can sort before its last (even its longest phrase would start after that span): spent cues
     // are skipped, and a node whose terminals are all spent is cut out of the dictionary chains
@@ -804,19 +680,11 @@ export function runCues(
     const maxLen = compiled.maxLen;
     let st = root;
     for (let j = 0; j < n; j++) {
-      const id = ids === undefined ? -1 : (ids[j] as number);
-      // Fast path: at the root, most tokens start no phrase (known by token id without a lookup).
-      if (st === root && id >= 0 && rootById[id] === 1) continue;
-      const byId = edges !== null && id >= 0;
-      const norm = byId ? "" : (tokens[j] as Token).norm;
+      const norm = (tokens[j] as Token).norm;
       let nx: TrieNode | undefined;
       for (;;) {
-        nx = byId ? stepById(edges as EdgeTable, st, id) : st.next.get(norm);
-        if (st === root) {
-          if (id >= 0) rootById[id] = nx === undefined ? 1 : 2;
-          break;
-        }
-        if (nx !== undefined) break;
+        nx = st.next.get(norm);
+        if (st === root || nx !== undefined) break;
         st = st.fail as TrieNode;
       }
       st = nx ?? root;

@@ -247,9 +247,10 @@ export interface TurnHashes {
   readonly nContent: number;
   /**
    * `data[0, n)`: the `w:` hash of every token; then the content words' `w:` hashes, in order,
-   * from `contentAt`; then the words' `p:` hashes from `pAt` and their `s:` hashes from `sAt`.
+   * from `contentAt` (room for every word); then the words' `p:` hashes from `pAt` and their
+   * `s:` hashes from `sAt`.
    */
-  readonly data: Int32Array;
+  readonly data: readonly number[];
   /** Offset of the content words' `w:` hashes (= the token count). */
   readonly contentAt: number;
   /** Offset of the word tokens' `p:` hashes, or -1 when not computed. */
@@ -269,22 +270,17 @@ export function turnHashes(
 ): TurnHashes {
   const n = tokens.length;
   let nWords = 0;
-  let nContent = 0;
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i] as Token;
-    if (t.kind !== "word") continue;
-    nWords++;
-    if (!STOP.has(t.norm)) nContent++;
-  }
+  for (let i = 0; i < n; i++) if ((tokens[i] as Token).kind === "word") nWords++;
+  // Room for every word among the content words; the ones left over stay 0 and are not read.
   const contentAt = n;
-  let size = n + nContent;
+  let size = n + nWords;
   const pAt = contextWords ? size : -1;
   if (contextWords) size += nWords;
   const sAt = sameRoleWords ? size : -1;
   if (sameRoleWords) size += nWords;
-  const data = new Int32Array(size);
+  const data: number[] = new Array(size).fill(0);
   let wi = 0;
-  let ci = contentAt;
+  let nContent = 0;
   for (let i = 0; i < n; i++) {
     const t = tokens[i] as Token;
     const norm = t.norm;
@@ -299,7 +295,7 @@ export function turnHashes(
     }
     data[i] = hw;
     if (t.kind !== "word") continue;
-    if (!STOP.has(norm)) data[ci++] = hw;
+    if (!STOP.has(norm)) data[contentAt + nContent++] = hw;
     if (pAt >= 0) data[pAt + wi] = hp;
     if (sAt >= 0) data[sAt + wi] = hs;
     wi++;

@@ -163,7 +163,7 @@ export function rulesClassifier<C extends string = string>(
             source: id,
             evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
           };
-    const a = analyse(u.text, tokens);
+    const a = analyse(u.text, tokens, compiled.scratch);
     const state = runCues(compiled, a, prev);
     perCode.fill(0);
     hasCue.fill(0);

@@ -189,6 +189,8 @@ export interface CompiledCues {
   readonly hasMirroring: boolean;
   /** Each cue's kind as a small integer (see `KIND_CODE`), so that matching compares numbers. */
   readonly kinds: Uint8Array;
+  /** Arrays reused from one utterance to the next by whoever owns these cues (one classifier). */
+  readonly scratch: MatchScratch;
 }
 
 /** A cue kind as a small integer (phrases and token patterns both match through the automata). */
@@ -297,6 +299,7 @@ export function compileCues(
     wildcards: wildcardSet(patterns),
     hasMirroring,
     kinds,
+    scratch: newMatchScratch(),
   };
 }
 
@@ -333,6 +336,51 @@ export interface Analysis {
   readonly secondCount: number;
 }
 
+/**
+ * Arrays that analysing and matching reuse from one utterance to the next, owned by one set of
+ * compiled cues (so by one classifier): an {@link Analysis} and a {@link MatchState} made with
+ * them are valid until the same owner analyses or matches the next utterance. @internal
+ */
+export interface MatchScratch {
+  isStart: Uint8Array;
+  flags: Uint8Array;
+  readonly stems: (string | undefined)[];
+  /** The question spans of the utterance being analysed, made on the first of each. */
+  open: { start: number; end: number }[] | undefined;
+  closed: { start: number; end: number }[] | undefined;
+  /** By cue: whether a phrase or token pattern matched, and whether it holds MAX_SPANS_PER_CUE spans. */
+  phraseHit: Uint8Array;
+  full: Uint8Array;
+  /** The span lists of the utterance being matched, by cue; made on its first match. */
+  spans: Map<number, CueSpan[]> | undefined;
+  /** Shift-and state of the `*` patterns. */
+  state: Int32Array;
+  nextState: Int32Array;
+  readonly mine: Set<string>;
+  readonly shared: Set<string>;
+  /** Counts matches: marks on trie nodes are valid in their own run only. */
+  run: number;
+}
+
+/** Fresh, empty {@link MatchScratch}. @internal */
+export function newMatchScratch(): MatchScratch {
+  return {
+    isStart: new Uint8Array(64),
+    flags: new Uint8Array(64),
+    stems: [],
+    open: undefined,
+    closed: undefined,
+    phraseHit: new Uint8Array(64),
+    full: new Uint8Array(64),
+    spans: undefined,
+    state: new Int32Array(0),
+    nextState: new Int32Array(0),
+    mine: new Set(),
+    shared: new Set(),
+    run: 0,
+  };
+}
+
 /** The question spans of an utterance that has none (never written to). */
 const NO_QUESTION_SPANS: readonly { start: number; end: number }[] = [];
 
@@ -359,24 +407,29 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
  * Analyses an utterance in one pass over its tokens.
  * @internal
  */
-export function analyse(text: string, tokens: readonly Token[] = tokenize(text)): Analysis {
+export function analyse(
+  text: string,
+  tokens: readonly Token[] = tokenize(text),
+  scratch: MatchScratch = newMatchScratch(),
+): Analysis {
   const n = tokens.length;
-  // Scratch arrays, reused by the next call: an analysis is used before the next one is made.
-  if (isStartScratch.length < n)
-    isStartScratch = new Uint8Array(Math.max(n, 2 * isStartScratch.length));
-  const isStart = isStartScratch;
+  // The scratch's arrays, reused by the owner's next analysis: an analysis is used before then.
+  if (scratch.isStart.length < n)
+    scratch.isStart = new Uint8Array(Math.max(n, 2 * scratch.isStart.length));
+  const isStart = scratch.isStart;
   isStart.fill(0, 0, n);
-  if (flagScratch.length < n) flagScratch = new Uint8Array(Math.max(n, 2 * flagScratch.length));
+  if (scratch.flags.length < n)
+    scratch.flags = new Uint8Array(Math.max(n, 2 * scratch.flags.length));
   // Entries at n and beyond are stale: never read.
-  const flagsOf = flagScratch;
-  const stems = stemScratch;
+  const flagsOf = scratch.flags;
+  const stems = scratch.stems;
   let firstCount = 0;
   let secondCount = 0;
   let lastWord = -1;
   let wordCount = 0;
   // Made on the first question span only (most utterances have none).
-  questionSpans.open = undefined;
-  questionSpans.closed = undefined;
+  scratch.open = undefined;
+  scratch.closed = undefined;
   let sentenceStart = 0;
   let contentStart = -1;
   for (let i = 0; i < n; i++) {
@@ -409,16 +462,16 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
       } else if (!isEnd) contentStart = i;
     }
     if (isEnd) {
-      closeSentence(tokens, contentStart, i, t.norm === "?", false);
+      closeSentence(scratch, tokens, contentStart, i, t.norm === "?", false);
       sentenceStart = i + 1;
       contentStart = -1;
     }
   }
-  if (sentenceStart < n) closeSentence(tokens, contentStart, n - 1, false, true);
-  const openSpans = questionSpans.open ?? NO_QUESTION_SPANS;
-  const closedSpans = questionSpans.closed ?? NO_QUESTION_SPANS;
-  questionSpans.open = undefined;
-  questionSpans.closed = undefined;
+  if (sentenceStart < n) closeSentence(scratch, tokens, contentStart, n - 1, false, true);
+  const openSpans = scratch.open ?? NO_QUESTION_SPANS;
+  const closedSpans = scratch.closed ?? NO_QUESTION_SPANS;
+  scratch.open = undefined;
+  scratch.closed = undefined;
   const question: QuestionForm =
     openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
   return {
@@ -436,10 +489,6 @@ export function analyse(text: string, tokens: readonly Token[] = tokenize(text))
   };
 }
 
-let isStartScratch = new Uint8Array(64);
-let flagScratch = new Uint8Array(64);
-const stemScratch: (string | undefined)[] = [];
-
 /** `SENTENCE_END.has(norm)` for a punctuation token, by its code unit. */
 function isSentenceEnd(norm: string): boolean {
   if (norm.length !== 1) return false;
@@ -452,6 +501,7 @@ function isSentenceEnd(norm: string): boolean {
  * (inclusive): adds its span to the open or closed question spans when it is a question.
  */
 function closeSentence(
+  qs: MatchScratch,
   tokens: readonly Token[],
   contentStart: number,
   endIdx: number,
@@ -469,19 +519,13 @@ function closeSentence(
     end: (tokens[endIdx] as Token).end,
   };
   if (form === "open") {
-    questionSpans.open ??= [];
-    questionSpans.open.push(span);
+    qs.open ??= [];
+    qs.open.push(span);
   } else {
-    questionSpans.closed ??= [];
-    questionSpans.closed.push(span);
+    qs.closed ??= [];
+    qs.closed.push(span);
   }
 }
-
-/** The question spans of the utterance `analyse` is working on, made on the first of each. */
-const questionSpans: {
-  open: { start: number; end: number }[] | undefined;
-  closed: { start: number; end: number }[] | undefined;
-} = { open: undefined, closed: undefined };
 
 /** The first- (`flag` W_FIRST) or second-person (W_SECOND) pronoun tokens, at most `max`. */
 function pronounTokens(a: Analysis, flag: number, max: number): Token[] {
@@ -564,16 +608,6 @@ export interface MatchState {
   readonly overlapTokens: readonly Token[];
 }
 
-let phraseHitScratch = new Uint8Array(64);
-/** By cue: 1 once it holds MAX_SPANS_PER_CUE spans (same length as `phraseHitScratch`). */
-let fullScratch = new Uint8Array(64);
-/** The span lists of the utterance being matched, by cue; made on its first match. */
-let spansScratch: Map<number, CueSpan[]> | undefined;
-// Reused between calls (matching is synchronous and never re-entered).
-let stateScratch = new Int32Array(0);
-let nextStateScratch = new Int32Array(0);
-const mineScratch = new Set<string>();
-const sharedScratch = new Set<string>();
 /** The overlap tokens of an utterance that shares no word (never written to). */
 const NO_TOKENS: Token[] = [];
 /** The phrase spans of an utterance on which no phrase matched (never written to). */
@@ -600,28 +634,21 @@ function keepSpan(list: CueSpan[], start: number, end: number, name: string): vo
 }
 
 /** The spans of a cue that has some, in the utterance being matched. */
-function spansOfCue(cue: number): CueSpan[] {
-  return (spansScratch as Map<number, CueSpan[]>).get(cue) as CueSpan[];
+function spansOfCue(sc: MatchScratch, cue: number): CueSpan[] {
+  return (sc.spans as Map<number, CueSpan[]>).get(cue) as CueSpan[];
 }
 
-/** Records a match of cue `cue` from token `from` to token `to` in `spansScratch`. */
-function recordSpan(
-  hit: Uint8Array,
-  full: Uint8Array,
-  cue: number,
-  from: Token,
-  to: Token,
-  name: string,
-): void {
-  spansScratch ??= new Map();
-  let list = spansScratch.get(cue);
+/** Records a match of cue `cue` from token `from` to token `to` in `sc.spans`. */
+function recordSpan(sc: MatchScratch, cue: number, from: Token, to: Token, name: string): void {
+  sc.spans ??= new Map();
+  let list = sc.spans.get(cue);
   if (!list) {
     list = [];
-    spansScratch.set(cue, list);
-    hit[cue] = 1;
+    sc.spans.set(cue, list);
+    sc.phraseHit[cue] = 1;
   }
   keepSpan(list, from.start, to.end, name);
-  if (list.length >= MAX_SPANS_PER_CUE) full[cue] = 1;
+  if (list.length >= MAX_SPANS_PER_CUE) sc.full[cue] = 1;
 }
 
 /** The node after `o` on its dictionary chain in match run `run`, past dead nodes. */
@@ -641,9 +668,6 @@ function after(o: TrieNode, run: number): TrieNode | undefined {
   return x;
 }
 
-/** Counts calls of `runCues`: marks on trie nodes are valid in their own run only. */
-let matchRun = 0;
-
 /**
  * Runs compiled cues over an analysed utterance.
  * @internal
@@ -655,16 +679,17 @@ export function runCues(
 ): MatchState {
   // Which phrase/token-pattern cues matched, and which hold MAX_SPANS_PER_CUE spans (scratch,
   // read before this function returns).
-  if (phraseHitScratch.length < compiled.cues.length) {
-    phraseHitScratch = new Uint8Array(compiled.cues.length * 2);
-    fullScratch = new Uint8Array(compiled.cues.length * 2);
+  const sc = compiled.scratch;
+  if (sc.phraseHit.length < compiled.cues.length) {
+    sc.phraseHit = new Uint8Array(compiled.cues.length * 2);
+    sc.full = new Uint8Array(compiled.cues.length * 2);
   }
-  const phraseHit = phraseHitScratch;
+  const phraseHit = sc.phraseHit;
   phraseHit.fill(0, 0, compiled.cues.length);
-  const full = fullScratch;
+  const full = sc.full;
   full.fill(0, 0, compiled.cues.length);
   // Made on the first phrase match only: most utterances match none.
-  spansScratch = undefined;
+  sc.spans = undefined;
   const tokens = a.tokens;
   const n = tokens.length;
   // Phrases and literal patterns: one Aho–Corasick pass (each token steps forward once, and
@@ -676,7 +701,7 @@ export function runCues(
     // are skipped, and a node whose terminals are all spent is cut out of the dictionary chains
     // for the rest of the utterance. So nested or repeated phrases that match at every token cost
     // their first few matches, not one step per match.
-    const run = ++matchRun;
+    const run = ++sc.run;
     const maxLen = compiled.maxLen;
     let st = root;
     for (let j = 0; j < n; j++) {
@@ -704,7 +729,7 @@ export function runCues(
             // Spent when even its longest phrase, ending at j or later, would start after its
             // last span.
             const first = j + 1 - (maxLen[cue] as number);
-            const list = spansOfCue(cue);
+            const list = spansOfCue(sc, cue);
             if (
               (list[MAX_SPANS_PER_CUE - 1] as CueSpan).start <=
               (tokens[Math.max(first, 0)] as Token).start
@@ -714,7 +739,7 @@ export function runCues(
           live = true;
           if (term.at === "start" && !a.isStart[i]) continue;
           if (term.at === "end" && j < a.lastWord) continue;
-          recordSpan(phraseHit, full, cue, tokens[i] as Token, tokens[j] as Token, term.name);
+          recordSpan(sc, cue, tokens[i] as Token, tokens[j] as Token, term.name);
         }
         if (!live) {
           o.dead = run;
@@ -727,12 +752,12 @@ export function runCues(
   const wc = compiled.wildcards;
   if (wc !== undefined && n > 0) {
     const W = wc.words;
-    if (stateScratch.length < W) {
-      stateScratch = new Int32Array(W);
-      nextStateScratch = new Int32Array(W);
+    if (sc.state.length < W) {
+      sc.state = new Int32Array(W);
+      sc.nextState = new Int32Array(W);
     }
-    let cur = stateScratch;
-    let nxt = nextStateScratch;
+    let cur = sc.state;
+    let nxt = sc.nextState;
     cur.fill(0, 0, W);
     const { startBits, anyMask, masks, noMask, endOwner } = wc;
     // A pattern's matches come in order of start, so once its cue holds MAX_SPANS_PER_CUE spans
@@ -761,28 +786,21 @@ export function runCues(
         while (e !== 0) {
           const low = e & -e;
           const p = endOwner[w * 32 + 31 - Math.clz32(low)] as WildcardPattern;
-          recordSpan(
-            phraseHit,
-            full,
-            p.cue,
-            tokens[j + 1 - p.seq.length] as Token,
-            tokens[j] as Token,
-            p.name,
-          );
+          recordSpan(sc, p.cue, tokens[j + 1 - p.seq.length] as Token, tokens[j] as Token, p.name);
           if (full[p.cue] === 1) endBits[w] = (endBits[w] as number) & ~low;
           e ^= low;
         }
       }
     }
-    stateScratch = cur;
-    nextStateScratch = nxt;
+    sc.state = cur;
+    sc.nextState = nxt;
   }
   // Mirroring: the share of this utterance's content words that the client just used.
   let overlap = 0;
   let overlapTokens: Token[] = NO_TOKENS;
   if (compiled.hasMirroring && previousStems && previousStems.size > 0) {
-    const mine = mineScratch;
-    const shared = sharedScratch;
+    const mine = sc.mine;
+    const shared = sc.shared;
     mine.clear();
     shared.clear();
     const stems = a.stems;
@@ -830,8 +848,8 @@ export function runCues(
     }
     if (ok) fired.push(i);
   }
-  const phraseSpans = spansScratch ?? NO_SPANS;
-  spansScratch = undefined;
+  const phraseSpans = sc.spans ?? NO_SPANS;
+  sc.spans = undefined;
   return { fired, phraseSpans, overlap, overlapTokens };
 }
 

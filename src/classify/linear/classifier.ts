@@ -139,11 +139,13 @@ export function linearClassifier(
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
       const states = new Map<string, SessionState>();
       if (opts?.context && opts.context.length > 0) {
-        const ctokens = opts.context.map((u) => tokenize(u.text));
+        const ctokens = tagger ? opts.context.map((u) => tokenize(u.text)) : undefined;
         const ctags = tagger?.tag(opts.context, undefined, ctokens);
         decode(compiled, opts.context, () => {}, states, false, ctags, ctokens);
       }
-      const tokens = utterances.map((u) => tokenize(u.text));
+      // With a tagger, each utterance is tokenised once for the tagger and the features;
+      // without one, the features tokenise each turn as they come to it.
+      const tokens = tagger ? utterances.map((u) => tokenize(u.text)) : undefined;
       const tags = tagger?.tag(utterances, opts, tokens);
       const out: Prediction[] = new Array(utterances.length);
       decode(

@@ -1,13 +1,13 @@
 import { ModelError } from "../../core/errors.js";
 import type { Codebook, FeatureWeight, Utterance } from "../../core/schemas.js";
-import { FEATURE_GROUPS, type TurnRows } from "../../text/features.js";
+import { FEATURE_GROUPS } from "../../text/features.js";
+import { type Token, tokenize } from "../../text/tokenize.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   type CompiledModel,
   compileModel,
   decode,
   featureValue,
-  LANES,
   type SessionState,
 } from "./compiled.js";
 import { type LinearModel, parseLinearModel } from "./model.js";
@@ -43,10 +43,15 @@ export interface LinearClassifierOptions {
 export interface LinearTagger {
   /** The name recorded in the model (`features.tagger`). */
   readonly name: string;
-  /** One array of tags per utterance, in order (`options.context` is the batch's context). */
+  /**
+   * One array of tags per utterance, in order (`options.context` is the batch's context).
+   * `tokens[i]`, when given, is `tokenize(utterances[i].text)`: the classifier tokenises each
+   * utterance once, for the tagger and for its features.
+   */
   tag(
     utterances: readonly Utterance[],
     options?: ClassifyOptions,
+    tokens?: readonly (readonly Token[])[],
   ): readonly (readonly string[] | undefined)[];
 }
 
@@ -132,12 +137,16 @@ export function linearClassifier(
     mode: "sync",
     codebook: { id: m.codebook.id, version: m.codebook.version },
     classify(utterances: readonly Utterance[], opts?: ClassifyOptions): Prediction[] {
-      const states = new Map<string, SessionState<TurnRows>>();
+      const states = new Map<string, SessionState>();
       if (opts?.context && opts.context.length > 0) {
-        const ctags = tagger?.tag(opts.context);
-        decode(compiled, opts.context, () => {}, states, false, ctags);
+        const ctokens = tagger ? opts.context.map((u) => tokenize(u.text)) : undefined;
+        const ctags = tagger?.tag(opts.context, undefined, ctokens);
+        decode(compiled, opts.context, () => {}, states, false, ctags, ctokens);
       }
-      const tags = tagger?.tag(utterances, opts);
+      // With a tagger, each utterance is tokenised once for the tagger and the features;
+      // without one, the features tokenise each turn as they come to it.
+      const tokens = tagger ? utterances.map((u) => tokenize(u.text)) : undefined;
+      const tags = tagger?.tag(utterances, opts, tokens);
       const out: Prediction[] = new Array(utterances.length);
       decode(
         compiled,
@@ -186,6 +195,7 @@ export function linearClassifier(
         states,
         withProbs,
         tags,
+        tokens,
       );
       return out;
     },
@@ -206,31 +216,15 @@ function topFeatures(
   n: number,
   scratch: { rows: Int32Array; ws: Float64Array; vals: Float64Array },
 ): FeatureWeight[] {
-  const role = (c.model.labels[k] as { role: "therapist" }).role;
-  // Label k's weights: column `col` of rows of stride `Kr` in `W`.
-  let W = c.roleW[role];
-  let Kr = c.roleCols[role].length;
-  let col = c.colOf[k] as number;
-  const nTop = c.topCols[role];
-  // The padded copies (rows of LANES columns) when there are: scoring has just read the same
-  // rows of them, so they are in cache.
-  if (nTop >= 0 && col < nTop) {
-    const W4 = c.topW4[role];
-    W = W4.length > 0 ? W4 : c.topW[role];
-    Kr = W4.length > 0 ? LANES : nTop;
-  } else if (nTop >= 0) {
-    const p = c.topOf[k] as number;
-    const W4 = c.childW4[p];
-    W = W4 ?? (c.childW[p] as Float32Array);
-    Kr = W4 ? LANES : (c.children[p] as Int32Array).length;
-    col -= c.childCols[p] as number;
-  }
+  // Label k's weights: column k of rows of K columns.
+  const W = c.W;
+  const K = c.K;
   const { rows, ws, vals } = scratch;
   for (let g = 0; g < vals.length; g++) vals[g] = featureValue(g, counts[g] as number);
   let m = 0;
   for (let h = 0; h < hits; h++) {
     const row = found[2 * h] as number;
-    const w = (W[row * Kr + col] as number) * (vals[found[2 * h + 1] as number] as number);
+    const w = (W[row * K + k] as number) * (vals[found[2 * h + 1] as number] as number);
     if (w <= 0) continue;
     let seen = -1;
     for (let q = 0; q < m; q++) {
@@ -274,32 +268,10 @@ function topFeatures(
   const vocabulary = c.model.vocabulary;
   const out: FeatureWeight[] = new Array(m);
   for (let i = 0; i < m; i++) {
-    out[i] = { name: vocabulary[rows[i] as number] as string, weight: round4(ws[i] as number) };
+    out[i] = {
+      name: vocabulary[rows[i] as number] as string,
+      weight: Number((ws[i] as number).toPrecision(4)),
+    };
   }
   return out;
-}
-
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-
-/**
- * `Number(x.toPrecision(4))`, without formatting a string in the common case: for a positive `x`
- * whose 4-digit mantissa `x·10^k` lies safely inside (1000, 9999.5) and safely away from a tie,
- * `Math.round` of the (once-rounded) product is the same integer `n` that `toPrecision` picks, and
- * `n / 10^k` (or `n · 10^-k`), one correctly rounded IEEE operation on exact operands, is the
- * double nearest the decimal `toPrecision` prints. Anything else goes through `toPrecision`.
- * @internal
- */
-export function round4(x: number): number {
-  if (x > 1e-15 && x < 1e15) {
-    const k = 3 - Math.floor(Math.log10(x));
-    const y = k >= 0 ? x * (POW10[k] as number) : x / (POW10[-k] as number);
-    if (y > 1000.5 && y < 9999.5) {
-      const f = y - Math.floor(y);
-      if (Math.abs(f - 0.5) > 1e-9) {
-        const n = Math.round(y);
-        return k >= 0 ? n / (POW10[k] as number) : n * (POW10[-k] as number);
-      }
-    }
-  }
-  return Number(x.toPrecision(4));
 }

@@ -1,74 +1,35 @@
 import { ModelError } from "../../core/errors.js";
 import {
-  extractRows,
   extractTurn,
   FEATURE_GROUPS,
-  type FeatureBuffer,
-  FeatureRows,
+  FeatureBuffer,
   hashFeatureName,
   type ResolvedFeatureOptions,
-  RowBuffer,
   type TurnHashes,
-  type TurnRows,
-  tableSlot,
   turnHashes,
-  turnRows,
 } from "../../text/features.js";
-import { releaseTokens, scanTurn, tokenizedOf } from "../../text/tokenize.js";
+import { type Token, tokenize } from "../../text/tokenize.js";
 import type { LinearModel } from "./model.js";
 
 const ROLES = ["therapist", "client", "other"] as const;
 type Role = (typeof ROLES)[number];
 
-/** A model made ready for fast scoring: a hash table from feature hash to weight row. @internal */
+/** A model made ready for scoring: a hash table from feature hash to weight row. @internal */
 export interface CompiledModel {
   readonly model: LinearModel;
   readonly K: number;
   /** Open-addressing table of (feature hash, weight row) pairs; row -1 marks an empty slot. */
   readonly table: Int32Array;
   readonly mask: number;
-  /** The same table, with rows cached per token id and flag (for prediction). */
-  readonly rows: FeatureRows;
-  /** The column of each label within its role's columns (see `roleCols`). */
-  readonly colOf: Int32Array;
-  /**
-   * Per role, how many leading columns are its top labels, when every other column is a child
-   * of one of them (children of a parent are then contiguous, from `childCols[parent]`); -1
-   * otherwise.
-   */
-  readonly topCols: Readonly<Record<Role, number>>;
-  /** The first column of a top label's children within its role's columns, or -1. */
-  readonly childCols: Int32Array;
+  /** The weights times the model's scale, row-major: feature `f`'s weight for label `k` at `f·K + k`. */
+  readonly W: Float32Array;
   readonly bias: Float64Array;
   /** Top label indices per role. */
   readonly roleLabels: Readonly<Record<Role, Int32Array>>;
   /** Child label indices per label (undefined for a label without children). */
   readonly children: readonly (Int32Array | undefined)[];
-  /** The top label index of each label (itself for a top label). */
-  readonly topOf: Int32Array;
   /** Leaf labels (final codes) per role: children, and top labels without children. */
   readonly leaves: Readonly<Record<Role, Int32Array>>;
-  /** All label indices of each role (its columns). */
-  readonly roleCols: Readonly<Record<Role, Int32Array>>;
-  /**
-   * The role's weights restricted to its columns (F × columns), for a role whose columns are not
-   * all top labels and their children (`topCols` -1); an empty array otherwise.
-   */
-  readonly roleW: Readonly<Record<Role, Float32Array>>;
-  /**
-   * For a role with `topCols` ≥ 0: the weights of its top labels alone (F × topCols), so that
-   * scoring a turn reads a short row per feature, not every column of the role.
-   */
-  readonly topW: Readonly<Record<Role, Float32Array>>;
-  /** For a top label with children (in a role with `topCols` ≥ 0), its children's weights (F × children). */
-  readonly childW: readonly (Float32Array | undefined)[];
-  /**
-   * `topW` with each row padded with zeros to {@link LANES} columns, for a role with 1 to LANES
-   * top labels (an empty array otherwise): see `scoreFeatures`.
-   */
-  readonly topW4: Readonly<Record<Role, Float32Array>>;
-  /** `childW` padded the same way, for a label with 1 to LANES children (else undefined). */
-  readonly childW4: readonly (Float32Array | undefined)[];
   readonly temperature: Readonly<Record<Role, number>>;
   /** Temperature of the child head of each label (1 when it has none). */
   readonly childTemperature: Float64Array;
@@ -76,20 +37,21 @@ export interface CompiledModel {
   readonly contextCodes: boolean;
 }
 
-/**
- * Scoring keeps the per-group sums of up to this many columns in local variables instead of an
- * array: each feature then adds into registers, not into memory that the previous feature has
- * just written (a store-to-load chain per feature). Measured on AnnoMI: 0.80 -> 0.32 µs per
- * utterance for the top-label sums. @internal
- */
-export const LANES = 4;
+/** The slot where the feature table starts probing for hash `h`. */
+function tableSlot(h: number, mask: number): number {
+  return (h ^ (h >>> 15)) & mask;
+}
 
-/** Copy of the row-major `W` (rows of `w` columns) with rows padded to {@link LANES} columns. */
-function padRows(W: Float32Array, w: number): Float32Array {
-  const F = W.length / w;
-  const P = new Float32Array(F * LANES);
-  for (let f = 0; f < F; f++) for (let j = 0; j < w; j++) P[f * LANES + j] = W[f * w + j] as number;
-  return P;
+/** The weight row of the feature with hash `h`, or -1 when the model does not have it. @internal */
+export function rowOf(c: CompiledModel, h: number): number {
+  const { table, mask } = c;
+  let i = tableSlot(h, mask);
+  for (;;) {
+    const r = table[2 * i + 1] as number;
+    if (r < 0) return -1;
+    if (table[2 * i] === h) return r;
+    i = (i + 1) & mask;
+  }
 }
 
 /** Builds the lookup tables of a validated model. Throws a ModelError on a hash collision. @internal */
@@ -128,10 +90,8 @@ export function compileModel(model: LinearModel): CompiledModel {
   const temperature = {} as Record<Role, number>;
   const indexOf = new Map(model.labels.map((l, k) => [l.id, k] as const));
   const kids: number[][] = model.labels.map(() => []);
-  const topOf = new Int32Array(K);
   model.labels.forEach((l, k) => {
     const p = l.parent === undefined ? undefined : indexOf.get(l.parent);
-    topOf[k] = p ?? k;
     if (p !== undefined) kids[p]?.push(k);
   });
   const children = kids.map((c) => (c.length > 0 ? Int32Array.from(c) : undefined));
@@ -139,64 +99,7 @@ export function compileModel(model: LinearModel): CompiledModel {
   model.labels.forEach((l, k) => {
     if (children[k]) childTemperature[k] = model.temperature[`${l.role}/${l.id}`] ?? 1;
   });
-  const roleCols = {} as Record<Role, Int32Array>;
-  const roleW = {} as Record<Role, Float32Array>;
-  const topW = {} as Record<Role, Float32Array>;
-  const childW: (Float32Array | undefined)[] = new Array(K).fill(undefined);
-  const topW4 = {} as Record<Role, Float32Array>;
-  const colOf = new Int32Array(K).fill(-1);
-  const topCols = {} as Record<Role, number>;
-  const childCols = new Int32Array(K).fill(-1);
   for (const r of ROLES) {
-    // Columns: the role's top labels first, then each one's children together, so that the
-    // children of one parent can be scored on their own (see `scoreChildren`).
-    const cols: number[] = [];
-    model.labels.forEach((l, k) => {
-      if (l.role === r && l.parent === undefined) cols.push(k);
-    });
-    const nTop = cols.length;
-    for (let t = 0; t < nTop; t++) {
-      const p = cols[t] as number;
-      childCols[p] = cols.length;
-      for (const k of kids[p] ?? []) if (model.labels[k]?.role === r) cols.push(k);
-    }
-    let complete = true;
-    for (let t = 0; t < nTop; t++) {
-      for (const k of kids[cols[t] as number] ?? [])
-        if (model.labels[k]?.role !== r) complete = false;
-    }
-    model.labels.forEach((l, k) => {
-      if (l.role === r && !cols.includes(k)) {
-        cols.push(k);
-        complete = false;
-      }
-    });
-    topCols[r] = complete ? nTop : -1;
-    const Kr = cols.length;
-    // Weights of columns [from, to) of the role, row-major (F × (to - from)).
-    const block = (from: number, to: number): Float32Array => {
-      const w = to - from;
-      const B = new Float32Array(F * w);
-      for (let f = 0; f < F; f++)
-        for (let j = 0; j < w; j++) B[f * w + j] = W[f * K + (cols[from + j] as number)] as number;
-      return B;
-    };
-    roleCols[r] = Int32Array.from(cols);
-    cols.forEach((k, j) => {
-      colOf[k] = j;
-    });
-    if (complete) {
-      roleW[r] = new Float32Array(0);
-      topW[r] = block(0, nTop);
-      for (let t = 0; t < nTop; t++) {
-        const p = cols[t] as number;
-        const n = (kids[p] ?? []).length;
-        if (n > 0) childW[p] = block(childCols[p] as number, (childCols[p] as number) + n);
-      }
-    } else {
-      roleW[r] = block(0, Kr);
-      topW[r] = new Float32Array(0);
-    }
     const idx: number[] = [];
     const leaf: number[] = [];
     model.labels.forEach((l, k) => {
@@ -207,31 +110,16 @@ export function compileModel(model: LinearModel): CompiledModel {
     roleLabels[r] = Int32Array.from(idx);
     leaves[r] = Int32Array.from(leaf);
     temperature[r] = model.temperature[r] ?? 1;
-    topW4[r] = complete && nTop > 0 && nTop <= LANES ? padRows(topW[r], nTop) : new Float32Array(0);
   }
-  const childW4 = childW.map((w, p) => {
-    const n = children[p]?.length ?? 0;
-    return w && n > 0 && n <= LANES ? padRows(w, n) : undefined;
-  });
   return {
     model,
     K,
     table,
     mask,
-    rows: new FeatureRows(table, mask),
-    colOf,
-    topCols,
-    childCols,
+    W,
     bias: Float64Array.from(model.bias),
     roleLabels,
-    roleCols,
-    roleW,
-    topW,
-    childW,
-    topW4,
-    childW4,
     children,
-    topOf,
     leaves,
     temperature,
     childTemperature,
@@ -250,173 +138,44 @@ export function compileModel(model: LinearModel): CompiledModel {
 const G = FEATURE_GROUPS.length;
 
 /**
- * Scores the features in `rb`: writes the logits of the role's labels into `logits` (other
- * labels are left as they are); for a role with `topCols` ≥ 0, of its top labels only (score
- * their children with {@link scoreChildren}). Feature values: 1 for group 0 (flags),
- * 1/sqrt(count in group) for the others. @internal
+ * The logits of the labels `labels` into `logits` (others left as they are), from the features
+ * the model has: `found[0, 2·hits)` holds their (weight row, group) pairs in feature order, and
+ * `counts` the count of every feature made per group. A label's logit is its bias plus, per
+ * group, the group's value (1 for flags, 1/sqrt(count) for the others) times the sum of the
+ * group's weights, added in feature order. `acc` (G·K) is scratch. @internal
  */
-export function scoreRows(
+export function scoreLabels(
   c: CompiledModel,
-  role: Role,
-  rb: RowBuffer,
-  acc: Float64Array,
-  logits: Float64Array,
-): void {
-  const Kr = c.roleCols[role].length;
-  const nTop = c.topCols[role];
-  // The weights read: the top labels' block (stride nTop), or every column of the role.
-  const W = nTop >= 0 ? c.topW[role] : c.roleW[role];
-  const Kn = nTop >= 0 ? nTop : Kr;
-  acc.fill(0, 0, G * Kr);
-  const pairs = rb.pairs;
-  const hits = rb.hits;
-  const W4 = c.topW4[role];
-  if (W4.length > 0) {
-    sumLanes(W4, pairs, hits, acc, 0, Kr, Kn);
-  } else {
-    for (let h = 0; h < hits; h++) {
-      const base = (pairs[2 * h + 1] as number) * Kr;
-      const off = (pairs[2 * h] as number) * Kn;
-      for (let k = 0; k < Kn; k++)
-        acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
-    }
-  }
-  finishLogits(c, role, rb.counts, acc, logits, 0, Kn);
-}
-
-/**
- * The per-group sums of the rows `pairs[0, 2·hits)` over the padded weights `W4`, into
- * `acc[g·Kr + from + k]` for k < n (n ≤ LANES). The sums of each group are kept in locals (f
- * flags, w words, x chars, p context): each starts at 0 and adds the same weights in the same
- * order as summing into `acc` would, so they are the same to the bit; padded columns add zeros
- * and are dropped.
- */
-function sumLanes(
-  W4: Float32Array,
-  pairs: Int32Array,
-  hits: number,
-  acc: Float64Array,
-  from: number,
-  Kr: number,
-  n: number,
-): void {
-  let f0 = 0;
-  let f1 = 0;
-  let f2 = 0;
-  let f3 = 0;
-  let w0 = 0;
-  let w1 = 0;
-  let w2 = 0;
-  let w3 = 0;
-  let x0 = 0;
-  let x1 = 0;
-  let x2 = 0;
-  let x3 = 0;
-  let p0 = 0;
-  let p1 = 0;
-  let p2 = 0;
-  let p3 = 0;
-  for (let h = 0; h < hits; h++) {
-    const g = pairs[2 * h + 1] as number;
-    const o = (pairs[2 * h] as number) * LANES;
-    if (g === 1) {
-      w0 += W4[o] as number;
-      w1 += W4[o + 1] as number;
-      w2 += W4[o + 2] as number;
-      w3 += W4[o + 3] as number;
-    } else if (g === 3) {
-      p0 += W4[o] as number;
-      p1 += W4[o + 1] as number;
-      p2 += W4[o + 2] as number;
-      p3 += W4[o + 3] as number;
-    } else if (g === 0) {
-      f0 += W4[o] as number;
-      f1 += W4[o + 1] as number;
-      f2 += W4[o + 2] as number;
-      f3 += W4[o + 3] as number;
-    } else {
-      x0 += W4[o] as number;
-      x1 += W4[o + 1] as number;
-      x2 += W4[o + 2] as number;
-      x3 += W4[o + 3] as number;
-    }
-  }
-  storeLanes(acc, from, n, f0, f1, f2, f3);
-  storeLanes(acc, Kr + from, n, w0, w1, w2, w3);
-  storeLanes(acc, 2 * Kr + from, n, x0, x1, x2, x3);
-  storeLanes(acc, 3 * Kr + from, n, p0, p1, p2, p3);
-}
-
-/**
- * Scores the children of top label `p` (role with `topCols` ≥ 0) from the (row, group) pairs
- * `scoreFeatures` found, in the same order, so each logit is the very sum that scoring every
- * column at once would have made. @internal
- */
-export function scoreChildren(
-  c: CompiledModel,
-  role: Role,
-  p: number,
-  counts: Int32Array,
-  acc: Float64Array,
-  logits: Float64Array,
+  labels: Int32Array,
   found: Int32Array,
   hits: number,
-): void {
-  const W = c.childW[p] as Float32Array;
-  const Kr = c.roleCols[role].length;
-  const from = c.childCols[p] as number;
-  const n = (c.children[p] as Int32Array).length;
-  const W4 = c.childW4[p];
-  if (W4) {
-    sumLanes(W4, found, hits, acc, from, Kr, n);
-  } else {
-    for (let h = 0; h < hits; h++) {
-      const base = (found[2 * h + 1] as number) * Kr + from;
-      const off = (found[2 * h] as number) * n;
-      for (let k = 0; k < n; k++) {
-        acc[base + k] = (acc[base + k] as number) + (W[off + k] as number);
-      }
-    }
-  }
-  finishLogits(c, role, counts, acc, logits, from, from + n);
-}
-
-/** Writes the first `n` (≤ LANES) of the sums `a, b, c, d` to `acc[at, at + n)`. */
-function storeLanes(
-  acc: Float64Array,
-  at: number,
-  n: number,
-  a: number,
-  b: number,
-  c: number,
-  d: number,
-): void {
-  acc[at] = a;
-  if (n > 1) acc[at + 1] = b;
-  if (n > 2) acc[at + 2] = c;
-  if (n > 3) acc[at + 3] = d;
-}
-
-/** Logits of columns `[from, to)` from the per-group sums in `acc`. */
-function finishLogits(
-  c: CompiledModel,
-  role: Role,
   counts: Int32Array,
   acc: Float64Array,
   logits: Float64Array,
-  from: number,
-  to: number,
 ): void {
-  const cols = c.roleCols[role];
-  const Kr = cols.length;
-  for (let k = from; k < to; k++) {
-    let z = c.bias[cols[k] as number] as number;
+  const K = c.K;
+  const W = c.W;
+  for (let j = 0; j < labels.length; j++) {
+    const k = labels[j] as number;
+    for (let g = 0; g < G; g++) acc[g * K + k] = 0;
+  }
+  for (let h = 0; h < hits; h++) {
+    const row = (found[2 * h] as number) * K;
+    const base = (found[2 * h + 1] as number) * K;
+    for (let j = 0; j < labels.length; j++) {
+      const k = labels[j] as number;
+      acc[base + k] = (acc[base + k] as number) + (W[row + k] as number);
+    }
+  }
+  for (let j = 0; j < labels.length; j++) {
+    const k = labels[j] as number;
+    let z = c.bias[k] as number;
     for (let g = 0; g < G; g++) {
       const n = counts[g] as number;
       if (n === 0) continue;
-      z += (g === 0 ? 1 : 1 / Math.sqrt(n)) * (acc[g * Kr + k] as number);
+      z += featureValue(g, n) * (acc[g * K + k] as number);
     }
-    logits[cols[k] as number] = z;
+    logits[k] = z;
   }
 }
 
@@ -469,21 +228,18 @@ export interface Turn {
   readonly tags?: readonly string[];
 }
 
-/**
- * Per-session context while decoding in order: the last turn of each role is kept hashed
- * (`TurnHashes`, training) or resolved to a model's rows (`TurnRows`, prediction). @internal
- */
-export interface SessionState<T = TurnHashes> {
+/** Per-session context while decoding in order: the last turn of each role, hashed. @internal */
+export interface SessionState {
   index: number;
   /** The context-code tags (`T=…`, `C=…`), rebuilt when a code changes. */
   tags: string[];
   /** The last turn of each role. */
-  lastTurn: Record<string, T | undefined>;
+  lastTurn: Record<string, TurnHashes | undefined>;
   lastCode: Record<string, string | undefined>;
 }
 
 /** A new, empty session state. @internal */
-export function newSessionState<T = TurnHashes>(): SessionState<T> {
+export function newSessionState(): SessionState {
   return { index: 0, tags: ["T=none", "C=none"], lastTurn: {}, lastCode: {} };
 }
 
@@ -493,7 +249,7 @@ export function otherRole(role: string): string {
 }
 
 /** Context codes as feature tags (`T=…`, `C=…`; top-level labels). @internal */
-export function codeTags(state: SessionState<unknown>): string[] {
+export function codeTags(state: SessionState): string[] {
   const out: string[] = [];
   const t = state.lastCode.therapist;
   const c = state.lastCode.client;
@@ -502,15 +258,18 @@ export function codeTags(state: SessionState<unknown>): string[] {
   return out;
 }
 
-/** Tokenises and hashes a turn's text for the feature options. @internal */
-export function hashTurn(opt: ResolvedFeatureOptions, turn: { readonly text: string }): TurnHashes {
-  const { tokens, ids } = tokenizedOf(turn);
-  return turnHashes(tokens, opt.contextWords, opt.sameRoleWords, ids);
+/** Tokenises (unless `tokens` are given) and hashes a turn's text for the feature options. @internal */
+export function hashTurn(
+  opt: ResolvedFeatureOptions,
+  turn: { readonly text: string },
+  tokens: readonly Token[] = tokenize(turn.text),
+): TurnHashes {
+  return turnHashes(tokens, opt.contextWords, opt.sameRoleWords);
 }
 
 /**
  * Extracts the features of a turn (its role and hashed text) given the session state (before
- * the turn). @internal
+ * the turn), with `tags` (e.g. a tagger's) as `k:` features after the context codes. @internal
  */
 export function featuresOf(
   opt: ResolvedFeatureOptions,
@@ -519,14 +278,17 @@ export function featuresOf(
   turn: TurnHashes,
   state: SessionState,
   buf: FeatureBuffer,
+  tags?: readonly string[],
 ): FeatureBuffer {
   const prev = state.lastTurn[otherRole(role)];
   const same = opt.sameRoleWords ? state.lastTurn[role] : undefined;
+  let codes: readonly string[] | undefined = contextCodes ? state.tags : undefined;
+  if (tags && tags.length > 0) codes = codes ? [...codes, ...tags] : tags;
   return extractTurn(
     turn,
     role,
     opt.position ? state.index : undefined,
-    contextCodes ? state.tags : undefined,
+    codes,
     prev,
     same,
     opt,
@@ -535,10 +297,10 @@ export function featuresOf(
 }
 
 /** Updates the session state after a turn with its (gold or predicted) code. @internal */
-export function advance<T>(
-  state: SessionState<T>,
+export function advance(
+  state: SessionState,
   role: string,
-  turn: T,
+  turn: TurnHashes,
   code: string | undefined,
 ): void {
   state.index++;
@@ -555,7 +317,8 @@ export function advance<T>(
  * labels (for others, `labelIndex` is -1): `found[0, 2·hits)` holds the (weight row, group)
  * pairs of the turn's features the model has, in feature order, and `counts` the count of
  * features per group. With `allHeads` false, only the chosen top label's children get
- * probabilities (the others stay 0). @internal
+ * probabilities (the others stay 0). `tokens[i]`, when given, is `tokenize(turns[i].text)`.
+ * @internal
  */
 export function decode(
   c: CompiledModel,
@@ -569,89 +332,64 @@ export function decode(
     hits: number,
     found: Int32Array,
   ) => void,
-  states: Map<string, SessionState<TurnRows>> = new Map(),
+  states: Map<string, SessionState> = new Map(),
   allHeads = true,
   tags?: readonly (readonly string[] | undefined)[],
+  tokens?: readonly (readonly Token[])[],
 ): void {
   const acc = new Float64Array(G * c.K);
   const logits = new Float64Array(c.K);
   const probs = new Float64Array(c.K);
-  const rb = new RowBuffer();
-  const tagScratch: string[] = [];
+  const buf = new FeatureBuffer();
+  let found = new Int32Array(2 * buf.hashes.length);
   const opt = c.featureOptions;
-  // Turns of one session usually come together: skip the map lookup for a repeated session.
-  let lastSession: string | undefined;
-  let lastState: SessionState<TurnRows> | undefined;
-  try {
-    for (let i = 0; i < turns.length; i++) {
-      const turn = turns[i] as Turn;
-      let st = turn.session === lastSession ? lastState : states.get(turn.session);
-      if (!st) {
-        st = newSessionState<TurnRows>();
-        states.set(turn.session, st);
-      }
-      lastSession = turn.session;
-      lastState = st;
-      const idx = c.roleLabels[turn.role as Role];
-      const tk = scanTurn(turn);
-      const th = turnRows(c.rows, tk, opt.contextWords, opt.sameRoleWords);
-      if (!idx || idx.length === 0) {
-        rb.clear();
-        each(i, -1, probs, logits, rb.counts, 0, rb.pairs);
-        const fb = c.model.fallback?.[turn.role];
-        advance(st, turn.role, th, fb);
-        continue;
-      }
-      const role = turn.role as Role;
-      const extra = tags ? tags[i] : turn.tags;
-      let codes: readonly string[] | undefined = c.contextCodes ? st.tags : undefined;
-      if (extra && extra.length > 0) {
-        if (codes) {
-          // The context tags, then the turn's own, in a reused array.
-          tagScratch.length = 0;
-          for (const t of codes) tagScratch.push(t);
-          for (const t of extra) tagScratch.push(t);
-          codes = tagScratch;
-        } else codes = extra;
-      }
-      extractRows(
-        c.rows,
-        tk,
-        th,
-        role,
-        opt.position ? st.index : undefined,
-        codes,
-        st.lastTurn[otherRole(role)],
-        opt.sameRoleWords ? st.lastTurn[role] : undefined,
-        opt,
-        rb,
-      );
-      // Top labels first (all of the role's labels when they are not in two levels), then the
-      // children of the chosen top label only, or of every top label with all heads.
-      const twoLevel = c.topCols[role] >= 0;
-      scoreRows(c, role, rb, acc, logits);
-      probs.fill(0);
-      const top = softmaxInto(logits, idx, c.temperature[role], probs);
-      let best = top;
-      // Children: P(child) = P(parent) × P(child | parent), for every parent of the role.
-      for (let j = 0; j < idx.length; j++) {
-        const p = idx[j] as number;
-        const kids = c.children[p];
-        if (!kids || (!allHeads && p !== top)) continue;
-        if (twoLevel) scoreChildren(c, role, p, rb.counts, acc, logits, rb.pairs, rb.hits);
-        const pp = probs[p] as number;
-        const b = softmaxInto(logits, kids, c.childTemperature[p] as number, probs);
-        for (let q = 0; q < kids.length; q++) {
-          const kk = kids[q] as number;
-          probs[kk] = (probs[kk] as number) * pp;
-        }
-        if (p === top) best = b;
-      }
-      each(i, best, probs, logits, rb.counts, rb.hits, rb.pairs);
-      advance(st, turn.role, th, c.model.labels[top]?.id);
+  for (let i = 0; i < turns.length; i++) {
+    const turn = turns[i] as Turn;
+    let st = states.get(turn.session);
+    if (!st) {
+      st = newSessionState();
+      states.set(turn.session, st);
     }
-  } finally {
-    // The scratch may hold a norm that keeps the last text alive.
-    releaseTokens();
+    const idx = c.roleLabels[turn.role as Role];
+    const th = hashTurn(opt, turn, tokens?.[i]);
+    if (!idx || idx.length === 0) {
+      buf.clear();
+      each(i, -1, probs, logits, buf.counts, 0, found);
+      advance(st, turn.role, th, c.model.fallback?.[turn.role]);
+      continue;
+    }
+    const role = turn.role as Role;
+    featuresOf(opt, c.contextCodes, role, th, st, buf, tags ? tags[i] : turn.tags);
+    // The features the model has, as (weight row, group) pairs in feature order.
+    if (found.length < 2 * buf.length) found = new Int32Array(2 * buf.hashes.length);
+    let hits = 0;
+    for (let j = 0; j < buf.length; j++) {
+      const r = rowOf(c, buf.hashes[j] as number);
+      if (r < 0) continue;
+      found[2 * hits] = r;
+      found[2 * hits + 1] = buf.groups[j] as number;
+      hits++;
+    }
+    // Top labels first, then the children of the chosen top label only, or of every top label
+    // with all heads: P(child) = P(parent) × P(child | parent).
+    scoreLabels(c, idx, found, hits, buf.counts, acc, logits);
+    probs.fill(0);
+    const top = softmaxInto(logits, idx, c.temperature[role], probs);
+    let best = top;
+    for (let j = 0; j < idx.length; j++) {
+      const p = idx[j] as number;
+      const kids = c.children[p];
+      if (!kids || (!allHeads && p !== top)) continue;
+      scoreLabels(c, kids, found, hits, buf.counts, acc, logits);
+      const pp = probs[p] as number;
+      const b = softmaxInto(logits, kids, c.childTemperature[p] as number, probs);
+      for (let q = 0; q < kids.length; q++) {
+        const kk = kids[q] as number;
+        probs[kk] = (probs[kk] as number) * pp;
+      }
+      if (p === top) best = b;
+    }
+    each(i, best, probs, logits, buf.counts, hits, found);
+    advance(st, turn.role, th, c.model.labels[top]?.id);
   }
 }

@@ -6,7 +6,7 @@ import type {
   SpeakerRole,
   Utterance,
 } from "../../core/schemas.js";
-import { type Tokenized, tokenizedOf } from "../../text/tokenize.js";
+import { type Token, tokenize } from "../../text/tokenize.js";
 import type { ClassifyOptions, Prediction, SyncClassifier } from "../types.js";
 import {
   analyse,
@@ -137,7 +137,7 @@ export function rulesClassifier<C extends string = string>(
   // With `lite`, the prediction has no evidence (its code and confidence are the same).
   const classifyOne = (
     u: Utterance,
-    tok: Tokenized,
+    tokens: readonly Token[],
     prev: ReadonlySet<string> | undefined,
     lite: boolean,
     sink?: (leaf: string, score: number) => void,
@@ -163,7 +163,7 @@ export function rulesClassifier<C extends string = string>(
             source: id,
             evidence: { spans: [], features: [{ name: `no_code_for_role:${u.role}`, weight: 0 }] },
           };
-    const a = analyse(u.text, tok.tokens, tok.ids);
+    const a = analyse(u.text, tokens, compiled.scratch);
     const state = runCues(compiled, a, prev);
     perCode.fill(0);
     hasCue.fill(0);
@@ -274,16 +274,16 @@ export function rulesClassifier<C extends string = string>(
     opts: ClassifyOptions | undefined,
     prevs?: (ReadonlySet<string> | undefined)[],
     sink?: (i: number, leaf: string, score: number) => void,
+    tokensOf?: readonly (readonly Token[])[],
   ): Prediction<C>[] => {
     const out: Prediction<C>[] = [];
     // Per session: the last client turn's content words and how many turns came after it.
     // One pass over context and batch, so time stays linear however sessions interleave.
     const sessions = new Map<string, { stems: ReadonlySet<string>; since: number }>();
-    const see = (u: Utterance, tokenized: Tokenized | undefined) => {
+    const see = (u: Utterance, tokens: readonly Token[] | undefined) => {
       if (!compiled.hasMirroring) return;
       if (u.role === "client") {
-        const t = tokenized ?? tokenizedOf(u);
-        sessions.set(u.session, { stems: contentStems(t.tokens, t.ids), since: 0 });
+        sessions.set(u.session, { stems: contentStems(tokens ?? tokenize(u.text)), since: 0 });
         return;
       }
       const st = sessions.get(u.session);
@@ -297,7 +297,7 @@ export function rulesClassifier<C extends string = string>(
         const st = sessions.get(u.session);
         if (st && st.since < MIRROR_WINDOW) prev = st.stems;
       }
-      const tokens = tokenizedOf(u);
+      const tokens = tokensOf?.[i] ?? tokenize(u.text);
       if (prevs) prevs.push(prev);
       out.push(
         classifyOne(
@@ -321,8 +321,8 @@ export function rulesClassifier<C extends string = string>(
       return classifyAll(utterances, opts);
     },
   };
-  scorers.set(classifier, (utterances, opts, sink) => {
-    classifyAll(utterances, opts, [], sink);
+  scorers.set(classifier, (utterances, opts, sink, tokens) => {
+    classifyAll(utterances, opts, [], sink, tokens);
   });
   deciders.set(classifier, (utterances, opts) => {
     const prevs: (ReadonlySet<string> | undefined)[] = [];
@@ -331,7 +331,7 @@ export function rulesClassifier<C extends string = string>(
       predictions,
       full: (i) => {
         const u = utterances[i] as Utterance;
-        return classifyOne(u, tokenizedOf(u), prevs[i], false);
+        return classifyOne(u, tokenize(u.text), prevs[i], false);
       },
     };
   });
@@ -363,13 +363,15 @@ type Scorer = (
   utterances: readonly Utterance[],
   opts: ClassifyOptions | undefined,
   sink: (i: number, leaf: string, score: number) => void,
+  tokens?: readonly (readonly Token[])[],
 ) => void;
 const scorers = new WeakMap<object, Scorer>();
 
 /**
  * The scorer of a classifier made by {@link rulesClassifier}, or undefined for any other: it
  * calls `sink(i, leaf, score)` for the (up to three) best-scoring leaf codes of utterance `i`, best
- * first, with the same scores its predictions' evidence lists. @internal
+ * first, with the same scores its predictions' evidence lists; `tokens[i]`, when given, is
+ * `tokenize(utterances[i].text)`. @internal
  */
 export function rulesScorer(classifier: SyncClassifier): Scorer | undefined {
   return scorers.get(classifier);

@@ -1,7 +1,7 @@
 import { wildcardBudgetIssue } from "../../codebook/limits.js";
 import { CodebookError, type Issue } from "../../core/errors.js";
 import { type Cue, MAX_CUE_WEIGHT } from "../../core/schemas.js";
-import { TOKEN_ID_COUNT, type Token, tokenIdOf, tokenize } from "../../text/tokenize.js";
+import { type Token, tokenize } from "../../text/tokenize.js";
 import {
   AUX_WORDS,
   DISCOURSE,
@@ -62,8 +62,6 @@ interface Terminal {
 interface TrieNode {
   readonly next: Map<string, TrieNode>;
   out: Terminal[];
-  /** The node's index in its trie's edge table (see `edgesOf`), -1 before that is made. */
-  idx: number;
   /** Tokens from the root to this node. */
   readonly depth: number;
   /**
@@ -83,7 +81,6 @@ interface TrieNode {
 const node = (depth: number): TrieNode => ({
   next: new Map(),
   out: [],
-  idx: -1,
   depth,
   fail: undefined,
   dict: undefined,
@@ -91,71 +88,6 @@ const node = (depth: number): TrieNode => ({
   skip: undefined,
   skipRun: 0,
 });
-
-/**
- * The trie's edges by (node index, token id) in an open-addressing integer table, so that a
- * token with an id steps through the trie without a string-keyed map lookup. Edges whose key has
- * no id (non-ASCII words, say) are only in the nodes' maps, and tokens without an id use those:
- * a token has a key's id exactly when its norm is that key (see `tokenIdOf`).
- */
-interface EdgeTable {
-  readonly keys: Int32Array;
-  readonly vals: Int32Array;
-  readonly mask: number;
-  readonly nodes: readonly TrieNode[];
-}
-/** More trie nodes than this and the edge keys would overflow 31 bits: the maps alone are used. */
-const MAX_EDGE_NODES = Math.floor(0x7fffffff / TOKEN_ID_COUNT);
-
-function edgesOf(root: TrieNode): EdgeTable | null {
-  const nodes: TrieNode[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const nd = stack.pop() as TrieNode;
-    if (nd.idx >= 0) continue;
-    nd.idx = nodes.length;
-    nodes.push(nd);
-    for (const c of nd.next.values()) stack.push(c);
-  }
-  if (nodes.length > MAX_EDGE_NODES) return null;
-  const edges: [number, number][] = [];
-  for (const nd of nodes) {
-    for (const [key, c] of nd.next) {
-      const id = tokenIdOf(key);
-      if (id >= 0) edges.push([nd.idx * TOKEN_ID_COUNT + id, c.idx]);
-    }
-  }
-  let cap = 16;
-  while (cap < edges.length * 2) cap *= 2;
-  const keys = new Int32Array(cap).fill(-1);
-  const vals = new Int32Array(cap);
-  const mask = cap - 1;
-  for (const [k, v] of edges) {
-    let i = mixEdge(k) & mask;
-    while ((keys[i] as number) !== -1) i = (i + 1) & mask;
-    keys[i] = k;
-    vals[i] = v;
-  }
-  return { keys, vals, mask, nodes };
-}
-
-function mixEdge(k: number): number {
-  const h = Math.imul(k, 0x9e3779b1);
-  return h ^ (h >>> 16);
-}
-
-/** The child of node `nd` for the token with id `id` (≥ 0), or undefined. */
-function stepById(t: EdgeTable, nd: TrieNode, id: number): TrieNode | undefined {
-  const k = nd.idx * TOKEN_ID_COUNT + id;
-  const keys = t.keys;
-  let i = mixEdge(k) & t.mask;
-  for (;;) {
-    const x = keys[i] as number;
-    if (x === k) return t.nodes[t.vals[i] as number];
-    if (x === -1) return undefined;
-    i = (i + 1) & t.mask;
-  }
-}
 
 /** Sets the failure and dictionary links of a trie, breadth first (Aho & Corasick 1975). */
 function linkTrie(root: TrieNode): void {
@@ -257,13 +189,8 @@ export interface CompiledCues {
   readonly hasMirroring: boolean;
   /** Each cue's kind as a small integer (see `KIND_CODE`), so that matching compares numbers. */
   readonly kinds: Uint8Array;
-  /**
-   * By token id (see `TOKEN_ID_COUNT`): 0 not known yet, 1 when the root has no child for the
-   * token's form, 2 when it has one. Made on first use.
-   */
-  rootById: Uint8Array | undefined;
-  /** The trie's edge table, made on first use with token ids (null: too many nodes). */
-  edges: EdgeTable | null | undefined;
+  /** Arrays reused from one utterance to the next by whoever owns these cues (one classifier). */
+  readonly scratch: MatchScratch;
 }
 
 /** A cue kind as a small integer (phrases and token patterns both match through the automata). */
@@ -372,8 +299,7 @@ export function compileCues(
     wildcards: wildcardSet(patterns),
     hasMirroring,
     kinds,
-    rootById: undefined,
-    edges: undefined,
+    scratch: newMatchScratch(),
   };
 }
 
@@ -390,8 +316,6 @@ export type QuestionForm = "open" | "closed" | null;
  */
 export interface Analysis {
   readonly tokens: readonly Token[];
-  /** The tokens' ids (see `TOKEN_ID_COUNT`), when known. */
-  readonly ids: readonly number[] | undefined;
   /** Whether token i starts a sentence (for i < token count; the array may be longer). */
   readonly isStart: Uint8Array;
   /** The lexicon flags of token i (`W_*`; `W_WORD` marks a word), for i < token count. */
@@ -410,6 +334,51 @@ export interface Analysis {
    */
   readonly firstCount: number;
   readonly secondCount: number;
+}
+
+/**
+ * Arrays that analysing and matching reuse from one utterance to the next, owned by one set of
+ * compiled cues (so by one classifier): an {@link Analysis} and a {@link MatchState} made with
+ * them are valid until the same owner analyses or matches the next utterance. @internal
+ */
+export interface MatchScratch {
+  isStart: Uint8Array;
+  flags: Uint8Array;
+  readonly stems: (string | undefined)[];
+  /** The question spans of the utterance being analysed, made on the first of each. */
+  open: { start: number; end: number }[] | undefined;
+  closed: { start: number; end: number }[] | undefined;
+  /** By cue: whether a phrase or token pattern matched, and whether it holds MAX_SPANS_PER_CUE spans. */
+  phraseHit: Uint8Array;
+  full: Uint8Array;
+  /** The span lists of the utterance being matched, by cue; made on its first match. */
+  spans: Map<number, CueSpan[]> | undefined;
+  /** Shift-and state of the `*` patterns. */
+  state: Int32Array;
+  nextState: Int32Array;
+  readonly mine: Set<string>;
+  readonly shared: Set<string>;
+  /** Counts matches: marks on trie nodes are valid in their own run only. */
+  run: number;
+}
+
+/** Fresh, empty {@link MatchScratch}. @internal */
+export function newMatchScratch(): MatchScratch {
+  return {
+    isStart: new Uint8Array(64),
+    flags: new Uint8Array(64),
+    stems: [],
+    open: undefined,
+    closed: undefined,
+    phraseHit: new Uint8Array(64),
+    full: new Uint8Array(64),
+    spans: undefined,
+    state: new Int32Array(0),
+    nextState: new Int32Array(0),
+    mine: new Set(),
+    shared: new Set(),
+    run: 0,
+  };
 }
 
 /** The question spans of an utterance that has none (never written to). */
@@ -441,25 +410,26 @@ function sentenceForm(tokens: readonly Token[], i: number, asked: boolean): Ques
 export function analyse(
   text: string,
   tokens: readonly Token[] = tokenize(text),
-  ids?: readonly number[],
+  scratch: MatchScratch = newMatchScratch(),
 ): Analysis {
   const n = tokens.length;
-  // Scratch arrays, reused by the next call: an analysis is used before the next one is made.
-  if (isStartScratch.length < n)
-    isStartScratch = new Uint8Array(Math.max(n, 2 * isStartScratch.length));
-  const isStart = isStartScratch;
+  // The scratch's arrays, reused by the owner's next analysis: an analysis is used before then.
+  if (scratch.isStart.length < n)
+    scratch.isStart = new Uint8Array(Math.max(n, 2 * scratch.isStart.length));
+  const isStart = scratch.isStart;
   isStart.fill(0, 0, n);
-  if (flagScratch.length < n) flagScratch = new Uint8Array(Math.max(n, 2 * flagScratch.length));
+  if (scratch.flags.length < n)
+    scratch.flags = new Uint8Array(Math.max(n, 2 * scratch.flags.length));
   // Entries at n and beyond are stale: never read.
-  const flagsOf = flagScratch;
-  const stems = stemScratch;
+  const flagsOf = scratch.flags;
+  const stems = scratch.stems;
   let firstCount = 0;
   let secondCount = 0;
   let lastWord = -1;
   let wordCount = 0;
   // Made on the first question span only (most utterances have none).
-  questionSpans.open = undefined;
-  questionSpans.closed = undefined;
+  scratch.open = undefined;
+  scratch.closed = undefined;
   let sentenceStart = 0;
   let contentStart = -1;
   for (let i = 0; i < n; i++) {
@@ -472,17 +442,9 @@ export function analyse(
     let flags = 0;
     let st: string | undefined;
     if (isWord) {
-      const id = ids === undefined ? -1 : (ids[i] as number);
-      if (id >= 0) {
-        // By token id: one byte read per word, no lexicon object to follow.
-        flags = lexFlagsById[id] as number;
-        if (flags === 0) flags = learnId(t.norm, id);
-        st = stemById[id];
-      } else {
-        const info = wordInfo(t.norm);
-        flags = info.flags | W_KNOWN;
-        st = info.stem;
-      }
+      const info = wordInfo(t.norm);
+      flags = info.flags | W_KNOWN;
+      st = info.stem;
     }
     flagsOf[i] = flags;
     stems[i] = st;
@@ -500,21 +462,20 @@ export function analyse(
       } else if (!isEnd) contentStart = i;
     }
     if (isEnd) {
-      closeSentence(tokens, contentStart, i, t.norm === "?", false);
+      closeSentence(scratch, tokens, contentStart, i, t.norm === "?", false);
       sentenceStart = i + 1;
       contentStart = -1;
     }
   }
-  if (sentenceStart < n) closeSentence(tokens, contentStart, n - 1, false, true);
-  const openSpans = questionSpans.open ?? NO_QUESTION_SPANS;
-  const closedSpans = questionSpans.closed ?? NO_QUESTION_SPANS;
-  questionSpans.open = undefined;
-  questionSpans.closed = undefined;
+  if (sentenceStart < n) closeSentence(scratch, tokens, contentStart, n - 1, false, true);
+  const openSpans = scratch.open ?? NO_QUESTION_SPANS;
+  const closedSpans = scratch.closed ?? NO_QUESTION_SPANS;
+  scratch.open = undefined;
+  scratch.closed = undefined;
   const question: QuestionForm =
     openSpans.length > 0 ? "open" : closedSpans.length > 0 ? "closed" : null;
   return {
     tokens,
-    ids,
     isStart,
     flags: flagsOf,
     stems,
@@ -528,10 +489,6 @@ export function analyse(
   };
 }
 
-let isStartScratch = new Uint8Array(64);
-let flagScratch = new Uint8Array(64);
-const stemScratch: (string | undefined)[] = [];
-
 /** `SENTENCE_END.has(norm)` for a punctuation token, by its code unit. */
 function isSentenceEnd(norm: string): boolean {
   if (norm.length !== 1) return false;
@@ -544,6 +501,7 @@ function isSentenceEnd(norm: string): boolean {
  * (inclusive): adds its span to the open or closed question spans when it is a question.
  */
 function closeSentence(
+  qs: MatchScratch,
   tokens: readonly Token[],
   contentStart: number,
   endIdx: number,
@@ -561,19 +519,13 @@ function closeSentence(
     end: (tokens[endIdx] as Token).end,
   };
   if (form === "open") {
-    questionSpans.open ??= [];
-    questionSpans.open.push(span);
+    qs.open ??= [];
+    qs.open.push(span);
   } else {
-    questionSpans.closed ??= [];
-    questionSpans.closed.push(span);
+    qs.closed ??= [];
+    qs.closed.push(span);
   }
 }
-
-/** The question spans of the utterance `analyse` is working on, made on the first of each. */
-const questionSpans: {
-  open: { start: number; end: number }[] | undefined;
-  closed: { start: number; end: number }[] | undefined;
-} = { open: undefined, closed: undefined };
 
 /** The first- (`flag` W_FIRST) or second-person (W_SECOND) pronoun tokens, at most `max`. */
 function pronounTokens(a: Analysis, flag: number, max: number): Token[] {
@@ -626,34 +578,13 @@ function wordInfo(word: string): WordInfo {
   return w;
 }
 
-// The lexicon facts by token id (array indices instead of map lookups): the flags (with
-// W_KNOWN, 0 until looked up) in bytes, read for every word, and the stems apart, read only for
-// mirroring. A token's id never changes (see TOKEN_ID_COUNT), and both tables are bounded by it.
-const lexFlagsById = new Uint8Array(TOKEN_ID_COUNT);
-const stemById: (string | undefined)[] = new Array(TOKEN_ID_COUNT).fill(undefined);
-/** Looks up the word `word` with id `id` (≥ 0), keeps its facts by id and returns its flags. */
-function learnId(word: string, id: number): number {
-  const info = wordInfo(word);
-  stemById[id] = info.stem;
-  const flags = info.flags | W_KNOWN;
-  lexFlagsById[id] = flags;
-  return flags;
-}
-
-/** The stem of a word token (undefined for stop words), by its id when it has one (else -1). */
-function stemOfWord(word: string, id: number): string | undefined {
-  if (id < 0) return wordInfo(word).stem;
-  if (lexFlagsById[id] === 0) learnId(word, id);
-  return stemById[id];
-}
-
 /** The distinct content-word stems of a text (for mirroring). @internal */
-export function contentStems(tokens: readonly Token[], ids?: readonly number[]): Set<string> {
+export function contentStems(tokens: readonly Token[]): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind !== "word") continue;
-    const st = stemOfWord(t.norm, ids === undefined ? -1 : (ids[i] as number));
+    const st = wordInfo(t.norm).stem;
     if (st !== undefined) out.add(st);
   }
   return out;
@@ -677,18 +608,6 @@ export interface MatchState {
   readonly overlapTokens: readonly Token[];
 }
 
-let phraseHitScratch = new Uint8Array(64);
-/** By cue: 1 once it holds MAX_SPANS_PER_CUE spans (same length as `phraseHitScratch`). */
-let fullScratch = new Uint8Array(64);
-/** The span lists of the utterance being matched, by cue; made on its first match. */
-let spansScratch: Map<number, CueSpan[]> | undefined;
-/** Stands in for `rootById` when tokens have no ids (never read then). */
-const NO_IDS = new Uint8Array(0);
-// Reused between calls (matching is synchronous and never re-entered).
-let stateScratch = new Int32Array(0);
-let nextStateScratch = new Int32Array(0);
-const mineScratch = new Set<string>();
-const sharedScratch = new Set<string>();
 /** The overlap tokens of an utterance that shares no word (never written to). */
 const NO_TOKENS: Token[] = [];
 /** The phrase spans of an utterance on which no phrase matched (never written to). */
@@ -715,28 +634,21 @@ function keepSpan(list: CueSpan[], start: number, end: number, name: string): vo
 }
 
 /** The spans of a cue that has some, in the utterance being matched. */
-function spansOfCue(cue: number): CueSpan[] {
-  return (spansScratch as Map<number, CueSpan[]>).get(cue) as CueSpan[];
+function spansOfCue(sc: MatchScratch, cue: number): CueSpan[] {
+  return (sc.spans as Map<number, CueSpan[]>).get(cue) as CueSpan[];
 }
 
-/** Records a match of cue `cue` from token `from` to token `to` in `spansScratch`. */
-function recordSpan(
-  hit: Uint8Array,
-  full: Uint8Array,
-  cue: number,
-  from: Token,
-  to: Token,
-  name: string,
-): void {
-  spansScratch ??= new Map();
-  let list = spansScratch.get(cue);
+/** Records a match of cue `cue` from token `from` to token `to` in `sc.spans`. */
+function recordSpan(sc: MatchScratch, cue: number, from: Token, to: Token, name: string): void {
+  sc.spans ??= new Map();
+  let list = sc.spans.get(cue);
   if (!list) {
     list = [];
-    spansScratch.set(cue, list);
-    hit[cue] = 1;
+    sc.spans.set(cue, list);
+    sc.phraseHit[cue] = 1;
   }
   keepSpan(list, from.start, to.end, name);
-  if (list.length >= MAX_SPANS_PER_CUE) full[cue] = 1;
+  if (list.length >= MAX_SPANS_PER_CUE) sc.full[cue] = 1;
 }
 
 /** The node after `o` on its dictionary chain in match run `run`, past dead nodes. */
@@ -756,9 +668,6 @@ function after(o: TrieNode, run: number): TrieNode | undefined {
   return x;
 }
 
-/** Counts calls of `runCues`: marks on trie nodes are valid in their own run only. */
-let matchRun = 0;
-
 /**
  * Runs compiled cues over an analysed utterance.
  * @internal
@@ -770,53 +679,37 @@ export function runCues(
 ): MatchState {
   // Which phrase/token-pattern cues matched, and which hold MAX_SPANS_PER_CUE spans (scratch,
   // read before this function returns).
-  if (phraseHitScratch.length < compiled.cues.length) {
-    phraseHitScratch = new Uint8Array(compiled.cues.length * 2);
-    fullScratch = new Uint8Array(compiled.cues.length * 2);
+  const sc = compiled.scratch;
+  if (sc.phraseHit.length < compiled.cues.length) {
+    sc.phraseHit = new Uint8Array(compiled.cues.length * 2);
+    sc.full = new Uint8Array(compiled.cues.length * 2);
   }
-  const phraseHit = phraseHitScratch;
+  const phraseHit = sc.phraseHit;
   phraseHit.fill(0, 0, compiled.cues.length);
-  const full = fullScratch;
+  const full = sc.full;
   full.fill(0, 0, compiled.cues.length);
   // Made on the first phrase match only: most utterances match none.
-  spansScratch = undefined;
+  sc.spans = undefined;
   const tokens = a.tokens;
   const n = tokens.length;
   // Phrases and literal patterns: one Aho–Corasick pass (each token steps forward once, and
   // failure links are followed at most as often as steps were taken).
   const root = compiled.root;
   if (root.next.size > 0) {
-    const ids = a.ids;
-    // Made only when ids are known (not for a one-off matchCues).
-    if (ids !== undefined) {
-      compiled.rootById ??= new Uint8Array(TOKEN_ID_COUNT);
-      if (compiled.edges === undefined) compiled.edges = edgesOf(root);
-    }
-    const rootById = compiled.rootById ?? NO_IDS;
-    // Step by token id only with ids and an edge table.
-    const edges = ids === undefined ? null : (compiled.edges ?? null);
     // A cue is spent once it holds MAX_SPANS_PER_CUE spans and no match ending at token j or later
     // can sort before its last (even its longest phrase would start after that span): spent cues
     // are skipped, and a node whose terminals are all spent is cut out of the dictionary chains
     // for the rest of the utterance. So nested or repeated phrases that match at every token cost
     // their first few matches, not one step per match.
-    const run = ++matchRun;
+    const run = ++sc.run;
     const maxLen = compiled.maxLen;
     let st = root;
     for (let j = 0; j < n; j++) {
-      const id = ids === undefined ? -1 : (ids[j] as number);
-      // Fast path: at the root, most tokens start no phrase (known by token id without a lookup).
-      if (st === root && id >= 0 && rootById[id] === 1) continue;
-      const byId = edges !== null && id >= 0;
-      const norm = byId ? "" : (tokens[j] as Token).norm;
+      const norm = (tokens[j] as Token).norm;
       let nx: TrieNode | undefined;
       for (;;) {
-        nx = byId ? stepById(edges as EdgeTable, st, id) : st.next.get(norm);
-        if (st === root) {
-          if (id >= 0) rootById[id] = nx === undefined ? 1 : 2;
-          break;
-        }
-        if (nx !== undefined) break;
+        nx = st.next.get(norm);
+        if (st === root || nx !== undefined) break;
         st = st.fail as TrieNode;
       }
       st = nx ?? root;
@@ -836,7 +729,7 @@ export function runCues(
             // Spent when even its longest phrase, ending at j or later, would start after its
             // last span.
             const first = j + 1 - (maxLen[cue] as number);
-            const list = spansOfCue(cue);
+            const list = spansOfCue(sc, cue);
             if (
               (list[MAX_SPANS_PER_CUE - 1] as CueSpan).start <=
               (tokens[Math.max(first, 0)] as Token).start
@@ -846,7 +739,7 @@ export function runCues(
           live = true;
           if (term.at === "start" && !a.isStart[i]) continue;
           if (term.at === "end" && j < a.lastWord) continue;
-          recordSpan(phraseHit, full, cue, tokens[i] as Token, tokens[j] as Token, term.name);
+          recordSpan(sc, cue, tokens[i] as Token, tokens[j] as Token, term.name);
         }
         if (!live) {
           o.dead = run;
@@ -859,12 +752,12 @@ export function runCues(
   const wc = compiled.wildcards;
   if (wc !== undefined && n > 0) {
     const W = wc.words;
-    if (stateScratch.length < W) {
-      stateScratch = new Int32Array(W);
-      nextStateScratch = new Int32Array(W);
+    if (sc.state.length < W) {
+      sc.state = new Int32Array(W);
+      sc.nextState = new Int32Array(W);
     }
-    let cur = stateScratch;
-    let nxt = nextStateScratch;
+    let cur = sc.state;
+    let nxt = sc.nextState;
     cur.fill(0, 0, W);
     const { startBits, anyMask, masks, noMask, endOwner } = wc;
     // A pattern's matches come in order of start, so once its cue holds MAX_SPANS_PER_CUE spans
@@ -893,28 +786,21 @@ export function runCues(
         while (e !== 0) {
           const low = e & -e;
           const p = endOwner[w * 32 + 31 - Math.clz32(low)] as WildcardPattern;
-          recordSpan(
-            phraseHit,
-            full,
-            p.cue,
-            tokens[j + 1 - p.seq.length] as Token,
-            tokens[j] as Token,
-            p.name,
-          );
+          recordSpan(sc, p.cue, tokens[j + 1 - p.seq.length] as Token, tokens[j] as Token, p.name);
           if (full[p.cue] === 1) endBits[w] = (endBits[w] as number) & ~low;
           e ^= low;
         }
       }
     }
-    stateScratch = cur;
-    nextStateScratch = nxt;
+    sc.state = cur;
+    sc.nextState = nxt;
   }
   // Mirroring: the share of this utterance's content words that the client just used.
   let overlap = 0;
   let overlapTokens: Token[] = NO_TOKENS;
   if (compiled.hasMirroring && previousStems && previousStems.size > 0) {
-    const mine = mineScratch;
-    const shared = sharedScratch;
+    const mine = sc.mine;
+    const shared = sc.shared;
     mine.clear();
     shared.clear();
     const stems = a.stems;
@@ -962,8 +848,8 @@ export function runCues(
     }
     if (ok) fired.push(i);
   }
-  const phraseSpans = spansScratch ?? NO_SPANS;
-  spansScratch = undefined;
+  const phraseSpans = sc.spans ?? NO_SPANS;
+  sc.spans = undefined;
   return { fired, phraseSpans, overlap, overlapTokens };
 }
 

@@ -16,6 +16,7 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { type MessagePort, Worker } from "node:worker_threads";
+import { isTempOf } from "./_output.js";
 import type { CliIO } from "./io.js";
 
 /** The default old-generation heap limit of `rapportkit code`, in MB. */
@@ -54,10 +55,17 @@ export function heapCapOf(
     if (a === "--max-heap-mb") raw = argv[i + 1];
     else if (a.startsWith("--max-heap-mb=")) raw = a.slice("--max-heap-mb=".length);
   }
+  const mb = heapMbOf(raw);
+  return mb === 0 ? undefined : mb;
+}
+
+/**
+ * The value of `--max-heap-mb`: {@link DEFAULT_HEAP_MB} when absent, a whole number of MB (0: no
+ * cap), or `undefined` when it is not a whole number (`code` refuses it as a usage error).
+ */
+export function heapMbOf(raw: string | undefined): number | undefined {
   if (raw === undefined) return DEFAULT_HEAP_MB;
-  const mb = Number(raw);
-  if (!/^\d+$/.test(raw) || mb === 0) return undefined;
-  return mb;
+  return /^\d+$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** Temporary `--out` files a worker that died left (`.<name>.<12 hex>.tmp` beside the target). */
@@ -69,13 +77,11 @@ export function removeStaleTemps(argv: readonly string[], cwd: string, since: nu
   if (!out) return;
   const target = resolve(cwd, out);
   const dir = dirname(target);
-  const re = new RegExp(
-    `^\\.${basename(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.[0-9a-f]{12}\\.tmp$`,
-  );
+  const name = basename(target);
   try {
-    for (const name of readdirSync(dir)) {
-      if (!re.test(name)) continue;
-      const p = join(dir, name);
+    for (const file of readdirSync(dir)) {
+      if (!isTempOf(name, file)) continue;
+      const p = join(dir, file);
       if (statSync(p).mtimeMs >= since - 1000) rmSync(p, { force: true });
     }
   } catch {

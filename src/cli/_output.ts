@@ -53,6 +53,17 @@ export interface Output {
 
 const FLUSH_AT = 1 << 16;
 
+/** The temporary file an output named `name` is written to first: `.<name>.<12 hex>.tmp`. */
+function tempNameOf(name: string, hex: string): string {
+  return `.${name}.${hex}.tmp`;
+}
+
+/** Whether `file` (in the output's folder) is a temporary file of the output `name` ({@link tempNameOf}). */
+export function isTempOf(name: string, file: string): boolean {
+  const head = `.${name}.`;
+  return file.startsWith(head) && /^[0-9a-f]{12}\.tmp$/.test(file.slice(head.length));
+}
+
 /**
  * Opens `out` (a path relative to `io.cwd`) for writing, or standard output when `out` is
  * undefined (through `io.out`, waiting on `io.drain` when stdout is full).
@@ -86,7 +97,7 @@ export async function openOutput(io: CliIO, out: string | undefined): Promise<Ou
   const direct = st !== undefined && !st.isFile();
   const path = direct
     ? target
-    : join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+    : join(dirname(target), tempNameOf(basename(target), randomBytes(6).toString("hex")));
   let fh: FileHandle;
   try {
     fh = await open(path, direct ? "w" : "wx");

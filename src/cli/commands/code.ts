@@ -13,7 +13,7 @@ import { formatIssue } from "../../core/errors.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
 import { CODE_STREAM_MAX_SESSIONS, codeStreamChunks } from "../../node/code-stream.js";
 import { buildClassifier, classifierArgs, specOf } from "../_classifier.js";
-import { DEFAULT_HEAP_MB } from "../_heap.js";
+import { DEFAULT_HEAP_MB, heapMbOf } from "../_heap.js";
 import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
 import { type Output, openOutput, outFormatOf } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
@@ -96,8 +96,7 @@ export default defineCommand({
         `--out ${outFile} names ${byName} but --out-format is ${named}; make them agree`,
       );
     const of = byName;
-    const heap = strArg(args, "max-heap-mb");
-    if (heap !== undefined && !/^\d+$/.test(heap))
+    if (heapMbOf(strArg(args, "max-heap-mb")) === undefined)
       throw new UsageError("--max-heap-mb must be a whole number of megabytes (0 for no limit)");
     const wRaw = strArg(args, "workers") ?? "1";
     const asked = Number(wRaw);

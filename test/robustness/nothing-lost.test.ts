@@ -3,7 +3,6 @@
  * it stays fixed. Inputs are synthetic; every error is checked to be one line, with its location,
  * and to quote no utterance text.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,8 +16,7 @@ import {
   type StreamItem,
   streamCsvUtterances,
 } from "../../src/node/index.js";
-import { hasStackTrace, runCli } from "../helpers/cli.js";
-import { ROOT } from "../helpers/dist.js";
+import { hasStackTrace, runCli, spawnCli } from "../helpers/cli.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "rk-nothing-lost-"));
 
@@ -188,23 +186,6 @@ describe("CsvRecordReader: reading in windows gives what reading whole gives", (
     expect(r.items?.map((i) => i.line)).toEqual([1, 3, 6, 7]);
   });
 });
-
-/** Runs the CLI from the sources in a child process (for what only a real process shows). */
-function spawnCli(
-  argv: readonly string[],
-  opts: { cwd?: string; shell?: string; stdin?: string } = {},
-): { code: number | null; signal: string | null; out: string; err: string } {
-  const cli = join(ROOT, "src", "cli", "index.ts");
-  const cmd = `node --import tsx ${JSON.stringify(cli)} ${argv.map((a) => JSON.stringify(a)).join(" ")}`;
-  const r = spawnSync("bash", ["-c", opts.shell ? opts.shell.replace("$CMD", cmd) : cmd], {
-    cwd: opts.cwd ?? ROOT,
-    encoding: "utf8",
-    input: opts.stdin ?? "",
-    env: { ...process.env, NO_COLOR: "1" },
-    maxBuffer: 1 << 28,
-  });
-  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
-}
 
 /** A CSV of `n` rows of about 60 bytes each. */
 function rows(n: number): string {

@@ -3,7 +3,6 @@
  * the utterance size bound, backpressure on stdout, terminal escapes, partial outputs, the worker
  * count, empty inputs and silent changes of content. Inputs are synthetic.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,8 +27,7 @@ import {
   streamCsvUtterances,
   streamJsonlUtterances,
 } from "../../src/node/index.js";
-import { hasStackTrace, runCli } from "../helpers/cli.js";
-import { ROOT } from "../helpers/dist.js";
+import { hasStackTrace, runCli, spawnCli } from "../helpers/cli.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "rk-nothing-silent-"));
 
@@ -38,23 +36,6 @@ const oneLine = (err: string) => {
   expect(hasStackTrace(err)).toBe(false);
   expect(err).not.toContain("internal error");
 };
-
-/** Runs the CLI from the sources in a child process (for what only a real process shows). */
-function spawnCli(
-  argv: readonly string[],
-  opts: { cwd?: string; shell?: string; stdin?: string; env?: Record<string, string> } = {},
-): { code: number | null; signal: string | null; out: string; err: string } {
-  const cli = join(ROOT, "src", "cli", "index.ts");
-  const cmd = `node --import tsx ${JSON.stringify(cli)} ${argv.map((a) => JSON.stringify(a)).join(" ")}`;
-  const r = spawnSync("bash", ["-c", opts.shell ? opts.shell.replaceAll("$CMD", cmd) : cmd], {
-    cwd: opts.cwd ?? ROOT,
-    encoding: "utf8",
-    input: opts.stdin ?? "",
-    env: { ...process.env, NO_COLOR: "1", ...opts.env },
-    maxBuffer: 1 << 28,
-  });
-  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
-}
 
 /** Cells a spreadsheet would run as formulas (OWASP, "CSV Injection"). */
 const FORMULAS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","y")'];

@@ -4,23 +4,17 @@
  * failed write to standard output (2b, 2g, 2h), DEL and C1 controls raw in `score --json` (17b),
  * and a header-only CSV coded to nothing with exit 0 and no word (20b).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasStackTrace, runCli } from "../helpers/cli.js";
-import { ROOT } from "../helpers/dist.js";
+import { hasStackTrace, runCli, spawnCli } from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rk-recheck-"));
 
 /** The CLI from the sources in a real process, its stdout to /dev/full. */
 function toDevFull(argv: readonly string[]): { code: number | null; err: string } {
-  const cli = join(ROOT, "src", "cli", "index.ts");
-  const cmd = `node --import tsx ${JSON.stringify(cli)} ${argv.map((a) => JSON.stringify(a)).join(" ")} >/dev/full`;
-  // From the repository, where tsx resolves; the files are named by absolute path.
-  const r = spawnSync("bash", ["-c", cmd], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status, err: r.stderr };
+  return spawnCli(argv, { shell: "$CMD >/dev/full" });
 }
 
 describe("a failed write to standard output never follows a success summary", () => {

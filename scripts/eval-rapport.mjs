@@ -442,6 +442,24 @@ for (const s of seeds) {
     );
   }
   printTable("Written corpus, out of fold", rw, RAPPORT_THERAPIST);
+  // The written corpus by register: is any register of the places the library is embedded in
+  // coded much worse than the others?
+  const registers = [...new Set(written.map((t) => t.register))].sort();
+  const byRegister = {};
+  for (const r of registers)
+    byRegister[r] = perCode(
+      written.filter((t) => t.register === r),
+      preds,
+    );
+  report.seeds[s].byRegister = byRegister;
+  console.log(
+    `  by register (macro-F1 over the codes present / accuracy / n): ${registers
+      .map(
+        (r) =>
+          `${r} ${pct(byRegister[r].macroF1)} / ${pct(byRegister[r].accuracy)} / ${byRegister[r].n}`,
+      )
+      .join("; ")}`,
+  );
   printTable("AnnoMI (rapport-coded), out of fold", ra, RAPPORT_THERAPIST);
   const wAlone = perCode(written, alonePreds);
   const aAlone = perCode(annomi, alonePreds);

@@ -7,7 +7,6 @@ import {
   groupSessions,
   isRole,
   issueAt,
-  makeUtterance,
   maxUtteranceBytesOf,
   parseTime,
   type ReadOptions,
@@ -190,46 +189,65 @@ export function csvRowMapper(
   const indexer = new SessionIndexer();
   const defaultSession = options.session ?? "session";
   const source = options.source ?? "human";
-  const get = (rec: readonly string[], f: Field): string | undefined => {
-    const i = col[f];
-    return i === undefined ? undefined : rec[i];
+  // The columns, looked up once: per row, only what the header has is read.
+  const iText = col.text;
+  const iSession = col.session;
+  const iSpeaker = col.speaker;
+  const iRole = col.role;
+  const iStart = col.start;
+  const iEnd = col.end;
+  const iMetadata = col.metadata;
+  const iContext = col.context;
+  const iId = col.id;
+  const iCode = col.code;
+  const iConfidence = col.confidence;
+  const rowError = (line: number, f: Field, code: string, message: string): RowError =>
+    new RowError(issueAt(file, { code, line, path: [header[col[f] ?? 0] ?? f], message }));
+  const timeOf = (
+    rec: readonly string[],
+    i: number | undefined,
+    f: "start" | "end",
+    line: number,
+  ) => {
+    if (i === undefined) return undefined;
+    const t = parseTime(rec[i] as string);
+    if (t === null)
+      throw rowError(
+        line,
+        f,
+        "bad_timestamp",
+        `csv: the ${f} time is not seconds or hh:mm:ss(.mmm)`,
+      );
+    return t;
   };
   return (rec, line) => {
-    const rowError = (f: Field, code: string, message: string): RowError =>
-      new RowError(issueAt(file, { code, line, path: [header[col[f] ?? 0] ?? f], message }));
     const warnings: Issue[] = [];
-    const text = get(rec, "text") ?? "";
+    const text = rec[iText] ?? "";
     if (utf8Over(text, maxBytes))
       throw new RowError(
-        tooLargeIssue("csv", file, maxBytes, { line, path: [header[col.text ?? 0] ?? "text"] }),
+        tooLargeIssue("csv", file, maxBytes, { line, path: [header[iText] ?? "text"] }),
       );
-    const sessionValue = get(rec, "session");
+    const sessionValue = iSession === undefined ? undefined : rec[iSession];
     const session = sessionValue ? sessionValue : defaultSession;
-    const speaker = get(rec, "speaker") ?? "";
-    const roleValue = (get(rec, "role") ?? "").trim().toLowerCase();
+    const speaker = (iSpeaker === undefined ? undefined : rec[iSpeaker]) ?? "";
     let role = options.role;
     if (!role) {
+      const roleValue = iRole === undefined ? "" : (rec[iRole] ?? "").trim().toLowerCase();
       if (isRole(roleValue)) role = roleValue;
       else if (roleValue !== "") role = resolve(roleValue, line, warnings);
-      else if (col.speaker === undefined && options.defaultRole) role = options.defaultRole;
+      else if (iSpeaker === undefined && options.defaultRole) role = options.defaultRole;
       else role = resolve(speaker, line, warnings);
     }
-    const times: { start?: number; end?: number } = {};
-    for (const f of ["start", "end"] as const) {
-      const v = get(rec, f);
-      if (v === undefined) continue;
-      const t = parseTime(v);
-      if (t === null)
-        throw rowError(f, "bad_timestamp", `csv: the ${f} time is not seconds or hh:mm:ss(.mmm)`);
-      if (t !== undefined) times[f] = t;
-    }
-    if (times.start !== undefined && times.end !== undefined && times.end < times.start)
-      throw rowError("end", "bad_timestamp", "csv: the end time is before the start time");
+    const start = timeOf(rec, iStart, "start", line);
+    const end = timeOf(rec, iEnd, "end", line);
+    if (start !== undefined && end !== undefined && end < start)
+      throw rowError(line, "end", "bad_timestamp", "csv: the end time is before the start time");
     let metadata: Record<string, unknown> | undefined;
-    const md = get(rec, "metadata");
+    const md = iMetadata === undefined ? undefined : rec[iMetadata];
     if (md !== undefined && md.trim() !== "") {
       if (jsonDepthLocation(md))
         throw rowError(
+          line,
           "metadata",
           "bad_json",
           `csv: the metadata field is nested deeper than ${MAX_JSON_DEPTH} levels`,
@@ -238,36 +256,43 @@ export function csvRowMapper(
       try {
         parsed = JSON.parse(md);
       } catch {
-        throw rowError("metadata", "bad_json", "csv: the metadata field is not valid JSON");
+        throw rowError(line, "metadata", "bad_json", "csv: the metadata field is not valid JSON");
       }
       if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
-        throw rowError("metadata", "bad_json", "csv: the metadata field is not a JSON object");
+        throw rowError(
+          line,
+          "metadata",
+          "bad_json",
+          "csv: the metadata field is not a JSON object",
+        );
       metadata = { ...(parsed as Record<string, unknown>) };
     }
-    const context = get(rec, "context");
-    if (context !== undefined) metadata = { ...metadata, context };
+    if (iContext !== undefined) metadata = { ...metadata, context: rec[iContext] };
     const index = indexer.next(session);
-    const idValue = get(rec, "id");
+    const idValue = iId === undefined ? undefined : rec[iId];
     const id = idValue ? idValue : `${session}:${index}`;
-    const utterance = makeUtterance({
+    // As makeUtterance builds it (the same keys in the same order), without the argument object.
+    const utterance: Utterance = {
       id,
       session,
       index,
-      speaker: col.speaker === undefined && speaker === "" ? role : speaker,
+      speaker: iSpeaker === undefined && speaker === "" ? role : speaker,
       role,
       text,
-      ...times,
-      metadata,
-    });
+    };
+    if (start !== undefined) utterance.start = start;
+    if (end !== undefined) utterance.end = end;
+    if (metadata !== undefined) utterance.metadata = metadata;
     const codings: Coding[] = [];
-    const code = get(rec, "code")?.trim();
+    const code = iCode === undefined ? undefined : rec[iCode]?.trim();
     if (code) {
       let confidence = 1;
-      const c = get(rec, "confidence")?.trim();
+      const c = iConfidence === undefined ? undefined : rec[iConfidence]?.trim();
       if (c) {
         confidence = Number(c);
         if (!Number.isFinite(confidence) || confidence < 0 || confidence > 1)
           throw rowError(
+            line,
             "confidence",
             "out_of_range",
             "csv: confidence must be a number in [0, 1]",
@@ -403,6 +428,7 @@ export function parseCsvText(
   firstLine: number,
 ): { records: CsvRecordAt[]; lines: number } | undefined {
   const records: CsvRecordAt[] = [];
+  const last: (string | undefined)[] = [];
   let line = firstLine;
   let i = from;
   while (i < to) {
@@ -453,7 +479,16 @@ export function parseCsvText(
           if (c === QUOTE) return undefined;
           i++;
         }
-        record.push(text.slice(s, i));
+        // A value the same as the column's last (a session, a speaker) is that string again:
+        // no copy, and its hash is already computed for the maps it is looked up in.
+        const prev = last[record.length];
+        if (prev !== undefined && prev.length === i - s && text.startsWith(prev, s))
+          record.push(prev);
+        else {
+          const value = text.slice(s, i);
+          last[record.length] = value;
+          record.push(value);
+        }
         if (i >= to) break;
         if (c === delimiter) {
           i++;

@@ -416,8 +416,11 @@ function wellFormed(text: string): string | undefined {
  * `\n` or `\r` ends a record, empty lines skipped), each with the line it begins on (`firstLine` for
  * text[from]). The same records and lines as csv-parse with {@link csvParseOptions}, several times
  * faster; it reads only what is surely well-formed and gives up (undefined) at anything else (a
- * quote inside an unquoted field, characters after a closing quote, a quote never closed), for
- * csv-parse to read and report. Field counts are not checked. `lines`: the line breaks read.
+ * quote inside an unquoted field, characters after a closing quote), for csv-parse to read and
+ * report. A quote still open at `to` ends the reading there: `open` is where that record begins, and
+ * `records` and `lines` (the line breaks read) are those before it (a streaming reader waits for
+ * more input; at the end of the input, it is an error for csv-parse to report). Field counts are
+ * not checked.
  * @internal
  */
 export function parseCsvText(
@@ -426,7 +429,7 @@ export function parseCsvText(
   to: number,
   delimiter: number,
   firstLine: number,
-): { records: CsvRecordAt[]; lines: number } | undefined {
+): { records: CsvRecordAt[]; lines: number; open?: number } | undefined {
   const records: CsvRecordAt[] = [];
   const last: (string | undefined)[] = [];
   let line = firstLine;
@@ -440,6 +443,7 @@ export function parseCsvText(
       continue;
     }
     const begin = line;
+    const recordStart = i;
     const record: string[] = [];
     for (;;) {
       if (i < to && text.charCodeAt(i) === QUOTE) {
@@ -447,7 +451,7 @@ export function parseCsvText(
         let s = i + 1;
         for (;;) {
           const q = text.indexOf('"', s);
-          if (q < 0 || q >= to) return undefined;
+          if (q < 0 || q >= to) return { records, lines: begin - firstLine, open: recordStart };
           for (let k = s; k < q; k++) {
             const d = text.charCodeAt(k);
             if (d === LF) line++;
@@ -653,6 +657,21 @@ export class CsvRecordReader {
     return from;
   }
 
+  /** The position just after the `n`th line break from `from` (CRLF counts once). */
+  private afterBreaks(from: number, to: number, n: number): number {
+    const b = this.buf;
+    let p = from;
+    for (let k = 0; k < n && p < to; p++) {
+      const c = b[p];
+      if (c === LF) k++;
+      else if (c === CR) {
+        k++;
+        if (p + 1 < to && b[p + 1] === LF) p++;
+      }
+    }
+    return p;
+  }
+
   /** Line breaks in [from, to) (CRLF counts once). */
   private breaks(from: number, to: number): number {
     const b = this.buf;
@@ -689,7 +708,11 @@ export class CsvRecordReader {
    * record's last. Returns undefined when that may be wrong or incomplete (an error, a skipped
    * record, or empty lines between records): then {@link slow} reads the window again.
    */
-  private fast(from: number, to: number, final: boolean): CsvReadItem[] | undefined {
+  private fast(
+    from: number,
+    to: number,
+    final: boolean,
+  ): CsvReadItem[] | { items: CsvReadItem[]; end: number } | undefined {
     if (this.delimiterCode >= 0) {
       // Decoded whole (a window ends at a line break, so no character is cut), then split by
       // parseCsvText; text with a replacement character (invalid UTF-8) is left to csv-parse, which
@@ -698,8 +721,17 @@ export class CsvRecordReader {
       if (!text.includes("\uFFFD")) {
         const r = parseCsvText(text, 0, text.length, this.delimiterCode, this.lineBase + 1);
         if (r === undefined) return undefined;
+        if (r.open === undefined) {
+          this.lineBase += r.lines;
+          return r.records as CsvReadItem[];
+        }
+        // A quoted field runs past the window: the records before it, and where it begins (after
+        // the window's first `r.lines` line breaks). Too long a record, or the end of the input,
+        // is csv-parse's to report.
+        const end = this.afterBreaks(from, to, r.lines);
+        if (final || this.len - end > this.maxRecord) return undefined;
         this.lineBase += r.lines;
-        return r.records as CsvReadItem[];
+        return { items: r.records as CsvReadItem[], end };
       }
     }
     let records: string[][];
@@ -824,6 +856,17 @@ export class CsvRecordReader {
       // Just after an error the window goes straight to the slow parse: one parse per damaged
       // record (each csv-parse call costs tens of µs to set up).
       const quick = resumed ? undefined : this.fast(from, to, final);
+      if (quick && !Array.isArray(quick)) {
+        // The records before a quoted field that runs past the window; wait for more input (at
+        // least twice as much).
+        this.damageLine = 0;
+        this.parsed += quick.end - from;
+        emit(quick.items);
+        this.offset += quick.end - from;
+        this.start = quick.end;
+        this.window = Math.max(this.minWindow, 2 * (this.len - quick.end));
+        break;
+      }
       if (quick) {
         this.damageLine = 0;
         this.parsed += to - from;
@@ -925,7 +968,8 @@ export function parseCsvRecords(
     // Well-formed text with rows of one width: read in one pass, without encoding it to bytes.
     const fast = parseCsvText(t, t.charCodeAt(0) === 0xfeff ? 1 : 0, t.length, delimiter, 1);
     const width = fast?.records[0]?.record.length;
-    if (fast?.records.every((r) => r.record.length === width)) return fast.records;
+    if (fast?.open === undefined && fast?.records.every((r) => r.record.length === width))
+      return fast.records;
   }
   const reader = new CsvRecordReader({
     format,

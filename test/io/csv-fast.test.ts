@@ -28,7 +28,7 @@ describe("parseCsvText: csv-parse's records and lines, or nothing", () => {
       fc.property(text, fc.constantFrom(",", ";", "\t"), (t, d) => {
         const ref = reference(t, d);
         const fast = parseCsvText(t, 0, t.length, d.charCodeAt(0), 1);
-        if (fast === undefined) {
+        if (fast === undefined || fast.open !== undefined) {
           expect(ref).toBeUndefined();
           return;
         }
@@ -58,8 +58,17 @@ describe("parseCsvText: csv-parse's records and lines, or nothing", () => {
   });
 
   it("gives up at malformed quoting, for csv-parse to report", () => {
-    for (const t of ['a,b"c\n', 'a,"b"c\n', 'a,"b\n', '"a" ,b\n', 'a, "b"\n'])
+    for (const t of ['a,b"c\n', 'a,"b"c\n', '"a" ,b\n', 'a, "b"\n'])
       expect(parseCsvText(t, 0, t.length, 44, 1)).toBeUndefined();
+  });
+
+  it("stops at a quote still open at the end, with the records before it", () => {
+    const t = 'a,b\n\nc,"d\ne';
+    expect(parseCsvText(t, 0, t.length, 44, 1)).toEqual({
+      records: [{ record: ["a", "b"], line: 1 }],
+      lines: 2,
+      open: 5,
+    });
   });
 });
 
@@ -79,6 +88,36 @@ describe("parseCsvRecords: the fast path and the byte reader agree", () => {
         const text = (bom ? "\ufeff" : "") + rows.map(([r, e]) => r + e).join("");
         expect(parseCsvRecords(text, "csv", {})).toEqual(viaReader(text));
       }),
+      { numRuns: Number(process.env.RK_FUZZ_RUNS ?? 2000) },
+    );
+  });
+
+  it("in windows and chunks of any size, damaged or not, as csv-parse alone reads it", () => {
+    const read = (text: string, window: number, chunk: number, csvParseOnly: boolean) => {
+      const bytes = new TextEncoder().encode(text);
+      const r = new CsvRecordReader({ format: "csv", skip: true, window, csvParseOnly });
+      const items: CsvReadItem[] = [];
+      try {
+        for (let i = 0; i < bytes.length; i += chunk)
+          items.push(...r.push(bytes.subarray(i, i + chunk)));
+        items.push(...r.end());
+      } catch (e) {
+        return { thrown: (e as { issues: unknown }).issues };
+      }
+      return { items };
+    };
+    const raw = fc.stringMatching(/^[ab",\r\n é]{0,8}$/);
+    const anyRow = fc.oneof(row, raw);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(anyRow, eol), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 16 }),
+        (rows, window, chunk) => {
+          const text = rows.map(([r, e]) => r + e).join("");
+          expect(read(text, window, chunk, false)).toEqual(read(text, window, chunk, true));
+        },
+      ),
       { numRuns: Number(process.env.RK_FUZZ_RUNS ?? 2000) },
     );
   });

@@ -420,7 +420,7 @@ function wellFormed(text: string): string | undefined {
  * report. A quote still open at `to` ends the reading there: `open` is where that record begins, and
  * `records` and `lines` (the line breaks read) are those before it (a streaming reader waits for
  * more input; at the end of the input, it is an error for csv-parse to report). Field counts are
- * not checked.
+ * not checked. With `copy`, no value shares memory with `text` (the streaming reader's windows).
  * @internal
  */
 export function parseCsvText(
@@ -429,7 +429,11 @@ export function parseCsvText(
   to: number,
   delimiter: number,
   firstLine: number,
+  copy = false,
 ): { records: CsvRecordAt[]; lines: number; open?: number } | undefined {
+  // With `copy`, values of 13 characters or more (those V8 would slice) are copies, so that a
+  // value kept (an utterance in a streaming coder's history) does not keep the whole text alive.
+  const own = (v: string): string => (!copy || v.length < 13 ? v : (v + "\0").slice(0, -1));
   const records: CsvRecordAt[] = [];
   const last: (string | undefined)[] = [];
   let line = firstLine;
@@ -466,7 +470,7 @@ export function parseCsvText(
           i = q + 1;
           break;
         }
-        record.push(value);
+        record.push(own(value));
         if (i >= to) break;
         c = text.charCodeAt(i);
         if (c === delimiter) {
@@ -489,7 +493,7 @@ export function parseCsvText(
         if (prev !== undefined && prev.length === i - s && text.startsWith(prev, s))
           record.push(prev);
         else {
-          const value = text.slice(s, i);
+          const value = own(text.slice(s, i));
           last[record.length] = value;
           record.push(value);
         }
@@ -719,7 +723,7 @@ export class CsvRecordReader {
       // decodes field by field.
       const text = this.decoder.decode(this.buf.subarray(from, to));
       if (!text.includes("\uFFFD")) {
-        const r = parseCsvText(text, 0, text.length, this.delimiterCode, this.lineBase + 1);
+        const r = parseCsvText(text, 0, text.length, this.delimiterCode, this.lineBase + 1, true);
         if (r === undefined) return undefined;
         if (r.open === undefined) {
           this.lineBase += r.lines;

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -145,4 +146,34 @@ describe("parseCsvRecords: the fast path and the byte reader agree", () => {
     expect(r.transcripts[0]?.utterances.map((u) => u.text)).toEqual(["hi", "ok"]);
     expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["bad_row", 3]]);
   });
+});
+
+describe("CsvRecordReader: values do not keep their window alive", () => {
+  it("one value kept from each of 2,000 windows of 64 kB holds a few MB, not 128 MB", () => {
+    // In a child process with --expose-gc: the heap after a full collection.
+    const script = `
+      const { CsvRecordReader } = await import(${JSON.stringify(new URL("../../src/io/csv.ts", import.meta.url).pathname)});
+      const r = new CsvRecordReader({ format: "csv" });
+      const enc = new TextEncoder();
+      const kept = [];
+      r.push(enc.encode("text\\n"));
+      const row = "a long enough utterance to be sliced by V8\\n";
+      const window = enc.encode(row.repeat(Math.ceil(65536 / row.length)));
+      for (let i = 0; i < 2000; i++) {
+        const items = r.push(window);
+        if (items.length) kept.push(items[0].record[0]);
+      }
+      kept.push(...r.end().slice(0, 1).map((i) => i.record[0]));
+      globalThis.gc();
+      process.stdout.write(String(process.memoryUsage().heapUsed / 1e6) + " " + kept.length);
+    `;
+    const out = execFileSync(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", "--input-type=module", "-e", script],
+      { encoding: "utf8" },
+    );
+    const [mb, kept] = out.split(" ").map(Number);
+    expect(kept).toBeGreaterThan(1000);
+    expect(mb).toBeLessThan(60);
+  }, 60_000);
 });

@@ -89,11 +89,12 @@ export function checkMatrix(fn: string, matrix: RatingMatrix): { n: number; r: n
 }
 
 /**
- * A cache of encoded rows, active only inside {@link withRowCache} (the bootstrap): resamples reuse
- * the same row arrays, so each row is checked and mapped to value ids once, not once per resample.
+ * A cache of encoded rows, made by the bootstrap ({@link createRowCache}) and handed to the
+ * statistic with each resample (in its {@link ResampleOf}): resamples reuse the same row arrays, so
+ * each row is checked and mapped to value ids once, not once per resample.
  * @internal
  */
-interface RowCache {
+export interface RowCache {
   readonly ids: Map<string | number, number>;
   readonly values: (string | number)[];
   readonly rows: WeakMap<object, CachedRow>;
@@ -108,10 +109,11 @@ interface RowCache {
  */
 export const RESAMPLE: unique symbol = Symbol("rapportkit.agreement.resample");
 
-/** The provenance of a resample. @internal */
+/** The provenance of a resample, and the row cache its encoding goes through. @internal */
 export interface ResampleOf {
   readonly source: RatingMatrix;
   readonly index: Int32Array;
+  readonly cache: RowCache;
 }
 
 interface CachedRow {
@@ -121,17 +123,9 @@ interface CachedRow {
   readonly mask: number;
 }
 
-let activeCache: RowCache | undefined;
-
-/** Runs `fn` with a fresh row cache (nested calls get their own). @internal */
-export function withRowCache<T>(fn: () => T): T {
-  const previous = activeCache;
-  activeCache = { ids: new Map(), values: [], rows: new WeakMap(), sources: new WeakMap() };
-  try {
-    return fn();
-  } finally {
-    activeCache = previous;
-  }
+/** A fresh row cache, for one bootstrap run. @internal */
+export function createRowCache(): RowCache {
+  return { ids: new Map(), values: [], rows: new WeakMap(), sources: new WeakMap() };
 }
 
 /** The value ids of one row through the cache (`-1` missing), checking each rating once. */
@@ -190,22 +184,22 @@ function declaredIndex(fn: string, categories: Categories): Map<string | number,
   return index;
 }
 
-/** {@link encodeMatrix} through the active row cache. */
+/** {@link encodeMatrix} of a resample, through its row cache. */
 function encodeCached(
   fn: string,
-  cache: RowCache,
+  info: ResampleOf,
   matrix: RatingMatrix,
   n: number,
   r: number,
   categories: Categories | undefined,
   ordered: boolean,
 ): EncodedMatrix {
+  const cache = info.cache;
   // Where row i's value ids are: srcIds[srcRow[i] * r + j].
   let srcIds: Int32Array;
   let srcRow: Int32Array;
   let mask = 0;
-  const info = (matrix as { [RESAMPLE]?: ResampleOf })[RESAMPLE];
-  if (info !== undefined && info.index.length === n && (info.source[0]?.length ?? -1) === r) {
+  if (info.index.length === n && (info.source[0]?.length ?? -1) === r) {
     let src = cache.sources.get(info.source);
     if (src === undefined) {
       const sn = info.source.length;
@@ -314,8 +308,8 @@ export function encodeMatrix(
   ordered = true,
 ): EncodedMatrix {
   const { n, r } = checkMatrix(fn, matrix);
-  if (activeCache !== undefined)
-    return encodeCached(fn, activeCache, matrix, n, r, categories, ordered);
+  const resample = (matrix as { [RESAMPLE]?: ResampleOf })[RESAMPLE];
+  if (resample !== undefined) return encodeCached(fn, resample, matrix, n, r, categories, ordered);
   const codes = new Int32Array(n * r);
   let index = new Map<string | number, number>();
   let cats: (string | number)[];

@@ -1,6 +1,6 @@
 import { mulberry32 } from "../_internal/random.js";
 import { AgreementInputError } from "../core/errors.js";
-import { checkMatrix, RESAMPLE, type ResampleOf, withRowCache } from "./_matrix.js";
+import { checkMatrix, createRowCache, RESAMPLE, type ResampleOf } from "./_matrix.js";
 import type { Coefficient, Rating, RatingMatrix } from "./types.js";
 
 /** Re-exported for the tests and callers that seed their own resampling. @internal */
@@ -87,25 +87,25 @@ export function bootstrap(
   const rand = mulberry32(options.seed ?? 1);
   const values = new Float64Array(resamples);
   let defined = 0;
-  // Resamples reuse the original row arrays, so rows are encoded once (see withRowCache).
+  // Resamples reuse the original row arrays, so rows are encoded once: each resample carries this
+  // run's row cache to the statistic's encoding (see ResampleOf).
+  const cache = createRowCache();
   const onProgress = options.onProgress;
   const step = Math.max(1, Math.floor(resamples / 100));
-  withRowCache(() => {
-    for (let b = 0; b < resamples; b++) {
-      if (onProgress && b > 0 && b % step === 0) onProgress(b, resamples);
-      const sample: ReadonlyArray<Rating>[] = new Array(n);
-      const index = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const k = Math.floor(rand() * n);
-        index[i] = k;
-        sample[i] = ratings[k] as ReadonlyArray<Rating>;
-      }
-      const provenance: ResampleOf = { source: ratings, index };
-      Object.defineProperty(sample, RESAMPLE, { value: provenance });
-      const v = statistic(sample).value;
-      if (v !== null && Number.isFinite(v)) values[defined++] = v;
+  for (let b = 0; b < resamples; b++) {
+    if (onProgress && b > 0 && b % step === 0) onProgress(b, resamples);
+    const sample: ReadonlyArray<Rating>[] = new Array(n);
+    const index = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(rand() * n);
+      index[i] = k;
+      sample[i] = ratings[k] as ReadonlyArray<Rating>;
     }
-  });
+    const provenance: ResampleOf = { source: ratings, index, cache };
+    Object.defineProperty(sample, RESAMPLE, { value: provenance });
+    const v = statistic(sample).value;
+    if (v !== null && Number.isFinite(v)) values[defined++] = v;
+  }
   onProgress?.(resamples, resamples);
   const base = { value: point.value, resamples, resamplesDefined: defined };
   if (defined < 2) return base;

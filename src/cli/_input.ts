@@ -42,7 +42,7 @@ import { readHead, readTextChecked, readTranscriptFile, sessionNameOf } from "..
 import {
   readAnnomiStream,
   type StreamItem,
-  streamCsvUtterances,
+  streamCsvItemBatches,
   streamJsonlUtterances,
 } from "../node/stream.js";
 import { terminalSafe } from "./_text.js";
@@ -366,6 +366,41 @@ async function* refuseAllOther(
   yield* held;
 }
 
+/** {@link refuseAllOther} over batches of items. */
+async function* refuseAllOtherBatches(
+  batches: AsyncIterable<readonly StreamItem[]>,
+  r: Resolved,
+  path: string,
+): AsyncGenerator<readonly StreamItem[], void, undefined> {
+  if (r.options.role) {
+    yield* batches;
+    return;
+  }
+  let held: StreamItem[] | undefined = [];
+  let seen = false;
+  for await (const batch of batches) {
+    if (held === undefined) {
+      yield batch;
+      continue;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const item = batch[i] as StreamItem;
+      held.push(item);
+      if (item.utterance === undefined) continue;
+      seen = true;
+      if (item.utterance.role !== "other") {
+        for (let k = i + 1; k < batch.length; k++) held.push(batch[k] as StreamItem);
+        yield held;
+        held = undefined;
+        break;
+      }
+    }
+  }
+  if (held === undefined) return;
+  if (seen) throw await allOtherError(r, path);
+  if (held.length) yield held;
+}
+
 /** A streamed item, with its session's metadata when the input has some (AnnoMI: `mi_quality`, `topic`, …). */
 export type InputItem = StreamItem & {
   readonly sessionMetadata?: Readonly<Record<string, unknown>>;
@@ -385,12 +420,53 @@ export async function* streamInput(
   extra: Partial<ReadTranscriptOptions> = {},
 ): AsyncGenerator<InputItem, void, undefined> {
   const r = await resolveInput(path, args, io, extra);
-  // A warning about the whole input (invalid UTF-8: count and first line) comes at its end.
-  const onWarning = (w: Issue) => printWarnings([w], io);
   if (r.path !== undefined && r.format === "csv") {
-    yield* refuseAllOther(streamCsvUtterances(r.path, { ...r.options, onWarning }), r, path);
+    for await (const batch of csvBatches(r, path, io)) for (const item of batch) yield item;
     return;
   }
+  yield* streamResolved(r, path, io);
+}
+
+/**
+ * {@link streamInput}'s items in batches: a CSV file a batch per chunk read (one await per batch,
+ * not per row: `code`), other inputs an item per batch.
+ */
+export async function* streamInputBatches(
+  path: string,
+  args: Record<string, unknown>,
+  io: CliIO,
+  extra: Partial<ReadTranscriptOptions> = {},
+): AsyncGenerator<readonly InputItem[], void, undefined> {
+  const r = await resolveInput(path, args, io, extra);
+  if (r.path !== undefined && r.format === "csv") {
+    yield* csvBatches(r, path, io);
+    return;
+  }
+  for await (const item of streamResolved(r, path, io)) yield [item];
+}
+
+function csvBatches(
+  r: Resolved,
+  path: string,
+  io: CliIO,
+): AsyncGenerator<readonly StreamItem[], void, undefined> {
+  // A warning about the whole input (invalid UTF-8: count and first line) comes at its end.
+  const onWarning = (w: Issue) => printWarnings([w], io);
+  return refuseAllOtherBatches(
+    streamCsvItemBatches(r.path as string, { ...r.options, onWarning }),
+    r,
+    path,
+  );
+}
+
+/** {@link streamInput} of a resolved input that is not a CSV file. */
+async function* streamResolved(
+  r: Resolved,
+  path: string,
+  io: CliIO,
+): AsyncGenerator<InputItem, void, undefined> {
+  // A warning about the whole input (invalid UTF-8: count and first line) comes at its end.
+  const onWarning = (w: Issue) => printWarnings([w], io);
   if (r.path !== undefined && r.format === "jsonl") {
     yield* refuseAllOther(streamJsonlUtterances(r.path, { ...r.options, onWarning }), r, path);
     return;

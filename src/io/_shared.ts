@@ -217,13 +217,21 @@ export function speakerResolver(
   options: ReadOptions,
 ): (speaker: string, line: number | undefined, warnings: Issue[]) => SpeakerRole {
   const seen = new Set<string>();
+  // The roles of the labels the map covers, by label as written (a few per file): a label's role
+  // never changes within a read, and an unmapped label is warned about once, at its first line.
+  const known = new Map<string, SpeakerRole>();
   return (speaker, line, warnings) => {
     if (options.role) return options.role;
+    const cached = known.get(speaker);
+    if (cached !== undefined) return cached;
     if (speaker.trim() === "") {
       if (options.defaultRole) return options.defaultRole;
     } else {
       const r = lookupRole(speaker, options.speakerMap);
-      if (r) return r;
+      if (r) {
+        if (known.size < 1024) known.set(speaker, r);
+        return r;
+      }
     }
     const key = speaker.trim().toLowerCase();
     if (!seen.has(key)) {
@@ -251,11 +259,21 @@ export function speakerResolver(
  * @internal
  */
 export class SessionIndexer {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<string, { n: number }>();
+  /** The last session seen and its count: rows mostly come session by session. */
+  private last: string | undefined;
+  private lastCount: { n: number } = { n: 0 };
   next(session: string): number {
-    const n = this.counts.get(session) ?? 0;
-    this.counts.set(session, n + 1);
-    return n;
+    if (session !== this.last) {
+      let count = this.counts.get(session);
+      if (!count) {
+        count = { n: 0 };
+        this.counts.set(session, count);
+      }
+      this.last = session;
+      this.lastCount = count;
+    }
+    return this.lastCount.n++;
   }
 }
 

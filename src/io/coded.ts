@@ -87,15 +87,7 @@ export function codedCsvLine(r: CodedRow, options?: CsvWriteOptions): string {
     ]
       .map((v) => csvCell(v, options))
       .join(",")}\n`;
-  return `${[
-    csvField(r.id),
-    csvField(r.session),
-    String(r.index),
-    r.speaker,
-    csvField(r.code),
-    String(confidenceOut(r.confidence)),
-    csvField(r.text),
-  ].join(",")}\n`;
+  return `${csvField(r.id)},${csvField(r.session)},${r.index},${r.speaker},${csvField(r.code)},${confidenceOut(r.confidence)},${csvField(r.text)}\n`;
 }
 
 /**

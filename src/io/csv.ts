@@ -7,7 +7,6 @@ import {
   groupSessions,
   isRole,
   issueAt,
-  makeUtterance,
   maxUtteranceBytesOf,
   parseTime,
   type ReadOptions,
@@ -190,46 +189,65 @@ export function csvRowMapper(
   const indexer = new SessionIndexer();
   const defaultSession = options.session ?? "session";
   const source = options.source ?? "human";
-  const get = (rec: readonly string[], f: Field): string | undefined => {
-    const i = col[f];
-    return i === undefined ? undefined : rec[i];
+  // The columns, looked up once: per row, only what the header has is read.
+  const iText = col.text;
+  const iSession = col.session;
+  const iSpeaker = col.speaker;
+  const iRole = col.role;
+  const iStart = col.start;
+  const iEnd = col.end;
+  const iMetadata = col.metadata;
+  const iContext = col.context;
+  const iId = col.id;
+  const iCode = col.code;
+  const iConfidence = col.confidence;
+  const rowError = (line: number, f: Field, code: string, message: string): RowError =>
+    new RowError(issueAt(file, { code, line, path: [header[col[f] ?? 0] ?? f], message }));
+  const timeOf = (
+    rec: readonly string[],
+    i: number | undefined,
+    f: "start" | "end",
+    line: number,
+  ) => {
+    if (i === undefined) return undefined;
+    const t = parseTime(rec[i] as string);
+    if (t === null)
+      throw rowError(
+        line,
+        f,
+        "bad_timestamp",
+        `csv: the ${f} time is not seconds or hh:mm:ss(.mmm)`,
+      );
+    return t;
   };
   return (rec, line) => {
-    const rowError = (f: Field, code: string, message: string): RowError =>
-      new RowError(issueAt(file, { code, line, path: [header[col[f] ?? 0] ?? f], message }));
     const warnings: Issue[] = [];
-    const text = get(rec, "text") ?? "";
+    const text = rec[iText] ?? "";
     if (utf8Over(text, maxBytes))
       throw new RowError(
-        tooLargeIssue("csv", file, maxBytes, { line, path: [header[col.text ?? 0] ?? "text"] }),
+        tooLargeIssue("csv", file, maxBytes, { line, path: [header[iText] ?? "text"] }),
       );
-    const sessionValue = get(rec, "session");
+    const sessionValue = iSession === undefined ? undefined : rec[iSession];
     const session = sessionValue ? sessionValue : defaultSession;
-    const speaker = get(rec, "speaker") ?? "";
-    const roleValue = (get(rec, "role") ?? "").trim().toLowerCase();
+    const speaker = (iSpeaker === undefined ? undefined : rec[iSpeaker]) ?? "";
     let role = options.role;
     if (!role) {
+      const roleValue = iRole === undefined ? "" : (rec[iRole] ?? "").trim().toLowerCase();
       if (isRole(roleValue)) role = roleValue;
       else if (roleValue !== "") role = resolve(roleValue, line, warnings);
-      else if (col.speaker === undefined && options.defaultRole) role = options.defaultRole;
+      else if (iSpeaker === undefined && options.defaultRole) role = options.defaultRole;
       else role = resolve(speaker, line, warnings);
     }
-    const times: { start?: number; end?: number } = {};
-    for (const f of ["start", "end"] as const) {
-      const v = get(rec, f);
-      if (v === undefined) continue;
-      const t = parseTime(v);
-      if (t === null)
-        throw rowError(f, "bad_timestamp", `csv: the ${f} time is not seconds or hh:mm:ss(.mmm)`);
-      if (t !== undefined) times[f] = t;
-    }
-    if (times.start !== undefined && times.end !== undefined && times.end < times.start)
-      throw rowError("end", "bad_timestamp", "csv: the end time is before the start time");
+    const start = timeOf(rec, iStart, "start", line);
+    const end = timeOf(rec, iEnd, "end", line);
+    if (start !== undefined && end !== undefined && end < start)
+      throw rowError(line, "end", "bad_timestamp", "csv: the end time is before the start time");
     let metadata: Record<string, unknown> | undefined;
-    const md = get(rec, "metadata");
+    const md = iMetadata === undefined ? undefined : rec[iMetadata];
     if (md !== undefined && md.trim() !== "") {
       if (jsonDepthLocation(md))
         throw rowError(
+          line,
           "metadata",
           "bad_json",
           `csv: the metadata field is nested deeper than ${MAX_JSON_DEPTH} levels`,
@@ -238,36 +256,43 @@ export function csvRowMapper(
       try {
         parsed = JSON.parse(md);
       } catch {
-        throw rowError("metadata", "bad_json", "csv: the metadata field is not valid JSON");
+        throw rowError(line, "metadata", "bad_json", "csv: the metadata field is not valid JSON");
       }
       if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
-        throw rowError("metadata", "bad_json", "csv: the metadata field is not a JSON object");
+        throw rowError(
+          line,
+          "metadata",
+          "bad_json",
+          "csv: the metadata field is not a JSON object",
+        );
       metadata = { ...(parsed as Record<string, unknown>) };
     }
-    const context = get(rec, "context");
-    if (context !== undefined) metadata = { ...metadata, context };
+    if (iContext !== undefined) metadata = { ...metadata, context: rec[iContext] };
     const index = indexer.next(session);
-    const idValue = get(rec, "id");
+    const idValue = iId === undefined ? undefined : rec[iId];
     const id = idValue ? idValue : `${session}:${index}`;
-    const utterance = makeUtterance({
+    // As makeUtterance builds it (the same keys in the same order), without the argument object.
+    const utterance: Utterance = {
       id,
       session,
       index,
-      speaker: col.speaker === undefined && speaker === "" ? role : speaker,
+      speaker: iSpeaker === undefined && speaker === "" ? role : speaker,
       role,
       text,
-      ...times,
-      metadata,
-    });
+    };
+    if (start !== undefined) utterance.start = start;
+    if (end !== undefined) utterance.end = end;
+    if (metadata !== undefined) utterance.metadata = metadata;
     const codings: Coding[] = [];
-    const code = get(rec, "code")?.trim();
+    const code = iCode === undefined ? undefined : rec[iCode]?.trim();
     if (code) {
       let confidence = 1;
-      const c = get(rec, "confidence")?.trim();
+      const c = iConfidence === undefined ? undefined : rec[iConfidence]?.trim();
       if (c) {
         confidence = Number(c);
         if (!Number.isFinite(confidence) || confidence < 0 || confidence > 1)
           throw rowError(
+            line,
             "confidence",
             "out_of_range",
             "csv: confidence must be a number in [0, 1]",
@@ -353,6 +378,8 @@ export interface CsvRecordReaderOptions {
    * reader gives up with `CSV_TOO_MANY_ERRORS` (default 8; small values are for tests).
    */
   readonly workFactor?: number;
+  /** Split records with csv-parse only, never {@link parseCsvText} (for tests that compare them). */
+  readonly csvParseOnly?: boolean;
 }
 
 /**
@@ -364,13 +391,133 @@ export function csvRecordBound(maxUtteranceBytes: number): number {
   return 4 * maxUtteranceBytes + MIN_WINDOW;
 }
 
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/** The code of a delimiter {@link parseCsvText} handles (one ASCII character, not a quote or a line break), else -1. */
+function fastDelimiter(delimiter: string | undefined): number {
+  const d = delimiter ?? ",";
+  if (d.length !== 1) return -1;
+  const c = d.charCodeAt(0);
+  return c < 128 && c !== QUOTE && c !== LF && c !== CR ? c : -1;
+}
+
+/** `text` with lone surrogates replaced by U+FFFD (as `TextEncoder` does), or undefined where that cannot be done cheaply. */
+function wellFormed(text: string): string | undefined {
+  const t = text as string & { isWellFormed?: () => boolean; toWellFormed?: () => string };
+  if (typeof t.isWellFormed !== "function" || typeof t.toWellFormed !== "function")
+    return undefined;
+  return t.isWellFormed() ? text : t.toWellFormed();
+}
+
+/**
+ * Splits well-formed CSV text into records (RFC 4180: `"` quotes, `""` inside quotes, `\r\n`,
+ * `\n` or `\r` ends a record, empty lines skipped), each with the line it begins on (`firstLine` for
+ * text[from]). The same records and lines as csv-parse with {@link csvParseOptions}, several times
+ * faster; it reads only what is surely well-formed and gives up (undefined) at anything else (a
+ * quote inside an unquoted field, characters after a closing quote), for csv-parse to read and
+ * report. A quote still open at `to` ends the reading there: `open` is where that record begins, and
+ * `records` and `lines` (the line breaks read) are those before it (a streaming reader waits for
+ * more input; at the end of the input, it is an error for csv-parse to report). Field counts are
+ * not checked. With `copy`, no value shares memory with `text` (the streaming reader's windows).
+ * @internal
+ */
+export function parseCsvText(
+  text: string,
+  from: number,
+  to: number,
+  delimiter: number,
+  firstLine: number,
+  copy = false,
+): { records: CsvRecordAt[]; lines: number; open?: number } | undefined {
+  // With `copy`, values of 13 characters or more (those V8 would slice) are copies, so that a
+  // value kept (an utterance in a streaming coder's history) does not keep the whole text alive.
+  const own = (v: string): string => (!copy || v.length < 13 ? v : (v + "\0").slice(0, -1));
+  const records: CsvRecordAt[] = [];
+  const last: (string | undefined)[] = [];
+  let line = firstLine;
+  let i = from;
+  while (i < to) {
+    let c = text.charCodeAt(i);
+    if (c === LF || c === CR) {
+      // An empty line.
+      i += c === CR && i + 1 < to && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
+      continue;
+    }
+    const begin = line;
+    const recordStart = i;
+    const record: string[] = [];
+    for (;;) {
+      if (i < to && text.charCodeAt(i) === QUOTE) {
+        let value = "";
+        let s = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', s);
+          if (q < 0 || q >= to) return { records, lines: begin - firstLine, open: recordStart };
+          for (let k = s; k < q; k++) {
+            const d = text.charCodeAt(k);
+            if (d === LF) line++;
+            else if (d === CR && text.charCodeAt(k + 1) !== LF) line++;
+          }
+          if (q + 1 < to && text.charCodeAt(q + 1) === QUOTE) {
+            value += text.slice(s, q + 1);
+            s = q + 2;
+            continue;
+          }
+          value = value === "" ? text.slice(s, q) : value + text.slice(s, q);
+          i = q + 1;
+          break;
+        }
+        record.push(own(value));
+        if (i >= to) break;
+        c = text.charCodeAt(i);
+        if (c === delimiter) {
+          i++;
+          continue;
+        }
+        if (c !== LF && c !== CR) return undefined;
+      } else {
+        const s = i;
+        c = -1;
+        while (i < to) {
+          c = text.charCodeAt(i);
+          if (c === delimiter || c === LF || c === CR) break;
+          if (c === QUOTE) return undefined;
+          i++;
+        }
+        // A value the same as the column's last (a session, a speaker) is that string again:
+        // no copy, and its hash is already computed for the maps it is looked up in.
+        const prev = last[record.length];
+        if (prev !== undefined && prev.length === i - s && text.startsWith(prev, s))
+          record.push(prev);
+        else {
+          const value = own(text.slice(s, i));
+          last[record.length] = value;
+          record.push(value);
+        }
+        if (i >= to) break;
+        if (c === delimiter) {
+          i++;
+          continue;
+        }
+      }
+      // A line break ends the record.
+      i += c === CR && i + 1 < to && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
+      break;
+    }
+    records.push({ record, line: begin });
+  }
+  return { records, lines: line - firstLine };
+}
+
 /** A csv-parse error that stops one parse so the reader can resynchronise. */
 class Abort {
   constructor(readonly error: unknown) {}
 }
 
-const LF = 10;
-const CR = 13;
 /** Bytes buffered before a (non-final) parse is tried. */
 const MIN_WINDOW = 1 << 16;
 
@@ -409,6 +556,9 @@ export class CsvRecordReader {
   private pushed = 0;
   private parsed = 0;
   private readonly opts: Record<string, unknown>;
+  /** The delimiter for {@link parseCsvText}, or -1 (csv-parse only). */
+  private readonly delimiterCode: number;
+  private readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   private readonly maxRecord: number;
   private readonly workFactor: number;
   /** The line where the current stretch of damaged records began (0: none). */
@@ -423,6 +573,7 @@ export class CsvRecordReader {
     this.window = this.minWindow;
     this.maxRecord = options.maxRecordBytes ?? Number.POSITIVE_INFINITY;
     this.workFactor = options.workFactor ?? 8;
+    this.delimiterCode = options.csvParseOnly ? -1 : fastDelimiter(options.delimiter);
     this.opts = {
       ...csvParseOptions(options.delimiter),
       // The UTF-8 byte order mark is dropped here (run): csv-parse's own check needs a Buffer.
@@ -510,6 +661,21 @@ export class CsvRecordReader {
     return from;
   }
 
+  /** The position just after the `n`th line break from `from` (CRLF counts once). */
+  private afterBreaks(from: number, to: number, n: number): number {
+    const b = this.buf;
+    let p = from;
+    for (let k = 0; k < n && p < to; p++) {
+      const c = b[p];
+      if (c === LF) k++;
+      else if (c === CR) {
+        k++;
+        if (p + 1 < to && b[p + 1] === LF) p++;
+      }
+    }
+    return p;
+  }
+
   /** Line breaks in [from, to) (CRLF counts once). */
   private breaks(from: number, to: number): number {
     const b = this.buf;
@@ -546,7 +712,32 @@ export class CsvRecordReader {
    * record's last. Returns undefined when that may be wrong or incomplete (an error, a skipped
    * record, or empty lines between records): then {@link slow} reads the window again.
    */
-  private fast(from: number, to: number, final: boolean): CsvReadItem[] | undefined {
+  private fast(
+    from: number,
+    to: number,
+    final: boolean,
+  ): CsvReadItem[] | { items: CsvReadItem[]; end: number } | undefined {
+    if (this.delimiterCode >= 0) {
+      // Decoded whole (a window ends at a line break, so no character is cut), then split by
+      // parseCsvText; text with a replacement character (invalid UTF-8) is left to csv-parse, which
+      // decodes field by field.
+      const text = this.decoder.decode(this.buf.subarray(from, to));
+      if (!text.includes("\uFFFD")) {
+        const r = parseCsvText(text, 0, text.length, this.delimiterCode, this.lineBase + 1, true);
+        if (r === undefined) return undefined;
+        if (r.open === undefined) {
+          this.lineBase += r.lines;
+          return r.records as CsvReadItem[];
+        }
+        // A quoted field runs past the window: the records before it, and where it begins (after
+        // the window's first `r.lines` line breaks). Too long a record, or the end of the input,
+        // is csv-parse's to report.
+        const end = this.afterBreaks(from, to, r.lines);
+        if (final || this.len - end > this.maxRecord) return undefined;
+        this.lineBase += r.lines;
+        return { items: r.records as CsvReadItem[], end };
+      }
+    }
     let records: string[][];
     try {
       records = parse(
@@ -669,6 +860,17 @@ export class CsvRecordReader {
       // Just after an error the window goes straight to the slow parse: one parse per damaged
       // record (each csv-parse call costs tens of µs to set up).
       const quick = resumed ? undefined : this.fast(from, to, final);
+      if (quick && !Array.isArray(quick)) {
+        // The records before a quoted field that runs past the window; wait for more input (at
+        // least twice as much).
+        this.damageLine = 0;
+        this.parsed += quick.end - from;
+        emit(quick.items);
+        this.offset += quick.end - from;
+        this.start = quick.end;
+        this.window = Math.max(this.minWindow, 2 * (this.len - quick.end));
+        break;
+      }
       if (quick) {
         this.damageLine = 0;
         this.parsed += to - from;
@@ -764,6 +966,15 @@ export function parseCsvRecords(
   options: { file?: string | undefined; delimiter?: string | undefined; skipped?: Issue[] },
 ): CsvRecordAt[] {
   const { skipped } = options;
+  const delimiter = fastDelimiter(options.delimiter);
+  const t = delimiter < 0 ? undefined : wellFormed(text);
+  if (t !== undefined) {
+    // Well-formed text with rows of one width: read in one pass, without encoding it to bytes.
+    const fast = parseCsvText(t, t.charCodeAt(0) === 0xfeff ? 1 : 0, t.length, delimiter, 1);
+    const width = fast?.records[0]?.record.length;
+    if (fast?.open === undefined && fast?.records.every((r) => r.record.length === width))
+      return fast.records;
+  }
   const reader = new CsvRecordReader({
     format,
     file: options.file,

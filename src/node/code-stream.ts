@@ -18,7 +18,7 @@ import { ClassifierError, type Issue } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
 import type { CodedRow } from "../io/coded.js";
 import { formatOfFile, type ReadFileOptions, readTranscriptFile, sessionNameOf } from "./files.js";
-import { type StreamItem, streamCsvUtterances, streamJsonlUtterances } from "./stream.js";
+import { type StreamItem, streamCsvItemBatches, streamJsonlUtterances } from "./stream.js";
 
 /** Utterances per chunk, by default. @category Node */
 export const CODE_STREAM_CHUNK_SIZE = 2048;
@@ -218,10 +218,36 @@ function matches(
  *   out.write(rows.map((r) => codedCsvLine(r)).join("")); // one write per chunk
  * ```
  */
-export async function* codeStreamChunks(
+export function codeStreamChunks(
   input: CodeStreamInput,
   classifier: Classifier,
   options: CodeStreamOptions = {},
+): AsyncGenerator<readonly CodedRow[], CodeStreamSummary, undefined> {
+  return codeStreamSource({ items: input }, classifier, options);
+}
+
+/**
+ * {@link codeStreamChunks} of an input read in batches (e.g. `streamCsvItemBatches`, a batch per
+ * chunk of the file): the same rows, with one await per batch instead of one per item.
+ * @internal
+ */
+export function codeStreamBatches(
+  batches: AsyncIterable<readonly (Utterance | StreamItem)[]>,
+  classifier: Classifier,
+  options: CodeStreamOptions = {},
+): AsyncGenerator<readonly CodedRow[], CodeStreamSummary, undefined> {
+  return codeStreamSource({ batches }, classifier, options);
+}
+
+async function* codeStreamSource(
+  source:
+    | { readonly items: CodeStreamInput; readonly batches?: never }
+    | {
+        readonly batches: AsyncIterable<readonly (Utterance | StreamItem)[]>;
+        readonly items?: never;
+      },
+  classifier: Classifier,
+  options: CodeStreamOptions,
 ): AsyncGenerator<readonly CodedRow[], CodeStreamSummary, undefined> {
   const chunkSize = Math.max(1, options.chunkSize ?? CODE_STREAM_CHUNK_SIZE);
   const inFlight = Math.max(1, options.inFlight ?? 1);
@@ -353,14 +379,15 @@ export async function* codeStreamChunks(
     return rows;
   };
 
-  for await (const x of input) {
+  /** Adds an input item to the chunk; true when the chunk is full. */
+  const take = (x: Utterance | StreamItem): boolean => {
     let u: Utterance;
     let line = 0;
     if (isStreamItem(x)) {
       if (x.error) {
         skipped++;
         options.onSkip?.(x.error, x.line);
-        continue;
+        return false;
       }
       if (x.warnings.length) options.onWarnings?.(x.warnings);
       u = x.utterance;
@@ -377,11 +404,22 @@ export async function* codeStreamChunks(
     chunk.push(u);
     synthetic.push(false);
     lines.push(line);
-    if (chunk.length >= chunkSize) {
-      dispatch();
-      while (pending.length >= inFlight) yield await finish(pending.shift() as Job);
-    }
-  }
+    return chunk.length >= chunkSize;
+  };
+
+  if (source.batches !== undefined) {
+    for await (const batch of source.batches)
+      for (const x of batch)
+        if (take(x)) {
+          dispatch();
+          while (pending.length >= inFlight) yield await finish(pending.shift() as Job);
+        }
+  } else
+    for await (const x of source.items)
+      if (take(x)) {
+        dispatch();
+        while (pending.length >= inFlight) yield await finish(pending.shift() as Job);
+      }
   if (chunk.length) dispatch();
   while (pending.length) yield await finish(pending.shift() as Job);
   return { coded, skipped, widened };
@@ -457,30 +495,36 @@ export async function* codeFile(
   classifier: Classifier,
   options: CodeFileOptions = {},
 ): AsyncGenerator<CodedRow, CodeStreamSummary, undefined> {
-  return yield* codeStream(itemsOfFile(path, options), classifier, options);
+  return yield* flatten(codeStreamBatches(batchesOfFile(path, options), classifier, options));
 }
 
-/** The utterances of a file as streamed items: CSV and JSONL streamed, other formats read whole. */
-async function* itemsOfFile(
+/**
+ * The utterances of a file as batches of streamed items: CSV streamed a batch per chunk read,
+ * JSONL an item at a time, other formats read whole (one batch).
+ */
+async function* batchesOfFile(
   path: string,
   options: CodeFileOptions,
-): AsyncGenerator<StreamItem, void, undefined> {
+): AsyncGenerator<readonly StreamItem[], void, undefined> {
   const format = await formatOfFile(path, options.format);
   if (format === "csv" || format === "jsonl") {
     const onWarning = (w: Issue) => options.onWarnings?.([w]);
-    const read = format === "csv" ? streamCsvUtterances : streamJsonlUtterances;
     const tsv = format === "csv" && path.toLowerCase().endsWith(".tsv");
-    yield* read(path, {
+    const readOptions = {
       session: sessionNameOf(path),
       file: path,
       ...(tsv ? { delimiter: "\t" } : {}),
       ...options,
       onWarning,
-    });
+    };
+    if (format === "csv") yield* streamCsvItemBatches(path, readOptions);
+    else for await (const item of streamJsonlUtterances(path, readOptions)) yield [item];
     return;
   }
   const result = await readTranscriptFile(path, { ...options, format });
   if (result.warnings.length) options.onWarnings?.(result.warnings);
+  const items: StreamItem[] = [];
   for (const t of result.transcripts)
-    for (const u of t.utterances) yield { utterance: u, line: 0, codings: [], warnings: [] };
+    for (const u of t.utterances) items.push({ utterance: u, line: 0, codings: [], warnings: [] });
+  if (items.length) yield items;
 }

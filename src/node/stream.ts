@@ -87,15 +87,25 @@ function toReadable(input: StreamSource): Readable {
  */
 async function* csvItems(
   input: StreamSource,
-  options: {
-    format: string;
-    file?: string | undefined;
-    delimiter?: string | undefined;
-    skip: boolean;
-    maxRecordBytes: number;
-    onWarning?: ((warning: Issue) => void) | undefined;
-  },
+  options: CsvItemsOptions,
 ): AsyncGenerator<CsvReadItem, void, undefined> {
+  for await (const batch of csvItemBatches(input, options)) for (const item of batch) yield item;
+}
+
+interface CsvItemsOptions {
+  format: string;
+  file?: string | undefined;
+  delimiter?: string | undefined;
+  skip: boolean;
+  maxRecordBytes: number;
+  onWarning?: ((warning: Issue) => void) | undefined;
+}
+
+/** {@link csvItems}, a batch per chunk read (no empty batches). */
+async function* csvItemBatches(
+  input: StreamSource,
+  options: CsvItemsOptions,
+): AsyncGenerator<readonly CsvReadItem[], void, undefined> {
   const reader = new CsvRecordReader(options);
   const source = toReadable(input);
   const encoder = new TextEncoder();
@@ -104,9 +114,11 @@ async function* csvItems(
     for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
       const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
       utf8.push(bytes);
-      yield* reader.push(bytes);
+      const items = reader.push(bytes);
+      if (items.length) yield items;
     }
-    yield* reader.end();
+    const items = reader.end();
+    if (items.length) yield items;
     utf8.end();
     const w = utf8.issue(options.format, options.file);
     if (w) options.onWarning?.(w);
@@ -144,11 +156,24 @@ export async function* streamCsvUtterances(
   input: StreamSource,
   options: CsvReadOptions & StreamReadOptions = {},
 ): AsyncGenerator<StreamItem, void, undefined> {
+  for await (const batch of streamCsvItemBatches(input, options))
+    for (const item of batch) yield item;
+}
+
+/**
+ * The items of {@link streamCsvUtterances}, a batch per chunk read (one await per batch, not per
+ * row): the same items in the same order, and an error thrown after the items before it.
+ * @internal
+ */
+export async function* streamCsvItemBatches(
+  input: StreamSource,
+  options: CsvReadOptions & StreamReadOptions = {},
+): AsyncGenerator<readonly StreamItem[], void, undefined> {
   const opts = withFile(input, options);
   const skip = opts.onError === "skip";
   let map: ((rec: readonly string[], line: number) => MappedRow) | undefined;
   let header = false;
-  for await (const item of csvItems(input, {
+  for await (const items of csvItemBatches(input, {
     format: "csv",
     file: opts.file,
     delimiter: opts.delimiter,
@@ -156,22 +181,40 @@ export async function* streamCsvUtterances(
     maxRecordBytes: csvRecordBound(maxUtteranceBytesOf("csv", opts)),
     onWarning: opts.onWarning,
   })) {
-    if (item.error) {
-      yield { error: item.error, line: item.line };
-      continue;
+    const out: StreamItem[] = [];
+    let failure: unknown;
+    for (const item of items) {
+      if (item.error) {
+        out.push({ error: item.error, line: item.line });
+        continue;
+      }
+      try {
+        if (!map) {
+          header = true;
+          map = csvRowMapper(item.record, opts);
+          continue;
+        }
+        const row = map(item.record, item.line);
+        out.push({
+          utterance: row.utterance,
+          codings: row.codings,
+          warnings: row.warnings,
+          line: item.line,
+        });
+      } catch (e) {
+        if (e instanceof RowError && skip) {
+          out.push({
+            error: { ...e.issue, message: `${e.issue.message}; row skipped` },
+            line: item.line,
+          });
+          continue;
+        }
+        failure = e instanceof RowError ? new TranscriptParseError("csv", [e.issue]) : e;
+        break;
+      }
     }
-    if (!map) {
-      header = true;
-      map = csvRowMapper(item.record, opts);
-      continue;
-    }
-    try {
-      yield { ...map(item.record, item.line), line: item.line };
-    } catch (e) {
-      if (!(e instanceof RowError)) throw e;
-      if (!skip) throw new TranscriptParseError("csv", [e.issue]);
-      yield { error: { ...e.issue, message: `${e.issue.message}; row skipped` }, line: item.line };
-    }
+    if (out.length) yield out;
+    if (failure !== undefined) throw failure;
   }
   if (!map && !header) throw new TranscriptParseError("csv", [emptyCsvIssue("csv", opts.file)]);
 }

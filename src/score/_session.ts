@@ -49,45 +49,42 @@ export interface Session {
   readonly warnings: readonly string[];
 }
 
-/** Prepared sessions by input object, then by `source`, while {@link withPreparedCache} runs. */
-let activeCache: WeakMap<CodedTranscript, Map<string | undefined, Session>> | undefined;
-
 /**
- * Runs `fn` with {@link prepare} caching its result per input object and `source`, so that several
- * scores of the same session (summary, MITI, MISC, profile, flags) validate and tokenise it once.
- * The inputs must not change while `fn` runs; outside it nothing is cached (nested calls share the
- * outer cache).
+ * Prepared sessions by input object, then by `source`: made by a caller that scores the same session
+ * several times (`sessionScores`: summary, MITI, MISC, profile, flags) and passed to {@link prepare},
+ * so that it is validated and tokenised once. The inputs must not change while it is in use.
  * @internal
  */
-export function withPreparedCache<T>(fn: () => T): T {
-  if (activeCache) return fn();
-  activeCache = new WeakMap();
-  try {
-    return fn();
-  } finally {
-    activeCache = undefined;
+export class PreparedSessions {
+  private readonly byInput = new WeakMap<CodedTranscript, Map<string | undefined, Session>>();
+  get(input: CodedTranscript, options: SessionScoreOptions): Session {
+    let bySource = this.byInput.get(input);
+    if (!bySource) {
+      bySource = new Map();
+      this.byInput.set(input, bySource);
+    }
+    let session = bySource.get(options.source);
+    if (!session) {
+      session = prepareUncached(input, options);
+      bySource.set(options.source, session);
+    }
+    return session;
   }
 }
 
 /**
  * Validates the input (the `CodedTranscript` schema; unique utterance ids), picks one coding per
  * utterance and tokenises once. Codings that name an utterance not in the
- * transcript are reported as warnings, not dropped silently.
+ * transcript are reported as warnings, not dropped silently. With `cache`, once per input object
+ * and `source` for that cache.
  * @internal
  */
-export function prepare(input: CodedTranscript, options: SessionScoreOptions = {}): Session {
-  if (!activeCache) return prepareUncached(input, options);
-  let bySource = activeCache.get(input);
-  if (!bySource) {
-    bySource = new Map();
-    activeCache.set(input, bySource);
-  }
-  let session = bySource.get(options.source);
-  if (!session) {
-    session = prepareUncached(input, options);
-    bySource.set(options.source, session);
-  }
-  return session;
+export function prepare(
+  input: CodedTranscript,
+  options: SessionScoreOptions = {},
+  cache?: PreparedSessions,
+): Session {
+  return cache ? cache.get(input, options) : prepareUncached(input, options);
 }
 
 function prepareUncached(input: CodedTranscript, options: SessionScoreOptions): Session {

@@ -1,6 +1,7 @@
 import type { CodedTranscript } from "../core/schemas.js";
 import {
   mapUnits,
+  type PreparedSessions,
   prepare,
   type SessionScoreOptions,
   tableFor,
@@ -119,7 +120,16 @@ export function focusesOnTherapist(u: Unit): boolean {
  * @category Scores
  */
 export function flagSession(coded: CodedTranscript, options: FlagOptions = {}): SessionFlags {
-  const session = prepare(coded, options);
+  return flagSessionWith(coded, options, undefined);
+}
+
+/** {@link flagSession}, preparing the session through `cache` (when given). @internal */
+export function flagSessionWith(
+  coded: CodedTranscript,
+  options: FlagOptions,
+  cache: PreparedSessions | undefined,
+): SessionFlags {
+  const session = prepare(coded, options, cache);
   const { mapped, unknown } = mapUnits(session, "rapport", options);
   const warnings = [...session.warnings, ...unknownWarnings(unknown, "rapport")];
   const units = session.units;

@@ -3,6 +3,7 @@ import type { CodedTranscript } from "../core/schemas.js";
 import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
   mapUnits,
+  type PreparedSessions,
   prepare,
   type SessionScoreOptions,
   type Unit,
@@ -184,8 +185,17 @@ function checkGlobals(g: MitiGlobals): void {
  * @category Scores
  */
 export function mitiSummary(coded: CodedTranscript, options: MitiOptions = {}): MitiSummary {
+  return mitiSummaryWith(coded, options, undefined);
+}
+
+/** {@link mitiSummary}, preparing the session through `cache` (when given). @internal */
+export function mitiSummaryWith(
+  coded: CodedTranscript,
+  options: MitiOptions,
+  cache: PreparedSessions | undefined,
+): MitiSummary {
   if (options.globals) checkGlobals(options.globals);
-  const session = prepare(coded, options);
+  const session = prepare(coded, options, cache);
   const { mapped, unknown } = mapUnits(session, "miti-4.2.1", options);
   const warnings = [...session.warnings, ...unknownWarnings(unknown, "MITI")];
   const counts = Object.fromEntries(MITI_CODES.map((c) => [c, 0])) as Record<MitiCode, number>;
@@ -305,7 +315,16 @@ export function miscSummary(
   coded: CodedTranscript,
   options: SessionScoreOptions = {},
 ): MiscSummary {
-  const session = prepare(coded, options);
+  return miscSummaryWith(coded, options, undefined);
+}
+
+/** {@link miscSummary}, preparing the session through `cache` (when given). @internal */
+export function miscSummaryWith(
+  coded: CodedTranscript,
+  options: SessionScoreOptions,
+  cache: PreparedSessions | undefined,
+): MiscSummary {
+  const session = prepare(coded, options, cache);
   const { mapped, unknown } = mapUnits(session, "misc-2.5", options);
   const warnings = [...session.warnings, ...unknownWarnings(unknown, "MISC")];
   const counts: Record<string, number> = {};

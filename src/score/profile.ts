@@ -3,6 +3,7 @@ import type { CodedTranscript, SpeakerRole } from "../core/schemas.js";
 import { defined, type Stat, undefinedStat } from "../core/stat.js";
 import {
   mapUnits,
+  type PreparedSessions,
   prepare,
   type SessionScoreOptions,
   unknownWarnings,
@@ -159,8 +160,17 @@ export function rapportProfile(
   coded: CodedTranscript,
   options: ProfileOptions = {},
 ): RapportProfile {
+  return rapportProfileWith(coded, options, undefined);
+}
+
+/** {@link rapportProfile}, preparing the session through `cache` (when given). @internal */
+export function rapportProfileWith(
+  coded: CodedTranscript,
+  options: ProfileOptions,
+  cache: PreparedSessions | undefined,
+): RapportProfile {
   checkProfileOptions(options);
-  const session = prepare(coded, options);
+  const session = prepare(coded, options, cache);
   const { mapped, unknown } = mapUnits(session, "rapport", options);
   // Second behaviours, mapped by the same table (and the same advice context rule).
   const secondaries: (string | null)[] = options.secondary

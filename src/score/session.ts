@@ -1,15 +1,15 @@
 import type { CodedTranscript } from "../core/schemas.js";
-import { withPreparedCache } from "./_session.js";
-import { type FlagOptions, flagSession, type SessionFlags } from "./flags.js";
+import { PreparedSessions } from "./_session.js";
+import { type FlagOptions, flagSessionWith, type SessionFlags } from "./flags.js";
 import {
   type MiscSummary,
   type MitiOptions,
   type MitiSummary,
-  miscSummary,
-  mitiSummary,
+  miscSummaryWith,
+  mitiSummaryWith,
 } from "./miti.js";
-import { type ProfileOptions, type RapportProfile, rapportProfile } from "./profile.js";
-import { type SessionSummary, summarizeSession } from "./summary.js";
+import { type ProfileOptions, type RapportProfile, rapportProfileWith } from "./profile.js";
+import { type SessionSummary, summarizeSessionWith } from "./summary.js";
 
 /**
  * Options of {@link sessionScores}: those of each score it computes (each reads its own).
@@ -53,11 +53,13 @@ export function sessionScores(
   coded: CodedTranscript,
   options: SessionScoresOptions = {},
 ): SessionScores {
-  return withPreparedCache(() => ({
-    summary: summarizeSession(coded, options),
-    miti: mitiSummary(coded, options),
-    misc: miscSummary(coded, options),
-    profile: rapportProfile(coded, options),
-    flags: flagSession(coded, options),
-  }));
+  // The five scores share one preparation of the session.
+  const cache = new PreparedSessions();
+  return {
+    summary: summarizeSessionWith(coded, options, cache),
+    miti: mitiSummaryWith(coded, options, cache),
+    misc: miscSummaryWith(coded, options, cache),
+    profile: rapportProfileWith(coded, options, cache),
+    flags: flagSessionWith(coded, options, cache),
+  };
 }

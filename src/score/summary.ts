@@ -2,6 +2,7 @@ import type { CodedTranscript, SpeakerRole } from "../core/schemas.js";
 import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
   mapUnits,
+  type PreparedSessions,
   prepare,
   type SessionScoreOptions,
   type Unit,
@@ -119,7 +120,16 @@ export function summarizeSession(
   coded: CodedTranscript,
   options: SessionScoreOptions = {},
 ): SessionSummary {
-  const session = prepare(coded, options);
+  return summarizeSessionWith(coded, options, undefined);
+}
+
+/** {@link summarizeSession}, preparing the session through `cache` (when given). @internal */
+export function summarizeSessionWith(
+  coded: CodedTranscript,
+  options: SessionScoreOptions,
+  cache: PreparedSessions | undefined,
+): SessionSummary {
+  const session = prepare(coded, options, cache);
   const units = session.units;
   const warnings = [...session.warnings];
   const n = perRole((r) => units.filter((u) => u.role === r).length);

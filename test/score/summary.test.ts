@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { prepare, withPreparedCache } from "../../src/score/_session.js";
+import { PreparedSessions, prepare } from "../../src/score/_session.js";
 import {
   endsCutOff,
   mitiSummary,
   rapportProfile,
+  sessionScores,
   summarizeSession,
 } from "../../src/score/index.js";
+import { mitiSummaryWith } from "../../src/score/miti.js";
+import { rapportProfileWith } from "../../src/score/profile.js";
+import { summarizeSessionWith } from "../../src/score/summary.js";
 import { build, type Row } from "./_build.js";
 
 // A hand-coded worked example. Words per utterance in comments; times in seconds.
@@ -160,29 +164,34 @@ describe("input validation", () => {
   });
 });
 
-describe("withPreparedCache (the score command's five scores share one preparation)", () => {
+describe("PreparedSessions (the score command's five scores share one preparation)", () => {
   const coded = build([
     ["therapist", "question.open", "What brings you here?"],
     ["client", "change_talk", "I want to cut down."],
   ]);
-  it("prepares a session once per source inside, and afresh outside", () => {
-    const inside = withPreparedCache(() => [
-      prepare(coded),
-      prepare(coded),
-      prepare(coded, { source: "gold" }),
-    ]);
+  it("prepares a session once per source with a cache, and afresh without", () => {
+    const cache = new PreparedSessions();
+    const inside = [
+      prepare(coded, {}, cache),
+      prepare(coded, {}, cache),
+      prepare(coded, { source: "gold" }, cache),
+    ];
     expect(inside[1]).toBe(inside[0]);
     expect(inside[2]).not.toBe(inside[0]);
     expect(prepare(coded)).not.toBe(prepare(coded));
+    expect(prepare(coded, {}, new PreparedSessions())).not.toBe(inside[0]);
     expect(prepare(coded)).toEqual(inside[0]);
   });
   it("gives every score the same result as without it", () => {
     const plain = [summarizeSession(coded), mitiSummary(coded), rapportProfile(coded)];
-    const cached = withPreparedCache(() => [
-      summarizeSession(coded),
-      mitiSummary(coded),
-      rapportProfile(coded),
-    ]);
+    const cache = new PreparedSessions();
+    const cached = [
+      summarizeSessionWith(coded, {}, cache),
+      mitiSummaryWith(coded, {}, cache),
+      rapportProfileWith(coded, {}, cache),
+    ];
     expect(cached).toEqual(plain);
+    const scores = sessionScores(coded);
+    expect([scores.summary, scores.miti, scores.profile]).toEqual(plain);
   });
 });

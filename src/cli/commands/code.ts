@@ -11,10 +11,10 @@
  */
 import { formatIssue } from "../../core/errors.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
-import { CODE_STREAM_MAX_SESSIONS, codeStreamChunks } from "../../node/code-stream.js";
+import { CODE_STREAM_MAX_SESSIONS, codeStreamBatches } from "../../node/code-stream.js";
 import { buildClassifier, classifierArgs, specOf } from "../_classifier.js";
 import { DEFAULT_HEAP_MB, heapMbOf } from "../_heap.js";
-import { inputArgs, printWarnings, strArg, streamInput } from "../_input.js";
+import { inputArgs, printWarnings, strArg, streamInputBatches } from "../_input.js";
 import { type Output, openOutput, outFormatOf } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
@@ -130,7 +130,7 @@ export default defineCommand({
     try {
       const csvSafe = args["csv-safe"] === true || args.csvSafe === true;
       const line = of === "csv" ? (r: CodedRow) => codedCsvLine(r, { csvSafe }) : codedJsonlLine;
-      const chunks = codeStreamChunks(streamInput(file, args, io), classifier, {
+      const chunks = codeStreamBatches(streamInputBatches(file, args, io), classifier, {
         onSkip: (issue) => {
           skipped++;
           bar.done();

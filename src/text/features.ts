@@ -156,15 +156,13 @@ export class FeatureBuffer {
  * the two either way changes the predictions of the shipped classifiers
  * (test/linear/golden-predictions.test.ts).
  */
-const STOP = new Set(
-  (
-    "a an the and or but so if of to in on at for with from by as is are was were be been am " +
-    "i you he she it we they me him her us them my your his its our their this that these those " +
-    "do does did have has had not no yes yeah um uh mm okay ok oh well just like really very " +
-    "what how why when where who which there here then than too also can could would will " +
-    "i'm you're it's that's don't i've you've"
-  ).split(" "),
-);
+const STOP_WORDS = (
+  "a an the and or but so if of to in on at for with from by as is are was were be been am " +
+  "i you he she it we they me him her us them my your his its our their this that these those " +
+  "do does did have has had not no yes yeah um uh mm okay ok oh well just like really very " +
+  "what how why when where who which there here then than too also can could would will " +
+  "i'm you're it's that's don't i've you've"
+).split(" ");
 /** Whether a token is ".", "?" or "!" (by code unit, not a set lookup). */
 function isSentenceEnd(norm: string): boolean {
   if (norm.length !== 1) return false;
@@ -181,6 +179,12 @@ const P_SAME = hashFrom(FNV_OFFSET, "s:");
 const P_FIRST = hashFrom(FNV_OFFSET, "f:");
 const P_LAST = hashFrom(FNV_OFFSET, "l:");
 const P_TAG = hashFrom(FNV_OFFSET, "k:");
+/**
+ * The stop words by their `w:` hash: a token is a stop word when its `w:` hash (computed anyway)
+ * finds its own form here. A number key spares hashing each token's string again for a `Set`
+ * lookup (its strings are new ones, so V8 has no cached hash for them).
+ */
+const STOP_BY_HASH = new Map(STOP_WORDS.map((w) => [hashFrom(P_WORD, w), w] as const));
 const BOS = "<s>";
 const EOS = "</s>";
 
@@ -295,7 +299,7 @@ export function turnHashes(
     }
     data[i] = hw;
     if (t.kind !== "word") continue;
-    if (!STOP.has(norm)) data[contentAt + nContent++] = hw;
+    if (STOP_BY_HASH.get(hw) !== norm) data[contentAt + nContent++] = hw;
     if (pAt >= 0) data[pAt + wi] = hp;
     if (sAt >= 0) data[sAt + wi] = hs;
     wi++;

@@ -142,7 +142,10 @@ const G = FEATURE_GROUPS.length;
  * the model has: `found[0, 2·hits)` holds their (weight row, group) pairs in feature order, and
  * `counts` the count of every feature made per group. A label's logit is its bias plus, per
  * group, the group's value (1 for flags, 1/sqrt(count) for the others) times the sum of the
- * group's weights, added in feature order. `acc` (G·K) is scratch. @internal
+ * group's weights, added in feature order. One label at a time: the group's running sum stays in
+ * a local while consecutive features are of the same group (the same additions in the same order
+ * as summing into `acc` directly, without a load and store per feature). `acc` (G·K) is scratch.
+ * @internal
  */
 export function scoreLabels(
   c: CompiledModel,
@@ -158,22 +161,23 @@ export function scoreLabels(
   for (let j = 0; j < labels.length; j++) {
     const k = labels[j] as number;
     for (let g = 0; g < G; g++) acc[g * K + k] = 0;
-  }
-  for (let h = 0; h < hits; h++) {
-    const row = (found[2 * h] as number) * K;
-    const base = (found[2 * h + 1] as number) * K;
-    for (let j = 0; j < labels.length; j++) {
-      const k = labels[j] as number;
-      acc[base + k] = (acc[base + k] as number) + (W[row + k] as number);
+    let g = -1;
+    let sum = 0;
+    for (let h = 0; h < hits; h++) {
+      const group = found[2 * h + 1] as number;
+      if (group !== g) {
+        if (g >= 0) acc[g * K + k] = sum;
+        g = group;
+        sum = acc[g * K + k] as number;
+      }
+      sum += W[(found[2 * h] as number) * K + k] as number;
     }
-  }
-  for (let j = 0; j < labels.length; j++) {
-    const k = labels[j] as number;
+    if (g >= 0) acc[g * K + k] = sum;
     let z = c.bias[k] as number;
-    for (let g = 0; g < G; g++) {
-      const n = counts[g] as number;
+    for (let q = 0; q < G; q++) {
+      const n = counts[q] as number;
       if (n === 0) continue;
-      z += featureValue(g, n) * (acc[g * K + k] as number);
+      z += featureValue(q, n) * (acc[q * K + k] as number);
     }
     logits[k] = z;
   }

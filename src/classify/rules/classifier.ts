@@ -283,7 +283,10 @@ export function rulesClassifier<C extends string = string>(
     const see = (u: Utterance, tokens: readonly Token[] | undefined) => {
       if (!compiled.hasMirroring) return;
       if (u.role === "client") {
-        sessions.set(u.session, { stems: contentStems(tokens ?? tokenize(u.text)), since: 0 });
+        sessions.set(u.session, {
+          stems: contentStems(tokens ?? tokenize(u.text), compiled.scratch.words),
+          since: 0,
+        });
         return;
       }
       const st = sessions.get(u.session);

@@ -360,6 +360,8 @@ export interface MatchScratch {
   readonly shared: Set<string>;
   /** Counts matches: marks on trie nodes are valid in their own run only. */
   run: number;
+  /** What the lexicon says of each short word form seen (bounded; see {@link wordInfo}). */
+  readonly words: Map<string, WordInfo>;
 }
 
 /** Fresh, empty {@link MatchScratch}. @internal */
@@ -378,6 +380,7 @@ export function newMatchScratch(): MatchScratch {
     mine: new Set(),
     shared: new Set(),
     run: 0,
+    words: new Map(),
   };
 }
 
@@ -442,7 +445,7 @@ export function analyse(
     let flags = 0;
     let st: string | undefined;
     if (isWord) {
-      const info = wordInfo(t.norm);
+      const info = wordInfo(t.norm, scratch.words);
       flags = info.flags | W_KNOWN;
       st = info.stem;
     }
@@ -540,7 +543,8 @@ function pronounTokens(a: Analysis, flag: number, max: number): Token[] {
 }
 
 // What the lexicon says of a word form, looked up once per form instead of once per set per
-// occurrence. Only short forms are kept (bounded), so that no kept key can be a view into a whole
+// occurrence, in a map owned by the caller's MatchScratch (so by one set of compiled cues, not the
+// module). Only short forms are kept (bounded), so that no kept key can be a view into a whole
 // input text; other words are looked up directly.
 const W_FIRST = 1;
 const W_SECOND = 2;
@@ -549,13 +553,13 @@ const W_DISCOURSE = 8;
 const W_STOP = 16;
 /** Set for every word token (so that a word's flags are never 0: 0 means "not looked up yet"). */
 const W_KNOWN = 32;
-interface WordInfo {
+/** What the lexicon says of a word form. @internal */
+export interface WordInfo {
   readonly flags: number;
   /** The stem, for content words (undefined for stop words). */
   readonly stem: string | undefined;
 }
 const WORD_CACHE_MAX = 50_000;
-const wordInfos = new Map<string, WordInfo>();
 function lookUpWord(word: string): WordInfo {
   const stop = STOPWORDS.has(word);
   return {
@@ -568,23 +572,23 @@ function lookUpWord(word: string): WordInfo {
     stem: stop ? undefined : stem(word),
   };
 }
-/** The lexicon facts of a word token's form. */
-function wordInfo(word: string): WordInfo {
-  let w = wordInfos.get(word);
+/** The lexicon facts of a word token's form, remembered in `words` (when given). */
+function wordInfo(word: string, words: Map<string, WordInfo> | undefined): WordInfo {
+  let w = words?.get(word);
   if (w === undefined) {
     w = lookUpWord(word);
-    if (word.length <= 12 && wordInfos.size < WORD_CACHE_MAX) wordInfos.set(word, w);
+    if (words && word.length <= 12 && words.size < WORD_CACHE_MAX) words.set(word, w);
   }
   return w;
 }
 
 /** The distinct content-word stems of a text (for mirroring). @internal */
-export function contentStems(tokens: readonly Token[]): Set<string> {
+export function contentStems(tokens: readonly Token[], words?: Map<string, WordInfo>): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind !== "word") continue;
-    const st = wordInfo(t.norm).stem;
+    const st = wordInfo(t.norm, words).stem;
     if (st !== undefined) out.add(st);
   }
   return out;

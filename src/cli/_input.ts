@@ -336,37 +336,20 @@ async function allOtherError(r: Resolved, path: string): Promise<InputError> {
 /**
  * Holds back items while every utterance so far has role `other`; throws {@link allOtherError}
  * when the input ends that way, and streams on as soon as a therapist or client appears.
+ * ({@link refuseAllOtherBatches} over one-item batches.)
  */
 async function* refuseAllOther(
   items: AsyncIterable<StreamItem>,
   r: Resolved,
   path: string,
 ): AsyncGenerator<StreamItem, void, undefined> {
-  if (r.options.role) {
-    yield* items;
-    return;
+  async function* oneEach(): AsyncGenerator<readonly StreamItem[], void, undefined> {
+    for await (const item of items) yield [item];
   }
-  let held: StreamItem[] | undefined = [];
-  let seen = false;
-  for await (const item of items) {
-    if (held === undefined) {
-      yield item;
-      continue;
-    }
-    held.push(item);
-    if (item.utterance === undefined) continue;
-    seen = true;
-    if (item.utterance.role !== "other") {
-      yield* held;
-      held = undefined;
-    }
-  }
-  if (held === undefined) return;
-  if (seen) throw await allOtherError(r, path);
-  yield* held;
+  for await (const batch of refuseAllOtherBatches(oneEach(), r, path)) yield* batch;
 }
 
-/** {@link refuseAllOther} over batches of items. */
+/** The items of `batches`, held back while every utterance so far has role `other` (see {@link refuseAllOther}). */
 async function* refuseAllOtherBatches(
   batches: AsyncIterable<readonly StreamItem[]>,
   r: Resolved,

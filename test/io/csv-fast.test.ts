@@ -8,6 +8,7 @@ import {
   parseCsvText,
 } from "../../src/io/csv.js";
 import { readCsv } from "../../src/io/index.js";
+import { feedInChunks } from "../helpers/csv-reader.js";
 
 /** What csv-parse reads (the byte reader without parseCsvText), or undefined when it throws. */
 function reference(text: string, delimiter = ",") {
@@ -94,19 +95,8 @@ describe("parseCsvRecords: the fast path and the byte reader agree", () => {
   });
 
   it("in windows and chunks of any size, damaged or not, as csv-parse alone reads it", () => {
-    const read = (text: string, window: number, chunk: number, csvParseOnly: boolean) => {
-      const bytes = new TextEncoder().encode(text);
-      const r = new CsvRecordReader({ format: "csv", skip: true, window, csvParseOnly });
-      const items: CsvReadItem[] = [];
-      try {
-        for (let i = 0; i < bytes.length; i += chunk)
-          items.push(...r.push(bytes.subarray(i, i + chunk)));
-        items.push(...r.end());
-      } catch (e) {
-        return { thrown: (e as { issues: unknown }).issues };
-      }
-      return { items };
-    };
+    const read = (text: string, window: number, chunk: number, csvParseOnly: boolean) =>
+      feedInChunks(text, chunk, { format: "csv", skip: true, window, csvParseOnly });
     const raw = fc.stringMatching(/^[ab",\r\n é]{0,8}$/);
     const anyRow = fc.oneof(row, raw);
     fc.assert(

@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CsvReadItem, CsvRecordReader } from "../../src/io/csv.js";
 import { readAnnomi, readCsv } from "../../src/io/index.js";
 import {
   collectStream,
@@ -17,6 +16,7 @@ import {
   streamCsvUtterances,
 } from "../../src/node/index.js";
 import { hasStackTrace, runCli, spawnCli } from "../helpers/cli.js";
+import { feedInChunks } from "../helpers/csv-reader.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "rk-nothing-lost-"));
 
@@ -146,17 +146,13 @@ describe("item 1: with onError skip a malformed record costs only that record", 
 
 describe("CsvRecordReader: reading in windows gives what reading whole gives", () => {
   const read = (text: string, window: number | undefined, chunk: number) => {
-    const bytes = Buffer.from(text, "utf8");
-    const r = new CsvRecordReader({ format: "csv", skip: true, ...(window ? { window } : {}) });
-    const items: CsvReadItem[] = [];
-    try {
-      for (let i = 0; i < bytes.length; i += chunk)
-        items.push(...r.push(bytes.subarray(i, i + chunk)));
-      items.push(...r.end());
-    } catch (e) {
-      return { thrown: (e as { issues: unknown }).issues };
-    }
-    return { items: items.map((i) => (i.error ? { error: i.error.code, line: i.line } : i)) };
+    const got = feedInChunks(text, chunk, {
+      format: "csv",
+      skip: true,
+      ...(window ? { window } : {}),
+    });
+    if ("thrown" in got) return got;
+    return { items: got.items.map((i) => (i.error ? { error: i.error.code, line: i.line } : i)) };
   };
   const cell = fc.stringMatching(/^[ab",\r\n é]{0,6}$/);
   const row = fc.array(cell, { minLength: 1, maxLength: 3 }).map((cells) => cells.join(","));

@@ -466,7 +466,7 @@ for (const s of seeds) {
   report.seeds[s].alone = { written: wAlone, annomi: aAlone };
   console.log(
     `\nEach therapist turn coded alone after the other speaker's turn (as --context-column does): written macro-F1 ${pct(wAlone.macroF1)}, AnnoMI macro-F1 ${pct(aAlone.macroF1)}\n  ` +
-      MUST.map((c) => `${c} ${pct(wAlone.perClass[c]?.f1)}`).join(", "),
+      RAPPORT_THERAPIST.map((c) => `${c} ${pct(wAlone.perClass[c]?.f1)}`).join(", "),
   );
   console.log(
     `\nAnnoMI's own labels: therapist 4-way macro-F1 ${pct(four.macroF1)} (rapport codes rolled up); client 3-way ${pct(client.macroF1)}`,

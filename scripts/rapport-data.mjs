@@ -151,7 +151,7 @@ export const RAPPORT_MODEL_OPTIONS = {
   // Weights in 2·127+1 steps: the same CV macro-F1 as 1023 (seeds 1-2: 0.679 vs 0.681) and as
   // 4095 before it, a shorter file.
   levels: 127,
-  tagger: "rapport-cues@3",
+  tagger: "rapport-cues@4",
 };
 
 /** Turns with the cue tags the shipped classifier computes (one pass per corpus, in order). */

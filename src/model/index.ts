@@ -36,10 +36,10 @@ checkModelCodebook(annomiModel, annomiCodebook);
 /**
  * The pretrained `rapport` model, validated on load: trained on `rapport` labels directly (AnnoMI
  * coded with the rapport coding manual, and rapportkit's written-register corpus; see
- * docs/model-card.md), with the codebook's cues as features (tagger `rapport-cues@3`).
+ * docs/model-card.md), with the codebook's cues as features (tagger `rapport-cues@4`).
  * @example
  * import { rapportModel } from "rapportkit/model";
- * rapportModel.features.tagger; // => "rapport-cues@3"
+ * rapportModel.features.tagger; // => "rapport-cues@4"
  * @category Model
  */
 export const rapportModel: LinearModel = parseLinearModel(rapportRaw);

@@ -11,9 +11,10 @@ import type { Token } from "../text/tokenize.js";
 /**
  * The name of {@link rapportCueTagger}'s tags, recorded in models trained with them; its number
  * changes when the cues change (2: wider unsolicited-advice cues; 3: a helper's story about
- * themselves weighs more against judgement). @category Model
+ * themselves weighs more against judgement; 4: negated evaluative words, as in "it's not silly",
+ * are not judgement cues). @category Model
  */
-export const RAPPORT_CUE_TAGGER = "rapport-cues@3";
+export const RAPPORT_CUE_TAGGER = "rapport-cues@4";
 
 /**
  * The `rapport` codebook's hand-written cues as features of a linear model: for each utterance,

@@ -91,14 +91,18 @@ const GOLDEN = {
   // Re-recorded again (session 6): the judgement cues weigh a helper's story about themselves
   // more (rapport-cues@3), and the rapport default was retrained with author G's 204 turns at the
   // judgement boundary, features in at least 5 turns and 127 weight levels (a smaller package).
+  // Re-recorded again (session 9, issue #12): the rapport default was retrained with authors H, I
+  // and J's 645 turns (peer support, advice as a question, "what helped me" disclosure), and its
+  // tagger (rapport-cues@4) no longer counts negated evaluative words ("it's not silly") as
+  // judgement cues; the rules' own codes on AnnoMI did not change.
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "a7bcd92fef3a247cefa710e9ccb60b11043b4c8263d951cb94c3513cfe4f1156",
-    evidence: "070ca7d5a7028a1bf15e34de0ae35133c82b174af0cb9f7e8687dcecff556ca8",
+    codes: "0106bc71671f0a975317a57435b144270d62d59cd7db4c2611c35e063e1846a8",
+    evidence: "13368661c6da27802f0e727aaf95be2fa8f82b0121077e5fe4aa94b9fdb93cb5",
     probabilities: RULES_NO_PROBS,
   },
 };

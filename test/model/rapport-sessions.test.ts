@@ -56,7 +56,7 @@ describe("rapport default", () => {
   });
 
   it("refuses to run the rapport model without its tagger", () => {
-    expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@3"/);
+    expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@4"/);
   });
 
   // The lines of issue #12, written for it: the previous default coded the first two as

@@ -86,7 +86,7 @@ export interface TrainLinearOptions {
    */
   readonly calibrationHoldout?: number;
   /**
-   * The name of the tagger that computed the examples' `tags` (e.g. `rapport-cues@3`). It is
+   * The name of the tagger that computed the examples' `tags` (e.g. `rapport-cues@4`). It is
    * recorded in the model (`features.tagger`), and {@link linearClassifier} refuses such a model
    * unless given a tagger of that name.
    */

@@ -21,6 +21,14 @@ import type { CliIO } from "./io.js";
 
 /** The default old-generation heap limit of `rapportkit code`, in MB. */
 export const DEFAULT_HEAP_MB = 192;
+/**
+ * The worker's young generation, in MB (V8 gives it three semi-spaces' worth: 96 MB is a 32 MB
+ * semi-space, twice Node's default of 16 MB). Coding keeps each chunk's tokens alive until the
+ * chunk is done, more than a 16 MB semi-space holds, so they were copied out of it and promoted;
+ * with 32 MB, `--trace-gc` on 200,000 rows with the `rapport` default showed scavenges 84 → 51
+ * and their time 754 → 383 ms, peak RSS 185 → 217 MB (a larger one gained no more).
+ */
+const YOUNG_GENERATION_MB = 96;
 /** Characters posted to standard output but not yet flushed, above which `out` says "wait". */
 const HIGH_WATER = 1 << 16;
 /** Marks the worker that runs a heap-capped command. */
@@ -118,7 +126,7 @@ export function runCapped(
       ...(source ? { eval: true } : {}),
       argv: [...argv],
       workerData: { flag: HEAP_FLAG, isTTY: io.isTTY },
-      resourceLimits: { maxOldGenerationSizeMb: mb },
+      resourceLimits: { maxOldGenerationSizeMb: mb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       stdout: true,
       stderr: true,
     });

@@ -7,7 +7,7 @@
  *      (the output equals the clean file's);
  * and prints the end-to-end throughput of `rapportkit code` (utterances/s of the whole process:
  * start-up, reading, coding with context windows, writing) beside the in-process throughput of
- * the same classifier (`defaultClassifier({ codebook: "rapport" })`, what `code` uses) on the same
+ * the same classifier (`defaultClassifier({ codebook: "rapport", evidence: 0 })`, what `code` uses) on the same
  * file, each session classified whole in a fresh Node process (classification time only; the
  * file is streamed in and not timed), and their ratio (target: end-to-end ≥ 60 % of in-process).
  * `--throughput` prints only that comparison (and checks nothing else).
@@ -159,7 +159,7 @@ export function inProcessSpeed(file) {
   const script = `
     const { defaultClassifier } = await import(${JSON.stringify(join(ROOT, "dist", "model.js"))});
     const { streamCsvUtterances } = await import(${JSON.stringify(join(ROOT, "dist", "node", "index.js"))});
-    const clf = defaultClassifier({ codebook: "rapport" });
+    const clf = defaultClassifier({ codebook: "rapport", evidence: 0 });
     let session; let batch = []; let n = 0; let ms = 0; const t0 = performance.now();
     const flush = () => {
       if (batch.length === 0) return;

@@ -10,7 +10,7 @@ export function feedInChunks(
   text: string,
   chunk: number,
   options: CsvReaderOptions,
-): { readonly items: CsvReadItem[] } | { readonly thrown: unknown } {
+): { readonly items?: CsvReadItem[]; readonly thrown?: unknown } {
   const bytes = new TextEncoder().encode(text);
   const r = new CsvRecordReader(options);
   const items: CsvReadItem[] = [];

@@ -151,7 +151,7 @@ describe("CsvRecordReader: reading in windows gives what reading whole gives", (
       skip: true,
       ...(window ? { window } : {}),
     });
-    if ("thrown" in got) return got;
+    if (!got.items) return got;
     return { items: got.items.map((i) => (i.error ? { error: i.error.code, line: i.line } : i)) };
   };
   const cell = fc.stringMatching(/^[ab",\r\n é]{0,6}$/);

@@ -3,7 +3,6 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { HEAP_FLAG, heapCapOf, runCapped, workerIO } from "./_heap.js";
 import { writeError } from "./_output.js";
 import type { CliIO } from "./io.js";
-import { main } from "./main.js";
 
 /** The status of a process a closed pipe ends (128 + SIGPIPE), as a shell reports `yes | head`. */
 const CLOSED_PIPE_STATUS = 141;
@@ -13,6 +12,9 @@ const argv = process.argv.slice(2);
 if (!isMainThread && (workerData as { flag?: string } | null)?.flag === HEAP_FLAG && parentPort) {
   // A heap-capped command (see _heap.ts): output goes to the parent thread.
   const io = workerIO(parentPort, Boolean((workerData as { isTTY?: boolean }).isTTY));
+  // The commands are loaded where they run: a heap-capped `code` starts its worker without
+  // initialising them in this thread first.
+  const { main } = await import("./main.js");
   io.done(await main(argv, io));
 } else {
   // Standard output fails asynchronously, as an 'error' event: a reader that went away (`| head`)
@@ -66,6 +68,7 @@ if (!isMainThread && (workerData as { flag?: string } | null)?.flag === HEAP_FLA
       isTTY,
       stdin: readStdin,
     };
+    const { main } = await import("./main.js");
     process.exitCode = await main(argv, io);
   }
 }

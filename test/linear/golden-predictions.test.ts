@@ -91,8 +91,9 @@ const GOLDEN = {
   // Re-recorded again (session 6): the judgement cues weigh a helper's story about themselves
   // more (rapport-cues@3), and the rapport default was retrained with author G's 204 turns at the
   // judgement boundary, features in at least 5 turns and 127 weight levels (a smaller package).
-  // Re-recorded again (session 9, issue #12): the rapport default was retrained with authors H, I
-  // and J's 645 turns (peer support, advice as a question, "what helped me" disclosure), and its
+  // Re-recorded again (session 9, issue #12): the rapport default was retrained with authors H-L's
+  // 1,072 turns (peer support, advice as a question, "what helped me" disclosure, spoken-session
+  // transcripts, crisis chat/coaching/forum boundaries), and its
   // tagger (rapport-cues@4) no longer counts negated evaluative words ("it's not silly") as
   // judgement cues; the rules' own codes on AnnoMI did not change.
   rules: {
@@ -101,8 +102,8 @@ const GOLDEN = {
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "0106bc71671f0a975317a57435b144270d62d59cd7db4c2611c35e063e1846a8",
-    evidence: "13368661c6da27802f0e727aaf95be2fa8f82b0121077e5fe4aa94b9fdb93cb5",
+    codes: "dae3980efe9ec39506d239c2ff9ebfa409e53c7bfcced362cbd80afd0e319d87",
+    evidence: "7c8232a78bd34287d5dc89c5887924b487ac5f18f2d77b3796777f648652eb6c",
     probabilities: RULES_NO_PROBS,
   },
 };

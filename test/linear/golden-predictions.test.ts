@@ -91,9 +91,9 @@ const GOLDEN = {
   // Re-recorded again (session 6): the judgement cues weigh a helper's story about themselves
   // more (rapport-cues@3), and the rapport default was retrained with author G's 204 turns at the
   // judgement boundary, features in at least 5 turns and 127 weight levels (a smaller package).
-  // Re-recorded again (session 9, issue #12): the rapport default was retrained with authors H-L's
-  // 1,072 turns (peer support, advice as a question, "what helped me" disclosure, spoken-session
-  // transcripts, crisis chat/coaching/forum boundaries), and its
+  // Re-recorded again (session 9, issue #12): the rapport default was retrained with authors H-O's
+  // 1,729 turns (peer support, advice as a question, "what helped me" disclosure, spoken-session
+  // transcripts, crisis chat/coaching/forum boundaries) and features in at least 6 turns, and its
   // tagger (rapport-cues@4) no longer counts negated evaluative words ("it's not silly") as
   // judgement cues; the rules' own codes on AnnoMI did not change.
   rules: {
@@ -102,8 +102,8 @@ const GOLDEN = {
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "dae3980efe9ec39506d239c2ff9ebfa409e53c7bfcced362cbd80afd0e319d87",
-    evidence: "7c8232a78bd34287d5dc89c5887924b487ac5f18f2d77b3796777f648652eb6c",
+    codes: "cb539b041ae9cb0f9caba37e62d7d029c6a2e47cbe929de33e8664d8221a1f4b",
+    evidence: "1891a8958c8cbf1e9d5be1c9ee15738a677e98e15e838a6c8ab0d79793a0a82b",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -77,6 +77,22 @@ describe("rapport default", () => {
     expect(p.codeId).toBe("judgement");
   });
 
+  // Peer-support forms the corpora lacked before session 9 (the default coded the first as an open
+  // question and the second as a question): advice phrased as a question is advice, and a "what
+  // helped me" story is self-disclosure.
+  it("codes advice phrased as a question as advice, and a 'what helped me' story as self-disclosure", () => {
+    const asked = codeAfter(
+      "My sister won't speak to me since the wedding.",
+      "Why don't you just tell her how you feel?",
+    );
+    expect(asked.codeId.startsWith("advice.")).toBe(true);
+    const story = codeAfter(
+      "I can't get out of bed most mornings.",
+      "What helped me was making a list every morning.",
+    );
+    expect(story.codeId).toBe("self_disclosure");
+  });
+
   it("does not code the therapist's story about their own work in the demo as judgement", () => {
     const text = readFileSync(new URL("../../examples/demo-session.txt", import.meta.url), "utf8");
     const us = readText(text, { session: "demo" }).transcripts[0]?.utterances ?? [];

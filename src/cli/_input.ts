@@ -24,6 +24,7 @@ import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { ArgsDef } from "citty";
 import { parse as parseCsvSync } from "csv-parse/sync";
+import { flatten, oneEach } from "../_internal/batches.js";
 import { columnsNote } from "../_internal/closest.js";
 import { formatIssue, type Issue } from "../core/errors.js";
 import type { SpeakerRole } from "../core/schemas.js";
@@ -343,10 +344,7 @@ async function* refuseAllOther(
   r: Resolved,
   path: string,
 ): AsyncGenerator<StreamItem, void, undefined> {
-  async function* oneEach(): AsyncGenerator<readonly StreamItem[], void, undefined> {
-    for await (const item of items) yield [item];
-  }
-  for await (const batch of refuseAllOtherBatches(oneEach(), r, path)) yield* batch;
+  yield* flatten(refuseAllOtherBatches(oneEach(items), r, path));
 }
 
 /** The items of `batches`, held back while every utterance so far has role `other` (see {@link refuseAllOther}). */
@@ -404,7 +402,7 @@ export async function* streamInput(
 ): AsyncGenerator<InputItem, void, undefined> {
   const r = await resolveInput(path, args, io, extra);
   if (r.path !== undefined && r.format === "csv") {
-    for await (const batch of csvBatches(r, path, io)) for (const item of batch) yield item;
+    yield* flatten(csvBatches(r, path, io));
     return;
   }
   yield* streamResolved(r, path, io);
@@ -425,7 +423,7 @@ export async function* streamInputBatches(
     yield* csvBatches(r, path, io);
     return;
   }
-  for await (const item of streamResolved(r, path, io)) yield [item];
+  yield* oneEach(streamResolved(r, path, io));
 }
 
 function csvBatches(

@@ -13,6 +13,7 @@
  * pass runs (`classifyBatch`, e.g. a pool of worker threads).
  * @module
  */
+import { flatten, oneEach } from "../_internal/batches.js";
 import type { Classifier, Prediction } from "../classify/types.js";
 import { ClassifierError, type Issue } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
@@ -458,16 +459,6 @@ export async function* codeStream(
   return yield* flatten(codeStreamChunks(input, classifier, options));
 }
 
-async function* flatten<T, R>(
-  chunks: AsyncGenerator<readonly T[], R, undefined>,
-): AsyncGenerator<T, R, undefined> {
-  for (;;) {
-    const next = await chunks.next();
-    if (next.done) return next.value;
-    yield* next.value;
-  }
-}
-
 /**
  * Options of {@link codeFile}: how to read the file, and how to code it.
  * @category Node
@@ -518,7 +509,7 @@ async function* batchesOfFile(
       onWarning,
     };
     if (format === "csv") yield* streamCsvItemBatches(path, readOptions);
-    else for await (const item of streamJsonlUtterances(path, readOptions)) yield [item];
+    else yield* oneEach(streamJsonlUtterances(path, readOptions));
     return;
   }
   const result = await readTranscriptFile(path, { ...options, format });

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { flatten } from "../_internal/batches.js";
 import { type Issue, TranscriptParseError } from "../core/errors.js";
 import type { Coding, Utterance } from "../core/schemas.js";
 import {
@@ -89,7 +90,7 @@ async function* csvItems(
   input: StreamSource,
   options: CsvItemsOptions,
 ): AsyncGenerator<CsvReadItem, void, undefined> {
-  for await (const batch of csvItemBatches(input, options)) for (const item of batch) yield item;
+  yield* flatten(csvItemBatches(input, options));
 }
 
 interface CsvItemsOptions {
@@ -156,8 +157,7 @@ export async function* streamCsvUtterances(
   input: StreamSource,
   options: CsvReadOptions & StreamReadOptions = {},
 ): AsyncGenerator<StreamItem, void, undefined> {
-  for await (const batch of streamCsvItemBatches(input, options))
-    for (const item of batch) yield item;
+  yield* flatten(streamCsvItemBatches(input, options));
 }
 
 /**

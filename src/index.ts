@@ -107,7 +107,9 @@ export {
 export {
   type CascadeOptions,
   type CascadeReport,
+  type CrosswalkClassifierOptions,
   cascade,
+  crosswalkClassifier,
   type EnsembleOptions,
   type EnsembleStrategy,
   ensemble,

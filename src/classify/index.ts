@@ -2,7 +2,9 @@ export * from "./adapters/index.js";
 export {
   type CascadeOptions,
   type CascadeReport,
+  type CrosswalkClassifierOptions,
   cascade,
+  crosswalkClassifier,
   type EnsembleOptions,
   type EnsembleStrategy,
   ensemble,

@@ -1,7 +1,7 @@
 import type { Code, Codebook, Coding } from "../core/schemas.js";
 
 /** A codebook, or just the id of a scheme with no codebook object (e.g. `misc-2.5`). */
-type Target = Pick<Codebook, "id"> & { readonly codes?: readonly Code[] };
+export type Target = Pick<Codebook, "id"> & { readonly codes?: readonly Code[] };
 
 /**
  * What {@link crosswalk} did with one coding whose mapping was not one-to-one and exact.
@@ -32,7 +32,8 @@ export interface CrosswalkResult {
   readonly unmapped: CrosswalkReportItem[];
 }
 
-interface Mapping {
+/** @internal */
+export interface Mapping {
   readonly targets: readonly string[];
   readonly lossy?: string;
   readonly none?: string;
@@ -108,6 +109,37 @@ function resolve(from: Codebook, to: Target, codeId: string): Mapping {
 }
 
 /**
+ * The mapping {@link crosswalk} applies, as a lookup from a code of `from` to its target codes in
+ * `to` (the first is the one chosen), with the reason when the mapping is lossy or fails. Targets
+ * missing from `to.codes` are dropped. Cached per code.
+ * @internal
+ */
+export function crosswalkMapping(from: Codebook, to: Target): (codeId: string) => Mapping {
+  const cache = new Map<string, Mapping>();
+  const known = to.codes ? new Set(to.codes.map((c) => c.id)) : undefined;
+  return (codeId) => {
+    let m = cache.get(codeId);
+    if (m) return m;
+    m = resolve(from, to, codeId);
+    if (known && m.targets.length > 0) {
+      const present = m.targets.filter((t) => known.has(t));
+      if (present.length === 0)
+        m = {
+          targets: [],
+          none: `crosswalk target(s) ${m.targets.map((t) => `'${t}'`).join(", ")} missing from '${to.id}'`,
+        };
+      else if (present.length < m.targets.length)
+        m = {
+          targets: present,
+          lossy: [m.lossy, `dropped targets missing from '${to.id}'`].filter(Boolean).join("; "),
+        };
+    }
+    cache.set(codeId, m);
+    return m;
+  };
+}
+
+/**
  * Translates codings from one codebook to another through the codes' crosswalk entries. A code
  * with no entry for the target uses its parent's (reported as lossy); failing that, the target's
  * entries that point back at it. When a code maps to several target codes the first listed is
@@ -126,27 +158,9 @@ export function crosswalk(codings: readonly Coding[], from: Codebook, to: Target
   const lossy: CrosswalkReportItem[] = [];
   const oneToMany: CrosswalkReportItem[] = [];
   const unmapped: CrosswalkReportItem[] = [];
-  const cache = new Map<string, Mapping>();
-  const known = to.codes ? new Set(to.codes.map((c) => c.id)) : undefined;
+  const mappingOf = crosswalkMapping(from, to);
   for (const coding of codings) {
-    let m = cache.get(coding.codeId);
-    if (!m) {
-      m = resolve(from, to, coding.codeId);
-      if (known && m.targets.length > 0) {
-        const present = m.targets.filter((t) => known.has(t));
-        if (present.length === 0)
-          m = {
-            targets: [],
-            none: `crosswalk target(s) ${m.targets.map((t) => `'${t}'`).join(", ")} missing from '${to.id}'`,
-          };
-        else if (present.length < m.targets.length)
-          m = {
-            targets: present,
-            lossy: [m.lossy, `dropped targets missing from '${to.id}'`].filter(Boolean).join("; "),
-          };
-      }
-      cache.set(coding.codeId, m);
-    }
+    const m = mappingOf(coding.codeId);
     const base = { utteranceId: coding.utteranceId, from: coding.codeId };
     const first = m.targets[0];
     if (first === undefined) {

@@ -14,7 +14,7 @@ import {
   type LinearClassifierOptions,
   linearClassifier,
 } from "../classify/linear/classifier.js";
-import { type LinearModel, parseLinearModel } from "../classify/linear/model.js";
+import { type LinearModel, shippedLinearModel } from "../classify/linear/model.js";
 import type { SyncClassifier } from "../classify/types.js";
 import { annomiCodebook, rapportCodebook } from "../codebook/index.js";
 import { CodebookError } from "../core/errors.js";
@@ -24,17 +24,17 @@ import { rapportClassifier } from "./rapport.js";
 import rapportRaw from "./rapport-en.json" with { type: "json" };
 
 /**
- * The pretrained AnnoMI model, validated on load.
+ * The pretrained AnnoMI model (validated by the package's tests, not at import).
  * @example
  * import { annomiModel } from "rapportkit/model";
  * annomiModel.labels.map((l) => l.id);
  * @category Model
  */
-export const annomiModel: LinearModel = parseLinearModel(raw);
+export const annomiModel: LinearModel = shippedLinearModel(raw);
 checkModelCodebook(annomiModel, annomiCodebook);
 
 /**
- * The pretrained `rapport` model, validated on load: trained on `rapport` labels directly (AnnoMI
+ * The pretrained `rapport` model (validated by the package's tests, not at import): trained on `rapport` labels directly (AnnoMI
  * coded with the rapport coding manual, and rapportkit's written-register corpus; see
  * docs/model-card.md), with the codebook's cues as features (tagger `rapport-cues@4`).
  * @example
@@ -42,7 +42,7 @@ checkModelCodebook(annomiModel, annomiCodebook);
  * rapportModel.features.tagger; // => "rapport-cues@4"
  * @category Model
  */
-export const rapportModel: LinearModel = parseLinearModel(rapportRaw);
+export const rapportModel: LinearModel = shippedLinearModel(rapportRaw);
 checkModelCodebook(rapportModel, rapportCodebook);
 
 /**

@@ -4,13 +4,19 @@
  *
  * Each chunk is classified together with a window of the preceding turns of each of its sessions,
  * so that context (the previous client turn, the codes of earlier turns) crosses chunk boundaries.
- * The window's own predictions are checked against the ones already yielded for those turns; when
- * they differ (the classifier's context reaches further back), the chunk is coded with a longer
+ * The window's own predictions are checked against the ones already yielded for those turns, on
+ * the later half of each session's window (its first turns lack the turns before them); when they
+ * differ (the classifier's context reaches further back), the chunk is coded with a longer
  * window, up to {@link CODE_STREAM_MAX_HISTORY} turns or the whole session. A window is checked
  * on its own turns before the chunk is coded with it (a turn's code depends only on the turns
  * before it), so a chunk is coded once in this thread, whatever window it needs. So the output
  * equals coding each session whole, and does not depend on the chunk size or on where the first
- * pass runs (`classifyBatch`, e.g. a pool of worker threads).
+ * pass runs (`classifyBatch`, e.g. a pool of worker threads), for every classifier whose reach
+ * the check can see: the built-in ones read the previous turns of each role (and the linear
+ * `annomi` model the codes before), which a window of 32 turns holds. A classifier that reads
+ * further back than the first window but codes that window's turns the same without it (e.g.
+ * every turn from the turn 40 before it, and the first 40 turns alike) is not caught: code such
+ * a stream whole (`classifier.classify` per session) instead.
  * @module
  */
 import { flatten, oneEach } from "../_internal/batches.js";
@@ -180,24 +186,35 @@ function complete(job: Job, n: number): boolean {
   return true;
 }
 
-/** Whether the predictions for a window equal the codes yielded for those turns. */
+/**
+ * Whether the predictions for a window equal the codes yielded for those turns, on the later half
+ * of each session's window. The first turns of a window are coded without the turns before them,
+ * so a classifier that reads the previous turn codes them differently by construction; a window
+ * shows that it holds the classifier's context when the turns whose own context it holds agree.
+ */
 function matches(
   written: History<Turn>,
   window: readonly Utterance[],
   preds: readonly Prediction[],
   n: number,
 ): boolean {
-  const bySession = new Map<string, Turn[]>();
-  for (const u of window)
-    if (!bySession.has(u.session)) bySession.set(u.session, written.last(u.session, n));
+  const bySession = new Map<string, { turns: Turn[]; size: number }>();
+  for (const u of window) {
+    const e = bySession.get(u.session);
+    if (e) e.size++;
+    else bySession.set(u.session, { turns: written.last(u.session, n), size: 1 });
+  }
   const offset = new Map<string, number>();
   for (let i = 0; i < window.length; i++) {
     const u = window[i] as Utterance;
     const k = offset.get(u.session) ?? 0;
     offset.set(u.session, k + 1);
-    const t = bySession.get(u.session)?.[k];
+    const e = bySession.get(u.session);
+    const t = e?.turns[k];
+    if (!e || !t || t.u.id !== u.id) return false;
+    if (k < Math.floor(e.size / 2)) continue;
     const p = preds[i] as Prediction;
-    if (!t || t.u.id !== u.id || t.code !== p.codeId || t.confidence !== p.confidence) return false;
+    if (t.code !== p.codeId || t.confidence !== p.confidence) return false;
   }
   return true;
 }

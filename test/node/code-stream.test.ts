@@ -79,6 +79,45 @@ describe("codeStream", () => {
     expect(classified - us.length).toBeLessThan(summary.widened * 64 + chunks * 32);
   });
 
+  it("widens the window for a classifier whose context reaches further than the window checks", async () => {
+    // Each turn's code is read from the turn `reach` turns before it in its session (none: "other").
+    // A window's turns that lack that turn are coded "other" where the whole session is not, so the
+    // later half of a window agrees only when the window holds the reach. (The limit of any such
+    // check: a classifier that reads further back than 32 turns but codes the whole first window
+    // the same without them is not caught; the module's documentation says so.)
+    const us = sessions.flatMap((t) => t.utterances);
+    const reaching = (reach: number): SyncClassifier => ({
+      ...model,
+      classify: (xs) => {
+        const seen = new Map<string, Utterance[]>();
+        return xs.map((u) => {
+          const before = seen.get(u.session) ?? [];
+          seen.set(u.session, [...before, u]);
+          const far = before[before.length - reach];
+          return {
+            utteranceId: u.id,
+            codeId: far === undefined ? "other" : far.text.length % 2 ? "question" : "reflection",
+            confidence: far === undefined ? 0.5 : 0.9,
+            source: "reach",
+          };
+        });
+      },
+    });
+    for (const reach of [1, 20]) {
+      const c = reaching(reach);
+      const whole = sessions
+        .flatMap((t) => c.classify(t.utterances))
+        .map((p) => [p.utteranceId, p.codeId, p.confidence]);
+      for (const chunkSize of [7, 64]) {
+        const { rows, summary } = await drain(codeStream(us, c, { chunkSize }));
+        expect(codesOf(rows)).toEqual(whole);
+        // Reach 1 (the linear models read the previous turn): the first window holds it.
+        if (reach > 16) expect(summary.widened).toBeGreaterThan(0);
+        else expect(summary.widened).toBe(0);
+      }
+    }
+  });
+
   it("rows carry the utterance's session, index, role and text", async () => {
     const u = sessions[0]?.utterances[0] as Utterance;
     const { rows } = await drain(codeStream([u], rulesClassifier(rapportCodebook)));

@@ -96,14 +96,17 @@ const GOLDEN = {
   // transcripts, crisis chat/coaching/forum boundaries) and features in at least 6 turns, and its
   // tagger (rapport-cues@4) no longer counts negated evaluative words ("it's not silly") as
   // judgement cues; the rules' own codes on AnnoMI did not change.
+  // Re-recorded again (session 10, issue #12): the rapport default was retrained with authors Q
+  // and R's 480 turns (long peer emotional-support chats, crisis-line chat); tagger and features
+  // unchanged.
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "cb539b041ae9cb0f9caba37e62d7d029c6a2e47cbe929de33e8664d8221a1f4b",
-    evidence: "1891a8958c8cbf1e9d5be1c9ee15738a677e98e15e838a6c8ab0d79793a0a82b",
+    codes: "4b9a1a31f6aa4986556c03b8dece1a8ae513996aa2b881fff208264b61e07cfb",
+    evidence: "4d1d89fd3818eee7ec7dcec4755436554d6d9709dd49467860761b60a722524a",
     probabilities: RULES_NO_PROBS,
   },
 };

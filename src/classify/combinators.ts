@@ -530,9 +530,8 @@ export function rollUpClassifier(classifier: Classifier, options: RollUpOptions)
       ]);
     return r;
   };
-  const map = (utterances: readonly Utterance[], out: readonly Prediction[]): Prediction[] => {
-    checkPredictions(classifier.id, utterances, out);
-    return out.map((p, i) => {
+  return mapPredictions(classifier, id, classifier.codebook, (out) =>
+    out.map((p, i) => {
       const codeId = lift(p.codeId, [i, "codeId"]);
       let probabilities: Record<string, number> | undefined;
       if (p.probabilities) {
@@ -552,21 +551,38 @@ export function rollUpClassifier(classifier: Classifier, options: RollUpOptions)
         ...(p.evidence ? { evidence: p.evidence } : {}),
         ...(probabilities ? { probabilities } : {}),
       };
-    });
+    }),
+  );
+}
+
+/**
+ * A classifier that answers with `map` of `classifier`'s predictions (checked to be one per
+ * utterance first), under its own id and codebook; synchronous when `classifier` is. The shared
+ * shape of {@link rollUpClassifier} and {@link crosswalkClassifier}.
+ */
+function mapPredictions(
+  classifier: Classifier,
+  id: string,
+  codebook: Classifier["codebook"],
+  map: (out: readonly Prediction[]) => Prediction[],
+): Classifier {
+  const checked = (utterances: readonly Utterance[], out: readonly Prediction[]) => {
+    checkPredictions(classifier.id, utterances, out);
+    return map(out);
   };
   if (classifier.mode === "sync")
     return {
       id,
       mode: "sync",
-      codebook: classifier.codebook,
-      classify: (utterances, opts) => map(utterances, classifier.classify(utterances, opts)),
+      codebook,
+      classify: (utterances, opts) => checked(utterances, classifier.classify(utterances, opts)),
     };
   return {
     id,
     mode: "async",
-    codebook: classifier.codebook,
+    codebook,
     classify: async (utterances, opts) =>
-      map(utterances, await classifier.classify(utterances, opts)),
+      checked(utterances, await classifier.classify(utterances, opts)),
   };
 }
 
@@ -666,9 +682,9 @@ export function crosswalkClassifier(
       : depth === undefined
         ? fallback
         : rollUp(to, fallback, depth);
-  const map = (utterances: readonly Utterance[], out: readonly Prediction[]): Prediction[] => {
-    checkPredictions(classifier.id, utterances, out);
-    return out.map((p, i) => {
+  const codebook = { id: to.id, version: to.version };
+  return mapPredictions(classifier, id, codebook, (out) =>
+    out.map((p, i) => {
       let probabilities: Record<string, number> | undefined;
       let codeId: string | undefined;
       let confidence = p.confidence;
@@ -701,21 +717,6 @@ export function crosswalkClassifier(
         ...(p.evidence ? { evidence: p.evidence } : {}),
         ...(probabilities ? { probabilities } : {}),
       };
-    });
-  };
-  const codebook = { id: to.id, version: to.version };
-  if (classifier.mode === "sync")
-    return {
-      id,
-      mode: "sync",
-      codebook,
-      classify: (utterances, opts) => map(utterances, classifier.classify(utterances, opts)),
-    };
-  return {
-    id,
-    mode: "async",
-    codebook,
-    classify: async (utterances, opts) =>
-      map(utterances, await classifier.classify(utterances, opts)),
-  };
+    }),
+  );
 }

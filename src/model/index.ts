@@ -34,9 +34,10 @@ export const annomiModel: LinearModel = shippedLinearModel(raw);
 checkModelCodebook(annomiModel, annomiCodebook);
 
 /**
- * The pretrained `rapport` model (validated by the package's tests, not at import): trained on `rapport` labels directly (AnnoMI
- * coded with the rapport coding manual, and rapportkit's written-register corpus; see
- * docs/model-card.md), with the codebook's cues as features (tagger `rapport-cues@4`).
+ * The pretrained `rapport` model (validated by the package's tests, not at import).
+ * Trained on `rapport` labels directly (AnnoMI coded with the rapport coding manual,
+ * and rapportkit's written-register corpus; see docs/model-card.md), with the
+ * codebook's cues as features (tagger `rapport-cues@4`).
  * @example
  * import { rapportModel } from "rapportkit/model";
  * rapportModel.features.tagger; // => "rapport-cues@4"

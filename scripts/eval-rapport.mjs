@@ -21,8 +21,8 @@ import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { rulesClassifier } from "../src/classify/rules/index.js";
 import { annomiCodebook, rapportCodebook } from "../src/codebook/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
-import { mitiSummary, rapportProfile } from "../src/score/index.js";
 import { groupedFolds, parent, prf, rapportToAnnomiFrom } from "./annomi-data.mjs";
+import { auroc, spearman } from "./rank-stats.mjs";
 import {
   loadAnnomiRapport,
   loadWritten,
@@ -30,6 +30,7 @@ import {
   RAPPORT_THERAPIST,
   withTags,
 } from "./rapport-data.mjs";
+import { SCORES, sessionScores } from "./session-scores.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -84,39 +85,6 @@ const all = [...annomi, ...written];
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 
 // ------------------------------------------------------------------ metrics
-const ranks = (xs) => {
-  const idx = xs.map((x, i) => [x, i]).sort((a, b) => a[0] - b[0]);
-  const r = new Array(xs.length);
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
-    for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return r;
-};
-function pearson(a, b) {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-/** Spearman's ρ: Pearson's r of mid-ranks (ties averaged), as scipy.stats.spearmanr. */
-export const spearman = (a, b) => pearson(ranks(a), ranks(b));
-/** AUROC (Mann–Whitney; ties ½) of `score` for high- over low-quality sessions. */
-export function auroc(pos, neg) {
-  let s = 0;
-  for (const p of pos) for (const n of neg) s += p > n ? 1 : p === n ? 0.5 : 0;
-  return s / (pos.length * neg.length);
-}
 
 // ------------------------------------------------------------------ training and CV
 const strip = ({ label, also, item, tags, ...u }) => u;
@@ -218,42 +186,6 @@ function printTable(title, r, classes = Object.keys(r.perClass)) {
 }
 
 // ------------------------------------------------------------------ session validity
-const SCORES = ["overall", "goal", "task", "bond", "rq", "pctCR", "mia", "mina"];
-function sessionScores(turns, codeOf, codebook) {
-  const bySession = new Map();
-  for (const t of turns) {
-    if (!bySession.has(t.session)) bySession.set(t.session, []);
-    bySession.get(t.session).push(t);
-  }
-  const out = new Map();
-  for (const [s, ts] of bySession) {
-    const utterances = ts.map(strip);
-    const codings = [];
-    for (const t of ts) {
-      const c = codeOf(t);
-      if (c) codings.push({ utteranceId: t.id, codeId: c, confidence: 1, source: "x" });
-    }
-    const coded = {
-      transcript: { id: s, utterances },
-      codebook: { id: codebook, version: "1.0.0" },
-      codings,
-    };
-    const p = rapportProfile(coded);
-    const m = mitiSummary(coded);
-    out.set(s, {
-      quality: ts[0].quality,
-      overall: p.overall.value,
-      goal: p.goal.value,
-      task: p.task.value,
-      bond: p.bond.value,
-      rq: m.rq.value,
-      pctCR: m.pctCR.value,
-      mia: m.mia,
-      mina: m.mina,
-    });
-  }
-  return out;
-}
 function validity(pred, human) {
   const res = {};
   for (const k of SCORES) {

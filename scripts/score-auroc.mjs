@@ -30,6 +30,7 @@ import { rulesClassifier } from "../src/classify/rules/index.js";
 import { rapportCodebook } from "../src/codebook/index.js";
 import { readAnnomi } from "../src/io/index.js";
 import { miscSummary, mitiSummary, rapportProfile } from "../src/score/index.js";
+import { auroc } from "./rank-stats.mjs";
 
 const args = process.argv.slice(2);
 const file =
@@ -38,13 +39,6 @@ const file =
 const asJson = args.includes("--json");
 const inSample = args.includes("--in-sample");
 const noCv = args.includes("--no-cv");
-
-/** Mann–Whitney AUROC of `pos` over `neg` (ties count ½). O(n·m), fine for 88 × 18. */
-function auroc(pos, neg) {
-  let s = 0;
-  for (const p of pos) for (const n of neg) s += p > n ? 1 : p === n ? 0.5 : 0;
-  return s / (pos.length * neg.length);
-}
 
 /** mulberry32: a small seeded PRNG so the bootstrap is reproducible. */
 function rng(seed) {

@@ -12,12 +12,14 @@ const entries = { index: "src/index.ts", node: "src/node/index.ts", model: "src/
 // The package ships no source maps (they were 71 % of the tarball) and the pretrained models once:
 // dist/model.js holds them; dist/*.cjs only re-export the ES modules (`require(esm)`, which the
 // package's Node range ≥ 20.19 has by default), and the CLI loads dist/model.js at run time
-// instead of bundling a copy (`modelOnce` below).
+// instead of bundling a copy (`modelOnce` below). Only the commands load it, and their code is in
+// chunks under dist/cli/, hence `../model.js` (test/package.test.ts checks that dist/cli.js itself
+// has no import of it).
 const modelOnce: Plugin = {
   name: "model-once",
   setup(build) {
     build.onResolve({ filter: /\/model\/index\.js$/ }, () => ({
-      path: "./model.js",
+      path: "../model.js",
       external: true,
     }));
   },
@@ -96,7 +98,13 @@ export default defineConfig([
     silent: true,
     target: "node20",
     platform: "node",
-    splitting: false,
+    // One file per command (and shared chunks), under dist/cli/: `rapportkit --version` and the
+    // start of `code`'s coding thread load only what they use (0.18 → 0.10 s, and 0.47 → 0.39 s
+    // for `code` on a three-line file, measured 5 Dec 2026).
+    splitting: true,
+    esbuildOptions(options) {
+      options.chunkNames = "cli/[name]-[hash]";
+    },
     treeshake: true,
     esbuildPlugins: [modelOnce],
     define: { __RAPPORTKIT_VERSION__: JSON.stringify(version) },

@@ -14,7 +14,7 @@
  *
  *   npx tsup && node bench/scale.mjs [--rows 1000000] [--dir /tmp/rk-scale] [--keep] [--throughput]
  *
- * The runs use a copy of dist/cli.js (in node_modules/.cache), so a rebuild during the bench does
+ * The runs use a copy of dist/cli.js and its chunks (in node_modules/.cache), so a rebuild during the bench does
  * not pull the CLI away. Exits 1 when a check fails. Peak RSS comes from `process.resourceUsage().maxRSS` in the child
  * (all threads), printed by a preload script when the CLI exits.
  */
@@ -23,6 +23,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import {
   copyFileSync,
+  cpSync,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -38,8 +39,8 @@ import { writeBigCsv } from "../scripts/gen-big-csv.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST_CLI = join(ROOT, "dist", "cli.js");
-/** The CLI the runs use: a copy of dist/cli.js (a self-contained bundle), so that a rebuild of
- * dist/ during the bench cannot pull it away mid-run. */
+/** The CLI the runs use: a copy of dist/cli.js (with its chunks, dist/cli/, and the model), so
+ * that a rebuild of dist/ during the bench cannot pull it away mid-run. */
 let CLI = DIST_CLI;
 const CSV_ARGS = ["--session-column", "session", "--speaker-column", "speaker"];
 const RSS_TARGET_MB = 300;
@@ -226,8 +227,9 @@ export async function runScale({
   mkdirSync(snap, { recursive: true });
   CLI = join(snap, "cli.js");
   copyFileSync(DIST_CLI, CLI);
-  // The CLI loads the pretrained model from ./model.js at run time (tsup.config.ts, `modelOnce`):
-  // without it beside the copy, `code` fails with "the pretrained model is not available".
+  // The commands' code is in chunks under dist/cli/, and they load the pretrained model from
+  // dist/model.js at run time (tsup.config.ts, `modelOnce`): both go beside the copy.
+  cpSync(join(dirname(DIST_CLI), "cli"), join(snap, "cli"), { recursive: true });
   copyFileSync(join(dirname(DIST_CLI), "model.js"), join(snap, "model.js"));
   const preload = join(work, "maxrss.cjs");
   writeFileSync(

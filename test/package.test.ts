@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -119,11 +120,25 @@ describe("the packed package", () => {
     );
     for (const cjs of ["dist/index.cjs", "dist/node.cjs", "dist/model.cjs"])
       expect(sizes.get(cjs), cjs).toBeLessThan(1_000);
-    expect(sizes.get("dist/cli.js")).toBeLessThan(1_000_000);
+    // The CLI: dist/cli.js and its chunks (dist/cli/), without a copy of the model.
+    const cliBytes = [...sizes].filter(([f]) => f === "dist/cli.js" || f.startsWith("dist/cli/"));
+    expect(cliBytes.length).toBeGreaterThan(2);
+    expect(cliBytes.reduce((n, [, b]) => n + b, 0)).toBeLessThan(1_000_000);
     // nothing from tests, fixtures, examples, docs sources or scripts
     expect(files.some((f) => /^(test|examples|docs|scripts|src|bench|\.changeset)\//.test(f))).toBe(
       false,
     );
+  });
+
+  it("loads the model from dist/model.js in the CLI's chunks, never in dist/cli.js itself", () => {
+    // tsup.config.ts (`modelOnce`) writes the import as `../model.js`: right from dist/cli/ only.
+    const modelImport = /import\(\s*["']([^"']*model\.js)["']\s*\)/g;
+    expect([...readFileSync(join(ROOT, "dist/cli.js"), "utf8").matchAll(modelImport)]).toEqual([]);
+    const specifiers = readdirSync(join(ROOT, "dist/cli")).flatMap((f) =>
+      [...readFileSync(join(ROOT, "dist/cli", f), "utf8").matchAll(modelImport)].map((m) => m[1]),
+    );
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(new Set(specifiers)).toEqual(new Set(["../model.js"]));
   });
 
   it("installs into a scratch project where import and require both work", () => {

@@ -1,6 +1,14 @@
 /** The built CLI for end-to-end spawns: built with `npx tsup` when dist/ is missing or older than src/. */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -62,16 +70,22 @@ export function ensureDist(): void {
 }
 
 /**
- * Builds dist/ if needed, then returns a private copy of dist/cli.js with the model it loads
- * (dist/model.js), inside node_modules/.cache so that their imports still resolve, which a
- * concurrent rebuild of dist/ cannot remove mid-test.
+ * Builds dist/ if needed, then returns a private copy of dist/cli.js with its command chunks
+ * (dist/cli/) and the model they load (dist/model.js), inside node_modules/.cache so that their
+ * imports still resolve, which a concurrent rebuild of dist/ cannot remove mid-test.
  */
 export function distCli(): string {
   ensureDist();
   const dir = join(ROOT, "node_modules", ".cache", `rk-cli-${process.pid}`);
   mkdirSync(dir, { recursive: true });
+  return copyCli(join(ROOT, "dist"), dir);
+}
+
+/** Copies dist/cli.js, dist/cli/ and dist/model.js from `dist` into `dir`; the copy's cli.js. */
+export function copyCli(dist: string, dir: string): string {
   const copy = join(dir, "cli.js");
-  copyFileSync(join(ROOT, "dist", "cli.js"), copy);
-  copyFileSync(join(ROOT, "dist", "model.js"), join(dir, "model.js"));
+  copyFileSync(join(dist, "cli.js"), copy);
+  cpSync(join(dist, "cli"), join(dir, "cli"), { recursive: true });
+  copyFileSync(join(dist, "model.js"), join(dir, "model.js"));
   return copy;
 }

@@ -14,13 +14,14 @@ export const DEMO_FILE = "examples/demo-session.txt";
 
 /**
  * Finds the demo session: next to the built CLI (`dist/demo-session.txt`, copied there by the
- * build, so the installed package has it), else in the repository (from the working directory,
+ * build, so the installed package has it; this command's code is in a chunk under `dist/cli/`), else in the repository (from the working directory,
  * the built CLI or the sources).
  */
 async function findDemo(cwd: string): Promise<string> {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [
     resolve(here, basename(DEMO_FILE)), // dist/cli.js → dist/demo-session.txt (the package)
+    resolve(here, "..", basename(DEMO_FILE)), // dist/cli/demo-*.js (the command's chunk) → the same
     join(cwd, DEMO_FILE),
     resolve(here, "..", DEMO_FILE), // dist/cli.js → <root>/examples
     resolve(here, "..", "..", "..", DEMO_FILE), // src/cli/commands/demo.ts → <root>/examples

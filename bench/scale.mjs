@@ -14,8 +14,8 @@
  *
  *   npx tsup && node bench/scale.mjs [--rows 1000000] [--dir /tmp/rk-scale] [--keep] [--throughput]
  *
- * The runs use a copy of dist/cli.js and its chunks (in node_modules/.cache), so a rebuild during the bench does
- * not pull the CLI away. Exits 1 when a check fails. Peak RSS comes from `process.resourceUsage().maxRSS` in the child
+ * The runs use a copy of dist/cli.js and its chunks (in node_modules/.cache), so a rebuild during
+ * the bench does not pull the CLI away. Exits 1 when a check fails. Peak RSS comes from `process.resourceUsage().maxRSS` in the child
  * (all threads), printed by a preload script when the CLI exits.
  */
 import { spawn } from "node:child_process";

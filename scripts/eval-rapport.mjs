@@ -30,7 +30,7 @@ import {
   RAPPORT_THERAPIST,
   withTags,
 } from "./rapport-data.mjs";
-import { SCORES, sessionScores } from "./session-scores.mjs";
+import { SCORES, sessionScores, strip } from "./session-scores.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -87,7 +87,6 @@ const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  "
 // ------------------------------------------------------------------ metrics
 
 // ------------------------------------------------------------------ training and CV
-const strip = ({ label, also, item, tags, ...u }) => u;
 function train(turns) {
   return trainLinear(turns, OPTIONS);
 }

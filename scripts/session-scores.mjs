@@ -6,7 +6,8 @@ import { mitiSummary, rapportProfile } from "../src/score/index.js";
 /** The scores compared between predicted and human codes. */
 export const SCORES = ["overall", "goal", "task", "bond", "rq", "pctCR", "mia", "mina"];
 
-const strip = ({ label, also, item, tags, ...u }) => u;
+/** A turn as an utterance: without the corpus fields (gold label, second code, item, cue tags). */
+export const strip = ({ label, also, item, tags, ...u }) => u;
 
 /**
  * Scores per session (Map session → scores and the session's `quality`). `codeOf(t)` gives a

@@ -19,13 +19,12 @@ import {
   RAPPORT_MODEL_OPTIONS,
   withTags,
 } from "../rapport-data.mjs";
-import { SCORES, sessionScores } from "../session-scores.mjs";
+import { SCORES, sessionScores, strip } from "../session-scores.mjs";
 
 const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
 const all = [...annomi, ...written];
-const strip = ({ label, also, item, tags, ...u }) => u;
 const seed = Number(process.argv[2] ?? 1);
 const preds = new Map();
 for (const test of groupedFolds(all, 5, seed)) {

@@ -78,11 +78,7 @@ export function distCli(): string {
   ensureDist();
   const dir = join(ROOT, "node_modules", ".cache", `rk-cli-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  return copyCli(join(ROOT, "dist"), dir);
-}
-
-/** Copies dist/cli.js, dist/cli/ and dist/model.js from `dist` into `dir`; the copy's cli.js. */
-export function copyCli(dist: string, dir: string): string {
+  const dist = join(ROOT, "dist");
   const copy = join(dir, "cli.js");
   copyFileSync(join(dist, "cli.js"), copy);
   cpSync(join(dist, "cli"), join(dir, "cli"), { recursive: true });

@@ -14,8 +14,8 @@ export const DEMO_FILE = "examples/demo-session.txt";
 
 /**
  * Finds the demo session: next to the built CLI (`dist/demo-session.txt`, copied there by the
- * build, so the installed package has it; this command's code is in a chunk under `dist/cli/`), else in the repository (from the working directory,
- * the built CLI or the sources).
+ * build, so the installed package has it; this command's code is in a chunk under `dist/cli/`),
+ * else in the repository (from the working directory, the built CLI or the sources).
  */
 async function findDemo(cwd: string): Promise<string> {
   const here = dirname(fileURLToPath(import.meta.url));

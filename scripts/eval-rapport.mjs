@@ -2,8 +2,9 @@
 //   - per-code precision/recall/F1 under 5-fold cross-validation grouped by session (AnnoMI
 //     transcript or written conversation), on each corpus;
 //   - across registers: trained on AnnoMI only → tested on the written corpus, and the reverse;
-//   - session-level validity on AnnoMI: scores from out-of-fold predicted codes vs from human codes
-//     (Spearman ρ), and AUROC of high- vs low-quality MI sessions;
+//   - session-level validity on AnnoMI: scores from out-of-fold predicted codes (top codes, and
+//     expected counts from their probabilities) vs from human codes (Spearman ρ), and AUROC of
+//     high- vs low-quality MI sessions;
 //   - AnnoMI's 4 behaviours (rapport codes rolled up) against AnnoMI's own labels;
 //   - the rules classifier alone, as the baseline that needs no training data;
 //   - double-coding agreement (Cohen's κ, Krippendorff's α), computed with rapportkit itself.
@@ -321,10 +322,15 @@ for (const s of seeds) {
     ["change_talk", "neutral", "sustain_talk"],
   );
   const predScores = sessionScores(annomi, (t) => preds.get(t.id)?.codeId, "rapport");
+  // The same predictions counted as their distributions (`counting: "expected"`).
+  const expectedScores = sessionScores(annomi, (t) => preds.get(t.id), "rapport", {
+    counting: "expected",
+  });
   const humanScores = sessionScores(annomi, (t) => t.label, "rapport");
   const annomiScores = sessionScores(annomi, (t) => t.annomi, "annomi");
   const vHuman = validity(predScores, humanScores);
   const vAnnomi = validity(predScores, annomiScores);
+  const vExpected = validity(expectedScores, humanScores);
   const ceiling = {};
   {
     const hs = [...humanScores.keys()];
@@ -373,6 +379,7 @@ for (const s of seeds) {
     client3: client.macroF1,
     validityHuman: vHuman,
     validityAnnomi: vAnnomi,
+    validityExpected: vExpected,
     humanVsAnnomiLabels: ceiling,
     secondary: sec,
   };
@@ -429,6 +436,10 @@ for (const s of seeds) {
     vHuman,
   );
   printValidity("… vs from AnnoMI's own labels (annomi → rapport / MITI tables)", vAnnomi);
+  printValidity(
+    '… predicted codes counted as their probabilities (counting: "expected") vs the human rapport codes',
+    vExpected,
+  );
   console.log(
     "\nFor scale, the same scores from the human rapport codes vs from AnnoMI's own labels (two human codings): " +
       SCORES.map((k) => `${k} ${pct(ceiling[k])}`).join(", "),

@@ -94,13 +94,15 @@ const SCORE_NAMES = {
 };
 console.log("\nSession scores (AnnoMI, out of fold)\n");
 console.log(
-  `| score | Spearman ρ, predicted vs human rapport codes (seeds ${seeds.join(" / ")}) | ρ vs AnnoMI's own labels | human rapport codes vs AnnoMI's labels | AUROC hi/lo, predicted | AUROC, human rapport codes | AUROC, AnnoMI's labels |`,
+  `| score | Spearman ρ, predicted (top code) vs human rapport codes (seeds ${seeds.join(" / ")}) | ρ, expected counts | ρ vs AnnoMI's own labels | human rapport codes vs AnnoMI's labels | AUROC hi/lo, predicted (top code) | AUROC, expected counts | AUROC, human rapport codes | AUROC, AnnoMI's labels |`,
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const [k, name] of Object.entries(SCORE_NAMES)) {
   console.log(
-    `| ${name} | ${at((r) => r.validityHuman[k].spearman)} | ${f2(mean(runs.map((r) => r.validityAnnomi[k].spearman)))} ` +
+    `| ${name} | ${at((r) => r.validityHuman[k].spearman)} | ${at((r) => r.validityExpected[k].spearman)} ` +
+      `| ${f2(mean(runs.map((r) => r.validityAnnomi[k].spearman)))} ` +
       `| ${f2(runs[0].humanVsAnnomiLabels[k])} | ${at((r) => r.validityHuman[k].aurocPred)} ` +
+      `| ${at((r) => r.validityExpected[k].aurocPred)} ` +
       `| ${f2(runs[0].validityHuman[k].aurocHuman)} | ${f2(runs[0].validityAnnomi[k].aurocHuman)} |`,
   );
 }

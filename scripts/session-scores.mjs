@@ -1,6 +1,5 @@
 // Session scores of the evaluation scripts: the `rapport` profile and the MITI summary of each
-// session of a list of turns, from one code per turn (or, with `copies`, a turn repeated and its
-// copies coded as given: see scripts/experiments/soft-counts.mjs).
+// session of a list of turns, scored by the library's own functions.
 import { mitiSummary, rapportProfile } from "../src/score/index.js";
 
 /** The scores compared between predicted and human codes. */
@@ -11,10 +10,11 @@ export const strip = ({ label, also, item, tags, ...u }) => u;
 
 /**
  * Scores per session (Map session → scores and the session's `quality`). `codeOf(t)` gives a
- * turn's code (or undefined: uncoded); with `copies` > 1 every turn is repeated that many times
- * and `codeOf` may also give `[code, count]` pairs whose counts add up to `copies`.
+ * turn's code, or a prediction (`{ codeId, probabilities }`, whose probabilities the coding
+ * keeps), or undefined (uncoded). `options` go to the score functions (e.g. `{ counting:
+ * "expected" }`).
  */
-export function sessionScores(turns, codeOf, codebook, copies = 1) {
+export function sessionScores(turns, codeOf, codebook, options = {}) {
   const bySession = new Map();
   for (const t of turns) {
     if (!bySession.has(t.session)) bySession.set(t.session, []);
@@ -22,26 +22,25 @@ export function sessionScores(turns, codeOf, codebook, copies = 1) {
   }
   const out = new Map();
   for (const [s, ts] of bySession) {
-    const utterances = [];
     const codings = [];
     for (const t of ts) {
       const c = codeOf(t);
-      const parts = Array.isArray(c) ? c : [[c, copies]];
-      let j = 0;
-      for (const [code, n] of parts)
-        for (let k = 0; k < n; k++, j++) {
-          const id = copies === 1 ? t.id : `${t.id}~${j}`;
-          utterances.push({ ...strip(t), id });
-          if (code) codings.push({ utteranceId: id, codeId: code, confidence: 1, source: "x" });
-        }
+      if (!c) continue;
+      const coding = { utteranceId: t.id, codeId: typeof c === "string" ? c : c.codeId };
+      codings.push({
+        ...coding,
+        confidence: 1,
+        source: "x",
+        ...(typeof c === "object" && c.probabilities ? { probabilities: c.probabilities } : {}),
+      });
     }
     const coded = {
-      transcript: { id: s, utterances },
+      transcript: { id: s, utterances: ts.map(strip) },
       codebook: { id: codebook, version: "1.0.0" },
       codings,
     };
-    const p = rapportProfile(coded);
-    const m = mitiSummary(coded);
+    const p = rapportProfile(coded, options);
+    const m = mitiSummary(coded, options);
     out.set(s, {
       quality: ts[0].quality,
       overall: p.overall.value,

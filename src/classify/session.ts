@@ -2,7 +2,7 @@ import type { CodedTranscript, Coding, Transcript } from "../core/schemas.js";
 import { checkPredictions } from "./combinators.js";
 import type { Classifier, ClassifyOptions, Prediction, SyncClassifier } from "./types.js";
 
-/** A prediction as a plain `Coding` (drops `probabilities`; keeps evidence and the second behaviour). @internal */
+/** A prediction as a plain `Coding` (with its evidence, second behaviour and probabilities, when it has them). @internal */
 export function toCoding(p: Prediction): Coding {
   const c: Coding = {
     utteranceId: p.utteranceId,
@@ -12,6 +12,13 @@ export function toCoding(p: Prediction): Coding {
   };
   if (p.evidence) c.evidence = p.evidence;
   if (p.secondary) c.secondary = { codeId: p.secondary.codeId, confidence: p.secondary.confidence };
+  if (p.probabilities) {
+    // Clamped as the confidence is: a probability a float sum put a hair outside [0, 1].
+    const probabilities: Record<string, number> = {};
+    for (const [k, v] of Object.entries(p.probabilities))
+      probabilities[k] = Math.min(1, Math.max(0, v));
+    c.probabilities = probabilities;
+  }
   return c;
 }
 

@@ -98,6 +98,12 @@ export const CodingSchema = z.object({
   evidence: z.optional(EvidenceSchema),
   /** A second behaviour the utterance carries (coding manual §4); scores count it only on request. */
   secondary: z.optional(z.object({ codeId: nonEmpty, confidence: unit })),
+  /**
+   * The classifier's probability of each code of the utterance's role (code id → probability),
+   * kept from its prediction when it gave one. Session scores count an utterance as this
+   * distribution with `counting: "expected"`.
+   */
+  probabilities: z.optional(z.record(nonEmpty, unit)),
 });
 /** @category Data model */
 export type Coding = z.infer<typeof CodingSchema>;

@@ -75,6 +75,12 @@ export interface DefaultClassifierOptions {
    * default's time). Codes and confidences do not depend on it.
    */
   readonly evidence?: number;
+  /**
+   * Give each prediction the probability of every code of its role (`Prediction.probabilities`,
+   * kept in codings by `codeTranscript`), for session scores with `counting: "expected"`. Default
+   * false for `rapport`, true for `annomi` (each model's own default).
+   */
+  readonly probabilities?: boolean;
 }
 
 /**
@@ -90,9 +96,12 @@ export interface DefaultClassifierOptions {
 export function defaultClassifier(options: DefaultClassifierOptions = {}): SyncClassifier {
   const cb = options.codebook ?? "rapport";
   const id = typeof cb === "string" ? cb : cb.id;
-  const evidence = options.evidence === undefined ? {} : { evidence: options.evidence };
-  if (id === "annomi") return annomiClassifier(evidence);
-  if (id === "rapport") return rapportClassifier(rapportModel, evidence);
+  const opts = {
+    ...(options.evidence === undefined ? {} : { evidence: options.evidence }),
+    ...(options.probabilities === undefined ? {} : { probabilities: options.probabilities }),
+  };
+  if (id === "annomi") return annomiClassifier(opts);
+  if (id === "rapport") return rapportClassifier(rapportModel, opts);
   throw new CodebookError([
     {
       code: "unknown_codebook",

@@ -24,6 +24,17 @@ export interface SessionScoreOptions {
    * advice, covers when deciding whether advice was permitted. Default 4.
    */
   readonly permissionWindow?: number;
+  /**
+   * How a coded utterance counts. `"top"` (default): as its one code. `"expected"`: as the
+   * classifier's distribution over codes (`Coding.probabilities`), each code by its probability,
+   * so that a session's counts are expected counts and may be fractional (probabilistic
+   * classify-and-count: Bella, Ferri, Hernández-Orallo & Ramírez-Quintana 2010, "Quantification
+   * via probability estimators", *IEEE ICDM*). A coding without probabilities (a human coder's)
+   * counts 1 for its code either way. It applies to the code counts of {@link summarizeSession},
+   * {@link mitiSummary}, {@link miscSummary} and {@link rapportProfile}; {@link flagSession} always
+   * uses the top code, since it names utterances.
+   */
+  readonly counting?: "top" | "expected";
 }
 
 /** @category Scores */
@@ -38,6 +49,11 @@ export interface Unit {
   readonly wordCount: number;
   readonly tokens: readonly string[];
   readonly isQuestion: boolean;
+  /**
+   * The chosen coding's probabilities, normalised to sum to 1 (codes with probability 0 left
+   * out); undefined when it has none or they sum to 0.
+   */
+  readonly distribution: readonly (readonly [string, number])[] | undefined;
 }
 
 /** A session ready for scoring. @internal */
@@ -149,7 +165,19 @@ export function makeUnit(u: Utterance, coding: Coding | undefined): Unit {
     wordCount: words.length,
     tokens: words,
     isQuestion: q,
+    distribution: coding?.probabilities ? normalised(coding.probabilities) : undefined,
   };
+}
+
+function normalised(
+  probabilities: Readonly<Record<string, number>>,
+): (readonly [string, number])[] | undefined {
+  let sum = 0;
+  for (const v of Object.values(probabilities)) sum += v;
+  if (!(sum > 0)) return undefined;
+  const out: [string, number][] = [];
+  for (const [k, v] of Object.entries(probabilities)) if (v > 0) out.push([k, v / sum]);
+  return out;
 }
 
 /** The mapping table for a codebook and target, or a ScoreInputError naming the codebook. @internal */
@@ -306,6 +334,53 @@ export function mapUnits(
     return e.to;
   });
   return { mapped, unknown };
+}
+
+/**
+ * Each unit's codes mapped to the target code set, with the weight each counts: with `counting:
+ * "expected"` and a coding that has probabilities, every code of its distribution by its
+ * probability (codes without a counterpart drop out, so a unit may count less than 1); otherwise
+ * its one code, weight 1 (what {@link mapUnits} gives). The advice context rule applies to each
+ * code. Code ids missing from the table are counted in `unknown` once per unit.
+ * @throws ScoreInputError when `counting` is neither "top" nor "expected".
+ * @internal
+ */
+export function mapWeighted(
+  session: Session,
+  target: MappingTarget,
+  options: SessionScoreOptions,
+): { weighted: (readonly (readonly [string, number])[])[]; unknown: Map<string, number> } {
+  const counting = options.counting ?? "top";
+  if (counting !== "top" && counting !== "expected")
+    throw new ScoreInputError([
+      {
+        code: "invalid_input",
+        path: ["counting"],
+        message: 'counting must be "top" or "expected"',
+      },
+    ]);
+  const { mapped, unknown } = mapUnits(session, target, options);
+  if (counting === "top")
+    return { weighted: mapped.map((m) => (m === null ? [] : [[m, 1] as const])), unknown };
+  const table = tableFor(session.codebookId, target, options);
+  const mask = permittedMask(session.units, options.permissionWindow ?? 4);
+  const weighted = session.units.map((u, i) => {
+    const m = mapped[i] ?? null;
+    if (u.distribution === undefined) return m === null ? [] : [[m, 1] as const];
+    const byTarget = new Map<string, number>();
+    for (const [code, p] of u.distribution) {
+      const e = Object.hasOwn(table.entries, code) ? table.entries[code] : undefined;
+      if (!e) {
+        if (code !== u.codeId) unknown.set(code, (unknown.get(code) ?? 0) + 1);
+        continue;
+      }
+      const to = e.withPermission !== undefined && mask[i] ? e.withPermission : e.to;
+      if (to === null) continue;
+      byTarget.set(to, (byTarget.get(to) ?? 0) + p);
+    }
+    return [...byTarget];
+  });
+  return { weighted, unknown };
 }
 
 /** Warning lines for unknown code ids (ids only, never text). @internal */

@@ -2,7 +2,7 @@ import { ScoreInputError } from "../core/errors.js";
 import type { CodedTranscript } from "../core/schemas.js";
 import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
-  mapUnits,
+  mapWeighted,
   type PreparedSessions,
   prepare,
   type SessionScoreOptions,
@@ -196,17 +196,29 @@ export function mitiSummaryWith(
 ): MitiSummary {
   if (options.globals) checkGlobals(options.globals);
   const session = prepare(coded, options, cache);
-  const { mapped, unknown } = mapUnits(session, "miti-4.2.1", options);
+  const volleyRules = options.volleyRules ?? false;
+  if (volleyRules && options.counting === "expected")
+    throw new ScoreInputError([
+      {
+        code: "invalid_input",
+        path: ["counting"],
+        message:
+          'volley rules count each code once per volley, which has no expected count: use counting "top" with volleyRules',
+      },
+    ]);
+  const { weighted, unknown } = mapWeighted(session, "miti-4.2.1", options);
   const warnings = [...session.warnings, ...unknownWarnings(unknown, "MITI")];
   const counts = Object.fromEntries(MITI_CODES.map((c) => [c, 0])) as Record<MitiCode, number>;
   const isMiti = (c: string | null): c is MitiCode =>
     c !== null && (MITI_CODES as readonly string[]).includes(c);
-  const volleyRules = options.volleyRules ?? false;
   if (!volleyRules) {
-    mapped.forEach((m, i) => {
-      if (session.units[i]?.role === "therapist" && isMiti(m)) counts[m]++;
+    weighted.forEach((codes, i) => {
+      if (session.units[i]?.role !== "therapist") return;
+      for (const [m, weight] of codes) if (isMiti(m)) counts[m] += weight;
     });
   } else {
+    // Top codes (counting "expected" was refused above): one code or none per unit.
+    const mapped = weighted.map((codes) => codes[0]?.[0] ?? null);
     for (const v of volleys(session.units)) {
       const seen = new Set<MitiCode>();
       for (const i of v) {
@@ -325,10 +337,10 @@ export function miscSummaryWith(
   cache: PreparedSessions | undefined,
 ): MiscSummary {
   const session = prepare(coded, options, cache);
-  const { mapped, unknown } = mapUnits(session, "misc-2.5", options);
+  const { weighted, unknown } = mapWeighted(session, "misc-2.5", options);
   const warnings = [...session.warnings, ...unknownWarnings(unknown, "MISC")];
   const counts: Record<string, number> = {};
-  for (const m of mapped) if (m !== null) counts[m] = (counts[m] ?? 0) + 1;
+  for (const codes of weighted) for (const [m, w] of codes) counts[m] = (counts[m] ?? 0) + w;
   const c = (k: string) => counts[k] ?? 0;
   const mico = c("ADP") + c("AF") + c("EC") + c("RCP") + c("SU");
   const miin = c("ADW") + c("CO") + c("DI") + c("RCW") + c("WA");

@@ -3,6 +3,7 @@ import type { CodedTranscript, SpeakerRole } from "../core/schemas.js";
 import { defined, type Stat, undefinedStat } from "../core/stat.js";
 import {
   mapUnits,
+  mapWeighted,
   type PreparedSessions,
   prepare,
   type SessionScoreOptions,
@@ -171,7 +172,7 @@ export function rapportProfileWith(
 ): RapportProfile {
   checkProfileOptions(options);
   const session = prepare(coded, options, cache);
-  const { mapped, unknown } = mapUnits(session, "rapport", options);
+  const { weighted, unknown } = mapWeighted(session, "rapport", options);
   // Second behaviours, mapped by the same table (and the same advice context rule).
   const secondaries: (string | null)[] = options.secondary
     ? mapUnits(
@@ -192,19 +193,20 @@ export function rapportProfileWith(
   const dim = (d: AllianceDimension): DimensionScore => {
     const w = weights[d];
     const counts = new Map<string, RoleCounts>();
-    const add = (m: string | null, role: SpeakerRole) => {
+    const add = (m: string | null, role: SpeakerRole, weight: number) => {
       if (m === null) return;
       const key = withAncestors(m).find((k) => Object.hasOwn(w, k));
       if (key === undefined) return;
       const c = counts.get(key) ?? { therapist: 0, client: 0, other: 0 };
-      c[role]++;
+      c[role] += weight;
       counts.set(key, c);
     };
-    mapped.forEach((m, i) => {
-      add(m, (session.units[i] as { role: SpeakerRole }).role);
+    weighted.forEach((codes, i) => {
+      const role = (session.units[i] as { role: SpeakerRole }).role;
+      for (const [m, weight] of codes) add(m, role, weight);
     });
     secondaries.forEach((m, i) => {
-      add(m, (session.units[i] as { role: SpeakerRole }).role);
+      add(m, (session.units[i] as { role: SpeakerRole }).role, 1);
     });
     return dimensionScore(counts, nRole, w, scale);
   };

@@ -1,7 +1,7 @@
 import type { CodedTranscript, SpeakerRole } from "../core/schemas.js";
 import { defined, ratio, type Stat, undefinedStat } from "../core/stat.js";
 import {
-  mapUnits,
+  mapWeighted,
   type PreparedSessions,
   prepare,
   type SessionScoreOptions,
@@ -155,16 +155,20 @@ export function summarizeSessionWith(
     string,
     { codeId: string; role: SpeakerRole; count: number; rolled: boolean }
   >();
+  const expected = options.counting === "expected";
   for (const u of units) {
     if (u.codeId === undefined) continue;
-    const ids = withAncestors(u.codeId);
-    ids.forEach((id, k) => {
-      const key = `${u.role}\u0000${id}`;
-      const c = counts.get(key) ?? { codeId: id, role: u.role, count: 0, rolled: false };
-      c.count++;
-      if (k > 0) c.rolled = true;
-      counts.set(key, c);
-    });
+    const weighted: readonly (readonly [string, number])[] =
+      expected && u.distribution ? u.distribution : [[u.codeId, 1]];
+    for (const [code, weight] of weighted) {
+      withAncestors(code).forEach((id, k) => {
+        const key = `${u.role}\u0000${id}`;
+        const c = counts.get(key) ?? { codeId: id, role: u.role, count: 0, rolled: false };
+        c.count += weight;
+        if (k > 0) c.rolled = true;
+        counts.set(key, c);
+      });
+    }
   }
   const codes = codeRates(counts.values(), n, duration);
 
@@ -216,14 +220,16 @@ export function summarizeSessionWith(
     options.mappings?.["miti-4.2.1"] ||
     Object.hasOwn(BUILTIN_MAPPINGS["miti-4.2.1"], session.codebookId)
   ) {
-    const { mapped, unknown } = mapUnits(session, "miti-4.2.1", options);
+    const { weighted, unknown } = mapWeighted(session, "miti-4.2.1", options);
     warnings.push(...unknownWarnings(unknown, "MITI"));
     let q = 0;
     let r = 0;
-    mapped.forEach((m, i) => {
+    weighted.forEach((codes, i) => {
       if (units[i]?.role !== "therapist") return;
-      if (m === "Q") q++;
-      if (m === "SR" || m === "CR") r++;
+      for (const [m, weight] of codes) {
+        if (m === "Q") q += weight;
+        if (m === "SR" || m === "CR") r += weight;
+      }
     });
     questionShare = ratio(q, n.therapist, "no therapist utterances");
     reflectionShare = ratio(r, n.therapist, "no therapist utterances");

@@ -113,7 +113,11 @@ describe("codeTranscript", () => {
       ["s:0", "m"],
       ["s:1", "m"],
     ]);
-    expect(coded.codings[0]).not.toHaveProperty("probabilities");
+    // The prediction's probabilities stay with the coding (scores count them with
+    // `counting: "expected"`).
+    const [p0] = m.classify(t.utterances);
+    expect(p0?.probabilities).toBeDefined();
+    expect(coded.codings[0]?.probabilities).toEqual(p0?.probabilities);
     expect(await codeTranscriptAsync(asAsync(m), t)).toEqual(coded);
   });
 });

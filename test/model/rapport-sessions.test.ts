@@ -55,6 +55,20 @@ describe("rapport default", () => {
     expect(a.map((p) => [p.codeId, p.confidence])).toEqual(b.map((p) => [p.codeId, p.confidence]));
   });
 
+  it("gives every therapist code's probability on request, and the same codes", () => {
+    const plain = defaultClassifier({ codebook: "rapport" }).classify(batch);
+    const withP = defaultClassifier({ codebook: "rapport", probabilities: true }).classify(batch);
+    expect(plain[0]).not.toHaveProperty("probabilities");
+    expect(withP.map((p) => [p.codeId, p.confidence])).toEqual(
+      plain.map((p) => [p.codeId, p.confidence]),
+    );
+    const t = withP[0]?.probabilities as Record<string, number>;
+    expect(Object.keys(t)).toContain("validation");
+    expect(Object.keys(t)).not.toContain("change_talk");
+    expect(Object.values(t).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(t[withP[0]?.codeId as string]).toBe(withP[0]?.confidence);
+  });
+
   it("refuses to run the rapport model without its tagger", () => {
     expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@4"/);
   });

@@ -64,6 +64,7 @@ function firstAnnotator(codings: readonly Coding[]): string | undefined {
  */
 async function loadDefaultClassifier(
   codebook: string | undefined,
+  probabilities: boolean,
 ): Promise<Classifier | undefined> {
   let model: Record<string, unknown>;
   try {
@@ -79,7 +80,10 @@ async function loadDefaultClassifier(
   try {
     c =
       typeof d === "function"
-        ? await (d as (o?: { codebook: string }) => unknown)(codebook ? { codebook } : undefined)
+        ? await (d as (o?: { codebook?: string; probabilities?: boolean }) => unknown)({
+            ...(codebook ? { codebook } : {}),
+            ...(probabilities ? { probabilities } : {}),
+          })
         : d;
   } catch (e) {
     // The error's own message, without the issue's path ("codebook"): the option names it already.
@@ -99,11 +103,12 @@ async function loadDefaultClassifier(
 /** Scores one coded session: the JSON object `score --json` prints for it. */
 export function scoreSession(
   coded: CodedTranscript,
-  options: { source?: string; volleyRules?: boolean },
+  options: { source?: string; volleyRules?: boolean; counting?: "top" | "expected" },
 ) {
   const { summary, miti, misc, profile, flags } = sessionScores(coded, {
     ...(options.source !== undefined ? { source: options.source } : {}),
     volleyRules: options.volleyRules ?? false,
+    counting: options.counting ?? "top",
   });
   return {
     session: coded.transcript.id,
@@ -173,6 +178,9 @@ const f1 = (v: number | null, why: string, unit = "") =>
 
 const NO_CODES = "no coded therapist utterances";
 
+/** A count as printed: whole, or to one decimal when it is an expected count. */
+const count = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+
 function printText(s: Scored, io: CliIO): void {
   // Session ids, utterance ids and codes come from the input: escaped before they reach a terminal.
   const line = (text: string) => io.out(`${terminalSafe(text)}\n`);
@@ -185,7 +193,7 @@ function printText(s: Scored, io: CliIO): void {
   );
   const c = s.miti.competency;
   line(
-    `  MITI 4.2.1: R:Q ${s.miti.rq_ratio === null ? "n/a (no questions)" : `${s.miti.rq_ratio.toFixed(2)} (${c.rq.level ?? "no level"})`}  %CR ${s.miti.pct_complex_reflections === null ? "n/a (no reflections)" : `${s.miti.pct_complex_reflections.toFixed(1)}% (${c.pctCR.level ?? "no level"})`}  MIA ${s.miti.mi_adherent}  MINA ${s.miti.mi_non_adherent}`,
+    `  MITI 4.2.1: R:Q ${s.miti.rq_ratio === null ? "n/a (no questions)" : `${s.miti.rq_ratio.toFixed(2)} (${c.rq.level ?? "no level"})`}  %CR ${s.miti.pct_complex_reflections === null ? "n/a (no reflections)" : `${s.miti.pct_complex_reflections.toFixed(1)}% (${c.pctCR.level ?? "no level"})`}  MIA ${count(s.miti.mi_adherent)}  MINA ${count(s.miti.mi_non_adherent)}`,
   );
   line(
     `  MISC 2.5: %open questions ${f1(s.misc.pct_open_questions, "no questions", "%")}  %MI-consistent ${f1(s.misc.pct_mi_consistent, "no MI-consistent or -inconsistent behaviour", "%")}  %change talk ${f1(s.misc.pct_change_talk, "no change or sustain talk", "%")}`,
@@ -228,6 +236,11 @@ export default defineCommand({
         "use only the codings of this coder (default: highest confidence; AnnoMI: first annotator)",
     },
     volley: { type: "boolean", description: "apply the MITI volley rules to the MITI counts" },
+    counting: {
+      type: "string",
+      description:
+        "top|expected: count each utterance as its code (default), or as its probabilities (uncoded input)",
+    },
     json: { type: "boolean", description: "print a JSON array, one object per session" },
     out: {
       type: "string",
@@ -245,6 +258,13 @@ export default defineCommand({
     const cb = args.codebook === undefined ? undefined : String(args.codebook);
     if (cb !== undefined && !Object.hasOwn(builtinCodebooks, cb))
       throw new UsageError(`--codebook must be one of ${Object.keys(builtinCodebooks).join(", ")}`);
+    const counting = args.counting === undefined ? "top" : String(args.counting);
+    if (counting !== "top" && counting !== "expected")
+      throw new UsageError("--counting must be top or expected");
+    if (counting === "expected" && args.volley === true)
+      throw new UsageError(
+        "--volley counts each code once per volley, which has no expected count: use --counting top with --volley",
+      );
     let text: string;
     if (path === "-") {
       if (!io.stdin) throw new InputError("reading standard input is not available here");
@@ -270,7 +290,7 @@ export default defineCommand({
       const cached = text;
       const result = await loadInput(path, args, { ...io, stdin: async () => cached });
       if (result.codings.length === 0) {
-        const classifier = await loadDefaultClassifier(cb);
+        const classifier = await loadDefaultClassifier(cb, counting === "expected");
         if (!classifier)
           throw new InputError(
             "score needs coded input until the default classifier lands: run `rapportkit code` first, or pass the CSV/JSONL it writes",
@@ -321,12 +341,17 @@ export default defineCommand({
           );
       }
     }
+    if (counting === "expected" && !sessions.some((s) => s.codings.some((c) => c.probabilities)))
+      io.err(
+        "rapportkit: note: --counting expected: the codes carry no probabilities (coded rows keep one code each), so each counts as its code\n",
+      );
     const source = args.source === undefined ? undefined : String(args.source);
     const scored = sessions.map((s) => {
       const src = source ?? defaultSource(s);
       return scoreSession(s, {
         ...(src !== undefined ? { source: src } : {}),
         volleyRules: args.volley === true,
+        counting,
       });
     });
     const warnings = scored.flatMap((s) =>

@@ -75,7 +75,10 @@ export interface MitiSummary {
   readonly session: string;
   readonly codebook: string;
   readonly volleyRules: boolean;
-  /** Behaviour counts after mapping (and volley rules when on). */
+  /**
+   * Behaviour counts after mapping (and volley rules when on); expected counts, fractional, with
+   * `counting: "expected"`.
+   */
   readonly counts: Readonly<Record<MitiCode, number>>;
   /** Reflection-to-question ratio (SR + CR) / Q. */
   readonly rq: Stat;
@@ -288,7 +291,10 @@ export function mitiFromCounts(
 export interface MiscSummary {
   readonly session: string;
   readonly codebook: string;
-  /** Counts of the MISC 2.5 codes after mapping (Q = question without open/closed; CT/SUST = client change/sustain talk). */
+  /**
+   * Counts of the MISC 2.5 codes after mapping (Q = question without open/closed; CT/SUST = client
+   * change/sustain talk); expected counts, fractional, with `counting: "expected"`.
+   */
   readonly counts: Readonly<Record<string, number>>;
   /** MI-consistent: ADP + AF + EC + RCP + SU. */
   readonly mico: number;

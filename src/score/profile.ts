@@ -69,6 +69,7 @@ export interface ProfileOptions extends SessionScoreOptions {
 export interface Contribution {
   /** The weight key that matched (a code id, or a parent id matching its sub-codes). */
   readonly codeId: string;
+  /** Utterances with the code (with `counting: "expected"`, the sum of their probabilities). */
   readonly count: number;
   /** count per 100 utterances of the role it was given to (therapist or client). */
   readonly per100: number;

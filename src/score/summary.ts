@@ -16,7 +16,10 @@ export interface CodeRate {
   readonly codeId: string;
   /** The role of the utterances the code was given to. */
   readonly role: SpeakerRole;
-  /** Utterances carrying the code or (for a parent code) one of its sub-codes. */
+  /**
+   * Utterances carrying the code or (for a parent code) one of its sub-codes; with `counting:
+   * "expected"`, the sum of their probabilities (fractional).
+   */
   readonly count: number;
   /** True for a parent code whose count includes its sub-codes (`reflection` ⊇ `reflection.complex`). */
   readonly rolledUp: boolean;

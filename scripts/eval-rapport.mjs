@@ -28,6 +28,7 @@ import {
   loadAnnomiRapport,
   loadWritten,
   RAPPORT_MODEL_OPTIONS,
+  RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
   withTags,
 } from "./rapport-data.mjs";
@@ -65,18 +66,6 @@ for (let i = 0; i < args.length; i++) {
   if (k.startsWith("features.")) OPTIONS.features = { ...OPTIONS.features, [k.slice(9)]: v };
   else OPTIONS[k] = v;
 }
-const MUST = [
-  "advice.unsolicited",
-  "advice.permitted",
-  "validation",
-  "affirmation",
-  "judgement",
-  "invalidation",
-  "self_disclosure",
-  "oversharing",
-  "permission",
-  "feedback_request",
-];
 
 const tagger = rapportCueTagger();
 const rapportToAnnomi = rapportToAnnomiFrom(rapportCodebook);
@@ -180,7 +169,7 @@ function printTable(title, r, classes = Object.keys(r.perClass)) {
     const v = r.perClass[c];
     if (!v) continue;
     console.log(
-      `  ${c.padEnd(20)} ${pct(v.precision)}  ${pct(v.recall)}  ${pct(v.f1)}  ${String(v.support).padStart(5)}${MUST.includes(c) ? (v.f1 >= 0.6 ? "" : "  < 0.60") : ""}`,
+      `  ${c.padEnd(20)} ${pct(v.precision)}  ${pct(v.recall)}  ${pct(v.f1)}  ${String(v.support).padStart(5)}${RAPPORT_TARGET_CODES.includes(c) ? (v.f1 >= 0.6 ? "" : "  < 0.60") : ""}`,
     );
   }
 }

@@ -4,6 +4,7 @@
 //   node scripts/model-card-tables.mjs FILE
 // Means are over the fold assignments (seeds) in the file; each seed's figure is in brackets.
 import { readFileSync } from "node:fs";
+import { RAPPORT_TARGET_CODES } from "./rapport-data.mjs";
 
 const file = process.argv[2];
 if (!file) {
@@ -23,18 +24,7 @@ const at = (get, f = f2) => {
 };
 
 // The ten codes the rapport codebook adds to MITI's (issue #12's F1 targets), in bold.
-const RAPPORT_SPECIFIC = new Set([
-  "validation",
-  "affirmation",
-  "permission",
-  "feedback_request",
-  "advice.permitted",
-  "advice.unsolicited",
-  "self_disclosure",
-  "oversharing",
-  "judgement",
-  "invalidation",
-]);
+const RAPPORT_SPECIFIC = new Set(RAPPORT_TARGET_CODES);
 const codes = Object.keys(runs[0].written.perClass);
 const cross = report.crossRegister;
 

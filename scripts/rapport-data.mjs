@@ -112,6 +112,19 @@ export const RAPPORT_THERAPIST = [
   "other",
 ];
 export const RAPPORT_CLIENT = ["change_talk", "neutral", "sustain_talk"];
+/** The ten codes the rapport codebook adds to MITI's: issue #12's F1 ≥ 0.60 targets. */
+export const RAPPORT_TARGET_CODES = [
+  "advice.unsolicited",
+  "advice.permitted",
+  "validation",
+  "affirmation",
+  "judgement",
+  "invalidation",
+  "self_disclosure",
+  "oversharing",
+  "permission",
+  "feedback_request",
+];
 const TOPS = [...new Set(RAPPORT_THERAPIST.map(parent))];
 
 export const RAPPORT_MODEL_OPTIONS = {

@@ -26,12 +26,13 @@ export function sessionScores(turns, codeOf, codebook, options = {}) {
     for (const t of ts) {
       const c = codeOf(t);
       if (!c) continue;
-      const coding = { utteranceId: t.id, codeId: typeof c === "string" ? c : c.codeId };
+      const { codeId, probabilities } = typeof c === "string" ? { codeId: c } : c;
       codings.push({
-        ...coding,
+        utteranceId: t.id,
+        codeId,
         confidence: 1,
         source: "x",
-        ...(typeof c === "object" && c.probabilities ? { probabilities: c.probabilities } : {}),
+        ...(probabilities ? { probabilities } : {}),
       });
     }
     const coded = {

@@ -2,7 +2,7 @@ import { ScoreInputError } from "../core/errors.js";
 import { safeParseCodedTranscript } from "../core/parse.js";
 import type { CodedTranscript, Coding, SpeakerRole, Utterance } from "../core/schemas.js";
 import { tokenize } from "../text/tokenize.js";
-import { BUILTIN_MAPPINGS, type MappingTable } from "./mapping.js";
+import { BUILTIN_MAPPINGS, type MappingEntry, type MappingTable } from "./mapping.js";
 
 /**
  * Options every session score accepts.
@@ -325,15 +325,37 @@ export function mapUnits(
   const unknown = new Map<string, number>();
   const mapped = session.units.map((u, i) => {
     if (u.codeId === undefined) return null;
-    const e = Object.hasOwn(table.entries, u.codeId) ? table.entries[u.codeId] : undefined;
+    const e = entryOf(table, u.codeId);
     if (!e) {
       unknown.set(u.codeId, (unknown.get(u.codeId) ?? 0) + 1);
       return null;
     }
-    if (e.withPermission !== undefined && mask[i]) return e.withPermission;
-    return e.to;
+    return targetOf(e, mask[i] as boolean);
   });
   return { mapped, unknown };
+}
+
+function entryOf(table: MappingTable, code: string): MappingEntry | undefined {
+  return Object.hasOwn(table.entries, code) ? table.entries[code] : undefined;
+}
+
+/** A mapping entry's target, by the advice context rule (`permitted`: permission asked before). */
+function targetOf(e: MappingEntry, permitted: boolean): string | null {
+  return e.withPermission !== undefined && permitted ? e.withPermission : e.to;
+}
+
+/**
+ * The codebook codes a unit counts as, with their weights: with `counting: "expected"` and a
+ * coding that has probabilities, its distribution; otherwise its one code, weight 1 (none when
+ * uncoded).
+ * @internal
+ */
+export function weightedCodes(
+  u: Unit,
+  counting: SessionScoreOptions["counting"],
+): readonly (readonly [string, number])[] {
+  if (counting === "expected" && u.distribution) return u.distribution;
+  return u.codeId === undefined ? [] : [[u.codeId, 1]];
 }
 
 /**
@@ -359,24 +381,22 @@ export function mapWeighted(
         message: 'counting must be "top" or "expected"',
       },
     ]);
-  const { mapped, unknown } = mapUnits(session, target, options);
-  if (counting === "top")
-    return { weighted: mapped.map((m) => (m === null ? [] : [[m, 1] as const])), unknown };
   const table = tableFor(session.codebookId, target, options);
   const mask = permittedMask(session.units, options.permissionWindow ?? 4);
+  const unknown = new Map<string, number>();
+  const bump = (code: string) => unknown.set(code, (unknown.get(code) ?? 0) + 1);
   const weighted = session.units.map((u, i) => {
-    const m = mapped[i] ?? null;
-    if (u.distribution === undefined) return m === null ? [] : [[m, 1] as const];
+    // The chosen code is reported once when the table lacks it, whichever way the unit counts.
+    if (u.codeId !== undefined && !entryOf(table, u.codeId)) bump(u.codeId);
     const byTarget = new Map<string, number>();
-    for (const [code, p] of u.distribution) {
-      const e = Object.hasOwn(table.entries, code) ? table.entries[code] : undefined;
+    for (const [code, p] of weightedCodes(u, counting)) {
+      const e = entryOf(table, code);
       if (!e) {
-        if (code !== u.codeId) unknown.set(code, (unknown.get(code) ?? 0) + 1);
+        if (code !== u.codeId) bump(code);
         continue;
       }
-      const to = e.withPermission !== undefined && mask[i] ? e.withPermission : e.to;
-      if (to === null) continue;
-      byTarget.set(to, (byTarget.get(to) ?? 0) + p);
+      const to = targetOf(e, mask[i] as boolean);
+      if (to !== null) byTarget.set(to, (byTarget.get(to) ?? 0) + p);
     }
     return [...byTarget];
   });

@@ -7,6 +7,7 @@ import {
   type SessionScoreOptions,
   type Unit,
   unknownWarnings,
+  weightedCodes,
   withAncestors,
 } from "./_session.js";
 import { BUILTIN_MAPPINGS } from "./mapping.js";
@@ -158,12 +159,8 @@ export function summarizeSessionWith(
     string,
     { codeId: string; role: SpeakerRole; count: number; rolled: boolean }
   >();
-  const expected = options.counting === "expected";
   for (const u of units) {
-    if (u.codeId === undefined) continue;
-    const weighted: readonly (readonly [string, number])[] =
-      expected && u.distribution ? u.distribution : [[u.codeId, 1]];
-    for (const [code, weight] of weighted) {
+    for (const [code, weight] of weightedCodes(u, options.counting)) {
       withAncestors(code).forEach((id, k) => {
         const key = `${u.role}\u0000${id}`;
         const c = counts.get(key) ?? { codeId: id, role: u.role, count: 0, rolled: false };

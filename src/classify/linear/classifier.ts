@@ -210,17 +210,15 @@ export function linearClassifier(
         return out;
       }
       for (const [session, slots] of bySession(utterances)) {
-        const us =
-          slots.length === utterances.length
-            ? utterances
-            : slots.map((i) => utterances[i] as Utterance);
+        const whole = slots.length === utterances.length;
+        const us = whole ? utterances : slots.map((i) => utterances[i] as Utterance);
         const tokens = us.map((u) => tokenize(u.text));
         const context = opts?.context?.filter((u) => u.session === session);
         const tags = tagger.tag(us, opts && { ...opts, context: context ?? [] }, tokens);
         decode(
           compiled,
           us,
-          emitter(us, out, slots.length === utterances.length ? null : slots),
+          emitter(us, out, whole ? null : slots),
           states,
           withProbs,
           tags,

@@ -137,6 +137,8 @@ const CLASSIFIERS = [
   { name: "rapportkit linear, with evidence + probabilities", kind: "ours", train: "rapportkit" },
   { name: "rapportkit rules (annomi)", kind: "ours" },
   { name: "rapportkit rapport default", kind: "ours", train: "rapportkit-rapport" },
+  // The same with the evidence a UI shows (opt-in: the top 3 features of each code).
+  { name: "rapportkit rapport default, with evidence", kind: "ours", train: "rapportkit-rapport" },
   { name: "natural BayesClassifier", kind: "peer", train: "natural BayesClassifier" },
   { name: "wink-naive-bayes-text-classifier", kind: "peer", train: "wink" },
   ...(quick
@@ -237,7 +239,7 @@ async function load(name, saved) {
       return (train) => c.classify(us(train)).map((p) => parent(p.codeId));
     }
     case "rapportkit linear, with evidence + probabilities": {
-      const c = (await rk()).linearClassifier(JSON.parse(saved));
+      const c = (await rk()).linearClassifier(JSON.parse(saved), { evidence: 3 });
       return (train) => c.classify(us(train)).map((p) => parent(p.codeId));
     }
     case "rapportkit rules (annomi)": {
@@ -251,6 +253,12 @@ async function load(name, saved) {
       const { rapportClassifier, rapportCodebook } = await rk();
       const toAnnomi = rapportToAnnomiFrom(rapportCodebook);
       const c = rapportClassifier(JSON.parse(saved));
+      return (train) => c.classify(us(train)).map((p) => toAnnomi(p.codeId));
+    }
+    case "rapportkit rapport default, with evidence": {
+      const { rapportClassifier, rapportCodebook } = await rk();
+      const toAnnomi = rapportToAnnomiFrom(rapportCodebook);
+      const c = rapportClassifier(JSON.parse(saved), { evidence: 3 });
       return (train) => c.classify(us(train)).map((p) => toAnnomi(p.codeId));
     }
     case "rapportkit shipped model": {

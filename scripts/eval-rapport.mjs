@@ -257,8 +257,22 @@ function agreement(items, name) {
   );
   for (const c of codes)
     console.log(`| ${c} | ${per[c].n1} | ${per[c].n2} | ${per[c].both} | ${pct(per[c].kappa)} |`);
+  // Whose code the adjudicator took, where the two coders' primary codes differ.
+  const split = twice.filter((x) => x.coder1.code !== x.coder2.code);
+  const took = { coder1: 0, coder2: 0, third: 0, open: 0 };
+  for (const x of split) {
+    const c = x.adjudicated?.code;
+    if (c === undefined) took.open++;
+    else if (c === x.coder2.code) took.coder2++;
+    else if (c === x.coder1.code) took.coder1++;
+    else took.third++;
+  }
+  console.log(
+    `\nDisagreements: ${split.length}; adjudicated ${split.length - took.open} (the second coder's code ${took.coder2} times, the first coder's ${took.coder1}, a third code ${took.third}); awaiting adjudication ${took.open}`,
+  );
   return {
     n: twice.length,
+    adjudication: took,
     agreement: same / twice.length,
     kappa: k.value,
     alpha: alpha.value,

@@ -45,7 +45,7 @@ const profileList = $<HTMLDListElement>("profile");
 const headlineList = $<HTMLDListElement>("headline");
 
 // One classifier for the page (building it parses the model once); one live coder per session.
-const classifier = defaultClassifier({ codebook: "rapport" });
+const classifier = defaultClassifier({ codebook: "rapport", evidence: 3 });
 const codes = new Map<string, Code>(rapportCodebook.codes.map((c) => [c.id, c]));
 
 let live: LiveCoder | undefined;

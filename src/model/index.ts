@@ -70,9 +70,10 @@ export interface DefaultClassifierOptions {
   /** `rapport` (default) or `annomi`, by id or as the codebook object. */
   readonly codebook?: "annomi" | "rapport" | Pick<Codebook, "id">;
   /**
-   * How many top-weighted features each prediction carries as evidence (default 3); 0 for none,
-   * for a caller that does not show them (finding them is about a tenth of the `rapport`
-   * default's time). Codes and confidences do not depend on it.
+   * How many top-weighted features each prediction carries as evidence (the cue tags and words
+   * that weighed most for its code). Default 0: ask for them where you show them, as finding them
+   * costs about an eighth of the `rapport` default's time. Codes and confidences do not depend on
+   * it.
    */
   readonly evidence?: number;
   /**

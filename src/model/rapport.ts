@@ -82,7 +82,10 @@ export function rapportCueTagger(rules?: SyncClassifier): LinearTagger {
 export interface RapportClassifierOptions {
   /** The classifier id. Default `default@rapport`. */
   readonly id?: string;
-  /** How many top-weighted features to give as evidence (0 for none). Default 3. */
+  /**
+   * How many top-weighted features each prediction carries as evidence (its cue tags and words).
+   * Default 0 (none; see `LinearClassifierOptions.evidence`): ask for them where you show them.
+   */
   readonly evidence?: number;
   /** Include the probability of every code of the role. Default false. */
   readonly probabilities?: boolean;
@@ -119,13 +122,14 @@ export function sentencesOf(text: string): string[] {
  * The `rapport` default: one linear model trained on `rapport` labels directly (AnnoMI coded with
  * the rapport coding manual, and rapportkit's written-register corpus; docs/model-card.md), with
  * the codebook's cues as features ({@link rapportCueTagger}). Which code wins is learned from the
- * data, not hand-ordered. Evidence lists the features that weighed most for the chosen code:
- * words, n-grams and `k:cue:<code>` / `k:cue1:<code>` tags (the codebook's cues that fired).
+ * data, not hand-ordered. Asked for (`evidence: n`), evidence lists the features that weighed most
+ * for the chosen code: words, n-grams and `k:cue:<code>` / `k:cue1:<code>` tags (the codebook's
+ * cues that fired).
  *
  * @param model The trained model (`rapportModel` from `rapportkit/model`).
  * @example
  * import { rapportClassifier, rapportModel } from "rapportkit/model";
- * const clf = rapportClassifier(rapportModel, { secondary: true });
+ * const clf = rapportClassifier(rapportModel, { evidence: 3, secondary: true });
  * @category Model
  */
 export function rapportClassifier(
@@ -138,7 +142,7 @@ export function rapportClassifier(
     id,
     codebook: rapportCodebook,
     tagger,
-    evidence: options.evidence ?? 3,
+    evidence: options.evidence ?? 0,
     probabilities: options.probabilities ?? false,
   });
   // The linear classifier tokenises each utterance once and gives the tokens to the tagger.

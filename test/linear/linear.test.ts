@@ -255,9 +255,10 @@ describe("linearClassifier", () => {
     );
   });
 
-  it("gives feature names and weights as evidence, never the utterance text", () => {
+  it("gives feature names and weights as evidence when asked, never the utterance text", () => {
     const text = "Do you drink every day?";
-    const [p] = clf.classify([utt(0, "therapist", text)]);
+    expect(clf.classify([utt(0, "therapist", text)])[0]?.evidence).toBeUndefined();
+    const [p] = linearClassifier(model, { evidence: 3 }).classify([utt(0, "therapist", text)]);
     const feats = p?.evidence?.features ?? [];
     expect(feats.length).toBeGreaterThan(0);
     for (const f of feats) {

@@ -24,8 +24,8 @@ const batch: Utterance[] = [
 ];
 
 /** A client turn, then the therapist's line: the default's code for the line. */
-function codeAfter(client: string, line: string): Prediction {
-  const out = defaultClassifier({ codebook: "rapport" }).classify([
+function codeAfter(client: string, line: string, evidence = 0): Prediction {
+  const out = defaultClassifier({ codebook: "rapport", evidence }).classify([
     utt("s", 0, client, "client"),
     utt("s", 1, line, "therapist"),
   ]);
@@ -113,7 +113,11 @@ describe("rapport default", () => {
   });
 
   it("explains a code with its cue tags and words, never the text", () => {
-    const p = codeAfter("I can't sleep.", "You should just stop checking your email after dinner.");
+    const line = "You should just stop checking your email after dinner.";
+    // Evidence is opt-in: none by default, and the same code with it.
+    expect(codeAfter("I can't sleep.", line).evidence).toBeUndefined();
+    const p = codeAfter("I can't sleep.", line, 3);
+    expect(p.codeId).toBe(codeAfter("I can't sleep.", line).codeId);
     const names = (p.evidence?.features ?? []).map((f) => f.name);
     expect(names.length).toBeGreaterThan(0);
     expect(names.some((n) => n.startsWith("k:cue"))).toBe(true);

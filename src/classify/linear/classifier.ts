@@ -24,7 +24,11 @@ export interface LinearClassifierOptions {
    * every label must be one of its codes, or a `ModelError` with code `model_mismatch` is thrown.
    */
   readonly codebook?: Pick<Codebook, "id" | "version" | "codes">;
-  /** How many top-weighted features to give as evidence (0 for none). Default 3. */
+  /**
+   * How many top-weighted features each prediction carries as evidence. Default 0 (none): evidence
+   * is given when asked for, as it costs time (about an eighth of the `rapport` default's) that a
+   * caller who does not show it should not pay. Codes and confidences do not depend on it.
+   */
   readonly evidence?: number;
   /** Include the probability of every label of the role. Default true. */
   readonly probabilities?: boolean;
@@ -93,11 +97,12 @@ export function checkModelCodebook(
 /**
  * A synchronous classifier over a linear model. Utterances are coded in order; each one's context
  * is the previous turn of the other speaker and the codes this classifier gave earlier turns of
- * the same session (after any `options.context`, which is coded first). Evidence lists the
- * features that weighed most for the chosen code, by name (n-grams, never utterance text).
+ * the same session (after any `options.context`, which is coded first). With `evidence: n`, each
+ * prediction lists the n features that weighed most for the chosen code, by name (n-grams, never
+ * utterance text).
  *
  * @example
- * const clf = linearClassifier(parseLinearModel(json));
+ * const clf = linearClassifier(parseLinearModel(json), { evidence: 3 });
  * const [p] = clf.classify([{ id: "u1", session: "s", index: 0, speaker: "T", role: "therapist", text: "How are you?" }]);
  * @category Linear model
  */
@@ -126,7 +131,7 @@ export function linearClassifier(
     throw mismatch(["features", "tagger"], "the model was trained without a tagger");
   }
   const id = options.id ?? `linear@${m.codebook.id}-${m.codebook.version}`;
-  const nEvidence = options.evidence ?? 3;
+  const nEvidence = options.evidence ?? 0;
   const withProbs = options.probabilities ?? true;
   const kept = Math.max(0, Math.ceil(nEvidence) || 0);
   const scratch = {

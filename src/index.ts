@@ -57,6 +57,11 @@ export {
   krippendorffAlpha,
 } from "./agreement/krippendorff-alpha.js";
 export {
+  type LabelAgreementOptions,
+  type LabelAgreementResult,
+  labelAgreement,
+} from "./agreement/label-agreement.js";
+export {
   type CodeAgreement,
   type CodingAgreementResult,
   codingAgreement,

@@ -48,6 +48,11 @@ export {
   krippendorffAlpha,
 } from "./krippendorff-alpha.js";
 export {
+  type LabelAgreementOptions,
+  type LabelAgreementResult,
+  labelAgreement,
+} from "./label-agreement.js";
+export {
   type CodeAgreement,
   type CodingAgreementResult,
   codingAgreement,

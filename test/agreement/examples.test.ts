@@ -25,6 +25,7 @@ import {
   gwetAc1,
   icc,
   krippendorffAlpha,
+  labelAgreement,
   perCodeAgreement,
   percentAgreement,
   randolphKappa,
@@ -125,6 +126,11 @@ describe("JSDoc examples", () => {
     });
     expect(r.macro.f1).toBe(0.38888888888888884);
     expect(r.undefinedRatios).toEqual(["precision of c"]);
+  });
+  it("labelAgreement", () => {
+    const r = labelAgreement([1, 2, 3, 3], [1, 3, 3, 2], { labels: [1, 2, 3] });
+    expect(r.classification.accuracy).toBe(0.5);
+    expect(r.cohenKappa.quadratic.value).toBe(0.6363636363636364);
   });
   it("bootstrap and mulberry32", () => {
     expect(mulberry32(42)()).toBe(0.6011037519201636);

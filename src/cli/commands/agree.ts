@@ -1,16 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import { closest, columnsNote, looksLikeHeader } from "../../_internal/closest.js";
-import { pairStatistics } from "../../agreement/_pairs.js";
 import {
   agreementSummary,
   type Categories,
   type ClassificationReport,
   type Coefficient,
-  classificationReport,
   codingAgreement,
   type IccCoefficient,
   type IntervalMethod,
+  labelAgreement,
   type Rating,
 } from "../../agreement/index.js";
 import { builtinCodebooks } from "../../codebook/builtin/index.js";
@@ -519,30 +518,20 @@ async function runPairs(
         throw located(t, r.line, pi + 1, "predicted label is not one of --categories");
     });
   }
-  const report = classificationReport(gold, pred, labels ? { labels } : {});
-  // The three kappas and their intervals from per-label tallies: one pass per resample.
-  const cats = report.confusion.labels;
-  const index = new Map<string | number, number>();
-  cats.forEach((c, k) => {
-    index.set(c, k);
-  });
-  const a = Int32Array.from(gold, (g) => index.get(g) as number);
-  const b = Int32Array.from(pred, (p) => index.get(p) as number);
   const progress = progressFor(io, args, "bootstrap", resamples);
-  const ps = pairStatistics(a, b, {
-    L: cats.length,
-    declared: labels !== undefined,
-    stats: ["kappa", "kappaLinear", "kappaQuadratic"],
+  const ps = labelAgreement(gold, pred, {
+    ...(labels ? { labels } : {}),
     resamples,
     seed,
     onProgress: (done) => progress.update(done),
   });
   progress.done();
+  const report = ps.classification;
   warnUnusedMap(mapped, io);
   const ck: Record<string, unknown> = {
-    unweighted: plain(ps.overall.kappa),
-    linear: plain(ps.overall.kappaLinear),
-    quadratic: plain(ps.overall.kappaQuadratic),
+    unweighted: plain(ps.cohenKappa.unweighted),
+    linear: plain(ps.cohenKappa.linear),
+    quadratic: plain(ps.cohenKappa.quadratic),
   };
   const out = {
     ...reportJson(report),

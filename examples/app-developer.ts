@@ -34,8 +34,9 @@ const { transcripts } = readText(
 const transcript = transcripts[0];
 if (!transcript) throw new Error("no transcript");
 
-// 2. The fast, local classifier: the pretrained model joined with the explainable rules,
-//    synchronous, no network. (`rulesClassifier(rapportCodebook)` alone is smaller still.)
+// 2. The fast, local classifier: the pretrained `rapport` model (the codebook's cues are among its
+//    features), synchronous, no network; `{ evidence: 3 }` makes each code say why.
+//    (`rulesClassifier(rapportCodebook)` alone is smaller still.)
 const fast = defaultClassifier({ codebook: "rapport" });
 
 // 3. The strong classifier: an LLM reached through a function YOU pass in. rapportkit builds the

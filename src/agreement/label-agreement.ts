@@ -38,7 +38,7 @@ export interface LabelAgreementResult {
  * linear and quadratic weights (weighted kappas read the labels as an ordered scale, in the order
  * of `labels`), with optional seeded percentile-bootstrap intervals. Pairs with a missing label
  * (`null`/`undefined`) on either side are left out of everything (`classification.nUsed` counts
- * the rest). This is what `rapportkit agree --gold … --pred …` prints.
+ * the rest). This is what `rapportkit agree --pairs <file.csv>` prints.
  *
  * All three kappas share the same resamples (one pass per resample), drawn as {@link bootstrap}
  * draws them, so for the same seed each interval equals `bootstrap((m) => cohenKappaMatrix(m,

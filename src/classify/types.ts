@@ -2,7 +2,8 @@ import type { CodebookRef, Evidence, Utterance } from "../core/schemas.js";
 
 /**
  * One classifier's answer for one utterance: a code of its codebook, a confidence in [0, 1], the
- * classifier's id as `source`, and the evidence for it. Structurally a `Coding`, plus the
+ * classifier's id as `source`, and the evidence for it when the classifier gives it (the rules
+ * always; the linear models only with `evidence: n`). Structurally a `Coding`, plus the
  * distribution over codes when the classifier has one.
  * @category Classifiers
  */

@@ -108,9 +108,10 @@ export async function buildClassifier(spec: ClassifierSpec): Promise<Classifier>
 }
 
 /**
- * The pretrained models are made without evidence (top features): no command writes it (coded
- * rows are id, session, index, speaker, code, confidence, text), and finding it took about a tenth
- * of `code`'s time with the `rapport` default. Codes and confidences are the same either way.
+ * The pretrained models are made without evidence (top features), the library's default too; it is
+ * passed explicitly so that the CLI never depends on that default: no command writes evidence
+ * (coded rows are id, session, index, speaker, code, confidence, text). Codes and confidences are
+ * the same either way.
  */
 const NO_EVIDENCE = 0;
 

@@ -98,7 +98,7 @@ export interface LiveScores {
 export interface LivePushResult {
   /** The utterance as recorded (ids filled in). */
   readonly utterance: Utterance;
-  /** Its coding, with the classifier's evidence. */
+  /** Its coding, with the classifier's evidence when it gives any (a linear model only with `evidence: n`). */
   readonly coding: Coding;
   /** Nudges it raised. */
   readonly nudges: readonly Nudge[];

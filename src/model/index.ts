@@ -1,6 +1,7 @@
 /**
- * The pretrained English model (trained on the AnnoMI development split), on its own subpath so
- * that the core stays small for those who do not need it.
+ * The pretrained English models (`annomi-en` on the AnnoMI development split; `rapport-en` on
+ * AnnoMI coded with the rapport coding manual plus the project's written corpus), on their own
+ * subpath so that the core stays small for those who do not need them.
  *
  * - `annomiModel`: the parsed linear model (format `rapportkit/linear@1`).
  * - `annomiClassifier()`: codes therapist utterances with AnnoMI's behaviours and their subtypes,
@@ -72,7 +73,7 @@ export interface DefaultClassifierOptions {
   /**
    * How many top-weighted features each prediction carries as evidence (the cue tags and words
    * that weighed most for its code). Default 0: ask for them where you show them, as finding them
-   * costs about an eighth of the `rapport` default's time. Codes and confidences do not depend on
+   * costs about a sixth of the `rapport` default's time. Codes and confidences do not depend on
    * it.
    */
   readonly evidence?: number;

@@ -26,7 +26,7 @@ export interface LinearClassifierOptions {
   readonly codebook?: Pick<Codebook, "id" | "version" | "codes">;
   /**
    * How many top-weighted features each prediction carries as evidence. Default 0 (none): evidence
-   * is given when asked for, as it costs time (about an eighth of the `rapport` default's) that a
+   * is given when asked for, as it costs time (about a sixth of the `rapport` default's) that a
    * caller who does not show it should not pay. Codes and confidences do not depend on it.
    */
   readonly evidence?: number;

@@ -247,18 +247,15 @@ async function load(name, saved) {
       const c = rulesClassifier(annomiCodebook);
       return (train) => c.classify(us(train)).map((p) => parent(p.codeId));
     }
-    case "rapportkit rapport default": {
-      // Configured as defaultClassifier({ codebook: "rapport" }) configures it, over the held-out
-      // model; its rapport codes are rolled up to AnnoMI's behaviours for the accuracy column.
-      const { rapportClassifier, rapportCodebook } = await rk();
-      const toAnnomi = rapportToAnnomiFrom(rapportCodebook);
-      const c = rapportClassifier(JSON.parse(saved));
-      return (train) => c.classify(us(train)).map((p) => toAnnomi(p.codeId));
-    }
+    case "rapportkit rapport default":
     case "rapportkit rapport default, with evidence": {
+      // Configured as defaultClassifier({ codebook: "rapport" }) configures it (evidence: 3 for the
+      // second row), over the held-out model; its rapport codes are rolled up to AnnoMI's
+      // behaviours for the accuracy column.
       const { rapportClassifier, rapportCodebook } = await rk();
       const toAnnomi = rapportToAnnomiFrom(rapportCodebook);
-      const c = rapportClassifier(JSON.parse(saved), { evidence: 3 });
+      const evidence = name.endsWith("with evidence") ? 3 : undefined;
+      const c = rapportClassifier(JSON.parse(saved), { evidence });
       return (train) => c.classify(us(train)).map((p) => toAnnomi(p.codeId));
     }
     case "rapportkit shipped model": {

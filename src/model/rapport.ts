@@ -142,7 +142,8 @@ export function rapportClassifier(
     id,
     codebook: rapportCodebook,
     tagger,
-    evidence: options.evidence ?? 0,
+    // Undefined: linearClassifier's default (none), the one place that default is set.
+    evidence: options.evidence,
     probabilities: options.probabilities ?? false,
   });
   // The linear classifier tokenises each utterance once and gives the tokens to the tagger.

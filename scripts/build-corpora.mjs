@@ -45,6 +45,14 @@ function code(x, where) {
     throw new Error(`${where}: unknown also ${JSON.stringify(also)}`);
   return { code: x.code, also: also === x.code ? null : also };
 }
+// Client talk (the help-seeker's turn), coded in the spoken-session batches from author U on.
+const CLIENT_CODES = new Set(["change_talk", "neutral", "sustain_talk"]);
+function seekerCode(x, where) {
+  if (x.seeker_code === undefined || x.seeker_code === null) return null;
+  if (!CLIENT_CODES.has(x.seeker_code))
+    throw new Error(`${where}: unknown seeker_code ${JSON.stringify(x.seeker_code)}`);
+  return x.seeker_code;
+}
 function gold(c1, c2, adj) {
   if (adj) return adj;
   if (c2 && c2.code === c1.code) return { code: c1.code, also: c1.also ?? c2.also };
@@ -104,13 +112,23 @@ function gold(c1, c2, adj) {
 // ---------------------------------------------------------------- written corpus
 {
   const second = new Map();
+  const second2 = new Map();
   for (const f of rawFiles("written/raw/", "coder2-"))
-    for (const x of readJsonl(f))
-      second.set(`${x.conv}:${x.turn}`, code(x, `${f.pathname} ${x.conv}:${x.turn}`));
+    for (const x of readJsonl(f)) {
+      const where = `${f.pathname} ${x.conv}:${x.turn}`;
+      second.set(`${x.conv}:${x.turn}`, code(x, where));
+      const sc = seekerCode(x, where);
+      if (sc) second2.set(`${x.conv}:${x.turn}`, sc);
+    }
   const adj = new Map();
+  const adj2 = new Map();
   for (const f of rawFiles("written/raw/", "adjudicated"))
-    for (const x of readJsonl(f))
-      adj.set(`${x.conv}:${x.turn}`, code(x, `${f.pathname} ${x.conv}:${x.turn}`));
+    for (const x of readJsonl(f)) {
+      const where = `${f.pathname} ${x.conv}:${x.turn}`;
+      if (x.code !== undefined) adj.set(`${x.conv}:${x.turn}`, code(x, where));
+      const sc = seekerCode(x, where);
+      if (sc) adj2.set(`${x.conv}:${x.turn}`, sc);
+    }
   const out = [];
   const seen = new Set();
   for (const f of rawFiles("written/raw/", "author-")) {
@@ -130,6 +148,10 @@ function gold(c1, c2, adj) {
       const c2 = second.get(k) ?? null;
       const a = c2 && c2.code !== c1.code ? (adj.get(k) ?? null) : null;
       const g = gold(c1, c2, a);
+      // The client's talk type, where the batch codes it: gold as for the helper's code.
+      const s1 = seekerCode(x, where);
+      const s2 = s1 ? (second2.get(k) ?? null) : null;
+      const sa = s2 && s2 !== s1 ? (adj2.get(k) ?? null) : null;
       out.push({
         conv: x.conv,
         register: x.register,
@@ -139,9 +161,11 @@ function gold(c1, c2, adj) {
         helper: x.helper,
         code: g.code,
         also: g.also ?? null,
-        coder1: c1,
-        coder2: c2,
-        adjudicated: a,
+        coder1: s1 ? { ...c1, seeker_code: s1 } : c1,
+        coder2: c2 && s2 ? { ...c2, seeker_code: s2 } : c2,
+        adjudicated: a && sa ? { ...a, seeker_code: sa } : (a ?? (sa ? { seeker_code: sa } : null)),
+        ...(s1 ? { seeker_code: sa ?? s1 } : {}),
+        ...(x.target ? { target: x.target } : {}),
       });
     }
   }

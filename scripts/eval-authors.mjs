@@ -92,7 +92,8 @@ console.log(
 console.log("\n| code | P | R | F1 | n |\n|---|---:|---:|---:|---:|");
 for (const c of RAPPORT_THERAPIST) {
   const r = overall.perClass[c];
-  if (r.support) console.log(`| ${c} | ${pct(r.precision)} | ${pct(r.recall)} | ${pct(r.f1)} | ${r.support} |`);
+  if (r.support)
+    console.log(`| ${c} | ${pct(r.precision)} | ${pct(r.recall)} | ${pct(r.f1)} | ${r.support} |`);
 }
 console.log(
   `| macro-F1 | | | ${pct(overall.macroF1)} | ${th.length} |\n\nten rapport codes: mean F1 ${pct(target.reduce((s, x) => s + x, 0) / target.length)}, lowest ${pct(Math.min(...target))}; accuracy ${pct(overall.accuracy)}`,

@@ -319,6 +319,16 @@ for (const s of seeds) {
     fourWay,
   );
   const cl = annomi.filter((t) => t.role === "client");
+  const wcl = written.filter((t) => t.role === "client" && t.label);
+  // The client turns the spoken-session batches coded (none before author U).
+  const wClient =
+    wcl.length > 0
+      ? prf(
+          wcl.map((t) => t.label),
+          wcl.map((t) => preds.get(t.id).codeId),
+          ["change_talk", "neutral", "sustain_talk"],
+        )
+      : null;
   const client = prf(
     cl.map((t) => t.label),
     cl.map((t) => preds.get(t.id).codeId),
@@ -334,6 +344,24 @@ for (const s of seeds) {
   const vHuman = validity(predScores, humanScores);
   const vAnnomi = validity(predScores, annomiScores);
   const vExpected = validity(expectedScores, humanScores);
+  // Where the disagreement comes from: predicted therapist codes with the human client codes
+  // (goal counts client change talk), and the reverse.
+  const vClientHuman = validity(
+    sessionScores(
+      annomi,
+      (t) => (t.role === "client" ? t.label : preds.get(t.id)?.codeId),
+      "rapport",
+    ),
+    humanScores,
+  );
+  const vTherapistHuman = validity(
+    sessionScores(
+      annomi,
+      (t) => (t.role === "client" ? preds.get(t.id)?.codeId : t.label),
+      "rapport",
+    ),
+    humanScores,
+  );
   const ceiling = {};
   {
     const hs = [...humanScores.keys()];
@@ -380,9 +408,13 @@ for (const s of seeds) {
     annomi4: four.macroF1,
     annomi4Top: fourTop.macroF1,
     client3: client.macroF1,
+    client3PerClass: client.perClass,
+    writtenClient3: wClient?.macroF1 ?? null,
     validityHuman: vHuman,
     validityAnnomi: vAnnomi,
     validityExpected: vExpected,
+    validityClientHuman: vClientHuman,
+    validityTherapistHuman: vTherapistHuman,
     humanVsAnnomiLabels: ceiling,
     secondary: sec,
   };
@@ -432,7 +464,7 @@ for (const s of seeds) {
       RAPPORT_THERAPIST.map((c) => `${c} ${pct(wAlone.perClass[c]?.f1)}`).join(", "),
   );
   console.log(
-    `\nAnnoMI's own labels: therapist 4-way macro-F1 ${pct(four.macroF1)} (rapport distribution summed into AnnoMI's codes by crosswalkClassifier; top rapport code mapped: ${pct(fourTop.macroF1)}); client 3-way ${pct(client.macroF1)}`,
+    `\nAnnoMI's own labels: therapist 4-way macro-F1 ${pct(four.macroF1)} (rapport distribution summed into AnnoMI's codes by crosswalkClassifier; top rapport code mapped: ${pct(fourTop.macroF1)}); client 3-way ${pct(client.macroF1)} (${["change_talk", "neutral", "sustain_talk"].map((c) => `${c} ${pct(client.perClass[c].f1)}`).join(", ")})${wClient ? `; the written corpus's coded client turns: ${pct(wClient.macroF1)} (n ${wClient.n})` : ""}`,
   );
   printValidity(
     "Session scores on AnnoMI from out-of-fold predicted codes vs from the human rapport codes",
@@ -442,6 +474,12 @@ for (const s of seeds) {
   printValidity(
     '… predicted codes counted as their probabilities (counting: "expected") vs the human rapport codes',
     vExpected,
+  );
+  console.log(
+    "\nWhere the disagreement comes from (Spearman ρ vs the human codes): predicted therapist codes with the human client codes: " +
+      SCORES.map((k) => `${k} ${pct(vClientHuman[k].spearman)}`).join(", ") +
+      "; human therapist codes with predicted client codes: " +
+      ["overall", "goal"].map((k) => `${k} ${pct(vTherapistHuman[k].spearman)}`).join(", "),
   );
   console.log(
     "\nFor scale, the same scores from the human rapport codes vs from AnnoMI's own labels (two human codings): " +

@@ -196,6 +196,47 @@ describe("trainLinear", () => {
     }
   });
 
+  it("balances class weights per role when given an object: each head as if trained alone with that setting", () => {
+    // Neutral client turns outnumber change and sustain 3:1 here, so balancing changes the client head.
+    const skewed = [
+      ...examples,
+      ...Array.from({ length: 24 }, (_, i) =>
+        C(`n${i % 8}`, `Yes ${i % 3 ? "sure" : "fine"}.`, "neutral"),
+      ),
+    ];
+    const base = { ...opts, prune: 0, calibrationHoldout: 0 };
+    const columns = (m: ReturnType<typeof trainLinear>, role: string) => {
+      const ks = m.labels.flatMap((l, k) => (l.role === role ? [k] : []));
+      const out: Record<string, number> = {};
+      m.vocabulary.forEach((name, f) => {
+        for (const k of ks) {
+          const w = (m.weights[f * m.labels.length + k] ?? 0) * m.scale;
+          if (w !== 0) out[`${name}/${k}`] = w;
+        }
+      });
+      for (const k of ks) out[`bias/${k}`] = m.bias[k] ?? 0;
+      return out;
+    };
+    const none = trainLinear(skewed, { ...base, classWeights: "none" });
+    const all = trainLinear(skewed, { ...base, classWeights: "balanced" });
+    const clientOnly = trainLinear(skewed, { ...base, classWeights: { client: "balanced" } });
+    // The client head balanced, the therapist head not: its columns match the two uniform models'.
+    expect(Object.keys(columns(none, "client")).length).toBeGreaterThan(10);
+    expect(columns(clientOnly, "client")).not.toEqual(columns(none, "client"));
+    for (const [k, w] of Object.entries(columns(all, "client")))
+      expect(columns(clientOnly, "client")[k] ?? 0).toBeCloseTo(w, 2);
+    for (const [k, w] of Object.entries(columns(none, "therapist")))
+      expect(columns(clientOnly, "therapist")[k] ?? 0).toBeCloseTo(w, 2);
+    // Every role named: the same model as the string form.
+    const both = trainLinear(skewed, {
+      ...base,
+      classWeights: { client: "balanced", therapist: "balanced" },
+    });
+    expect(both.weights).toEqual(all.weights);
+    expect(both.bias).toEqual(all.bias);
+    expect(clientOnly.training?.classWeights).toEqual({ client: "balanced" });
+  });
+
   it("rejects a label that is not among options.labels, naming where", () => {
     const bad = [...examples, T("z", "Hello there.", "greeting")];
     try {

@@ -74,8 +74,12 @@ export interface TrainLinearOptions {
   readonly l2?: number;
   /** Features seen in fewer than this many labelled turns are dropped. Default 2. */
   readonly minCount?: number;
-  /** `balanced` weighs each label by n / (labels of its role × n of the label). Default none. */
-  readonly classWeights?: "balanced" | "none";
+  /**
+   * `balanced` weighs each label by n / (labels in its head × n of the label), counted within its
+   * softmax head. An object sets it per speaker role (`{ client: "balanced" }`: balanced for the
+   * client head, none for the others). Default none.
+   */
+  readonly classWeights?: "balanced" | "none" | Readonly<Record<string, "balanced" | "none">>;
   /** Weights with |w| below this are set to 0 (and all-zero features dropped). Default 0.01. */
   readonly prune?: number;
   /** Weights are stored as integers in [-levels, levels] times `scale`. Default 4095. */
@@ -361,7 +365,11 @@ function adagrad(
   const { topOf, headKey, heads } = headsOf(labels);
   // Class weights per head: n_head / (labels in head × n_label), counted on the head's targets.
   const cw = new Float64Array(K).fill(1);
-  if (opts.classWeights === "balanced") {
+  const balancedRole = (role: string) =>
+    typeof opts.classWeights === "string"
+      ? opts.classWeights === "balanced"
+      : opts.classWeights[role] === "balanced";
+  if ([...heads.values()].some((ks) => balancedRole(labels[ks[0] as number]?.role ?? ""))) {
     const n = new Float64Array(K);
     for (const y of p.y) {
       n[y] = (n[y] as number) + 1;
@@ -369,6 +377,7 @@ function adagrad(
       if (t !== y) n[t] = (n[t] as number) + 1;
     }
     for (const [, ks] of heads) {
+      if (!balancedRole(labels[ks[0] as number]?.role ?? "")) continue;
       let tot = 0;
       for (const k of ks) tot += n[k] as number;
       for (const k of ks) cw[k] = (n[k] as number) > 0 ? tot / (ks.length * (n[k] as number)) : 1;

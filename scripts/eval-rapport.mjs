@@ -543,6 +543,22 @@ report.agreement = {
     "Double coding, written corpus",
   ),
 };
+// Client talk type in the batches that code it (spoken sessions from author U on): the same
+// table over `seeker_code`.
+{
+  const items = labelled(written)
+    .map((t) => t.item)
+    .filter((x) => x.coder1.seeker_code && x.coder2?.seeker_code);
+  if (items.length > 0)
+    report.agreement.writtenClient = agreement(
+      items.map((x) => ({
+        coder1: { code: x.coder1.seeker_code },
+        coder2: { code: x.coder2.seeker_code },
+        adjudicated: x.adjudicated?.seeker_code ? { code: x.adjudicated.seeker_code } : null,
+      })),
+      "Double coding, written corpus, client talk type",
+    );
+}
 
 // AnnoMI's own labels vs the rapport coding (where they overlap).
 {

@@ -26,9 +26,10 @@ const t0 = performance.now();
 const model = trainLinear(turns, RAPPORT_MODEL_OPTIONS);
 const ms = performance.now() - t0;
 const n = (xs) => xs.filter((t) => t.label !== undefined && t.role === "therapist").length;
+const nClient = written.filter((t) => t.label !== undefined && t.role === "client").length;
 model.training = {
   ...model.training,
-  data: `data/annomi-rapport (${n(annomi)} therapist utterances of ${new Set(annomi.map((t) => t.session)).size} AnnoMI transcripts, rapport-coded; client talk types from AnnoMI) + data/written (${n(written)} helper turns in ${new Set(written.map((t) => t.session)).size} conversations)`,
+  data: `data/annomi-rapport (${n(annomi)} therapist utterances of ${new Set(annomi.map((t) => t.session)).size} AnnoMI transcripts, rapport-coded; client talk types from AnnoMI) + data/written (${n(written)} helper turns in ${new Set(written.map((t) => t.session)).size} conversations; ${nClient} client turns coded with their talk type)`,
   // What it was trained on, so that `rapportkit eval` can warn about an overlapping input.
   fingerprint: trainingFingerprint(turns.map((t) => t.text)),
 };

@@ -105,15 +105,16 @@ const GOLDEN = {
   // unchanged. Evidence became opt-in the same session; the tests ask for it.
   // Re-recorded again (session 14, issue #12): the rapport default was retrained with class
   // weights balanced in the client head (change / neutral / sustain talk); tagger and data
-  // unchanged.
+  // unchanged. Then again, the same session: retrained with authors U-X's 784 spoken MI turns
+  // (helper codes and the client's talk type) and features seen in at least 8 turns.
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "b86009b894ef062519002930865093adc2f1d37af6fb51076b3e6d146ab766c4",
-    evidence: "d8c4428c114f11a7459114e59bb67603cb8c66fa9a408e767dca302fcb1d64a8",
+    codes: "83bf58b6a6e410c42e2f7f7a54e30ff5ee2c1fbc9981a9b4f17c42bea97943e5",
+    evidence: "9911b51f9e2f74368621e9088f2f97d0d0d0a25f6d4a16a2481831a39a27ae7c",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -1,6 +1,7 @@
 // Builds the two rapport-coded corpora from the raw annotation files (data/*/raw/):
 //   data/annomi-rapport/annomi-rapport.jsonl   every therapist utterance of the AnnoMI dev split
 //   data/written/written.jsonl                 rapportkit's written-register corpus
+//   data/written/heldout.jsonl                 batches kept out of training (a held-out test)
 // Each item keeps the first code (coder1), the second, independent code where the item was coded
 // twice (coder2), the adjudicated code where the two disagreed (adjudicated), and the gold code
 // (`code`/`also`: adjudicated, else the agreed code, else the first coder's).
@@ -110,10 +111,11 @@ function gold(c1, c2, adj) {
 }
 
 // ---------------------------------------------------------------- written corpus
-{
+/** Builds `out` from the author, coder2 and adjudication files in `dir` (under data/). */
+function buildWritten(dir, file) {
   const second = new Map();
   const second2 = new Map();
-  for (const f of rawFiles("written/raw/", "coder2-"))
+  for (const f of rawFiles(dir, "coder2-"))
     for (const x of readJsonl(f)) {
       const where = `${f.pathname} ${x.conv}:${x.turn}`;
       second.set(`${x.conv}:${x.turn}`, code(x, where));
@@ -122,7 +124,7 @@ function gold(c1, c2, adj) {
     }
   const adj = new Map();
   const adj2 = new Map();
-  for (const f of rawFiles("written/raw/", "adjudicated"))
+  for (const f of rawFiles(dir, "adjudicated"))
     for (const x of readJsonl(f)) {
       const where = `${f.pathname} ${x.conv}:${x.turn}`;
       if (x.code !== undefined) adj.set(`${x.conv}:${x.turn}`, code(x, where));
@@ -131,7 +133,7 @@ function gold(c1, c2, adj) {
     }
   const out = [];
   const seen = new Set();
-  for (const f of rawFiles("written/raw/", "author-")) {
+  for (const f of rawFiles(dir, "author-")) {
     const author = f.pathname
       .split("/")
       .pop()
@@ -170,12 +172,13 @@ function gold(c1, c2, adj) {
     }
   }
   out.sort((a, b) => (a.conv < b.conv ? -1 : a.conv > b.conv ? 1 : a.turn - b.turn));
-  writeFileSync(
-    new URL("written/written.jsonl", root),
-    out.map((x) => JSON.stringify(x)).join("\n") + "\n",
-  );
+  writeFileSync(new URL(file, root), out.map((x) => JSON.stringify(x)).join("\n") + "\n");
   console.log(
-    `written: ${out.length} helper turns in ${new Set(out.map((x) => x.conv)).size} conversations; ` +
+    `${file}: ${out.length} helper turns in ${new Set(out.map((x) => x.conv)).size} conversations; ` +
       `${second.size} coded twice, ${adj.size} adjudicated`,
   );
 }
+buildWritten("written/raw/", "written/written.jsonl");
+// A held-out set: batches coded and adjudicated like the rest but kept out of training, to test
+// the shipped model on writing it never saw (see data/README.md).
+buildWritten("written/heldout/", "written/heldout.jsonl");

@@ -9,6 +9,8 @@ export const ANNOMI_RAPPORT = new URL(
   import.meta.url,
 );
 export const WRITTEN = new URL("../data/written/written.jsonl", import.meta.url);
+/** Batches coded like the written corpus but kept out of training (a held-out test). */
+export const HELDOUT = new URL("../data/written/heldout.jsonl", import.meta.url);
 
 const readJsonl = (url) =>
   readFileSync(url, "utf8")
@@ -58,9 +60,9 @@ export function loadAnnomiRapportCodes() {
  * The written corpus as turns: each exchange is the seeker's message (context; labelled with its
  * talk type where the batch coded it) and the helper's turn (labelled).
  */
-export function loadWritten() {
+export function loadWritten(file = WRITTEN) {
   const out = [];
-  for (const x of readJsonl(WRITTEN)) {
+  for (const x of readJsonl(file)) {
     const base = {
       session: `w-${x.conv}`,
       conv: x.conv,

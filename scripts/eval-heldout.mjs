@@ -1,0 +1,82 @@
+// The shipped `rapport` model on the held-out set (data/written/heldout.jsonl): batches coded and
+// adjudicated like the written corpus but never trained on (see data/README.md). Each excerpt is
+// coded as a session, in order, by `rapportClassifier(rapportModel)` as a user gets it; scored with
+// rapportkit's own `labelAgreement` (classification report and Cohen's kappa with bootstrap 95 %
+// intervals) and a bootstrap interval for macro-F1 (items resampled; `bootstrap`).
+//   npm run eval:heldout [-- --json FILE]
+import { writeFileSync } from "node:fs";
+import { bootstrap, classificationReport, labelAgreement } from "../src/agreement/index.js";
+import { rapportModel } from "../src/model/index.js";
+import { rapportClassifier } from "../src/model/rapport.js";
+import { HELDOUT, loadWritten, RAPPORT_TARGET_CODES, RAPPORT_THERAPIST } from "./rapport-data.mjs";
+import { strip } from "./session-scores.mjs";
+
+const args = process.argv.slice(2);
+const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
+const turns = loadWritten(HELDOUT);
+if (turns.length === 0) {
+  console.log("data/written/heldout.jsonl is empty: nothing held out");
+  process.exit(0);
+}
+const preds = rapportClassifier(rapportModel).classify(turns.map(strip));
+const pct = (x) => (x === null || x === undefined ? "  –  " : x.toFixed(3));
+
+function report(name, role, labels) {
+  const idx = turns.flatMap((t, i) => (t.role === role && t.label ? [i] : []));
+  const gold = idx.map((i) => turns[i].label);
+  const pred = idx.map((i) => preds[i].codeId);
+  const present = labels.filter((c) => gold.includes(c));
+  // Predictions outside the codes present (a code the gold never uses) count as errors: they are
+  // mapped to one extra label so that the report keeps every item.
+  const OTHER = "(another code)";
+  const predIn = pred.map((c) => (present.includes(c) ? c : OTHER));
+  const all = [...present, OTHER];
+  const agree = labelAgreement(gold, predIn, { labels: all, resamples: 1000, seed: 1 });
+  const macro = (g, p) => {
+    const r = classificationReport(g, p, { labels: all });
+    const f = present.map((c) => r.perClass[c]?.f1 ?? 0);
+    return f.reduce((a, b) => a + b, 0) / f.length;
+  };
+  const ci = bootstrap(
+    (m) => ({
+      value: macro(
+        m.map((r) => r[0]),
+        m.map((r) => r[1]),
+      ),
+    }),
+    gold.map((g, i) => [g, predIn[i]]),
+    { resamples: 1000, seed: 1 },
+  );
+  const k = agree.cohenKappa.unweighted;
+  console.log(
+    `\n${name}: n ${gold.length}; accuracy ${pct(agree.classification.accuracy)}; macro-F1 over the ${present.length} codes present ${pct(macro(gold, predIn))} [${ci.ci95?.map(pct).join(", ")}]; Cohen's κ ${pct(k.value)} [${k.ci95?.map(pct).join(", ")}]`,
+  );
+  console.log("\n| code | P | R | F1 | n |\n|---|---:|---:|---:|---:|");
+  for (const c of present) {
+    const r = agree.classification.perClass[c];
+    console.log(`| ${c} | ${pct(r.precision)} | ${pct(r.recall)} | ${pct(r.f1)} | ${r.support} |`);
+  }
+  return {
+    n: gold.length,
+    accuracy: agree.classification.accuracy,
+    macroF1: macro(gold, predIn),
+    macroF1ci95: ci.ci95,
+    kappa: k,
+    perClass: Object.fromEntries(present.map((c) => [c, agree.classification.perClass[c]])),
+  };
+}
+
+const authors = [...new Set(turns.map((t) => t.author))].sort();
+console.log(
+  `Held-out set: authors ${authors.join(", ")}; ${new Set(turns.map((t) => t.session)).size} excerpts. The shipped rapport model, never trained on them.`,
+);
+const helper = report("Helper codes", "therapist", RAPPORT_THERAPIST);
+const ten = RAPPORT_TARGET_CODES.map((c) => helper.perClass[c]?.f1 ?? 0);
+console.log(
+  `ten rapport-specific codes: mean F1 ${pct(ten.reduce((a, b) => a + b, 0) / ten.length)}, lowest ${pct(Math.min(...ten))}`,
+);
+const client = report("Client talk type", "client", ["change_talk", "neutral", "sustain_talk"]);
+if (jsonOut) {
+  writeFileSync(jsonOut, JSON.stringify({ authors, helper, client }, null, 1));
+  console.log(`wrote ${jsonOut}`);
+}

@@ -5,7 +5,12 @@
 // intervals) and a bootstrap interval for macro-F1 (items resampled; `bootstrap`).
 //   npm run eval:heldout [-- --json FILE]
 import { writeFileSync } from "node:fs";
-import { bootstrap, classificationReport, labelAgreement } from "../src/agreement/index.js";
+import {
+  bootstrap,
+  classificationReport,
+  cohenKappa,
+  labelAgreement,
+} from "../src/agreement/index.js";
 import { rapportModel } from "../src/model/index.js";
 import { rapportClassifier } from "../src/model/rapport.js";
 import { HELDOUT, loadWritten, RAPPORT_TARGET_CODES, RAPPORT_THERAPIST } from "./rapport-data.mjs";
@@ -70,6 +75,19 @@ const authors = [...new Set(turns.map((t) => t.author))].sort();
 console.log(
   `Held-out set: authors ${authors.join(", ")}; ${new Set(turns.map((t) => t.session)).size} excerpts. The shipped rapport model, never trained on them.`,
 );
+// The two coders' agreement on the same items (coder 1 = the author), for scale.
+for (const [name, role, key] of [
+  ["helper codes", "therapist", "code"],
+  ["client talk type", "client", "seeker_code"],
+]) {
+  const items = turns.filter((t) => t.role === role && t.label).map((t) => t.item);
+  const a = items.map((x) => (key === "code" ? x.coder1.code : x.coder1.seeker_code));
+  const b = items.map((x) => (key === "code" ? x.coder2?.code : x.coder2?.seeker_code));
+  const same = a.filter((x, i) => x === b[i]).length;
+  console.log(
+    `Two coders, ${name}: ${same} of ${a.length} agree, Cohen's κ ${pct(cohenKappa(a, b).value)}`,
+  );
+}
 const helper = report("Helper codes", "therapist", RAPPORT_THERAPIST);
 const ten = RAPPORT_TARGET_CODES.map((c) => helper.perClass[c]?.f1 ?? 0);
 console.log(

@@ -78,7 +78,7 @@ export function loadWritten(file = WRITTEN) {
       role: "client",
       text: x.seeker,
       // Client talk type, where the batch coded it (spoken-session batches from author U on).
-      ...(x.seeker_code ? { label: x.seeker_code } : {}),
+      ...(x.seeker_code ? { label: x.seeker_code, item: x } : {}),
     });
     out.push({
       ...base,

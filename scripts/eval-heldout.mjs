@@ -2,7 +2,7 @@
 // adjudicated like the written corpus but never trained on (see data/README.md). Each excerpt is
 // coded as a session, in order, by `rapportClassifier(rapportModel)` as a user gets it; scored with
 // rapportkit's own `labelAgreement` (classification report and Cohen's kappa with bootstrap 95 %
-// intervals) and a bootstrap interval for macro-F1 (items resampled; `bootstrap`).
+// intervals over items) and a bootstrap interval for macro-F1 over excerpts (`bootstrap`).
 //   npm run eval:heldout [-- --json FILE]
 import { writeFileSync } from "node:fs";
 import {
@@ -42,14 +42,24 @@ function report(name, role, labels) {
     const f = present.map((c) => r.perClass[c]?.f1 ?? 0);
     return f.reduce((a, b) => a + b, 0) / f.length;
   };
+  // Excerpts, not items, are resampled (items of one excerpt are not independent): each row of
+  // the matrix `bootstrap` resamples is one excerpt's index.
+  const sessions = [...new Set(idx.map((i) => turns[i].session))];
+  const bySession = new Map(sessions.map((x) => [x, []]));
+  idx.forEach((i, k) => {
+    bySession.get(turns[i].session).push(k);
+  });
   const ci = bootstrap(
-    (m) => ({
-      value: macro(
-        m.map((r) => r[0]),
-        m.map((r) => r[1]),
-      ),
-    }),
-    gold.map((g, i) => [g, predIn[i]]),
+    (m) => {
+      const ks = m.flatMap((r) => bySession.get(sessions[r[0]]));
+      return {
+        value: macro(
+          ks.map((k) => gold[k]),
+          ks.map((k) => predIn[k]),
+        ),
+      };
+    },
+    sessions.map((_, j) => [j]),
     { resamples: 1000, seed: 1 },
   );
   const k = agree.cohenKappa.unweighted;

@@ -159,9 +159,9 @@ export const RAPPORT_MODEL_OPTIONS = {
   features: { charNgrams: [4, 4], sameRoleWords: true, position: false },
   contextCodes: "none",
   l2: 0.001,
-  // No class weights: chosen over "balanced" by 5-fold CV on seeds 1-2 (written macro-F1 0.669 vs
-  // 0.662; AnnoMI session rapport.overall Spearman 0.61-0.67 vs 0.57-0.59).
-  // Balanced within the client head only (change / neutral / sustain talk), none for the helper's
+  // No class weights for the helper's codes: chosen over "balanced" by 5-fold CV on seeds 1-2
+  // (written macro-F1 0.669 vs 0.662; AnnoMI session rapport.overall Spearman 0.61-0.67 vs
+  // 0.57-0.59). Balanced within the client head only (change / neutral / sustain talk), none for the helper's
   // codes: 5-fold CV, seeds 1-3, client talk type macro-F1 0.454 -> 0.478 (sustain talk F1 0.17 ->
   // 0.26; neutral 0.78 -> 0.73), helper codes unchanged (written 0.730 / 0.724 / 0.729 either way).
   classWeights: { client: "balanced" },

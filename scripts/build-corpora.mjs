@@ -165,7 +165,7 @@ function buildWritten(dir, file) {
         also: g.also ?? null,
         coder1: s1 ? { ...c1, seeker_code: s1 } : c1,
         coder2: c2 && s2 ? { ...c2, seeker_code: s2 } : c2,
-        adjudicated: a && sa ? { ...a, seeker_code: sa } : (a ?? (sa ? { seeker_code: sa } : null)),
+        adjudicated: a || sa ? { ...a, ...(sa ? { seeker_code: sa } : {}) } : null,
         ...(s1 ? { seeker_code: sa ?? s1 } : {}),
         ...(x.target ? { target: x.target } : {}),
       });

@@ -16,9 +16,9 @@ import { prf } from "./annomi-data.mjs";
 import {
   loadAnnomiRapport,
   loadWritten,
-  RAPPORT_MODEL_OPTIONS,
   RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
+  rapportOptionsFrom,
   withTags,
 } from "./rapport-data.mjs";
 import { strip } from "./session-scores.mjs";
@@ -29,25 +29,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const jsonOut = opt("--json");
-const OPTIONS = structuredClone(RAPPORT_MODEL_OPTIONS);
-for (let i = 0; i < args.length; i++) {
-  if (args[i] !== "--set") continue;
-  const [k, raw] = args[++i].split("=");
-  const v =
-    raw === "true"
-      ? true
-      : raw === "false"
-        ? false
-        : raw === "null"
-          ? null
-          : Number.isNaN(Number(raw))
-            ? raw.startsWith("[")
-              ? JSON.parse(raw)
-              : raw
-            : Number(raw);
-  if (k.startsWith("features.")) OPTIONS.features = { ...OPTIONS.features, [k.slice(9)]: v };
-  else OPTIONS[k] = v;
-}
+const OPTIONS = rapportOptionsFrom(args);
 
 const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);

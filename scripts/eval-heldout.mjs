@@ -63,8 +63,9 @@ function report(name, role, labels) {
     { resamples: 1000, seed: 1 },
   );
   const k = agree.cohenKappa.unweighted;
+  const macroF1 = macro(gold, predIn);
   console.log(
-    `\n${name}: n ${gold.length}; accuracy ${pct(agree.classification.accuracy)}; macro-F1 over the ${present.length} codes present ${pct(macro(gold, predIn))} [${ci.ci95?.map(pct).join(", ")}]; Cohen's κ ${pct(k.value)} [${k.ci95?.map(pct).join(", ")}]`,
+    `\n${name}: n ${gold.length}; accuracy ${pct(agree.classification.accuracy)}; macro-F1 over the ${present.length} codes present ${pct(macroF1)} [${ci.ci95?.map(pct).join(", ")}]; Cohen's κ ${pct(k.value)} [${k.ci95?.map(pct).join(", ")}]`,
   );
   console.log("\n| code | P | R | F1 | n |\n|---|---:|---:|---:|---:|");
   for (const c of present) {
@@ -74,7 +75,7 @@ function report(name, role, labels) {
   return {
     n: gold.length,
     accuracy: agree.classification.accuracy,
-    macroF1: macro(gold, predIn),
+    macroF1,
     macroF1ci95: ci.ci95,
     kappa: k,
     perClass: Object.fromEntries(present.map((c) => [c, agree.classification.perClass[c]])),

@@ -27,9 +27,9 @@ import { auroc, spearman } from "./rank-stats.mjs";
 import {
   loadAnnomiRapport,
   loadWritten,
-  RAPPORT_MODEL_OPTIONS,
   RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
+  rapportOptionsFrom,
   withTags,
 } from "./rapport-data.mjs";
 import { SCORES, sessionScores, strip } from "./session-scores.mjs";
@@ -47,25 +47,7 @@ const jsonOut = opt("--json");
 const confusionOf = opt("--confusion")?.split(",") ?? [];
 const quick = args.includes("--quick") || agreementOnly;
 // Ablations: --set key=value overrides a training option (features.* for feature options).
-const OPTIONS = structuredClone(RAPPORT_MODEL_OPTIONS);
-for (let i = 0; i < args.length; i++) {
-  if (args[i] !== "--set") continue;
-  const [k, raw] = args[++i].split("=");
-  const v =
-    raw === "true"
-      ? true
-      : raw === "false"
-        ? false
-        : raw === "null"
-          ? null
-          : Number.isNaN(Number(raw))
-            ? raw.startsWith("[")
-              ? JSON.parse(raw)
-              : raw
-            : Number(raw);
-  if (k.startsWith("features.")) OPTIONS.features = { ...OPTIONS.features, [k.slice(9)]: v };
-  else OPTIONS[k] = v;
-}
+const OPTIONS = rapportOptionsFrom(args);
 
 const tagger = rapportCueTagger();
 const rapportToAnnomi = rapportToAnnomiFrom(rapportCodebook);

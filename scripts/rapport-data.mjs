@@ -183,6 +183,34 @@ export const RAPPORT_MODEL_OPTIONS = {
   tagger: "rapport-cues@4",
 };
 
+/**
+ * The shipped recipe with the command line's ablations applied: each `--set key=value` overrides a
+ * training option (`features.<name>=…` a feature option; values true, false, null, numbers, JSON
+ * arrays, else strings). Shared by eval-rapport.mjs and eval-authors.mjs.
+ */
+export function rapportOptionsFrom(args) {
+  const options = structuredClone(RAPPORT_MODEL_OPTIONS);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== "--set") continue;
+    const [k, raw] = args[++i].split("=");
+    const v =
+      raw === "true"
+        ? true
+        : raw === "false"
+          ? false
+          : raw === "null"
+            ? null
+            : Number.isNaN(Number(raw))
+              ? raw.startsWith("[")
+                ? JSON.parse(raw)
+                : raw
+              : Number(raw);
+    if (k.startsWith("features.")) options.features = { ...options.features, [k.slice(9)]: v };
+    else options[k] = v;
+  }
+  return options;
+}
+
 /** Turns with the cue tags the shipped classifier computes (one pass per corpus, in order). */
 export function withTags(turns, tagger) {
   const tags = tagger.tag(

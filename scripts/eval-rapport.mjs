@@ -12,9 +12,10 @@
 //   npm run eval:rapport                     # seed 1
 //   npm run eval:rapport -- --seeds 1,2,3    # headline figures over several fold assignments
 //   npm run eval:rapport -- --json out.json
+//   npm run eval:rapport -- --dump oof.jsonl   # out-of-fold predictions (ids, codes) per seed
 //   npm run eval:rapport -- --agreement-only   # the double-coding tables only
 //   npm run eval:rapport -- --quick --confusion judgement,invalidation
-//       # where those codes' out-of-fold errors on the written corpus go (gold → predicted counts)
+//       # where those codes' out-of-fold errors on each corpus go (gold → predicted counts)
 import { writeFileSync } from "node:fs";
 import { cohenKappa, krippendorffAlpha } from "../src/agreement/index.js";
 import { crosswalkClassifier } from "../src/classify/combinators.js";
@@ -44,6 +45,7 @@ const seed = Number(opt("--seed", "1"));
 const agreementOnly = args.includes("--agreement-only");
 const seeds = agreementOnly ? [] : opt("--seeds") ? opt("--seeds").split(",").map(Number) : [seed];
 const jsonOut = opt("--json");
+const dumpOut = opt("--dump");
 const confusionOf = opt("--confusion")?.split(",") ?? [];
 const quick = args.includes("--quick") || agreementOnly;
 // Ablations: --set key=value overrides a training option (features.* for feature options).
@@ -272,6 +274,26 @@ console.log(
 for (const s of seeds) {
   const t0 = performance.now();
   const preds = crossValidate(all, s);
+  // --dump FILE: the out-of-fold predictions as JSONL (ids and codes only, no text), for error
+  // analysis joined to the corpora by id.
+  if (dumpOut)
+    writeFileSync(
+      dumpOut.replace(/(\.jsonl)?$/, `-seed${s}.jsonl`),
+      all
+        .filter((t) => t.label)
+        .map((t) => {
+          const p = preds.get(t.id);
+          return JSON.stringify({
+            id: t.id,
+            corpus: t.corpus,
+            role: t.role,
+            gold: t.label,
+            pred: p.codeId,
+            confidence: p.confidence,
+          });
+        })
+        .join("\n") + "\n",
+    );
   const ra = perCode(annomi, preds);
   const rw = perCode(written, preds);
   const th = labelled(annomi);
@@ -410,13 +432,18 @@ for (const s of seeds) {
         .map(([k, n]) => `${k} ${n}`)
         .join(", ");
     };
-    const th = labelled(written);
-    console.log(
-      `written, gold ${c} predicted as: ${count(th.filter((t) => t.label === c).map((t) => preds.get(t.id).codeId))}`,
-    );
-    console.log(
-      `written, predicted ${c} with gold: ${count(th.filter((t) => preds.get(t.id).codeId === c).map((t) => t.label))}`,
-    );
+    for (const [name, turns] of [
+      ["written", written],
+      ["AnnoMI", annomi],
+    ]) {
+      const th = labelled(turns);
+      console.log(
+        `${name}, gold ${c} predicted as: ${count(th.filter((t) => t.label === c).map((t) => preds.get(t.id).codeId))}`,
+      );
+      console.log(
+        `${name}, predicted ${c} with gold: ${count(th.filter((t) => preds.get(t.id).codeId === c).map((t) => t.label))}`,
+      );
+    }
   }
   printTable("Written corpus, out of fold", rw, RAPPORT_THERAPIST);
   // The written corpus by register: is any register of the places the library is embedded in

@@ -430,6 +430,14 @@ export {
   type TrendResult,
   trend,
 } from "./score/trend.js";
-// Text: the one public tokenizer, and the linear model's feature options.
+// Text: the one public tokenizer, sentence segmentation, and the linear model's feature options.
 export type { FeatureOptions } from "./text/features.js";
+export {
+  type SegmentOrigin,
+  type SegmentTurnsOptions,
+  type Sentence,
+  segmentTurns,
+  sentenceSpans,
+  turnSegmenter,
+} from "./text/segment.js";
 export { type Token, tokenize } from "./text/tokenize.js";

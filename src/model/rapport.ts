@@ -6,6 +6,7 @@ import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/ty
 import { rapportCodebook } from "../codebook/index.js";
 import { ModelError } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
+import { sentenceSpans } from "../text/segment.js";
 import type { Token } from "../text/tokenize.js";
 
 /**
@@ -108,14 +109,9 @@ const family = (code: string): string => {
   return dot < 0 ? code : code.slice(0, dot);
 };
 
-/** Sentences of a text: split after `.`, `!`, `?` or `…` followed by white space; each has a letter. */
+/** Sentences of a text ({@link sentenceSpans}: the coding manual's sentence units), as strings. */
 export function sentencesOf(text: string): string[] {
-  const out: string[] = [];
-  for (const part of text.split(/(?<=[.!?\u2026])\s+/)) {
-    const s = part.trim();
-    if (/\p{L}/u.test(s)) out.push(s);
-  }
-  return out;
+  return sentenceSpans(text).map((s) => s.text);
 }
 
 /**

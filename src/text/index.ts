@@ -1,2 +1,3 @@
 export * from "./features.js";
+export * from "./segment.js";
 export * from "./tokenize.js";

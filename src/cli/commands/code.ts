@@ -10,11 +10,13 @@
  * @module
  */
 import { formatIssue } from "../../core/errors.js";
+import type { Utterance } from "../../core/schemas.js";
 import { CODED_COLUMNS, type CodedRow, codedCsvLine, codedJsonlLine } from "../../io/coded.js";
 import { CODE_STREAM_MAX_SESSIONS, codeStreamBatches } from "../../node/code-stream.js";
+import { turnSegmenter } from "../../text/segment.js";
 import { buildClassifier, classifierArgs, specOf } from "../_classifier.js";
 import { DEFAULT_HEAP_MB, heapMbOf } from "../_heap.js";
-import { inputArgs, printWarnings, strArg, streamInputBatches } from "../_input.js";
+import { type InputItem, inputArgs, printWarnings, strArg, streamInputBatches } from "../_input.js";
 import { type Output, openOutput, outFormatOf } from "../_output.js";
 import { type CliIO, defineCommand, InputError, ioOf, UsageError } from "../io.js";
 
@@ -44,16 +46,44 @@ export function progressBar(io: CliIO): { update(coded: number): void; done(): v
   };
 }
 
+/**
+ * `--segment sentences`: each multi-sentence helper turn of the stream becomes one item per
+ * sentence (`turnSegmenter`: ids `<id>#1`, `<id>#2`, …, on the turn's input line).
+ */
+async function* bySentence(
+  batches: AsyncIterable<readonly InputItem[]>,
+): AsyncGenerator<readonly InputItem[], void, undefined> {
+  const split = turnSegmenter();
+  for await (const batch of batches) {
+    const out: InputItem[] = [];
+    for (const item of batch) {
+      if (!item.utterance) {
+        out.push(item);
+        continue;
+      }
+      const units: Utterance[] = split(item.utterance);
+      if (units.length === 1) out.push({ ...item, utterance: units[0] as Utterance });
+      else for (const u of units) out.push({ ...item, utterance: u, codings: [] });
+    }
+    yield out;
+  }
+}
+
 export default defineCommand({
   meta: {
     name: "code",
     description:
-      "Code every utterance of a transcript: one row per input utterance, in input order, with the columns id,session,index,speaker,code,confidence,text.",
+      "Code every utterance of a transcript: one row per input utterance (or, with --segment sentences, per sentence of a helper's turn), in input order, with the columns id,session,index,speaker,code,confidence,text.",
   },
   args: {
     file: { type: "positional", required: false, description: "input file (- for stdin)" },
     ...inputArgs,
     ...classifierArgs,
+    segment: {
+      type: "string",
+      description:
+        "sentences: code each sentence of a helper's multi-sentence turn as a row of its own (ids <id>#1, <id>#2, …; index renumbered; coding manual §1); default: one row per turn",
+    },
     out: {
       type: "string",
       description:
@@ -96,6 +126,9 @@ export default defineCommand({
         `--out ${outFile} names ${byName} but --out-format is ${named}; make them agree`,
       );
     const of = byName;
+    const segment = strArg(args, "segment");
+    if (segment !== undefined && segment !== "sentences")
+      throw new UsageError(`--segment must be sentences (got ${JSON.stringify(segment)})`);
     if (heapMbOf(strArg(args, "max-heap-mb")) === undefined)
       throw new UsageError("--max-heap-mb must be a whole number of megabytes (0 for no limit)");
     const wRaw = strArg(args, "workers") ?? "1";
@@ -130,7 +163,8 @@ export default defineCommand({
     try {
       const csvSafe = args["csv-safe"] === true || args.csvSafe === true;
       const line = of === "csv" ? (r: CodedRow) => codedCsvLine(r, { csvSafe }) : codedJsonlLine;
-      const chunks = codeStreamBatches(streamInputBatches(file, args, io), classifier, {
+      const input = streamInputBatches(file, args, io);
+      const chunks = codeStreamBatches(segment ? bySentence(input) : input, classifier, {
         onSkip: (issue) => {
           skipped++;
           bar.done();

@@ -182,3 +182,65 @@ buildWritten("written/raw/", "written/written.jsonl");
 // A held-out set: batches coded and adjudicated like the rest but kept out of training, to test
 // the shipped model on writing it never saw (see data/README.md).
 buildWritten("written/heldout/", "written/heldout.jsonl");
+
+// ---------------------------------------------------------------- long-form answers
+// data/longform/heldout/ and data/longform/train/: items-<L>.jsonl (an author's threads, each answer cut into the sentence units
+// the coders saw), coder1-<L>.jsonl and coder2-<L>.jsonl (two independent codings of every
+// sentence), adjudicated.jsonl (where they differ). Built into data/longform/heldout.jsonl (a
+// test, never trained on) and data/longform/train.jsonl, one thread per line, each sentence with
+// coder1, coder2, adjudicated and the gold code/also.
+function buildLongform(dir, file) {
+  const coded = (prefix) => {
+    const m = new Map();
+    for (const f of rawFiles(dir, prefix))
+      for (const x of readJsonl(f)) {
+        const where = `${f.pathname} ${x.id}`;
+        if (m.has(x.id)) throw new Error(`${where}: sentence coded twice in ${prefix} files`);
+        m.set(x.id, code(x, where));
+      }
+    return m;
+  };
+  const first = coded("coder1-");
+  const second = coded("coder2-");
+  const adj = coded("adjudicated");
+  const out = [];
+  let n = 0;
+  let open = 0;
+  for (const f of rawFiles(dir, "items-")) {
+    const author = f.pathname
+      .split("/")
+      .pop()
+      .replace(/^items-|\.jsonl$/g, "");
+    for (const t of readJsonl(f)) {
+      const sentences = t.sentences.map((s) => {
+        const where = `${f.pathname} ${s.id}`;
+        const c1 = first.get(s.id);
+        const c2 = second.get(s.id);
+        if (!c1 || !c2)
+          throw new Error(`${where}: not coded by ${c1 ? "the second" : "the first"} coder`);
+        const a = c2.code !== c1.code ? (adj.get(s.id) ?? null) : null;
+        if (c2.code !== c1.code && !a) open++;
+        const g = gold(c1, c2, a);
+        n++;
+        return {
+          id: s.id,
+          text: s.text,
+          code: g.code,
+          also: g.also ?? null,
+          coder1: c1,
+          coder2: c2,
+          adjudicated: a,
+        };
+      });
+      const { conv, register, setting, seeker, helper } = t;
+      out.push({ conv, register, setting, author, seeker, helper, sentences });
+    }
+  }
+  if (out.length === 0) return;
+  writeFileSync(new URL(file, root), out.map((x) => JSON.stringify(x)).join("\n") + "\n");
+  console.log(
+    `${file}: ${n} sentences in ${out.length} answers; ${adj.size} adjudicated, ${open} disagreements awaiting adjudication`,
+  );
+}
+buildLongform("longform/heldout/", "longform/heldout.jsonl");
+buildLongform("longform/train/", "longform/train.jsonl");

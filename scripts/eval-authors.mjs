@@ -15,6 +15,7 @@ import { rapportCueTagger } from "../src/model/rapport.js";
 import { prf } from "./annomi-data.mjs";
 import {
   loadAnnomiRapport,
+  loadLongform,
   loadWritten,
   RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
@@ -34,6 +35,8 @@ const OPTIONS = rapportOptionsFrom(args);
 const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
+// The long answers the shipped recipe trains on (data/longform/train.jsonl) stay in every training set.
+const longform = withTags(loadLongform(), tagger);
 const authors = [...new Set(written.map((t) => t.author))].sort();
 const labelled = (turns) => turns.filter((t) => t.role === "therapist" && t.label);
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
@@ -41,7 +44,10 @@ const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  "
 const t0 = performance.now();
 const preds = new Map();
 for (const a of authors) {
-  const model = trainLinear([...annomi, ...written.filter((t) => t.author !== a)], OPTIONS);
+  const model = trainLinear(
+    [...annomi, ...longform, ...written.filter((t) => t.author !== a)],
+    OPTIONS,
+  );
   const test = written.filter((t) => t.author === a);
   const clf = linearClassifier(model, { tagger, evidence: 0 });
   clf.classify(test.map(strip)).forEach((p, i) => {

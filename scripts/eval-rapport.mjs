@@ -27,6 +27,7 @@ import { groupedFolds, parent, prf, rapportToAnnomiFrom } from "./annomi-data.mj
 import { auroc, spearman } from "./rank-stats.mjs";
 import {
   loadAnnomiRapport,
+  loadLongform,
   loadWritten,
   RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
@@ -55,7 +56,10 @@ const tagger = rapportCueTagger();
 const rapportToAnnomi = rapportToAnnomiFrom(rapportCodebook);
 const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
-const all = [...annomi, ...written];
+// Long answers coded sentence by sentence (data/longform/train.jsonl), trained on with the rest;
+// their out-of-fold figures get a line of their own.
+const longform = withTags(loadLongform(), tagger);
+const all = [...annomi, ...written, ...longform];
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 
 // ------------------------------------------------------------------ metrics
@@ -414,6 +418,7 @@ for (const s of seeds) {
     client3: client.macroF1,
     client3PerClass: client.perClass,
     writtenClient3: wClient?.macroF1 ?? null,
+    longform: longform.length ? perCode(longform, preds) : null,
     validityHuman: vHuman,
     validityAnnomi: vAnnomi,
     validityExpected: vExpected,
@@ -446,6 +451,12 @@ for (const s of seeds) {
     }
   }
   printTable("Written corpus, out of fold", rw, RAPPORT_THERAPIST);
+  if (longform.length)
+    printTable(
+      "Long answers coded sentence by sentence (data/longform/train.jsonl), out of fold",
+      perCode(longform, preds),
+      RAPPORT_THERAPIST,
+    );
   // The written corpus by register: is any register of the places the library is embedded in
   // coded much worse than the others?
   const registers = [...new Set(written.map((t) => t.register))].sort();

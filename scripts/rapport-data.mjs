@@ -1,7 +1,7 @@
 // Loads the rapport-coded corpora (data/annomi-rapport, data/written) as training turns, and the
 // training options of the shipped `rapport` model (shared by train-model.mjs and eval-rapport.mjs
 // so that the cross-validation evaluates exactly what ships).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { loadAnnomi, parent } from "./annomi-data.mjs";
 
 export const ANNOMI_RAPPORT = new URL(
@@ -9,6 +9,9 @@ export const ANNOMI_RAPPORT = new URL(
   import.meta.url,
 );
 export const WRITTEN = new URL("../data/written/written.jsonl", import.meta.url);
+/** Long answers coded sentence by sentence (data/longform/): training threads and a held-out test. */
+export const LONGFORM_TRAIN = new URL("../data/longform/train.jsonl", import.meta.url);
+export const LONGFORM_HELDOUT = new URL("../data/longform/heldout.jsonl", import.meta.url);
 /** Batches coded like the written corpus but kept out of training (a held-out test). */
 export const HELDOUT = new URL("../data/written/heldout.jsonl", import.meta.url);
 
@@ -90,6 +93,47 @@ export function loadWritten(file = WRITTEN) {
       label: x.code,
       also: x.also,
       item: x,
+    });
+  }
+  return out;
+}
+
+/**
+ * Long answers coded sentence by sentence (data/longform/*.jsonl) as turns: each thread is a
+ * session of the help-seeker's post (context, unlabelled) and then the answer's sentences in
+ * order, each labelled, as `segmentTurns` gives them to a classifier. Empty if the file is absent.
+ */
+export function loadLongform(file = LONGFORM_TRAIN) {
+  if (!existsSync(file)) return [];
+  const out = [];
+  for (const t of readJsonl(file)) {
+    const base = {
+      session: `lf-${t.conv}`,
+      conv: t.conv,
+      register: t.register,
+      author: t.author,
+      corpus: "longform",
+    };
+    out.push({
+      ...base,
+      id: `${t.conv}:post`,
+      index: 0,
+      speaker: "seeker",
+      role: "client",
+      text: t.seeker,
+    });
+    t.sentences.forEach((s, k) => {
+      out.push({
+        ...base,
+        id: s.id,
+        index: k + 1,
+        speaker: "helper",
+        role: "therapist",
+        text: s.text,
+        label: s.code,
+        also: s.also,
+        item: s,
+      });
     });
   }
   return out;

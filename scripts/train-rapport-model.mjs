@@ -1,5 +1,6 @@
-// Trains the shipped `rapport` model on both rapport-coded corpora (every AnnoMI utterance of the
-// development split, and the written-register corpus) and writes it to src/model/rapport-en.json.
+// Trains the shipped `rapport` model on the rapport-coded corpora (every AnnoMI utterance of the
+// development split, the written-register corpus, and the long answers coded sentence by sentence
+// in data/longform/train.jsonl) and writes it to src/model/rapport-en.json.
 //   node --import tsx scripts/train-rapport-model.mjs [--out FILE]
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -8,6 +9,7 @@ import { trainLinear } from "../src/classify/linear/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
 import {
   loadAnnomiRapport,
+  loadLongform,
   loadWritten,
   RAPPORT_MODEL_OPTIONS,
   withTags,
@@ -21,7 +23,8 @@ const out =
 const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
-const turns = [...annomi, ...written];
+const longform = withTags(loadLongform(), tagger);
+const turns = [...annomi, ...written, ...longform];
 const t0 = performance.now();
 const model = trainLinear(turns, RAPPORT_MODEL_OPTIONS);
 const ms = performance.now() - t0;
@@ -29,7 +32,7 @@ const n = (xs) => xs.filter((t) => t.label !== undefined && t.role === "therapis
 const nClient = written.filter((t) => t.label !== undefined && t.role === "client").length;
 model.training = {
   ...model.training,
-  data: `data/annomi-rapport (${n(annomi)} therapist utterances of ${new Set(annomi.map((t) => t.session)).size} AnnoMI transcripts, rapport-coded; client talk types from AnnoMI) + data/written (${n(written)} helper turns in ${new Set(written.map((t) => t.session)).size} conversations; ${nClient} client turns coded with their talk type)`,
+  data: `data/annomi-rapport (${n(annomi)} therapist utterances of ${new Set(annomi.map((t) => t.session)).size} AnnoMI transcripts, rapport-coded; client talk types from AnnoMI) + data/written (${n(written)} helper turns in ${new Set(written.map((t) => t.session)).size} conversations; ${nClient} client turns coded with their talk type)${longform.length ? ` + data/longform/train.jsonl (${n(longform)} sentences of ${new Set(longform.map((t) => t.session)).size} long answers)` : ""}`,
   // What it was trained on, so that `rapportkit eval` can warn about an overlapping input.
   fingerprint: trainingFingerprint(turns.map((t) => t.text)),
 };

@@ -54,6 +54,24 @@ describe.runIf(threads.length > 0)("the long-form set", () => {
       .map((l) => JSON.parse(l) as { conv: string });
     const convs = new Set(train.map((x) => x.conv));
     expect(threads.filter((t) => convs.has(t.conv))).toEqual([]);
+    // Nor with the long answers trained on (data/longform/train.jsonl), sentence by sentence.
+    const trainFile = new URL("../../data/longform/train.jsonl", import.meta.url);
+    if (existsSync(trainFile)) {
+      const lf = readFileSync(trainFile, "utf8")
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Thread);
+      expect(lf.length).toBeGreaterThan(0);
+      const lfConvs = new Set(lf.map((t) => t.conv));
+      expect(threads.filter((t) => lfConvs.has(t.conv))).toEqual([]);
+      const lfTexts = new Set(lf.flatMap((t) => t.sentences.map((s) => s.text.toLowerCase())));
+      expect(
+        threads
+          .flatMap((t) => t.sentences)
+          .filter((s) => lfTexts.has(s.text.toLowerCase()) && s.text.split(/\s+/).length > 8)
+          .map((s) => s.id),
+      ).toEqual([]);
+    }
     const model = JSON.parse(
       readFileSync(new URL("../../src/model/rapport-en.json", import.meta.url), "utf8"),
     ) as { training: unknown };

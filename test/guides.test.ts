@@ -37,7 +37,7 @@ function run(code: string, name: string): { code: number | null; stdout: string;
 
 describe("app developers guide", () => {
   it("the live coding snippet runs and raises the nudges the guide names", () => {
-    const [snippet] = liveSnippets("app-developers.md");
+    const snippet = liveSnippets("app-developers.md").find((x) => x.includes("nudge"));
     expect(snippet).toBeDefined();
     const r = run(snippet as string, "app-developers-live.ts");
     expect(r.code, r.stderr).toBe(0);
@@ -51,5 +51,23 @@ describe("app developers guide", () => {
       "nudge unsolicited-advice",
     ]);
     expect(r.stdout).toMatch(/flags advice\.unsolicited/);
+  });
+
+  it("the sentence-by-sentence snippet codes each sentence and says which turn it came from", () => {
+    const snippet = liveSnippets("app-developers.md").find((x) => x.includes("segmentTurns"));
+    expect(snippet).toBeDefined();
+    const r = run(snippet as string, "app-developers-segment.ts");
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split(" "));
+    expect(rows.map(([id, of]) => [id, of])).toEqual([
+      ["session:0", "session:0"],
+      ["session:1#1", "session:1"],
+      ["session:1#2", "session:1"],
+      ["session:1#3", "session:1"],
+    ]);
+    for (const [, , code] of rows) expect(code).toMatch(/^[a-z_]+(\.[a-z_]+)?$/);
   });
 });

@@ -17,6 +17,7 @@ import {
   loadAnnomiRapport,
   loadLongform,
   loadWritten,
+  longformWeightFrom,
   RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
   rapportOptionsFrom,
@@ -36,7 +37,7 @@ const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
 // The long answers the shipped recipe trains on (data/longform/train.jsonl) stay in every training set.
-const longform = withTags(loadLongform(), tagger);
+const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const authors = [...new Set(written.map((t) => t.author))].sort();
 const labelled = (turns) => turns.filter((t) => t.role === "therapist" && t.label);
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));

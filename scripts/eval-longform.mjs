@@ -10,7 +10,7 @@
 //   - answer level, "which behaviours does the answer contain": for each code, the answers whose
 //     sentences the coders gave it, found (i) by coding the whole answer as one utterance (its code,
 //     and with `secondary: true` its second code) and (ii) by coding its sentences.
-//   npm run eval:longform [-- --json FILE] [-- --file another longform.jsonl]
+//   npm run eval:longform [-- --json FILE] [-- --file another longform.jsonl] [-- --model model.json]
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import {
   bootstrap,
@@ -39,7 +39,11 @@ const threads = readFileSync(FILE, "utf8")
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-const clf = rapportClassifier(rapportModel);
+// --model FILE: a candidate model instead of the shipped one (to compare before shipping it).
+const model = args.includes("--model")
+  ? JSON.parse(readFileSync(args[args.indexOf("--model") + 1], "utf8"))
+  : rapportModel;
+const clf = rapportClassifier(model);
 const post = (t) => ({
   id: `${t.conv}:post`,
   session: t.conv,
@@ -92,7 +96,7 @@ const whole = new Map();
       text: t.helper,
     },
   ]);
-  rapportClassifier(rapportModel, { secondary: true })
+  rapportClassifier(model, { secondary: true })
     .classify(batch)
     .forEach((p, i) => {
       if (batch[i].role === "therapist")

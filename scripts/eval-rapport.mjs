@@ -29,6 +29,7 @@ import {
   loadAnnomiRapport,
   loadLongform,
   loadWritten,
+  longformWeightFrom,
   RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
   rapportOptionsFrom,
@@ -58,7 +59,7 @@ const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
 // Long answers coded sentence by sentence (data/longform/train.jsonl), trained on with the rest;
 // their out-of-fold figures get a line of their own.
-const longform = withTags(loadLongform(), tagger);
+const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const all = [...annomi, ...written, ...longform];
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 
@@ -84,7 +85,18 @@ const sentencePreds = new Map();
 /** Out-of-fold predictions with each therapist turn coded alone after the previous other-role turn. */
 const alonePreds = new Map();
 function crossValidate(turns, s) {
-  const folds = groupedFolds(turns, 5, s);
+  // The long answers' sessions are dealt into folds on their own, so that adding them leaves the
+  // fold of every AnnoMI transcript and written conversation as it was (a paired comparison).
+  const lf = groupedFolds(
+    turns.filter((t) => t.corpus === "longform"),
+    5,
+    s,
+  );
+  const folds = groupedFolds(
+    turns.filter((t) => t.corpus !== "longform"),
+    5,
+    s,
+  ).map((f, i) => new Set([...f, ...lf[i]]));
   const preds = new Map();
   for (const test of folds) {
     const model = train(turns.filter((t) => !test.has(t.session)));

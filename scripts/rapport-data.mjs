@@ -103,7 +103,7 @@ export function loadWritten(file = WRITTEN) {
  * session of the help-seeker's post (context, unlabelled) and then the answer's sentences in
  * order, each labelled, as `segmentTurns` gives them to a classifier. Empty if the file is absent.
  */
-export function loadLongform(file = LONGFORM_TRAIN) {
+export function loadLongform(file = LONGFORM_TRAIN, weight = 1) {
   if (!existsSync(file)) return [];
   const out = [];
   for (const t of readJsonl(file)) {
@@ -133,6 +133,7 @@ export function loadLongform(file = LONGFORM_TRAIN) {
         label: s.code,
         also: s.also,
         item: s,
+        ...(weight === 1 ? {} : { weight }),
       });
     });
   }
@@ -226,6 +227,16 @@ export const RAPPORT_MODEL_OPTIONS = {
   // test/model/training-recipe.test.ts holds the two equal.
   tagger: "rapport-cues@4",
 };
+
+/**
+ * How much each long-answer sentence (data/longform/train.jsonl) counts in training, against 1 for
+ * every other turn (`LinearExample.weight`); `--longform-weight w` on the command line overrides it.
+ */
+export const LONGFORM_WEIGHT = 1;
+export function longformWeightFrom(args) {
+  const i = args.indexOf("--longform-weight");
+  return i >= 0 ? Number(args[i + 1]) : LONGFORM_WEIGHT;
+}
 
 /**
  * The shipped recipe with the command line's ablations applied: each `--set key=value` overrides a

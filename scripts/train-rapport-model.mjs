@@ -11,6 +11,7 @@ import {
   loadAnnomiRapport,
   loadLongform,
   loadWritten,
+  longformWeightFrom,
   RAPPORT_MODEL_OPTIONS,
   withTags,
 } from "./rapport-data.mjs";
@@ -23,7 +24,7 @@ const out =
 const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);
 const written = withTags(loadWritten(), tagger);
-const longform = withTags(loadLongform(), tagger);
+const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const turns = [...annomi, ...written, ...longform];
 const t0 = performance.now();
 const model = trainLinear(turns, RAPPORT_MODEL_OPTIONS);

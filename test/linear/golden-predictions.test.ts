@@ -107,14 +107,17 @@ const GOLDEN = {
   // weights balanced in the client head (change / neutral / sustain talk); tagger and data
   // unchanged. Then again, the same session: retrained with authors U-X's 784 spoken MI turns
   // (helper codes and the client's talk type) and features seen in at least 8 turns.
+  // Re-recorded again (session 15, issue #12): the rapport default was retrained with long answers
+  // coded sentence by sentence (data/longform/train.jsonl, authors AG-AJ, 858 sentences); tagger
+  // and settings unchanged.
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "83bf58b6a6e410c42e2f7f7a54e30ff5ee2c1fbc9981a9b4f17c42bea97943e5",
-    evidence: "9911b51f9e2f74368621e9088f2f97d0d0d0a25f6d4a16a2481831a39a27ae7c",
+    codes: "31a5d6a033242bc2ead04e389ec0741ee95f967fea5e6141e81dd1f1d523b17c",
+    evidence: "d221ff0be2384e6703e94b927f7e9d8c356fc7c1c1fcbc65f36f741c3a6c95e8",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -36,6 +36,12 @@ export interface LinearExample {
    * `options.tagger` names; the classifier must be given the same tagger.
    */
   readonly tags?: readonly string[];
+  /**
+   * How much a labelled turn counts in training, a number > 0 (default 1): its gradient is
+   * multiplied by it, as by a class weight. For mixing corpora, e.g. a smaller weight for one less
+   * like the conversations the model will code.
+   */
+  readonly weight?: number;
 }
 
 /**
@@ -119,6 +125,8 @@ interface Prepared {
   readonly idx: Int32Array[];
   readonly val: Float32Array[];
   readonly y: Int32Array;
+  /** Per labelled example: its weight (`LinearExample.weight`, default 1). */
+  readonly w: Float32Array;
   readonly role: string[];
   readonly vocabulary: string[];
 }
@@ -184,6 +192,11 @@ function extractAll(
         { code: "unknown_code", path: [i, "label"], message: "label is not among options.labels" },
       ]);
     }
+    if (e.weight !== undefined && !(Number.isFinite(e.weight) && e.weight > 0)) {
+      throw new ModelError([
+        { code: "invalid_input", path: [i, "weight"], message: "weight must be a number > 0" },
+      ]);
+    }
     const th = hashTurn(opts.features, e);
     if (k === undefined) {
       ids.push(undefined);
@@ -243,6 +256,7 @@ function prepare(
   const rowsIds: Int32Array[] = [];
   const rowsVals: Float32Array[] = [];
   const y: number[] = [];
+  const w: number[] = [];
   const role: string[] = [];
   const last = new Map<string, { T?: string; C?: string }>();
   examples.forEach((e, i) => {
@@ -269,6 +283,7 @@ function prepare(
       rowsIds.push(fi);
       rowsVals.push(fv);
       y.push(cache.y[i] as number);
+      w.push(e.weight ?? 1);
       role.push(e.role);
     }
     const c = codes?.[i];
@@ -308,7 +323,7 @@ function prepare(
     idx.push(fi);
     val.push(fv);
   }
-  return { idx, val, y: Int32Array.from(y), role, vocabulary };
+  return { idx, val, y: Int32Array.from(y), w: Float32Array.from(w), role, vocabulary };
 }
 
 function resolve(options: TrainLinearOptions) {
@@ -397,7 +412,13 @@ function adagrad(
   const Ub = new Float64Array(K);
   let t = 0;
   const touched: number[] = [];
-  const softmaxGrad = (ks: readonly number[], target: number, fi: Int32Array, fv: Float32Array) => {
+  const softmaxGrad = (
+    ks: readonly number[],
+    target: number,
+    fi: Int32Array,
+    fv: Float32Array,
+    ew: number,
+  ) => {
     let max = Number.NEGATIVE_INFINITY;
     for (const k of ks) {
       let s = b[k] as number;
@@ -412,7 +433,7 @@ function adagrad(
       z[k] = ex;
       sum += ex;
     }
-    const w = cw[target] as number;
+    const w = (cw[target] as number) * ew;
     for (const k of ks) {
       g[k] = w * ((z[k] as number) / sum - (k === target ? 1 : 0));
       touched.push(k);
@@ -426,9 +447,10 @@ function adagrad(
       const fv = p.val[e] as Float32Array;
       const y = p.y[e] as number;
       const top = topOf[y] as number;
+      const ew = p.w[e] as number;
       touched.length = 0;
-      softmaxGrad(heads.get(headKey[top] as string) as number[], top, fi, fv);
-      if (top !== y) softmaxGrad(heads.get(headKey[y] as string) as number[], y, fi, fv);
+      softmaxGrad(heads.get(headKey[top] as string) as number[], top, fi, fv, ew);
+      if (top !== y) softmaxGrad(heads.get(headKey[y] as string) as number[], y, fi, fv, ew);
       for (const k of touched) {
         const gk = g[k] as number;
         Gb[k] = (Gb[k] as number) + gk * gk;

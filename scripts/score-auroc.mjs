@@ -14,7 +14,8 @@
  *          scripts/eval-model.mjs: groupedFolds seed 1, MODEL_OPTIONS); each session is coded by
  *          the linear model trained on the other folds. `cv-annomi` scores its AnnoMI codes,
  *          `cv-rapport` the rapport codes of the rapport default's recipe (scripts/rapport-data.mjs:
- *          trained on the same transcripts' rapport codes plus the written corpus; the composition the
+ *          trained on the same transcripts' rapport codes plus the written corpus and the long
+ *          answers; the composition the
  *          shipped `defaultClassifier()` uses). Skip with --no-cv (training takes about a minute);
  *   model  (only with --in-sample) codes from the shipped `defaultClassifier()`; it was trained on
  *          this split, so the figure is in-sample and optimistic.
@@ -122,11 +123,20 @@ if (!noCv) {
     const { groupedFolds, loadAnnomi } = await import("./annomi-data.mjs");
     const { linearClassifier, trainLinear } = await import("../src/classify/linear/index.js");
     const { rapportClassifier, rapportCueTagger } = await import("../src/model/rapport.js");
-    const { loadAnnomiRapportCodes, loadWritten, RAPPORT_MODEL_OPTIONS, withTags } = await import(
-      "./rapport-data.mjs"
-    );
+    const {
+      loadAnnomiRapportCodes,
+      loadLongform,
+      loadWritten,
+      LONGFORM_WEIGHT,
+      RAPPORT_MODEL_OPTIONS,
+      withTags,
+    } = await import("./rapport-data.mjs");
     const codes = loadAnnomiRapportCodes();
-    const written = withTags(loadWritten(), rapportCueTagger());
+    // The written corpus and the long answers (data/longform/train.jsonl), as the shipped recipe.
+    const written = withTags(
+      [...loadWritten(), ...loadLongform(undefined, LONGFORM_WEIGHT)],
+      rapportCueTagger(),
+    );
     const CLIENT = { change: "change_talk", neutral: "neutral", sustain: "sustain_talk" };
     const { turns } = loadAnnomi(file);
     const folds = groupedFolds(turns, 5, 1);
@@ -141,7 +151,7 @@ if (!noCv) {
       );
       const annomi = linearClassifier(model, { evidence: 3 });
       // The rapport default's recipe on the same training transcripts' rapport codes, plus the
-      // written corpus.
+      // written corpus and the long answers.
       const rturns = turns
         .filter((t) => !test.has(t.session))
         .map((t) => ({ ...t, label: t.role === "client" ? CLIENT[t.label] : codes.get(t.id) }));

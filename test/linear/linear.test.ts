@@ -237,6 +237,42 @@ describe("trainLinear", () => {
     expect(clientOnly.training?.classWeights).toEqual({ client: "balanced" });
   });
 
+  it("weights a turn's gradient by its weight (LinearExample.weight)", () => {
+    // The same client text labelled two ways, in equal numbers: the weight decides which wins.
+    const torn = (wChange: number, wSustain: number): LinearExample[] =>
+      Array.from({ length: 6 }, (_, s) => [
+        { ...C(`t${s}`, "I might drink less at weekends.", "change"), weight: wChange },
+        { ...C(`u${s}`, "I might drink less at weekends.", "sustain"), weight: wSustain },
+        C(`v${s}`, "Yes.", "neutral"),
+      ]).flat();
+    const code = (m: ReturnType<typeof trainLinear>) =>
+      linearClassifier(m).classify([utt(0, "client", "I might drink less at weekends.")])[0]
+        ?.codeId;
+    const o = { ...opts, contextCodes: "none" as const };
+    expect(code(trainLinear(torn(3, 1), o))).toBe("change");
+    expect(code(trainLinear(torn(1, 3), o))).toBe("sustain");
+    // Weight 1 everywhere is the model without weights.
+    const plain = trainLinear(torn(1, 1), o);
+    const unweighted = trainLinear(
+      torn(1, 1).map(({ weight: _w, ...e }) => e),
+      o,
+    );
+    expect(plain.weights).toEqual(unweighted.weights);
+  });
+
+  it("rejects a weight that is not a number > 0, naming where", () => {
+    for (const weight of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const bad = [...examples, { ...T("z", "Hello there.", "reflection"), weight }];
+      try {
+        trainLinear(bad, opts);
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ModelError);
+        expect((e as ModelError).issues[0]?.path).toEqual([bad.length - 1, "weight"]);
+      }
+    }
+  });
+
   it("rejects a label that is not among options.labels, naming where", () => {
     const bad = [...examples, T("z", "Hello there.", "greeting")];
     try {

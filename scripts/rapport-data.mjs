@@ -225,7 +225,7 @@ export const RAPPORT_MODEL_OPTIONS = {
   // The shipped tagger's name, RAPPORT_CUE_TAGGER (src/model/rapport.ts). Written out because
   // this file is also imported by plain node (bench/classify.mjs), which cannot load .ts;
   // test/model/training-recipe.test.ts holds the two equal.
-  tagger: "rapport-cues@4",
+  tagger: "rapport-cues@5",
 };
 
 /**

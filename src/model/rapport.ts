@@ -6,16 +6,36 @@ import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/ty
 import { rapportCodebook } from "../codebook/index.js";
 import { ModelError } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
+import { ADVICE_REQUEST_PHRASES, hasPhrase } from "../text/phrases.js";
 import { sentenceSpans } from "../text/segment.js";
-import type { Token } from "../text/tokenize.js";
+import { type Token, tokenize } from "../text/tokenize.js";
 
 /**
  * The name of {@link rapportCueTagger}'s tags, recorded in models trained with them; its number
  * changes when the cues change (2: wider unsolicited-advice cues; 3: a helper's story about
  * themselves weighs more against judgement; 4: negated evaluative words, as in "it's not silly",
- * are not judgement cues). @category Model
+ * are not judgement cues; 5: a helper's turn after a turn that asked for advice is tagged
+ * `ctx:advice_asked`). @category Model
  */
-export const RAPPORT_CUE_TAGGER = "rapport-cues@4";
+export const RAPPORT_CUE_TAGGER = "rapport-cues@5";
+
+/** The tag of a helper's turn whose previous turn of another speaker asked for advice. */
+const ADVICE_ASKED = "ctx:advice_asked";
+
+/**
+ * Whether a turn asks for advice: a question mark and an advice-seeking phrase ("what should I
+ * do?", "any tips?"), the scores' rule for advice the client requested (MITI 4.2.1).
+ */
+function asksForAdvice(text: string, tokens?: readonly Token[]): boolean {
+  const toks = tokens ?? tokenize(text);
+  const words: string[] = [];
+  let question = false;
+  for (const t of toks) {
+    if (t.kind === "word") words.push(t.norm);
+    else if (t.norm === "?") question = true;
+  }
+  return question && hasPhrase(words, ADVICE_REQUEST_PHRASES);
+}
 
 /**
  * The `rapport` codebook's hand-written cues as features of a linear model: for each utterance,
@@ -23,8 +43,12 @@ export const RAPPORT_CUE_TAGGER = "rapport-cues@4";
  * and the best of them also `cue1:<code>`. The model learns from data how much each cue is worth
  * next to the words, instead of the cues overriding the model by a hand-set order and threshold.
  *
- * Tags name codes, never text. The same function computes them at training time
- * (scripts/train-model.mjs) and at prediction time.
+ * A helper's turn whose previous turn of another speaker asked for advice ("what should I do?")
+ * is also tagged `ctx:advice_asked`: advice the client asked for is `advice.permitted` (coding
+ * manual §3), and in a long post the request is a few words among many.
+ *
+ * Tags name codes and that context, never text. The same function computes them at training time
+ * (scripts/train-rapport-model.mjs) and at prediction time.
  * @param rules A rules classifier over the rapport codebook (default `rulesClassifier(rapportCodebook)`).
  * @example
  * import { rapportCueTagger } from "rapportkit/model";
@@ -71,6 +95,14 @@ export function rapportCueTagger(rules?: SyncClassifier): LinearTagger {
         },
         tokens,
       );
+      // The previous turn of another speaker, per session (from the context first), asked for advice?
+      const asked = new Map<string, boolean>();
+      for (const u of opts?.context ?? [])
+        if (u.role !== "therapist") asked.set(u.session, asksForAdvice(u.text));
+      utterances.forEach((u, i) => {
+        if (u.role !== "therapist") asked.set(u.session, asksForAdvice(u.text, tokens?.[i]));
+        else if (asked.get(u.session)) (out[i] as string[]).push(ADVICE_ASKED);
+      });
       return out;
     },
   };

@@ -1,6 +1,7 @@
 import { ScoreInputError } from "../core/errors.js";
 import { safeParseCodedTranscript } from "../core/parse.js";
 import type { CodedTranscript, Coding, SpeakerRole, Utterance } from "../core/schemas.js";
+import { ADVICE_REQUEST_PHRASES, hasPhrase } from "../text/phrases.js";
 import { tokenize } from "../text/tokenize.js";
 import { BUILTIN_MAPPINGS, type MappingEntry, type MappingTable } from "./mapping.js";
 
@@ -237,46 +238,6 @@ const PERMISSION_PHRASES: readonly (readonly string[])[] = [
   ["would", "you", "be", "interested"],
   ["are", "you", "interested", "in"],
 ];
-
-const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
-  ["should", "i"],
-  ["what", "should"],
-  ["what", "can", "i"],
-  ["what", "do", "i", "do"],
-  ["how", "do", "i"],
-  ["how", "can", "i"],
-  ["what", "would", "you"],
-  ["what", "do", "you", "think"],
-  ["what", "do", "you", "suggest"],
-  ["what", "do", "you", "recommend"],
-  ["any", "advice"],
-  ["any", "suggestions"],
-  ["any", "ideas"],
-  ["any", "tips"],
-  ["can", "you", "help"],
-  ["do", "you", "have", "any"],
-];
-
-/** True if any phrase occurs in the token list (time O(tokens × phrases), linear in the text). @internal */
-export function hasPhrase(
-  tokens: readonly string[],
-  phrases: readonly (readonly string[])[],
-): boolean {
-  for (let i = 0; i < tokens.length; i++) {
-    for (const p of phrases) {
-      if (p[0] !== tokens[i] || i + p.length > tokens.length) continue;
-      let ok = true;
-      for (let k = 1; k < p.length; k++) {
-        if (tokens[i + k] !== p[k]) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) return true;
-    }
-  }
-  return false;
-}
 
 /** Therapist asked permission in this utterance (code or phrase). @internal */
 export function asksPermission(u: Unit): boolean {

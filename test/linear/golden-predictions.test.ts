@@ -108,16 +108,16 @@ const GOLDEN = {
   // unchanged. Then again, the same session: retrained with authors U-X's 784 spoken MI turns
   // (helper codes and the client's talk type) and features seen in at least 8 turns.
   // Re-recorded again (session 15, issue #12): the rapport default was retrained with long answers
-  // coded sentence by sentence (data/longform/train.jsonl, authors AG-AJ, 858 sentences); tagger
-  // and settings unchanged.
+  // coded sentence by sentence (data/longform/train.jsonl, authors AG-AJ, 858 sentences), and its
+  // tagger (rapport-cues@5) tags a helper's turn after a turn that asked for advice.
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "31a5d6a033242bc2ead04e389ec0741ee95f967fea5e6141e81dd1f1d523b17c",
-    evidence: "d221ff0be2384e6703e94b927f7e9d8c356fc7c1c1fcbc65f36f741c3a6c95e8",
+    codes: "974f9b9e722e9f671f13191023b75767d90a6571097a282cf91afb713a84aa6e",
+    evidence: "f5a6492b6bd47868d11e39f153b939d540c8ab3fa02d8c5184db5089ed3afd64",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -69,8 +69,29 @@ describe("rapport default", () => {
     expect(t[withP[0]?.codeId as string]).toBe(withP[0]?.confidence);
   });
 
+  it("tags a helper's turn after a request for advice, and only then (rapport-cues@5)", () => {
+    const tag = (client: string, context = false) => {
+      const c = utt("s", 0, client, "client");
+      const h = utt("s", 1, "Try a wind-down hour.", "therapist");
+      const tags = context
+        ? rapportCueTagger().tag([h], { context: [c] })
+        : rapportCueTagger().tag([c, h]);
+      return tags.at(-1) as string[];
+    };
+    expect(tag("I can't sleep. What should I do?")).toContain("ctx:advice_asked");
+    expect(tag("Any tips for sleeping on night shifts?")).toContain("ctx:advice_asked");
+    // From a context turn too (as --context-column gives it).
+    expect(tag("I can't sleep. What should I do?", true)).toContain("ctx:advice_asked");
+    // A statement, or a question that asks for no advice, is not a request.
+    expect(tag("I can't sleep and I should sleep more.")).not.toContain("ctx:advice_asked");
+    expect(tag("Is this normal?")).not.toContain("ctx:advice_asked");
+    // Client turns themselves are never tagged with it.
+    const [clientTags] = rapportCueTagger().tag([utt("s", 0, "What should I do?", "client")]);
+    expect(clientTags).not.toContain("ctx:advice_asked");
+  });
+
   it("refuses to run the rapport model without its tagger", () => {
-    expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@4"/);
+    expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@5"/);
   });
 
   // The lines of issue #12, written for it: the previous default coded the first two as

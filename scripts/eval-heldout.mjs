@@ -2,18 +2,15 @@
 // adjudicated like the written corpus but never trained on (see data/README.md). Each excerpt is
 // coded as a session, in order, by `rapportClassifier(rapportModel)` as a user gets it; scored with
 // rapportkit's own `labelAgreement` (classification report and Cohen's kappa with bootstrap 95 %
-// intervals over items) and a bootstrap interval for macro-F1 over excerpts (`bootstrap`).
+// intervals over items) and a bootstrap interval for macro-F1 over excerpts (`heldOutScores` in
+// report-stats.mjs).
 //   npm run eval:heldout [-- --json FILE]
 import { writeFileSync } from "node:fs";
-import {
-  bootstrap,
-  classificationReport,
-  cohenKappa,
-  labelAgreement,
-} from "../src/agreement/index.js";
+import { cohenKappa } from "../src/agreement/index.js";
 import { rapportModel } from "../src/model/index.js";
 import { rapportClassifier } from "../src/model/rapport.js";
 import { HELDOUT, loadWritten, RAPPORT_TARGET_CODES, RAPPORT_THERAPIST } from "./rapport-data.mjs";
+import { heldOutScores } from "./report-stats.mjs";
 import { strip } from "./session-scores.mjs";
 
 const args = process.argv.slice(2);
@@ -30,42 +27,21 @@ function report(name, role, labels) {
   const idx = turns.flatMap((t, i) => (t.role === role && t.label ? [i] : []));
   const gold = idx.map((i) => turns[i].label);
   const pred = idx.map((i) => preds[i].codeId);
-  const present = labels.filter((c) => gold.includes(c));
-  // Predictions outside the codes present (a code the gold never uses) count as errors: they are
-  // mapped to one extra label so that the report keeps every item.
-  const OTHER = "(another code)";
-  const predIn = pred.map((c) => (present.includes(c) ? c : OTHER));
-  const all = [...present, OTHER];
-  const agree = labelAgreement(gold, predIn, { labels: all, resamples: 1000, seed: 1 });
-  const macro = (g, p) => {
-    const r = classificationReport(g, p, { labels: all });
-    const f = present.map((c) => r.perClass[c]?.f1 ?? 0);
-    return f.reduce((a, b) => a + b, 0) / f.length;
-  };
-  // Excerpts, not items, are resampled (items of one excerpt are not independent): each row of
-  // the matrix `bootstrap` resamples is one excerpt's index.
-  const sessions = [...new Set(idx.map((i) => turns[i].session))];
-  const bySession = new Map(sessions.map((x) => [x, []]));
-  idx.forEach((i, k) => {
-    bySession.get(turns[i].session).push(k);
-  });
-  const ci = bootstrap(
-    (m) => {
-      const ks = m.flatMap((r) => bySession.get(sessions[r[0]]));
-      return {
-        value: macro(
-          ks.map((k) => gold[k]),
-          ks.map((k) => predIn[k]),
-        ),
-      };
-    },
-    sessions.map((_, j) => [j]),
-    { resamples: 1000, seed: 1 },
+  // Excerpts, not items, are resampled for macro-F1's interval.
+  const {
+    present,
+    agree,
+    macroF1,
+    macroF1ci95,
+    kappa: k,
+  } = heldOutScores(
+    gold,
+    pred,
+    idx.map((i) => turns[i].session),
+    labels,
   );
-  const k = agree.cohenKappa.unweighted;
-  const macroF1 = macro(gold, predIn);
   console.log(
-    `\n${name}: n ${gold.length}; accuracy ${pct(agree.classification.accuracy)}; macro-F1 over the ${present.length} codes present ${pct(macroF1)} [${ci.ci95?.map(pct).join(", ")}]; Cohen's κ ${pct(k.value)} [${k.ci95?.map(pct).join(", ")}]`,
+    `\n${name}: n ${gold.length}; accuracy ${pct(agree.classification.accuracy)}; macro-F1 over the ${present.length} codes present ${pct(macroF1)} [${macroF1ci95?.map(pct).join(", ")}]; Cohen's κ ${pct(k.value)} [${k.ci95?.map(pct).join(", ")}]`,
   );
   console.log("\n| code | P | R | F1 | n |\n|---|---:|---:|---:|---:|");
   for (const c of present) {
@@ -76,7 +52,7 @@ function report(name, role, labels) {
     n: gold.length,
     accuracy: agree.classification.accuracy,
     macroF1,
-    macroF1ci95: ci.ci95,
+    macroF1ci95,
     kappa: k,
     perClass: Object.fromEntries(present.map((c) => [c, agree.classification.perClass[c]])),
   };

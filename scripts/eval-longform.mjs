@@ -2,7 +2,7 @@
 // (data/longform/heldout.jsonl; coding manual §1, "Long turns coded sentence by sentence"): forum
 // answers, peer replies and long messages, each answer cut into sentence units and every unit coded
 // twice blind and adjudicated. Never trained on (see data/README.md). Reports:
-//   - the two coders' agreement (Cohen's κ, Krippendorff's α, per code), computed with rapportkit;
+//   - the two coders' agreement (Cohen's κ, Krippendorff's α, per code; `coderAgreement`);
 //   - sentence level: each sentence coded by `rapportClassifier(rapportModel)` (a) after the
 //     help-seeker's post alone, as `--context-column` gives it, and (b) in order after the post and
 //     the answer's earlier sentences, as `segmentTurns` then `classify` gives it; macro-F1 with a
@@ -12,16 +12,10 @@
 //     and with `secondary: true` its second code) and (ii) by coding its sentences.
 //   npm run eval:longform [-- --json FILE] [-- --file another longform.jsonl] [-- --model model.json]
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import {
-  bootstrap,
-  classificationReport,
-  cohenKappa,
-  krippendorffAlpha,
-  labelAgreement,
-} from "../src/agreement/index.js";
 import { rapportModel } from "../src/model/index.js";
 import { rapportClassifier } from "../src/model/rapport.js";
 import { RAPPORT_TARGET_CODES, RAPPORT_THERAPIST } from "./rapport-data.mjs";
+import { coderAgreement, heldOutScores } from "./report-stats.mjs";
 
 const args = process.argv.slice(2);
 const FILE = args.includes("--file")
@@ -110,96 +104,33 @@ console.log(
 );
 
 // ------------------------------------------------------------------ the coders
-const report = {};
-{
-  const a = sentences.map((s) => s.coder1.code);
-  const b = sentences.map((s) => s.coder2.code);
-  const k = cohenKappa(a, b);
-  const alpha = krippendorffAlpha(
-    a.map((x, i) => [x, b[i]]),
-    { level: "nominal" },
-  );
-  const same = a.filter((x, i) => x === b[i]).length;
-  const split = sentences.filter((s) => s.coder1.code !== s.coder2.code);
-  const took = { coder1: 0, coder2: 0, third: 0, open: 0 };
-  for (const s of split) {
-    const c = s.adjudicated?.code;
-    if (c === undefined) took.open++;
-    else if (c === s.coder2.code) took.coder2++;
-    else if (c === s.coder1.code) took.coder1++;
-    else took.third++;
-  }
-  console.log(
-    `\nTwo coders, blind: ${sentences.length} sentences; agreement ${pct(same / sentences.length)}, Cohen's κ ${pct(k.value)}, Krippendorff's α ${pct(alpha.value)}; disagreements ${split.length}, adjudicated ${split.length - took.open} (the second coder's code ${took.coder2} times, the first coder's ${took.coder1}, a third code ${took.third}); awaiting adjudication ${took.open}`,
-  );
-  console.log(
-    "\n| code | coder 1 | coder 2 | both | κ (code vs rest) |\n|---|---:|---:|---:|---:|",
-  );
-  const perCode = {};
-  for (const c of RAPPORT_THERAPIST) {
-    const n1 = a.filter((x) => x === c).length;
-    const n2 = b.filter((x) => x === c).length;
-    if (n1 + n2 === 0) continue;
-    const kc = cohenKappa(
-      a.map((x) => (x === c ? 1 : 0)),
-      b.map((x) => (x === c ? 1 : 0)),
-    ).value;
-    const both = a.filter((x, i) => x === c && b[i] === c).length;
-    perCode[c] = { n1, n2, both, kappa: kc };
-    console.log(`| ${c} | ${n1} | ${n2} | ${both} | ${pct(kc)} |`);
-  }
-  report.coders = {
-    n: sentences.length,
-    agreement: same / sentences.length,
-    kappa: k.value,
-    alpha: alpha.value,
-    adjudication: took,
-    perCode,
-  };
-}
+const report = { coders: coderAgreement(sentences, "Two coders, blind, on the sentences") };
 
 // ------------------------------------------------------------------ sentence level
 function sentenceLevel(name, preds) {
-  const gold = sentences.map((s) => s.code);
-  const present = RAPPORT_THERAPIST.filter((c) => gold.includes(c));
-  const OTHER = "(another code)";
-  const pred = sentences.map((s) => preds.get(s.id)).map((c) => (present.includes(c) ? c : OTHER));
-  const labels = [...present, OTHER];
-  const agree = labelAgreement(gold, pred, { labels, resamples: 1000, seed: 1 });
-  const macro = (g, p) => {
-    const r = classificationReport(g, p, { labels });
-    return mean(present.map((c) => r.perClass[c]?.f1 ?? 0));
-  };
-  // Answers, not sentences, are resampled: the sentences of one answer are not independent.
-  const convs = threads.map((t) => t.conv);
-  const byConv = new Map(convs.map((c) => [c, []]));
-  sentences.forEach((s, i) => {
-    byConv.get(s.conv).push(i);
-  });
-  const ci = bootstrap(
-    (m) => {
-      const is = m.flatMap((r) => byConv.get(convs[r[0]]));
-      return {
-        value: macro(
-          is.map((i) => gold[i]),
-          is.map((i) => pred[i]),
-        ),
-      };
-    },
-    convs.map((_, j) => [j]),
-    { resamples: 1000, seed: 1 },
+  // Answers, not sentences, are resampled for macro-F1's interval: the sentences of one answer
+  // are not independent.
+  const {
+    present,
+    agree,
+    macroF1,
+    macroF1ci95,
+    kappa: k,
+  } = heldOutScores(
+    sentences.map((s) => s.code),
+    sentences.map((s) => preds.get(s.id)),
+    sentences.map((s) => s.conv),
+    RAPPORT_THERAPIST,
   );
-  const k = agree.cohenKappa.unweighted;
-  const macroF1 = macro(gold, pred);
   const target = RAPPORT_TARGET_CODES.filter((c) => present.includes(c));
   const targetMean = mean(target.map((c) => agree.classification.perClass[c].f1));
   console.log(
-    `\n${name}: accuracy ${pct(agree.classification.accuracy)}; macro-F1 over the ${present.length} codes present ${pct(macroF1)} [${ci.ci95?.map(pct).join(", ")}]; Cohen's κ ${pct(k.value)} [${k.ci95?.map(pct).join(", ")}]; mean F1 of the ${target.length} rapport-specific codes present ${pct(targetMean)}`,
+    `\n${name}: accuracy ${pct(agree.classification.accuracy)}; macro-F1 over the ${present.length} codes present ${pct(macroF1)} [${macroF1ci95?.map(pct).join(", ")}]; Cohen's κ ${pct(k.value)} [${k.ci95?.map(pct).join(", ")}]; mean F1 of the ${target.length} rapport-specific codes present ${pct(targetMean)}`,
   );
   return {
     accuracy: agree.classification.accuracy,
     macroF1,
-    macroF1ci95: ci.ci95,
+    macroF1ci95,
     kappa: k,
     targetMeanF1: targetMean,
     perCode: Object.fromEntries(

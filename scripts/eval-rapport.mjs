@@ -17,7 +17,7 @@
 //   npm run eval:rapport -- --quick --confusion judgement,invalidation
 //       # where those codes' out-of-fold errors on each corpus go (gold → predicted counts)
 import { writeFileSync } from "node:fs";
-import { cohenKappa, krippendorffAlpha } from "../src/agreement/index.js";
+import { cohenKappa } from "../src/agreement/index.js";
 import { crosswalkClassifier } from "../src/classify/combinators.js";
 import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { rulesClassifier } from "../src/classify/rules/index.js";
@@ -35,6 +35,7 @@ import {
   rapportOptionsFrom,
   withTags,
 } from "./rapport-data.mjs";
+import { coderAgreement } from "./report-stats.mjs";
 import { SCORES, sessionScores, strip } from "./session-scores.mjs";
 
 const args = process.argv.slice(2);
@@ -216,68 +217,6 @@ function printValidity(title, v) {
       `  ${k.padEnd(9)} ${String(x.n).padStart(4)}   ${pct(x.spearman)}        ${pct(x.aurocPred)}                ${pct(x.aurocHuman)}`,
     );
   }
-}
-
-// ------------------------------------------------------------------ agreement
-function agreement(items, name) {
-  const twice = items.filter((x) => x.coder2);
-  if (twice.length === 0) {
-    console.log(`\n${name}: no item coded twice yet`);
-    return undefined;
-  }
-  const a = twice.map((x) => x.coder1.code);
-  const b = twice.map((x) => x.coder2.code);
-  const k = cohenKappa(a, b);
-  const alpha = krippendorffAlpha(
-    a.map((x, i) => [x, b[i]]),
-    { level: "nominal" },
-  );
-  const codes = [...new Set([...a, ...b])].sort();
-  const per = {};
-  for (const c of codes) {
-    const ka = cohenKappa(
-      a.map((x) => (x === c ? 1 : 0)),
-      b.map((x) => (x === c ? 1 : 0)),
-    );
-    per[c] = {
-      n1: a.filter((x) => x === c).length,
-      n2: b.filter((x) => x === c).length,
-      both: a.filter((x, i) => x === c && b[i] === c).length,
-      kappa: ka.value,
-    };
-  }
-  let same = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
-  console.log(
-    `\n${name}: ${twice.length} items coded twice independently; agreement ${pct(same / twice.length)}, ` +
-      `Cohen's κ ${pct(k.value)}, Krippendorff's α ${pct(alpha.value)}`,
-  );
-  console.log(
-    "\n| code | coder 1 | coder 2 | both | κ (code vs rest) |\n|---|---:|---:|---:|---:|",
-  );
-  for (const c of codes)
-    console.log(`| ${c} | ${per[c].n1} | ${per[c].n2} | ${per[c].both} | ${pct(per[c].kappa)} |`);
-  // Whose code the adjudicator took, where the two coders' primary codes differ.
-  const split = twice.filter((x) => x.coder1.code !== x.coder2.code);
-  const took = { coder1: 0, coder2: 0, third: 0, open: 0 };
-  for (const x of split) {
-    const c = x.adjudicated?.code;
-    if (c === undefined) took.open++;
-    else if (c === x.coder2.code) took.coder2++;
-    else if (c === x.coder1.code) took.coder1++;
-    else took.third++;
-  }
-  console.log(
-    `\nDisagreements: ${split.length}; adjudicated ${split.length - took.open} (the second coder's code ${took.coder2} times, the first coder's ${took.coder1}, a third code ${took.third}); awaiting adjudication ${took.open}`,
-  );
-  return {
-    n: twice.length,
-    adjudication: took,
-    agreement: same / twice.length,
-    kappa: k.value,
-    alpha: alpha.value,
-    perCode: per,
-  };
 }
 
 // ------------------------------------------------------------------ main
@@ -566,11 +505,11 @@ if (!quick) {
 }
 
 report.agreement = {
-  annomi: agreement(
+  annomi: coderAgreement(
     labelled(annomi).map((t) => t.item),
     "Double coding, AnnoMI",
   ),
-  written: agreement(
+  written: coderAgreement(
     labelled(written).map((t) => t.item),
     "Double coding, written corpus",
   ),
@@ -582,7 +521,7 @@ report.agreement = {
     .map((t) => t.item)
     .filter((x) => x.coder1.seeker_code && x.coder2?.seeker_code);
   if (items.length > 0)
-    report.agreement.writtenClient = agreement(
+    report.agreement.writtenClient = coderAgreement(
       items.map((x) => ({
         coder1: { code: x.coder1.seeker_code },
         coder2: { code: x.coder2.seeker_code },

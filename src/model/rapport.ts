@@ -6,7 +6,7 @@ import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/ty
 import { rapportCodebook } from "../codebook/index.js";
 import { ModelError } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
-import { ADVICE_REQUEST_PHRASES, hasPhrase } from "../text/phrases.js";
+import { asksForAdvice, wordsOf } from "../text/phrases.js";
 import { sentenceSpans } from "../text/segment.js";
 import { type Token, tokenize } from "../text/tokenize.js";
 
@@ -23,18 +23,12 @@ export const RAPPORT_CUE_TAGGER = "rapport-cues@5";
 const ADVICE_ASKED = "ctx:advice_asked";
 
 /**
- * Whether a turn asks for advice: a question mark and an advice-seeking phrase ("what should I
- * do?", "any tips?"), the scores' rule for advice the client requested (MITI 4.2.1).
+ * Whether a turn asks for advice: the scores' rule for advice the client requested (MITI 4.2.1;
+ * `asksForAdvice`), on the turn's tokens when the classifier has them.
  */
-function asksForAdvice(text: string, tokens?: readonly Token[]): boolean {
-  const toks = tokens ?? tokenize(text);
-  const words: string[] = [];
-  let question = false;
-  for (const t of toks) {
-    if (t.kind === "word") words.push(t.norm);
-    else if (t.norm === "?") question = true;
-  }
-  return question && hasPhrase(words, ADVICE_REQUEST_PHRASES);
+function turnAsksForAdvice(text: string, tokens?: readonly Token[]): boolean {
+  const { words, question } = wordsOf(tokens ?? tokenize(text));
+  return asksForAdvice(words, question);
 }
 
 /**
@@ -98,9 +92,9 @@ export function rapportCueTagger(rules?: SyncClassifier): LinearTagger {
       // The previous turn of another speaker, per session (from the context first), asked for advice?
       const asked = new Map<string, boolean>();
       for (const u of opts?.context ?? [])
-        if (u.role !== "therapist") asked.set(u.session, asksForAdvice(u.text));
+        if (u.role !== "therapist") asked.set(u.session, turnAsksForAdvice(u.text));
       utterances.forEach((u, i) => {
-        if (u.role !== "therapist") asked.set(u.session, asksForAdvice(u.text, tokens?.[i]));
+        if (u.role !== "therapist") asked.set(u.session, turnAsksForAdvice(u.text, tokens?.[i]));
         else if (asked.get(u.session)) (out[i] as string[]).push(ADVICE_ASKED);
       });
       return out;

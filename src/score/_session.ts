@@ -1,7 +1,7 @@
 import { ScoreInputError } from "../core/errors.js";
 import { safeParseCodedTranscript } from "../core/parse.js";
 import type { CodedTranscript, Coding, SpeakerRole, Utterance } from "../core/schemas.js";
-import { ADVICE_REQUEST_PHRASES, hasPhrase } from "../text/phrases.js";
+import { asksForAdvice, hasPhrase, wordsOf } from "../text/phrases.js";
 import { tokenize } from "../text/tokenize.js";
 import { BUILTIN_MAPPINGS, type MappingEntry, type MappingTable } from "./mapping.js";
 
@@ -151,13 +151,7 @@ function prepareUncached(input: CodedTranscript, options: SessionScoreOptions): 
  * question mark). Shared by the batch scores and the live coder. @internal
  */
 export function makeUnit(u: Utterance, coding: Coding | undefined): Unit {
-  const toks = tokenize(u.text);
-  const words: string[] = [];
-  let q = false;
-  for (const t of toks) {
-    if (t.kind === "word") words.push(t.norm);
-    else if (t.norm === "?") q = true;
-  }
+  const { words, question: q } = wordsOf(tokenize(u.text));
   return {
     utterance: u,
     role: u.role,
@@ -248,7 +242,7 @@ export function asksPermission(u: Unit): boolean {
 
 /** Client asked for advice in this utterance (a question with an advice-seeking phrase). @internal */
 export function requestsAdvice(u: Unit): boolean {
-  return u.role === "client" && u.isQuestion && hasPhrase(u.tokens, ADVICE_REQUEST_PHRASES);
+  return u.role === "client" && asksForAdvice(u.tokens, u.isQuestion);
 }
 
 /**

@@ -4,13 +4,14 @@
  * one thing in both. @module
  */
 
+import type { Token } from "./tokenize.js";
+
 /**
  * Phrases of a help-seeker asking for advice ("what should I…", "any tips"), matched on lower-case
  * word tokens. With a question mark in the same turn they make advice that follows it permitted
  * (MITI 4.2.1: permission may be requested by the client; coding manual §3).
- * @internal
  */
-export const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
+const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
   ["should", "i"],
   ["what", "should"],
   ["what", "can", "i"],
@@ -28,6 +29,25 @@ export const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
   ["can", "you", "help"],
   ["do", "you", "have", "any"],
 ];
+
+/** A turn's normalised word tokens, and whether it has a question mark. @internal */
+export function wordsOf(tokens: readonly Token[]): { words: string[]; question: boolean } {
+  const words: string[] = [];
+  let question = false;
+  for (const t of tokens) {
+    if (t.kind === "word") words.push(t.norm);
+    else if (t.norm === "?") question = true;
+  }
+  return { words, question };
+}
+
+/**
+ * Whether a turn asks for advice: a question mark and an advice-seeking phrase ("what should I
+ * do?", "any tips?"). @internal
+ */
+export function asksForAdvice(words: readonly string[], question: boolean): boolean {
+  return question && hasPhrase(words, ADVICE_REQUEST_PHRASES);
+}
 
 /** True if any phrase occurs in the token list (time O(tokens × phrases), linear in the text). @internal */
 export function hasPhrase(

@@ -169,7 +169,18 @@ export function turnSegmenter(
         start: s.start,
         end: s.end,
       };
-      const unit: Utterance = {
+      let times: { start: number; end: number } | undefined;
+      if (timed) {
+        const t0 = u.start as number;
+        const span = (u.end as number) - t0;
+        const len = s.end - s.start;
+        times = {
+          start: t0 + (span * before) / total,
+          end: k === spans.length - 1 ? (u.end as number) : t0 + (span * (before + len)) / total,
+        };
+        before += len;
+      }
+      out.push({
         id: `${u.id}#${k + 1}`,
         session: u.session,
         index: index(u.session),
@@ -177,17 +188,8 @@ export function turnSegmenter(
         role: u.role,
         text: s.text,
         metadata: { ...u.metadata, segment },
-      };
-      if (timed) {
-        const t0 = u.start as number;
-        const span = (u.end as number) - t0;
-        const len = s.end - s.start;
-        (unit as { start?: number }).start = t0 + (span * before) / total;
-        (unit as { end?: number }).end =
-          k === spans.length - 1 ? (u.end as number) : t0 + (span * (before + len)) / total;
-        before += len;
-      }
-      out.push(unit);
+        ...times,
+      });
     });
     return out;
   };

@@ -189,7 +189,11 @@ buildWritten("written/heldout/", "written/heldout.jsonl");
 // sentence), adjudicated.jsonl (where they differ). Built into data/longform/heldout.jsonl (a
 // test, never trained on) and data/longform/train.jsonl, one thread per line, each sentence with
 // coder1, coder2, adjudicated and the gold code/also.
-function buildLongform(dir, file) {
+/**
+ * Builds a long-form file from its raw folder. `exclude`: sentence texts (lower case) left out
+ * of the output, counted in the log line (a training sentence that is also a held-out one).
+ */
+function buildLongform(dir, file, exclude = new Set()) {
   const coded = (prefix) => {
     const m = new Map();
     for (const f of rawFiles(dir, prefix))
@@ -206,6 +210,7 @@ function buildLongform(dir, file) {
   const out = [];
   let n = 0;
   let open = 0;
+  let left = 0;
   for (const f of rawFiles(dir, "items-")) {
     const author = f.pathname
       .split("/")
@@ -233,14 +238,26 @@ function buildLongform(dir, file) {
         };
       });
       const { conv, register, setting, seeker, helper } = t;
-      out.push({ conv, register, setting, author, seeker, helper, sentences });
+      const kept = sentences.filter((s) => !exclude.has(s.text.toLowerCase()));
+      left += sentences.length - kept.length;
+      out.push({ conv, register, setting, author, seeker, helper, sentences: kept });
     }
   }
-  if (out.length === 0) return;
+  if (out.length === 0) return [];
   writeFileSync(new URL(file, root), out.map((x) => JSON.stringify(x)).join("\n") + "\n");
+  const leftOut = left > 0 ? `; ${left} left out (the same text is a held-out sentence)` : "";
   console.log(
-    `${file}: ${n} sentences in ${out.length} answers; ${adj.size} adjudicated, ${open} disagreements awaiting adjudication`,
+    `${file}: ${n} sentences in ${out.length} answers; ${adj.size} adjudicated, ${open} disagreements awaiting adjudication${leftOut}`,
   );
+  return out;
 }
-buildLongform("longform/heldout/", "longform/heldout.jsonl");
-buildLongform("longform/train/", "longform/train.jsonl");
+// A training sentence with the same text as a held-out sentence of more than 8 words (a stock
+// line two authors both wrote, such as a feedback request) is left out of training, so the
+// held-out test never scores a sentence the model was trained on (test/data/longform.test.ts).
+const heldoutLong = new Set(
+  buildLongform("longform/heldout/", "longform/heldout.jsonl")
+    .flatMap((t) => t.sentences)
+    .filter((s) => s.text.split(/\s+/).length > 8)
+    .map((s) => s.text.toLowerCase()),
+);
+buildLongform("longform/train/", "longform/train.jsonl", heldoutLong);

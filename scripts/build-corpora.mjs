@@ -7,6 +7,7 @@
 // (`code`/`also`: adjudicated, else the agreed code, else the first coder's).
 //   node scripts/build-corpora.mjs
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fingerprintOf } from "../src/classify/linear/fingerprint.js";
 import { rapportCodebook } from "../src/codebook/index.js";
 import { loadAnnomi } from "./annomi-data.mjs";
 
@@ -190,8 +191,9 @@ buildWritten("written/heldout/", "written/heldout.jsonl");
 // test, never trained on) and data/longform/train.jsonl, one thread per line, each sentence with
 // coder1, coder2, adjudicated and the gold code/also.
 /**
- * Builds a long-form file from its raw folder. `exclude`: sentence texts (lower case) left out
- * of the output, counted in the log line (a training sentence that is also a held-out one).
+ * Builds a long-form file from its raw folder. `exclude`: fingerprints (`fingerprintOf`: the
+ * words, lower case) of sentences left out of the output, counted in the log line (a training
+ * sentence that is also a held-out one).
  */
 function buildLongform(dir, file, exclude = new Set()) {
   const coded = (prefix) => {
@@ -238,7 +240,7 @@ function buildLongform(dir, file, exclude = new Set()) {
         };
       });
       const { conv, register, setting, seeker, helper } = t;
-      const kept = sentences.filter((s) => !exclude.has(s.text.toLowerCase()));
+      const kept = sentences.filter((s) => !exclude.has(fingerprintOf(s.text)));
       left += sentences.length - kept.length;
       out.push({ conv, register, setting, author, seeker, helper, sentences: kept });
     }
@@ -251,13 +253,13 @@ function buildLongform(dir, file, exclude = new Set()) {
   );
   return out;
 }
-// A training sentence with the same text as a held-out sentence of more than 8 words (a stock
+// A training sentence with the same words as a held-out sentence of more than 8 words (a stock
 // line two authors both wrote, such as a feedback request) is left out of training, so the
 // held-out test never scores a sentence the model was trained on (test/data/longform.test.ts).
 const heldoutLong = new Set(
   buildLongform("longform/heldout/", "longform/heldout.jsonl")
     .flatMap((t) => t.sentences)
     .filter((s) => s.text.split(/\s+/).length > 8)
-    .map((s) => s.text.toLowerCase()),
+    .map((s) => fingerprintOf(s.text)),
 );
 buildLongform("longform/train/", "longform/train.jsonl", heldoutLong);

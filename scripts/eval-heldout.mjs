@@ -5,7 +5,10 @@
 // intervals over items) and a bootstrap interval for macro-F1 over excerpts (`heldOutScores` in
 // report-stats.mjs).
 //   npm run eval:heldout [-- --json FILE]
+//   npm run eval:heldout -- --file data/chat/heldout.jsonl   # the natural text chats held out
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { cohenKappa } from "../src/agreement/index.js";
 import { rapportModel } from "../src/model/index.js";
 import { rapportClassifier } from "../src/model/rapport.js";
@@ -15,9 +18,11 @@ import { strip } from "./session-scores.mjs";
 
 const args = process.argv.slice(2);
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
-const turns = loadWritten(HELDOUT);
+const fileArg = args.includes("--file") ? args[args.indexOf("--file") + 1] : undefined;
+const file = fileArg ? pathToFileURL(resolve(fileArg)) : HELDOUT;
+const turns = loadWritten(file);
 if (turns.length === 0) {
-  console.log("data/written/heldout.jsonl is empty: nothing held out");
+  console.log(`${fileURLToPath(file)} is empty: nothing held out`);
   process.exit(0);
 }
 const preds = rapportClassifier(rapportModel).classify(turns.map(strip));
@@ -62,12 +67,14 @@ const authors = [...new Set(turns.map((t) => t.author))].sort();
 console.log(
   `Held-out set: authors ${authors.join(", ")}; ${new Set(turns.map((t) => t.session)).size} excerpts. The shipped rapport model, never trained on them.`,
 );
-// The two coders' agreement on the same items (coder 1 = the author), for scale.
+// The two coders' agreement on the same items (coder 1 = the author, or for the natural chats
+// the first independent coder), for scale.
 for (const [name, role, key] of [
   ["helper codes", "therapist", "code"],
   ["client talk type", "client", "seeker_code"],
 ]) {
   const items = turns.filter((t) => t.role === role && t.label).map((t) => t.item);
+  if (items.length === 0) continue;
   const a = items.map((x) => (key === "code" ? x.coder1.code : x.coder1.seeker_code));
   const b = items.map((x) => (key === "code" ? x.coder2?.code : x.coder2?.seeker_code));
   const same = a.filter((x, i) => x === b[i]).length;
@@ -80,7 +87,10 @@ const ten = RAPPORT_TARGET_CODES.map((c) => helper.perClass[c]?.f1 ?? 0);
 console.log(
   `ten rapport-specific codes: mean F1 ${pct(ten.reduce((a, b) => a + b, 0) / ten.length)}, lowest ${pct(Math.min(...ten))}`,
 );
-const client = report("Client talk type", "client", ["change_talk", "neutral", "sustain_talk"]);
+// Client talk type, where the set codes it (the natural chats do not).
+const client = turns.some((t) => t.role === "client" && t.label)
+  ? report("Client talk type", "client", ["change_talk", "neutral", "sustain_talk"])
+  : null;
 if (jsonOut) {
   writeFileSync(jsonOut, JSON.stringify({ authors, helper, client }, null, 1));
   console.log(`wrote ${jsonOut}`);

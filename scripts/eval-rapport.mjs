@@ -26,6 +26,7 @@ import { rapportCueTagger } from "../src/model/rapport.js";
 import { groupedFolds, parent, prf, rapportToAnnomiFrom } from "./annomi-data.mjs";
 import { auroc, spearman } from "./rank-stats.mjs";
 import {
+  dealtApart,
   loadAnnomiRapport,
   loadLongform,
   loadWritten,
@@ -86,18 +87,20 @@ const sentencePreds = new Map();
 /** Out-of-fold predictions with each therapist turn coded alone after the previous other-role turn. */
 const alonePreds = new Map();
 function crossValidate(turns, s) {
-  // The long answers' sessions are dealt into folds on their own, so that adding them leaves the
-  // fold of every AnnoMI transcript and written conversation as it was (a paired comparison).
-  const lf = groupedFolds(
-    turns.filter((t) => t.corpus === "longform"),
-    5,
-    s,
-  );
-  const folds = groupedFolds(
-    turns.filter((t) => t.corpus !== "longform"),
-    5,
-    s,
-  ).map((f, i) => new Set([...f, ...lf[i]]));
+  // Batches added later (the long answers; the natural text chats of authors BD-BF) are dealt
+  // into folds on their own, so that adding them leaves the fold of every AnnoMI transcript and
+  // earlier written conversation as it was (a paired comparison).
+  const groups = new Map();
+  for (const t of turns) {
+    const g = dealtApart(t);
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g).push(t);
+  }
+  const folds = Array.from({ length: 5 }, () => new Set());
+  for (const g of groups.values())
+    groupedFolds(g, 5, s).forEach((f, i) => {
+      for (const x of f) folds[i].add(x);
+    });
   const preds = new Map();
   for (const test of folds) {
     const model = train(turns.filter((t) => !test.has(t.session)));

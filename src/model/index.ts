@@ -38,10 +38,10 @@ checkModelCodebook(annomiModel, annomiCodebook);
  * The pretrained `rapport` model (validated by the package's tests, not at import).
  * Trained on `rapport` labels directly (AnnoMI coded with the rapport coding manual,
  * and rapportkit's written-register corpus; see docs/model-card.md), with the
- * codebook's cues as features (tagger `rapport-cues@5`).
+ * codebook's cues as features (tagger `rapport-cues@6`).
  * @example
  * import { rapportModel } from "rapportkit/model";
- * rapportModel.features.tagger; // => "rapport-cues@5"
+ * rapportModel.features.tagger; // => "rapport-cues@6"
  * @category Model
  */
 export const rapportModel: LinearModel = shippedLinearModel(rapportRaw);

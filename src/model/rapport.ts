@@ -6,7 +6,7 @@ import type { ClassifyOptions, Prediction, SyncClassifier } from "../classify/ty
 import { rapportCodebook } from "../codebook/index.js";
 import { ModelError } from "../core/errors.js";
 import type { Utterance } from "../core/schemas.js";
-import { asksForAdvice, wordsOf } from "../text/phrases.js";
+import { adviceRequest, wordsOf } from "../text/phrases.js";
 import { sentenceSpans } from "../text/segment.js";
 import { type Token, tokenize } from "../text/tokenize.js";
 
@@ -15,20 +15,27 @@ import { type Token, tokenize } from "../text/tokenize.js";
  * changes when the cues change (2: wider unsolicited-advice cues; 3: a helper's story about
  * themselves weighs more against judgement; 4: negated evaluative words, as in "it's not silly",
  * are not judgement cues; 5: a helper's turn after a turn that asked for advice is tagged
- * `ctx:advice_asked`). @category Model
+ * `ctx:advice_asked`; 6: requests for advice without a question mark ("any advice appreciated")
+ * count, and a turn after one that says it wants only to be heard ("not looking for advice", "just
+ * needed to vent") is tagged `ctx:advice_declined`). @category Model
  */
-export const RAPPORT_CUE_TAGGER = "rapport-cues@5";
-
-/** The tag of a helper's turn whose previous turn of another speaker asked for advice. */
-const ADVICE_ASKED = "ctx:advice_asked";
+export const RAPPORT_CUE_TAGGER = "rapport-cues@6";
 
 /**
- * Whether a turn asks for advice: the scores' rule for advice the client requested (MITI 4.2.1;
- * `asksForAdvice`), on the turn's tokens when the classifier has them.
+ * The tag of a helper's turn by what the previous turn of another speaker said about advice
+ * (`adviceRequest`): it asked for advice (the scores' rule for advice the client requested, MITI
+ * 4.2.1), or said it wanted only to be heard.
  */
-function turnAsksForAdvice(text: string, tokens?: readonly Token[]): boolean {
+const REQUEST_TAGS = {
+  asked: "ctx:advice_asked",
+  declined: "ctx:advice_declined",
+} as const;
+
+/** What a turn says about advice, on the turn's tokens when the classifier has them. */
+function turnRequest(text: string, tokens?: readonly Token[]): string | undefined {
   const { words, question } = wordsOf(tokens ?? tokenize(text));
-  return asksForAdvice(words, question);
+  const r = adviceRequest(words, question);
+  return r === undefined ? undefined : REQUEST_TAGS[r];
 }
 
 /**
@@ -89,13 +96,17 @@ export function rapportCueTagger(rules?: SyncClassifier): LinearTagger {
         },
         tokens,
       );
-      // The previous turn of another speaker, per session (from the context first), asked for advice?
-      const asked = new Map<string, boolean>();
+      // What the previous turn of another speaker, per session (from the context first), said
+      // about advice.
+      const request = new Map<string, string | undefined>();
       for (const u of opts?.context ?? [])
-        if (u.role !== "therapist") asked.set(u.session, turnAsksForAdvice(u.text));
+        if (u.role !== "therapist") request.set(u.session, turnRequest(u.text));
       utterances.forEach((u, i) => {
-        if (u.role !== "therapist") asked.set(u.session, turnAsksForAdvice(u.text, tokens?.[i]));
-        else if (asked.get(u.session)) (out[i] as string[]).push(ADVICE_ASKED);
+        if (u.role !== "therapist") request.set(u.session, turnRequest(u.text, tokens?.[i]));
+        else {
+          const tag = request.get(u.session);
+          if (tag !== undefined) (out[i] as string[]).push(tag);
+        }
       });
       return out;
     },

@@ -1,7 +1,7 @@
 import { ScoreInputError } from "../core/errors.js";
 import { safeParseCodedTranscript } from "../core/parse.js";
 import type { CodedTranscript, Coding, SpeakerRole, Utterance } from "../core/schemas.js";
-import { asksForAdvice, hasPhrase, wordsOf } from "../text/phrases.js";
+import { asksForAdvice, hasPhrase, phraseIndex, wordsOf } from "../text/phrases.js";
 import { tokenize } from "../text/tokenize.js";
 import { BUILTIN_MAPPINGS, type MappingEntry, type MappingTable } from "./mapping.js";
 
@@ -207,7 +207,7 @@ export function withAncestors(codeId: string): string[] {
 }
 
 // Token sequences, matched on normalised word tokens (linear in the utterance length).
-const PERMISSION_PHRASES: readonly (readonly string[])[] = [
+const PERMISSION_PHRASES = phraseIndex([
   ["is", "it", "okay", "if"],
   ["is", "it", "ok", "if"],
   ["is", "it", "alright", "if"],
@@ -231,7 +231,7 @@ const PERMISSION_PHRASES: readonly (readonly string[])[] = [
   ["would", "you", "like", "to", "hear"],
   ["would", "you", "be", "interested"],
   ["are", "you", "interested", "in"],
-];
+]);
 
 /** Therapist asked permission in this utterance (code or phrase). @internal */
 export function asksPermission(u: Unit): boolean {
@@ -240,7 +240,7 @@ export function asksPermission(u: Unit): boolean {
   return u.isQuestion && hasPhrase(u.tokens, PERMISSION_PHRASES);
 }
 
-/** Client asked for advice in this utterance (a question with an advice-seeking phrase). @internal */
+/** Client asked for advice in this utterance (`asksForAdvice`: an advice-seeking question or an outright request). @internal */
 export function requestsAdvice(u: Unit): boolean {
   return u.role === "client" && asksForAdvice(u.tokens, u.isQuestion);
 }

@@ -11,7 +11,7 @@ import type { Token } from "./tokenize.js";
  * word tokens. With a question mark in the same turn they make advice that follows it permitted
  * (MITI 4.2.1: permission may be requested by the client; coding manual §3).
  */
-const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
+const ADVICE_REQUEST_PHRASES = phraseIndex([
   ["should", "i"],
   ["what", "should"],
   ["what", "can", "i"],
@@ -28,7 +28,7 @@ const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
   ["any", "tips"],
   ["can", "you", "help"],
   ["do", "you", "have", "any"],
-];
+]);
 
 /** A turn's normalised word tokens, and whether it has a question mark. @internal */
 export function wordsOf(tokens: readonly Token[]): { words: string[]; question: boolean } {
@@ -42,21 +42,131 @@ export function wordsOf(tokens: readonly Token[]): { words: string[]; question: 
 }
 
 /**
- * Whether a turn asks for advice: a question mark and an advice-seeking phrase ("what should I
- * do?", "any tips?"). @internal
+ * Phrases that ask for advice outright, question mark or not ("any advice appreciated", "what do
+ * I do", "tell me what to do"): forum posts often end without one.
+ */
+const ADVICE_REQUEST_OUTRIGHT = phraseIndex([
+  ["what", "should", "i", "do"],
+  ["what", "do", "i", "do"],
+  ["what", "do", "i", "even", "do"],
+  ["what", "would", "you", "do"],
+  ["any", "advice"],
+  ["any", "tips"],
+  ["any", "suggestions"],
+  ["advice", "please"],
+  ["tips", "please"],
+  ["ideas", "please"],
+  ["suggestions", "please"],
+  ["advice", "would", "be"],
+  ["advice", "appreciated"],
+  ["advice", "welcome"],
+  ["need", "advice"],
+  ["need", "some", "advice"],
+  ["need", "your", "advice"],
+  ["looking", "for", "advice"],
+  ["looking", "for", "tips"],
+  ["looking", "for", "suggestions"],
+  ["tell", "me", "what", "to", "do"],
+]);
+
+/**
+ * A help-seeker saying they are not after advice, only to be heard ("not looking for solutions",
+ * "just needed to vent", "I don't even know why I'm posting"): advice given anyway is
+ * unsolicited (coding manual §1, §3). Tag `ctx:advice_declined`.
+ */
+const ADVICE_DECLINED_PHRASES = phraseIndex([
+  ["not", "asking", "for", "advice"],
+  ["not", "asking", "for", "anything"],
+  ["not", "asking", "for", "solutions"],
+  ["not", "looking", "for", "advice"],
+  ["not", "looking", "for", "solutions"],
+  ["not", "looking", "for", "a", "lecture"],
+  ["not", "after", "advice"],
+  ["don't", "want", "advice"],
+  ["dont", "want", "advice"],
+  ["don't", "need", "advice"],
+  ["dont", "need", "advice"],
+  ["need", "to", "vent"],
+  ["needed", "to", "vent"],
+  ["want", "to", "vent"],
+  ["wanted", "to", "vent"],
+  ["had", "to", "vent"],
+  ["just", "venting"],
+  ["rant", "over"],
+  ["off", "my", "chest"],
+  ["needed", "to", "get", "it", "out"],
+  ["need", "to", "get", "it", "out"],
+  ["just", "needed", "to", "tell"],
+  ["just", "wanted", "to", "tell"],
+  ["just", "need", "someone", "to"],
+  ["just", "needed", "someone", "to"],
+  ["just", "want", "someone", "to"],
+  ["just", "wanted", "someone", "to"],
+  ["know", "why", "i'm", "posting"],
+  ["know", "why", "im", "posting"],
+  ["sure", "why", "i'm", "posting"],
+  ["sure", "why", "im", "posting"],
+  ["know", "why", "i'm", "writing"],
+  ["know", "why", "im", "writing"],
+  ["know", "what", "i'm", "asking"],
+  ["know", "what", "im", "asking"],
+]);
+
+/**
+ * Whether a turn asks for advice: an advice-seeking phrase in a question ("what should I do?",
+ * "any tips?"), or an outright request with or without a question mark ("any advice
+ * appreciated", "what do I do"), unless the turn also says it is not after advice. @internal
  */
 export function asksForAdvice(words: readonly string[], question: boolean): boolean {
-  return question && hasPhrase(words, ADVICE_REQUEST_PHRASES);
+  return adviceRequest(words, question) === "asked";
 }
 
-/** True if any phrase occurs in the token list (time O(tokens × phrases), linear in the text). @internal */
-export function hasPhrase(
-  tokens: readonly string[],
-  phrases: readonly (readonly string[])[],
-): boolean {
+/**
+ * What a help-seeker's turn says about advice: `"asked"` (see {@link asksForAdvice}),
+ * `"declined"` (only to be heard: "not looking for advice", "just needed to vent"), or
+ * `undefined`. A decline outweighs a request in the same turn. Indirect requests ("is there
+ * anything that helps?", "has anyone been through this?") are left to the model's words: as a
+ * third tag they measured worse (docs/model-card.md). @internal
+ */
+export function adviceRequest(
+  words: readonly string[],
+  question: boolean,
+): "asked" | "declined" | undefined {
+  if (hasPhrase(words, ADVICE_DECLINED_PHRASES)) return "declined";
+  if (
+    (question && hasPhrase(words, ADVICE_REQUEST_PHRASES)) ||
+    hasPhrase(words, ADVICE_REQUEST_OUTRIGHT)
+  )
+    return "asked";
+  return undefined;
+}
+
+/** Phrases grouped by their first word, for {@link hasPhrase}. @internal */
+export type PhraseIndex = ReadonlyMap<string, readonly (readonly string[])[]>;
+
+/** Groups phrases (lower-case word lists) by their first word. @internal */
+export function phraseIndex(phrases: readonly (readonly string[])[]): PhraseIndex {
+  const index = new Map<string, (readonly string[])[]>();
+  for (const p of phrases) {
+    const first = p[0];
+    if (first === undefined) continue;
+    const list = index.get(first);
+    if (list) list.push(p);
+    else index.set(first, [p]);
+  }
+  return index;
+}
+
+/**
+ * True if any phrase of the index occurs in the token list (one map lookup per token, then the
+ * phrases that start with it). @internal
+ */
+export function hasPhrase(tokens: readonly string[], phrases: PhraseIndex): boolean {
   for (let i = 0; i < tokens.length; i++) {
-    for (const p of phrases) {
-      if (p[0] !== tokens[i] || i + p.length > tokens.length) continue;
+    const starting = phrases.get(tokens[i] as string);
+    if (!starting) continue;
+    for (const p of starting) {
+      if (i + p.length > tokens.length) continue;
       let ok = true;
       for (let k = 1; k < p.length; k++) {
         if (tokens[i + k] !== p[k]) {

@@ -110,14 +110,17 @@ const GOLDEN = {
   // Re-recorded again (session 15, issue #12): the rapport default was retrained with long answers
   // coded sentence by sentence (data/longform/train.jsonl, authors AG-AJ, 858 sentences), and its
   // tagger (rapport-cues@5) tags a helper's turn after a turn that asked for advice.
+  // Re-recorded again (session 16, issue #12): retrained with authors AK-AN's long answers
+  // (862 sentences) and tagger rapport-cues@6 (requests without a question mark; a turn that
+  // declines advice), features seen in at least 9 turns.
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "974f9b9e722e9f671f13191023b75767d90a6571097a282cf91afb713a84aa6e",
-    evidence: "f5a6492b6bd47868d11e39f153b939d540c8ab3fa02d8c5184db5089ed3afd64",
+    codes: "46dade58e0fd7e694f6a1ba61163dad7924de622bf8a2b9f40d848084bfe08b0",
+    evidence: "480b54fea79f96857e7184f272c981dd81803ff21c6ac4c0c0083e882a54ff51",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -71,7 +71,7 @@ describe("the pretrained AnnoMI model", () => {
 
   it("the rapport model needs its cue tagger, and refuses another model's", () => {
     expect(rapportModel.codebook.id).toBe("rapport");
-    expect(rapportModel.features.tagger).toBe("rapport-cues@5");
+    expect(rapportModel.features.tagger).toBe("rapport-cues@6");
     expect(() => rapportClassifier(annomiModel)).toThrow(/not "annomi"|is for codebook/);
   });
 });

@@ -69,7 +69,7 @@ describe("rapport default", () => {
     expect(t[withP[0]?.codeId as string]).toBe(withP[0]?.confidence);
   });
 
-  it("tags a helper's turn after a request for advice, and only then (rapport-cues@5)", () => {
+  it("tags a helper's turn after a request for advice, or after a turn declining it (rapport-cues@6)", () => {
     const tag = (client: string, context = false) => {
       const c = utt("s", 0, client, "client");
       const h = utt("s", 1, "Try a wind-down hour.", "therapist");
@@ -85,13 +85,20 @@ describe("rapport default", () => {
     // A statement, or a question that asks for no advice, is not a request.
     expect(tag("I can't sleep and I should sleep more.")).not.toContain("ctx:advice_asked");
     expect(tag("Is this normal?")).not.toContain("ctx:advice_asked");
+    // An outright request needs no question mark; a turn that wants only to be heard is tagged so.
+    expect(tag("honestly any advice appreciated")).toContain("ctx:advice_asked");
+    expect(tag("Not looking for advice, just needed to vent.")).toEqual(
+      expect.arrayContaining(["ctx:advice_declined"]),
+    );
+    expect(tag("Not looking for advice, just needed to vent.")).not.toContain("ctx:advice_asked");
+    expect(tag("What should I do?")).not.toContain("ctx:advice_declined");
     // Client turns themselves are never tagged with it.
     const [clientTags] = rapportCueTagger().tag([utt("s", 0, "What should I do?", "client")]);
     expect(clientTags).not.toContain("ctx:advice_asked");
   });
 
   it("refuses to run the rapport model without its tagger", () => {
-    expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@5"/);
+    expect(() => linearClassifier(rapportModel)).toThrow(/tagger "rapport-cues@6"/);
   });
 
   // The lines of issue #12, written for it: the previous default coded the first two as

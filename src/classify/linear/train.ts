@@ -96,7 +96,7 @@ export interface TrainLinearOptions {
    */
   readonly calibrationHoldout?: number;
   /**
-   * The name of the tagger that computed the examples' `tags` (e.g. `rapport-cues@5`). It is
+   * The name of the tagger that computed the examples' `tags` (e.g. `rapport-cues@6`). It is
    * recorded in the model (`features.tagger`), and {@link linearClassifier} refuses such a model
    * unless given a tagger of that name.
    */

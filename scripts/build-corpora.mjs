@@ -183,6 +183,9 @@ buildWritten("written/raw/", "written/written.jsonl");
 // A held-out set: batches coded and adjudicated like the rest but kept out of training, to test
 // the shipped model on writing it never saw (see data/README.md).
 buildWritten("written/heldout/", "written/heldout.jsonl");
+// Natural text chats, written without codes and coded afterwards (session 16): authors BA-BC
+// held out, never trained on (data/README.md); BD-BF are in written/raw/ with the rest.
+buildWritten("chat/heldout/", "chat/heldout.jsonl");
 
 // ---------------------------------------------------------------- long-form answers
 // data/longform/heldout/ and data/longform/train/: items-<L>.jsonl (an author's threads, each answer cut into the sentence units

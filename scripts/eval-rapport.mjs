@@ -63,6 +63,8 @@ const written = withTags(loadWritten(), tagger);
 // their out-of-fold figures get a line of their own.
 const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const all = [...annomi, ...written, ...longform];
+const naturalChat = written.filter((t) => dealtApart(t) === "chat");
+const writtenBefore = written.filter((t) => dealtApart(t) !== "chat");
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 
 // ------------------------------------------------------------------ metrics
@@ -373,6 +375,10 @@ for (const s of seeds) {
     client3PerClass: client.perClass,
     writtenClient3: wClient?.macroF1 ?? null,
     longform: longform.length ? perCode(longform, preds) : null,
+    // The natural text chats trained on (authors BD-BF), and the written corpus without them (the
+    // paired comparison of data/README.md's rule for adding them).
+    naturalChat: naturalChat.length ? perCode(naturalChat, preds) : null,
+    writtenBefore: naturalChat.length ? perCode(writtenBefore, preds) : rw,
     validityHuman: vHuman,
     validityAnnomi: vAnnomi,
     validityExpected: vExpected,
@@ -411,6 +417,16 @@ for (const s of seeds) {
       perCode(longform, preds),
       RAPPORT_THERAPIST,
     );
+  if (naturalChat.length) {
+    printTable(
+      "Natural text chats (authors BD-BF, coded after writing), out of fold",
+      perCode(naturalChat, preds),
+      RAPPORT_THERAPIST,
+    );
+    console.log(
+      `Written corpus without them: macro-F1 ${pct(perCode(writtenBefore, preds).macroF1)}`,
+    );
+  }
   // The written corpus by register: is any register of the places the library is embedded in
   // coded much worse than the others?
   const registers = [...new Set(written.map((t) => t.register))].sort();

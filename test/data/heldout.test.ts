@@ -1,10 +1,11 @@
 /**
- * The held-out set (data/written/heldout.jsonl) is a test only if the shipped model never saw it:
+ * The held-out sets (data/written/heldout.jsonl; the natural text chats, data/chat/heldout.jsonl)
+ * are tests only if the shipped model never saw them:
  * no conversation is in both files, and no held-out helper turn (nor client turn of more than eight
  * words) is among the training fingerprints the shipped `rapport` model records
  * (`training.fingerprint`).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fingerprintOf, readFingerprint } from "../../src/classify/linear/fingerprint.js";
 
@@ -14,9 +15,13 @@ const read = (path: string) =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { conv: string; seeker: string; helper: string; code: string });
 
-describe("the held-out set", () => {
+const HELD_OUT = ["../../data/written/heldout.jsonl", "../../data/chat/heldout.jsonl"].filter((f) =>
+  existsSync(new URL(f, import.meta.url)),
+);
+
+describe.each(HELD_OUT)("the held-out set %s", (file) => {
   const train = read("../../data/written/written.jsonl");
-  const held = read("../../data/written/heldout.jsonl");
+  const held = read(file);
   it("shares no conversation with the training corpus", () => {
     expect(held.length).toBeGreaterThan(0);
     const convs = new Set(train.map((x) => x.conv));

@@ -112,15 +112,16 @@ const GOLDEN = {
   // tagger (rapport-cues@5) tags a helper's turn after a turn that asked for advice.
   // Re-recorded again (session 16, issue #12): retrained with authors AK-AN's long answers
   // (862 sentences) and tagger rapport-cues@6 (requests without a question mark; a turn that
-  // declines advice), features seen in at least 9 turns.
+  // declines advice), features seen in at least 9 turns; then with the natural text chats of
+  // authors BD-BF (274 helper turns).
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "46dade58e0fd7e694f6a1ba61163dad7924de622bf8a2b9f40d848084bfe08b0",
-    evidence: "480b54fea79f96857e7184f272c981dd81803ff21c6ac4c0c0083e882a54ff51",
+    codes: "61e6ebb80fc7a494e941eb08cc6ba42e571ee34c0afd7fff45e2c1990d28c10d",
+    evidence: "a17e22426b838e8aa5aff0bf61d7d0e0f5a0d7bb30e585a920ca34e713982b59",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -89,7 +89,7 @@ const sentencePreds = new Map();
 /** Out-of-fold predictions with each therapist turn coded alone after the previous other-role turn. */
 const alonePreds = new Map();
 function crossValidate(turns, s) {
-  // Batches added later (the long answers; the natural text chats of authors BD-BF) are dealt
+  // Batches added later (the long answers; the natural text chats of authors BD-BL) are dealt
   // into folds on their own, so that adding them leaves the fold of every AnnoMI transcript and
   // earlier written conversation as it was (a paired comparison).
   const groups = new Map();
@@ -375,7 +375,7 @@ for (const s of seeds) {
     client3PerClass: client.perClass,
     writtenClient3: wClient?.macroF1 ?? null,
     longform: longform.length ? perCode(longform, preds) : null,
-    // The natural text chats trained on (authors BD-BF), and the written corpus without them (the
+    // The natural text chats trained on (authors BD-BL), and the written corpus without them (the
     // paired comparison of data/README.md's rule for adding them).
     naturalChat: naturalChat.length ? perCode(naturalChat, preds) : null,
     writtenBefore: naturalChat.length ? perCode(writtenBefore, preds) : rw,
@@ -419,7 +419,7 @@ for (const s of seeds) {
     );
   if (naturalChat.length) {
     printTable(
-      "Natural text chats (authors BD-BF, coded after writing), out of fold",
+      "Natural text chats (authors BD-BL, coded after writing), out of fold",
       perCode(naturalChat, preds),
       RAPPORT_THERAPIST,
     );

@@ -59,8 +59,8 @@ export function loadAnnomiRapportCodes() {
   );
 }
 
-/** The authors of the natural text chats trained on (session 16; data/README.md). */
-export const NATURAL_CHAT_AUTHORS = new Set(["bd", "be", "bf"]);
+/** The authors of the natural text chats trained on (session 16: BD-BF, then BG-BL; data/README.md). */
+export const NATURAL_CHAT_AUTHORS = new Set(["bd", "be", "bf", "bg", "bh", "bi", "bj", "bk", "bl"]);
 
 /**
  * The group a turn's session is dealt into cross-validation folds with: batches added later are

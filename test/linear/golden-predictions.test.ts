@@ -113,15 +113,16 @@ const GOLDEN = {
   // Re-recorded again (session 16, issue #12): retrained with authors AK-AN's long answers
   // (862 sentences) and tagger rapport-cues@6 (requests without a question mark; a turn that
   // declines advice), features seen in at least 9 turns; then with the natural text chats of
-  // authors BD-BF (274 helper turns).
+  // authors BD-BF (274 helper turns); then with the chats of BG-BL (528 turns) and the long
+  // answers of AO-AP (413 sentences), features seen in at least 10 turns.
   rules: {
     codes: "9326e5e45a26a3faa42697c841a5f7c6a4e34658816804d331a2b2bd3a3679c7",
     evidence: "eeb6d8f2c0a272301bd5c5bd93e9300857178617363144514c7b426f5fde4ac5",
     probabilities: RULES_NO_PROBS,
   },
   rapport: {
-    codes: "61e6ebb80fc7a494e941eb08cc6ba42e571ee34c0afd7fff45e2c1990d28c10d",
-    evidence: "a17e22426b838e8aa5aff0bf61d7d0e0f5a0d7bb30e585a920ca34e713982b59",
+    codes: "d213a2f96536f439fed31d12f554cc4db8fd22980e57649796ac0ec6d07fb541",
+    evidence: "fb23eafdd016d8a91e9242e7bc9ccab44836641cf5d9bfb9d088ceca4d0ba6c6",
     probabilities: RULES_NO_PROBS,
   },
 };

@@ -14,6 +14,7 @@ import { linearClassifier, trainLinear } from "../src/classify/linear/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
 import { prf } from "./annomi-data.mjs";
 import {
+  chatWeightFrom,
   loadAnnomiRapport,
   loadLongform,
   loadWritten,
@@ -35,7 +36,7 @@ const OPTIONS = rapportOptionsFrom(args);
 
 const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);
-const written = withTags(loadWritten(), tagger);
+const written = withTags(loadWritten(undefined, chatWeightFrom(args)), tagger);
 // The long answers the shipped recipe trains on (data/longform/train.jsonl) stay in every training set.
 const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const authors = [...new Set(written.map((t) => t.author))].sort();

@@ -26,11 +26,13 @@ import { rapportCueTagger } from "../src/model/rapport.js";
 import { groupedFolds, parent, prf, rapportToAnnomiFrom } from "./annomi-data.mjs";
 import { auroc, spearman } from "./rank-stats.mjs";
 import {
+  chatWeightFrom,
   dealtApart,
   loadAnnomiRapport,
   loadLongform,
   loadWritten,
   longformWeightFrom,
+  NATURAL_CHAT_AUTHORS,
   RAPPORT_TARGET_CODES,
   RAPPORT_THERAPIST,
   rapportOptionsFrom,
@@ -58,13 +60,15 @@ const OPTIONS = rapportOptionsFrom(args);
 const tagger = rapportCueTagger();
 const rapportToAnnomi = rapportToAnnomiFrom(rapportCodebook);
 const annomi = withTags(loadAnnomiRapport(), tagger);
-const written = withTags(loadWritten(), tagger);
+const written = withTags(loadWritten(undefined, chatWeightFrom(args)), tagger);
 // Long answers coded sentence by sentence (data/longform/train.jsonl), trained on with the rest;
 // their out-of-fold figures get a line of their own.
 const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const all = [...annomi, ...written, ...longform];
-const naturalChat = written.filter((t) => dealtApart(t) === "chat");
-const writtenBefore = written.filter((t) => dealtApart(t) !== "chat");
+const naturalChat = written.filter((t) => NATURAL_CHAT_AUTHORS.has(t.author));
+// Session 16's chats alone, comparable across models trained with and without later batches.
+const naturalChat1 = written.filter((t) => dealtApart(t) === "chat");
+const writtenBefore = written.filter((t) => !NATURAL_CHAT_AUTHORS.has(t.author));
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 
 // ------------------------------------------------------------------ metrics
@@ -378,6 +382,7 @@ for (const s of seeds) {
     // The natural text chats trained on (authors BD-BL), and the written corpus without them (the
     // paired comparison of data/README.md's rule for adding them).
     naturalChat: naturalChat.length ? perCode(naturalChat, preds) : null,
+    naturalChat1: naturalChat1.length ? perCode(naturalChat1, preds) : null,
     writtenBefore: naturalChat.length ? perCode(writtenBefore, preds) : rw,
     validityHuman: vHuman,
     validityAnnomi: vAnnomi,
@@ -419,9 +424,12 @@ for (const s of seeds) {
     );
   if (naturalChat.length) {
     printTable(
-      "Natural text chats (authors BD-BL, coded after writing), out of fold",
+      `Natural text chats (authors ${[...NATURAL_CHAT_AUTHORS].join(", ").toUpperCase()}, coded after writing), out of fold`,
       perCode(naturalChat, preds),
       RAPPORT_THERAPIST,
+    );
+    console.log(
+      `Session 16's chats alone (BD-BL): macro-F1 ${pct(perCode(naturalChat1, preds).macroF1)}`,
     );
     console.log(
       `Written corpus without them: macro-F1 ${pct(perCode(writtenBefore, preds).macroF1)}`,

@@ -127,6 +127,7 @@ if (!noCv) {
       loadAnnomiRapportCodes,
       loadLongform,
       loadWritten,
+      CHAT_WEIGHT,
       LONGFORM_WEIGHT,
       RAPPORT_MODEL_OPTIONS,
       withTags,
@@ -134,7 +135,7 @@ if (!noCv) {
     const codes = loadAnnomiRapportCodes();
     // The written corpus and the long answers (data/longform/train.jsonl), as the shipped recipe.
     const written = withTags(
-      [...loadWritten(), ...loadLongform(undefined, LONGFORM_WEIGHT)],
+      [...loadWritten(undefined, CHAT_WEIGHT), ...loadLongform(undefined, LONGFORM_WEIGHT)],
       rapportCueTagger(),
     );
     const CLIENT = { change: "change_talk", neutral: "neutral", sustain: "sustain_talk" };

@@ -8,6 +8,7 @@ import { trainingFingerprint } from "../src/classify/linear/fingerprint.js";
 import { trainLinear } from "../src/classify/linear/index.js";
 import { rapportCueTagger } from "../src/model/rapport.js";
 import {
+  chatWeightFrom,
   loadAnnomiRapport,
   loadLongform,
   loadWritten,
@@ -23,7 +24,7 @@ const out =
 
 const tagger = rapportCueTagger();
 const annomi = withTags(loadAnnomiRapport(), tagger);
-const written = withTags(loadWritten(), tagger);
+const written = withTags(loadWritten(undefined, chatWeightFrom(args)), tagger);
 const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const turns = [...annomi, ...written, ...longform];
 const t0 = performance.now();

@@ -6,6 +6,7 @@
 // report-stats.mjs).
 //   npm run eval:heldout [-- --json FILE]
 //   npm run eval:heldout -- --file data/chat/heldout.jsonl   # the natural text chats held out
+//   npm run eval:heldout -- --file data/chat/heldout.jsonl --authors ba,bb,bc   # one batch of them
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,7 +21,9 @@ const args = process.argv.slice(2);
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
 const fileArg = args.includes("--file") ? args[args.indexOf("--file") + 1] : undefined;
 const file = fileArg ? pathToFileURL(resolve(fileArg)) : HELDOUT;
-const turns = loadWritten(file);
+const authorsArg = args.includes("--authors") ? args[args.indexOf("--authors") + 1] : undefined;
+const authors = authorsArg ? new Set(authorsArg.toLowerCase().split(",")) : undefined;
+const turns = loadWritten(file).filter((t) => !authors || authors.has(t.author));
 if (turns.length === 0) {
   console.log(`${fileURLToPath(file)} is empty: nothing held out`);
   process.exit(0);
@@ -63,9 +66,9 @@ function report(name, role, labels) {
   };
 }
 
-const authors = [...new Set(turns.map((t) => t.author))].sort();
+const authorsIn = [...new Set(turns.map((t) => t.author))].sort();
 console.log(
-  `Held-out set: authors ${authors.join(", ")}; ${new Set(turns.map((t) => t.session)).size} excerpts. The shipped rapport model, never trained on them.`,
+  `Held-out set: authors ${authorsIn.join(", ")}; ${new Set(turns.map((t) => t.session)).size} excerpts. The shipped rapport model, never trained on them.`,
 );
 // The two coders' agreement on the same items (coder 1 = the author, or for the natural chats
 // the first independent coder), for scale.
@@ -92,6 +95,6 @@ const client = turns.some((t) => t.role === "client" && t.label)
   ? report("Client talk type", "client", ["change_talk", "neutral", "sustain_talk"])
   : null;
 if (jsonOut) {
-  writeFileSync(jsonOut, JSON.stringify({ authors, helper, client }, null, 1));
+  writeFileSync(jsonOut, JSON.stringify({ authors: authorsIn, helper, client }, null, 1));
   console.log(`wrote ${jsonOut}`);
 }

@@ -65,10 +65,8 @@ const written = withTags(loadWritten(undefined, chatWeightFrom(args)), tagger);
 // their out-of-fold figures get a line of their own.
 const longform = withTags(loadLongform(undefined, longformWeightFrom(args)), tagger);
 const all = [...annomi, ...written, ...longform];
-const naturalChat = written.filter((t) => NATURAL_CHAT_AUTHORS.has(t.author));
-// Session 16's chats alone, comparable across models trained with and without later batches.
-const naturalChat1 = written.filter((t) => dealtApart(t) === "chat");
-const writtenBefore = written.filter((t) => !NATURAL_CHAT_AUTHORS.has(t.author));
+const naturalChat = written.filter((t) => dealtApart(t) === "chat");
+const writtenBefore = written.filter((t) => dealtApart(t) !== "chat");
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? "  –  " : x.toFixed(3));
 
 // ------------------------------------------------------------------ metrics
@@ -382,7 +380,6 @@ for (const s of seeds) {
     // The natural text chats trained on (authors BD-BL), and the written corpus without them (the
     // paired comparison of data/README.md's rule for adding them).
     naturalChat: naturalChat.length ? perCode(naturalChat, preds) : null,
-    naturalChat1: naturalChat1.length ? perCode(naturalChat1, preds) : null,
     writtenBefore: naturalChat.length ? perCode(writtenBefore, preds) : rw,
     validityHuman: vHuman,
     validityAnnomi: vAnnomi,
@@ -427,9 +424,6 @@ for (const s of seeds) {
       `Natural text chats (authors ${[...NATURAL_CHAT_AUTHORS].join(", ").toUpperCase()}, coded after writing), out of fold`,
       perCode(naturalChat, preds),
       RAPPORT_THERAPIST,
-    );
-    console.log(
-      `Session 16's chats alone (BD-BL): macro-F1 ${pct(perCode(naturalChat1, preds).macroF1)}`,
     );
     console.log(
       `Written corpus without them: macro-F1 ${pct(perCode(writtenBefore, preds).macroF1)}`,

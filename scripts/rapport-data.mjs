@@ -59,31 +59,17 @@ export function loadAnnomiRapportCodes() {
   );
 }
 
-/**
- * The natural text chats trained on, by the batch they came in (data/README.md): "chat" for
- * session 16's (BD-BF, then BG-BL), "chat2" for session 17's (BM-BT). Each batch is dealt into
- * cross-validation folds on its own.
- */
-export const NATURAL_CHAT_BATCHES = {
-  chat: ["bd", "be", "bf", "bg", "bh", "bi", "bj", "bk", "bl"],
-  chat2: ["bm", "bn", "bo", "bp", "bq", "br", "bs", "bt"],
-};
-const CHAT_BATCH_OF = new Map(
-  Object.entries(NATURAL_CHAT_BATCHES).flatMap(([batch, authors]) =>
-    authors.map((a) => [a, batch]),
-  ),
-);
-/** The authors of the natural text chats trained on (every batch). */
-export const NATURAL_CHAT_AUTHORS = new Set(CHAT_BATCH_OF.keys());
+/** The authors of the natural text chats trained on (session 16: BD-BF, then BG-BL; data/README.md). */
+export const NATURAL_CHAT_AUTHORS = new Set(["bd", "be", "bf", "bg", "bh", "bi", "bj", "bk", "bl"]);
 
 /**
  * The group a turn's session is dealt into cross-validation folds with: batches added later are
- * dealt on their own ("longform", and each batch of natural chats: "chat", "chat2"), so adding them leaves every earlier session's fold as
+ * dealt on their own ("longform", "chat"), so adding them leaves every earlier session's fold as
  * it was; everything else is "".
  */
 export function dealtApart(t) {
   if (t.corpus === "longform") return "longform";
-  if (t.corpus === "written" && CHAT_BATCH_OF.has(t.author)) return CHAT_BATCH_OF.get(t.author);
+  if (t.corpus === "written" && NATURAL_CHAT_AUTHORS.has(t.author)) return "chat";
   return "";
 }
 

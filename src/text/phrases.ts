@@ -132,13 +132,55 @@ export function adviceRequest(
   words: readonly string[],
   question: boolean,
 ): "asked" | "declined" | undefined {
-  if (hasPhrase(words, ADVICE_DECLINED_PHRASES)) return "declined";
-  if (
-    (question && hasPhrase(words, ADVICE_REQUEST_PHRASES)) ||
-    hasPhrase(words, ADVICE_REQUEST_OUTRIGHT)
-  )
-    return "asked";
-  return undefined;
+  // One pass over the words with the three lists merged (phrase → the lists it is in).
+  let found = 0;
+  for (let i = 0; i < words.length; i++) {
+    const starting = ADVICE_PHRASES.get(words[i] as string);
+    if (!starting) continue;
+    for (const [p, kind] of starting) {
+      if ((found & kind) === kind || !matchesAt(words, i, p)) continue;
+      if (kind & DECLINED) return "declined";
+      found |= kind;
+    }
+  }
+  return found & OUTRIGHT || (question && found & IN_QUESTION) ? "asked" : undefined;
+}
+
+/** Which advice list a phrase is in (bits): asked in a question, asked outright, declined. */
+const IN_QUESTION = 1;
+const OUTRIGHT = 2;
+const DECLINED = 4;
+/** The three advice lists in one index by first word, each phrase with the bits of its lists. */
+const ADVICE_PHRASES: ReadonlyMap<string, readonly (readonly [readonly string[], number])[]> =
+  (() => {
+    const kinds = new Map<string, [readonly string[], number]>();
+    const add = (index: PhraseIndex, kind: number) => {
+      for (const list of index.values())
+        for (const p of list) {
+          const key = p.join(" ");
+          const had = kinds.get(key);
+          if (had) had[1] |= kind;
+          else kinds.set(key, [p, kind]);
+        }
+    };
+    add(ADVICE_REQUEST_PHRASES, IN_QUESTION);
+    add(ADVICE_REQUEST_OUTRIGHT, OUTRIGHT);
+    add(ADVICE_DECLINED_PHRASES, DECLINED);
+    const index = new Map<string, [readonly string[], number][]>();
+    for (const entry of kinds.values()) {
+      const first = entry[0][0] as string;
+      const list = index.get(first);
+      if (list) list.push(entry);
+      else index.set(first, [entry]);
+    }
+    return index;
+  })();
+
+/** Whether phrase `p` occurs in `tokens` at position `i`. */
+function matchesAt(tokens: readonly string[], i: number, p: readonly string[]): boolean {
+  if (i + p.length > tokens.length) return false;
+  for (let k = 1; k < p.length; k++) if (tokens[i + k] !== p[k]) return false;
+  return true;
 }
 
 /** Phrases grouped by their first word, for {@link hasPhrase}. @internal */
@@ -165,17 +207,7 @@ export function hasPhrase(tokens: readonly string[], phrases: PhraseIndex): bool
   for (let i = 0; i < tokens.length; i++) {
     const starting = phrases.get(tokens[i] as string);
     if (!starting) continue;
-    for (const p of starting) {
-      if (i + p.length > tokens.length) continue;
-      let ok = true;
-      for (let k = 1; k < p.length; k++) {
-        if (tokens[i + k] !== p[k]) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) return true;
-    }
+    for (const p of starting) if (matchesAt(tokens, i, p)) return true;
   }
   return false;
 }

@@ -28,13 +28,31 @@ if (turns.length === 0) {
   console.log(`${fileURLToPath(file)} is empty: nothing held out`);
   process.exit(0);
 }
-const preds = rapportClassifier(rapportModel).classify(turns.map(strip));
+const clf = rapportClassifier(rapportModel);
+const preds = clf.classify(turns.map(strip));
+// Each helper turn alone after the help-seeker's message before it, as the CLI codes a file with
+// --context-column (no earlier turns of the conversation): the way a service's log often arrives.
+const predsAlone = (() => {
+  const batch = [];
+  const at = [];
+  turns.forEach((t, i) => {
+    if (t.role !== "therapist") return;
+    const session = `${t.id}#alone`;
+    const prev = turns[i - 1];
+    if (prev && prev.session === t.session && prev.role !== "therapist")
+      batch.push({ ...strip(prev), session, index: 0 });
+    at[i] = batch.length;
+    batch.push({ ...strip(t), session, index: 1 });
+  });
+  const out = clf.classify(batch);
+  return turns.map((_, i) => (at[i] === undefined ? undefined : out[at[i]]));
+})();
 const pct = (x) => (x === null || x === undefined ? "  –  " : x.toFixed(3));
 
-function report(name, role, labels) {
+function report(name, role, labels, from = preds) {
   const idx = turns.flatMap((t, i) => (t.role === role && t.label ? [i] : []));
   const gold = idx.map((i) => turns[i].label);
-  const pred = idx.map((i) => preds[i].codeId);
+  const pred = idx.map((i) => from[i].codeId);
   // Excerpts, not items, are resampled for macro-F1's interval.
   const {
     present,
@@ -90,11 +108,20 @@ const ten = RAPPORT_TARGET_CODES.map((c) => helper.perClass[c]?.f1 ?? 0);
 console.log(
   `ten rapport-specific codes: mean F1 ${pct(ten.reduce((a, b) => a + b, 0) / ten.length)}, lowest ${pct(Math.min(...ten))}`,
 );
+const helperAlone = report(
+  "Helper codes, each turn alone after the seeker's message (as --context-column)",
+  "therapist",
+  RAPPORT_THERAPIST,
+  predsAlone,
+);
 // Client talk type, where the set codes it (the natural chats do not).
 const client = turns.some((t) => t.role === "client" && t.label)
   ? report("Client talk type", "client", ["change_talk", "neutral", "sustain_talk"])
   : null;
 if (jsonOut) {
-  writeFileSync(jsonOut, JSON.stringify({ authors: authorsIn, helper, client }, null, 1));
+  writeFileSync(
+    jsonOut,
+    JSON.stringify({ authors: authorsIn, helper, helperAlone, client }, null, 1),
+  );
   console.log(`wrote ${jsonOut}`);
 }

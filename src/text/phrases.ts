@@ -11,7 +11,7 @@ import type { Token } from "./tokenize.js";
  * word tokens. With a question mark in the same turn they make advice that follows it permitted
  * (MITI 4.2.1: permission may be requested by the client; coding manual §3).
  */
-const ADVICE_REQUEST_PHRASES = phraseIndex([
+const ADVICE_REQUEST_PHRASES: readonly (readonly string[])[] = [
   ["should", "i"],
   ["what", "should"],
   ["what", "can", "i"],
@@ -28,7 +28,7 @@ const ADVICE_REQUEST_PHRASES = phraseIndex([
   ["any", "tips"],
   ["can", "you", "help"],
   ["do", "you", "have", "any"],
-]);
+];
 
 /** A turn's normalised word tokens, and whether it has a question mark. @internal */
 export function wordsOf(tokens: readonly Token[]): { words: string[]; question: boolean } {
@@ -45,7 +45,7 @@ export function wordsOf(tokens: readonly Token[]): { words: string[]; question: 
  * Phrases that ask for advice outright, question mark or not ("any advice appreciated", "what do
  * I do", "tell me what to do"): forum posts often end without one.
  */
-const ADVICE_REQUEST_OUTRIGHT = phraseIndex([
+const ADVICE_REQUEST_OUTRIGHT: readonly (readonly string[])[] = [
   ["what", "should", "i", "do"],
   ["what", "do", "i", "do"],
   ["what", "do", "i", "even", "do"],
@@ -67,14 +67,14 @@ const ADVICE_REQUEST_OUTRIGHT = phraseIndex([
   ["looking", "for", "tips"],
   ["looking", "for", "suggestions"],
   ["tell", "me", "what", "to", "do"],
-]);
+];
 
 /**
  * A help-seeker saying they are not after advice, only to be heard ("not looking for solutions",
  * "just needed to vent", "I don't even know why I'm posting"): advice given anyway is
  * unsolicited (coding manual §1, §3). Tag `ctx:advice_declined`.
  */
-const ADVICE_DECLINED_PHRASES = phraseIndex([
+const ADVICE_DECLINED_PHRASES: readonly (readonly string[])[] = [
   ["not", "asking", "for", "advice"],
   ["not", "asking", "for", "anything"],
   ["not", "asking", "for", "solutions"],
@@ -110,7 +110,7 @@ const ADVICE_DECLINED_PHRASES = phraseIndex([
   ["know", "why", "im", "writing"],
   ["know", "what", "i'm", "asking"],
   ["know", "what", "im", "asking"],
-]);
+];
 
 /**
  * Whether a turn asks for advice: an advice-seeking phrase in a question ("what should I do?",
@@ -151,30 +151,21 @@ const IN_QUESTION = 1;
 const OUTRIGHT = 2;
 const DECLINED = 4;
 /** The three advice lists in one index by first word, each phrase with the bits of its lists. */
-const ADVICE_PHRASES: ReadonlyMap<string, readonly (readonly [readonly string[], number])[]> =
-  (() => {
-    const kinds = new Map<string, [readonly string[], number]>();
-    const add = (index: PhraseIndex, kind: number) => {
-      for (const list of index.values())
-        for (const p of list) {
-          const key = p.join(" ");
-          const had = kinds.get(key);
-          if (had) had[1] |= kind;
-          else kinds.set(key, [p, kind]);
-        }
-    };
-    add(ADVICE_REQUEST_PHRASES, IN_QUESTION);
-    add(ADVICE_REQUEST_OUTRIGHT, OUTRIGHT);
-    add(ADVICE_DECLINED_PHRASES, DECLINED);
-    const index = new Map<string, [readonly string[], number][]>();
-    for (const entry of kinds.values()) {
-      const first = entry[0][0] as string;
-      const list = index.get(first);
-      if (list) list.push(entry);
-      else index.set(first, [entry]);
+const ADVICE_PHRASES = (() => {
+  const kinds = new Map<string, [readonly string[], number]>();
+  for (const [list, kind] of [
+    [ADVICE_REQUEST_PHRASES, IN_QUESTION],
+    [ADVICE_REQUEST_OUTRIGHT, OUTRIGHT],
+    [ADVICE_DECLINED_PHRASES, DECLINED],
+  ] as const)
+    for (const p of list) {
+      const key = p.join(" ");
+      const had = kinds.get(key);
+      if (had) had[1] |= kind;
+      else kinds.set(key, [p, kind]);
     }
-    return index;
-  })();
+  return byFirstWord([...kinds.values()], ([p]) => p);
+})();
 
 /** Whether phrase `p` occurs in `tokens` at position `i`. */
 function matchesAt(tokens: readonly string[], i: number, p: readonly string[]): boolean {
@@ -188,13 +179,21 @@ export type PhraseIndex = ReadonlyMap<string, readonly (readonly string[])[]>;
 
 /** Groups phrases (lower-case word lists) by their first word. @internal */
 export function phraseIndex(phrases: readonly (readonly string[])[]): PhraseIndex {
-  const index = new Map<string, (readonly string[])[]>();
-  for (const p of phrases) {
-    const first = p[0];
+  return byFirstWord(phrases, (p) => p);
+}
+
+/** Groups items by the first word of their phrase (items with an empty phrase are left out). */
+function byFirstWord<T>(
+  items: readonly T[],
+  phrase: (item: T) => readonly string[],
+): Map<string, T[]> {
+  const index = new Map<string, T[]>();
+  for (const item of items) {
+    const first = phrase(item)[0];
     if (first === undefined) continue;
     const list = index.get(first);
-    if (list) list.push(p);
-    else index.set(first, [p]);
+    if (list) list.push(item);
+    else index.set(first, [item]);
   }
   return index;
 }
